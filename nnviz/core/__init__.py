@@ -1,0 +1,20 @@
+"""The learning core: NumPy only, no Qt, no files, no printing."""
+
+from .activations import HIDDEN, OUTPUT
+from .config import EARLY_STOPPING_METRICS, TrainConfig, TrainData
+from .events import BatchEnd, Diverged, EpochEnd, Finished, LayerStats
+from .gradcheck import gradient_check
+from .initializers import INITIALIZERS
+from .losses import LOSSES, VALID_PAIRS
+from .metrics import accuracy, confusion_matrix, per_class_accuracy
+from .network import Network, predictions
+from .optimizers import OPTIMIZERS, make_optimizer
+from .schedules import SCHEDULES, learning_rate
+from .training import evaluate, train
+
+__all__ = [
+    "HIDDEN", "OUTPUT", "LOSSES", "VALID_PAIRS", "INITIALIZERS", "OPTIMIZERS", "SCHEDULES",
+    "EARLY_STOPPING_METRICS", "Network", "predictions", "TrainConfig", "TrainData", "train",
+    "evaluate", "BatchEnd", "EpochEnd", "Diverged", "Finished", "LayerStats", "gradient_check",
+    "accuracy", "confusion_matrix", "per_class_accuracy", "make_optimizer", "learning_rate",
+]

@@ -1,0 +1,133 @@
+"""Activation functions, each a small class with `forward` and `backward` (a vector-Jacobian product).
+
+All work on whole batches: Z is (n, units). `backward(Z, A, dA)` returns dC/dZ given dC/dA, where
+A = forward(Z) is passed back in so functions whose derivative is cheapest from A (sigmoid, tanh)
+do not recompute it.
+"""
+
+import numpy as np
+
+
+class Activation:
+    name = ""
+
+    def forward(self, Z):
+        raise NotImplementedError
+
+    def backward(self, Z, A, dA):
+        raise NotImplementedError
+
+    def derivative(self, Z, A):
+        """Elementwise dA/dZ (used by the diagnostics for saturation)."""
+        return self.backward(Z, A, np.ones_like(A))
+
+
+class Sigmoid(Activation):
+    """σ(z) = 1 / (1 + e^(−z)), σ'(z) = σ(z)(1 − σ(z)). Computed without overflow for |z| large."""
+
+    name = "sigmoid"
+
+    def forward(self, Z):
+        # 0.5 * (1 + tanh(z/2)) is the same function and never overflows.
+        A = np.multiply(Z, 0.5)
+        np.tanh(A, out=A)
+        A += 1.0
+        A *= 0.5
+        return A
+
+    def backward(self, Z, A, dA):
+        return dA * A * (1.0 - A)
+
+
+class Tanh(Activation):
+    name = "tanh"
+
+    def forward(self, Z):
+        return np.tanh(Z)
+
+    def backward(self, Z, A, dA):
+        return dA * (1.0 - A * A)
+
+
+class ReLU(Activation):
+    name = "relu"
+
+    def forward(self, Z):
+        return np.maximum(Z, 0)
+
+    def backward(self, Z, A, dA):
+        # In place is safe: dA is always a fresh buffer owned by the backward pass.
+        dA[Z <= 0] = 0
+        return dA
+
+
+class LeakyReLU(Activation):
+    """f(z) = z for z > 0, αz otherwise (α = 0.01)."""
+
+    name = "leaky_relu"
+    alpha = 0.01
+
+    def forward(self, Z):
+        return np.where(Z > 0, Z, Z * self.alpha)
+
+    def backward(self, Z, A, dA):
+        return np.where(Z > 0, dA, dA * self.alpha)
+
+
+class ELU(Activation):
+    """f(z) = z for z > 0, α(e^z − 1) otherwise (α = 1); f'(z) = f(z) + α for z ≤ 0."""
+
+    name = "elu"
+    alpha = 1.0
+
+    def forward(self, Z):
+        return np.where(Z > 0, Z, self.alpha * np.expm1(np.minimum(Z, 0)))
+
+    def backward(self, Z, A, dA):
+        return np.where(Z > 0, dA, dA * (A + self.alpha))
+
+
+class Linear(Activation):
+    name = "linear"
+
+    def forward(self, Z):
+        return Z.copy()
+
+    def backward(self, Z, A, dA):
+        return dA
+
+
+class Softmax(Activation):
+    """softmax(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z), row-wise.
+
+    Its vector-Jacobian product is dZ = A ⊙ (dA − Σ_j dA_j A_j).
+    """
+
+    name = "softmax"
+
+    def forward(self, Z):
+        A = Z - Z.max(axis=1, keepdims=True)
+        np.exp(A, out=A)
+        A /= A.sum(axis=1, keepdims=True)
+        return A
+
+    def backward(self, Z, A, dA):
+        return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
+
+
+HIDDEN = {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, ELU)}
+OUTPUT = {cls.name: cls for cls in (Softmax, Sigmoid, Linear)}
+
+
+def _lookup(table, name, field):
+    if name not in table:
+        raise ValueError(f"{field}: unknown activation {name!r}; allowed: {', '.join(table)}")
+    return table[name]()
+
+
+def hidden_activation(name: str) -> Activation:
+    return _lookup(HIDDEN, name, "hidden")
+
+
+def output_activation(name: str) -> Activation:
+    return _lookup(OUTPUT, name, "output")

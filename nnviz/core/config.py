@@ -1,0 +1,122 @@
+"""Training hyperparameters (`TrainConfig`) and the data a run trains on (`TrainData`)."""
+
+from dataclasses import dataclass, fields
+from typing import Callable
+
+import numpy as np
+
+from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES
+
+EARLY_STOPPING_METRICS = ("val_loss", "val_accuracy")
+
+
+@dataclass
+class TrainConfig:
+    """Everything `train` needs besides the network and the data.
+
+    l2 is λ in the penalty (λ/2) Σ‖W‖²; dropout is the drop probability of hidden units (inverted
+    dropout, training only) and input_dropout that of input pixels; clip_norm > 0 rescales the
+    gradients whenever their global norm exceeds it; early_stopping > 0 is the patience in epochs;
+    time_budget > 0 stops training after that many seconds (and makes the schedule's progress
+    follow the clock); restore_best keeps the best-validation weights at the end.
+    """
+
+    optimizer: str = "sgd"
+    learning_rate: float = 0.1
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    rho: float = 0.9
+    epsilon: float = 1e-8
+    schedule: str = "constant"
+    step_epochs: int = 10
+    step_gamma: float = 0.5
+    min_learning_rate: float = 0.0
+    warmup: float = 0.0
+    batch_size: int = 32
+    epochs: int = 10
+    l2: float = 0.0
+    dropout: float = 0.0
+    input_dropout: float = 0.0
+    clip_norm: float = 0.0
+    early_stopping: int = 0
+    early_stopping_metric: str = "val_loss"
+    restore_best: bool = False
+    time_budget: float = 0.0
+    seed: int = 0
+    probe_size: int = 256
+
+    def validate(self):
+        """Raise ValueError naming the first bad field, its value and what is allowed."""
+        _choice("optimizer", self.optimizer, tuple(OPTIMIZERS))
+        _choice("schedule", self.schedule, SCHEDULES)
+        _choice("early_stopping_metric", self.early_stopping_metric, EARLY_STOPPING_METRICS)
+        _number("learning_rate", self.learning_rate, 0, None, low_open=True)
+        for name in ("momentum", "beta1", "beta2", "rho"):
+            _number(name, getattr(self, name), 0, 1, high_open=True)
+        _number("epsilon", self.epsilon, 0, None, low_open=True)
+        _integer("step_epochs", self.step_epochs, 1)
+        _number("step_gamma", self.step_gamma, 0, 1, low_open=True)
+        _number("min_learning_rate", self.min_learning_rate, 0, None)
+        _number("warmup", self.warmup, 0, 1, high_open=True)
+        _integer("batch_size", self.batch_size, 1)
+        _integer("epochs", self.epochs, 1)
+        _number("l2", self.l2, 0, None)
+        _number("dropout", self.dropout, 0, 1, high_open=True)
+        _number("input_dropout", self.input_dropout, 0, 1, high_open=True)
+        _number("clip_norm", self.clip_norm, 0, None)
+        _integer("early_stopping", self.early_stopping, 0)
+        _number("time_budget", self.time_budget, 0, None)
+        _integer("seed", self.seed, 0)
+        _integer("probe_size", self.probe_size, 1)
+        if not isinstance(self.restore_best, bool):
+            raise ValueError(f"restore_best: must be true or false, got {self.restore_best!r}")
+        return self
+
+    @classmethod
+    def field_names(cls):
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass
+class TrainData:
+    """X_train (n, d_in); y_train integer labels (n,) or targets (n, k); optional validation set;
+    augment(X_batch, rng) -> X_batch, applied to each training batch."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    augment: Callable | None = None
+
+    @property
+    def has_validation(self):
+        return self.X_val is not None and len(self.X_val) > 0
+
+
+def _choice(name, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"{name}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+
+
+def _is_real(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _number(name, value, low, high, low_open=False, high_open=False):
+    ok = _is_real(value) and np.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        lo = "" if low is None else f"{'>' if low_open else '≥'} {low}"
+        hi = "" if high is None else f"{'<' if high_open else '≤'} {high}"
+        rule = " and ".join(r for r in (lo, hi) if r)
+        raise ValueError(f"{name}: {value!r} is not allowed; must be a number {rule}")
+
+
+def _integer(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name}: {value!r} is not allowed; must be a whole number ≥ {low}")

@@ -1,0 +1,83 @@
+"""Loss functions: the mean over the batch of a per-sample cost, computed stably from the logits.
+
+Each loss gives `value(Z, A, Y)` (a float) and `delta(Z, A, Y, output)`, the output error
+δᴸ = ∂C/∂zᴸ for the whole batch (BP1), already divided by the batch size n.
+
+Valid (output, loss) pairs are listed in `VALID_PAIRS`: softmax with cross-entropy and sigmoid with
+binary cross-entropy use the cancellation δᴸ = (A − Y)/n; the others go through the output
+activation's vector-Jacobian product δᴸ = σ'(zᴸ) ⊙ ∇ₐC.
+"""
+
+import numpy as np
+
+EPS = 1e-12
+
+
+def _logsumexp(Z):
+    m = Z.max(axis=1, keepdims=True)
+    return (m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))[:, 0]
+
+
+class Quadratic:
+    """C = 1/(2n) Σₓ ‖a − y‖² (sum over outputs, mean over the batch), as in network.py."""
+
+    name = "quadratic"
+
+    def value(self, Z, A, Y):
+        D = A - Y
+        return 0.5 * float(np.sum(D * D, dtype=np.float64)) / len(Y)
+
+    def delta(self, Z, A, Y, output):
+        return output.backward(Z, A, (A - Y) / len(Y))
+
+
+class CrossEntropy:
+    """C = −1/n Σₓ Σⱼ yⱼ log softmax(z)ⱼ, from the logits: log softmax(z)ⱼ = zⱼ − logsumexp(z)."""
+
+    name = "cross_entropy"
+
+    def value(self, Z, A, Y):
+        Z64 = Z.astype(np.float64)
+        log_p = Z64 - _logsumexp(Z64)[:, None]
+        return -float(np.sum(Y * log_p)) / len(Y)
+
+    def delta(self, Z, A, Y, output):
+        return (A - Y) / len(Y)
+
+
+class BinaryCrossEntropy:
+    """C = −1/n Σₓ Σⱼ [yⱼ log σ(zⱼ) + (1 − yⱼ) log(1 − σ(zⱼ))].
+
+    From the logits: −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − y·z + log(1 + e^(−|z|)).
+    """
+
+    name = "binary_cross_entropy"
+
+    def value(self, Z, A, Y):
+        Z64 = Z.astype(np.float64)
+        per_unit = np.maximum(Z64, 0) - Y * Z64 + np.log1p(np.exp(-np.abs(Z64)))
+        return float(np.sum(per_unit)) / len(Y)
+
+    def delta(self, Z, A, Y, output):
+        return (A - Y) / len(Y)
+
+
+LOSSES = {cls.name: cls for cls in (Quadratic, CrossEntropy, BinaryCrossEntropy)}
+
+VALID_PAIRS = {
+    "softmax": ("cross_entropy", "quadratic"),
+    "sigmoid": ("binary_cross_entropy", "quadratic"),
+    "linear": ("quadratic",),
+}
+
+
+def get_loss(name: str, output: str):
+    if name not in LOSSES:
+        raise ValueError(f"loss: unknown loss {name!r}; allowed: {', '.join(LOSSES)}")
+    allowed = VALID_PAIRS.get(output, ())
+    if name not in allowed:
+        raise ValueError(
+            f"loss: {name!r} does not go with output {output!r}; allowed with {output!r}: "
+            f"{', '.join(allowed)}"
+        )
+    return LOSSES[name]()

@@ -1,0 +1,205 @@
+"""The multilayer perceptron: forward pass, backpropagation (BP1–BP4) and prediction, on whole batches.
+
+Layer l maps aˡ⁻¹ (n, d_in) to zˡ = aˡ⁻¹ Wˡ + bˡ and aˡ = σ(zˡ), with Wˡ of shape (d_in, d_out).
+Backpropagation, for a batch of n samples (δˡ = ∂C/∂zˡ, shape (n, d_out)):
+
+    BP1  δᴸ = ∇ₐC ⊙ σ'(zᴸ)            (or (aᴸ − y)/n for softmax + cross-entropy)
+    BP2  δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ'(zˡ)
+    BP3  ∂C/∂bˡ = Σₓ δˡ
+    BP4  ∂C/∂Wˡ = aˡ⁻¹ᵀ δˡ
+
+With L2 strength λ the cost gains (λ/2) Σₗ ‖Wˡ‖² and ∂C/∂Wˡ gains λWˡ (biases are not decayed).
+"""
+
+import numpy as np
+
+from .activations import hidden_activation, output_activation
+from .initializers import init_layer
+from .losses import get_loss
+
+PREDICT_CHUNK = 8192
+
+
+def _check_sizes(sizes):
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: need at least an input and an output size, got {sizes}")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"sizes: every layer size must be a whole number ≥ 1, got {sizes}")
+    return [int(s) for s in sizes]
+
+
+class Network:
+    """A fully connected network with one activation for the hidden layers and one for the output.
+
+    sizes: [d_in, hidden..., d_out]; dtype float32 (fast) or float64 (gradient checks).
+    """
+
+    def __init__(self, sizes, hidden="relu", output="softmax", loss="cross_entropy", init="he",
+                 seed=0, dtype=np.float32):
+        self.sizes = _check_sizes(sizes)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype: must be float32 or float64, got {self.dtype}")
+        self.hidden_name, self.output_name, self.loss_name = hidden, output, loss
+        self.init_name = init
+        self.hidden = hidden_activation(hidden)
+        self.output = output_activation(output)
+        self.cost = get_loss(loss, output)
+        rng = np.random.default_rng(seed)
+        self.weights, self.biases = [], []
+        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
+            W, b = init_layer(init, rng, fan_in, fan_out)
+            self.weights.append(W.astype(self.dtype))
+            self.biases.append(b.astype(self.dtype))
+
+    # -- structure -----------------------------------------------------------------------------
+
+    @property
+    def n_layers(self):
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.weights)
+
+    def params(self):
+        """[W¹, b¹, W², b², ...], the live arrays (optimisers update them in place)."""
+        return [p for W, b in zip(self.weights, self.biases) for p in (W, b)]
+
+    def copy(self, dtype=None):
+        """An independent network with the same architecture and weights (optionally recast)."""
+        clone = object.__new__(Network)
+        clone.__dict__.update(self.__dict__)
+        clone.dtype = np.dtype(dtype or self.dtype)
+        clone.weights = [W.astype(clone.dtype, copy=True) for W in self.weights]
+        clone.biases = [b.astype(clone.dtype, copy=True) for b in self.biases]
+        return clone
+
+    def set_params(self, weights, biases):
+        """Copy weights and biases into this network, checking their shapes."""
+        if len(weights) != self.n_layers or len(biases) != self.n_layers:
+            raise ValueError(f"weights: expected {self.n_layers} layers, got {len(weights)}")
+        for l, (W, b) in enumerate(zip(weights, biases)):
+            if W.shape != self.weights[l].shape or b.shape != self.biases[l].shape:
+                raise ValueError(
+                    f"weights: layer {l + 1} should be {self.weights[l].shape}/{self.biases[l].shape}, "
+                    f"got {W.shape}/{b.shape}")
+            self.weights[l][...] = W
+            self.biases[l][...] = b
+
+    # -- forward -------------------------------------------------------------------------------
+
+    def _as_input(self, X):
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X: expected shape (n, {self.sizes[0]}), got {X.shape}")
+        return X.astype(self.dtype, copy=False)
+
+    def targets(self, Y, n):
+        """Integer labels (n,) or targets (n, k) → float targets (n, k) in the network's dtype."""
+        Y = np.asarray(Y)
+        k = self.sizes[-1]
+        if Y.ndim == 1:
+            if len(Y) != n:
+                raise ValueError(f"Y: {len(Y)} labels for {n} samples")
+            if k == 1:
+                return Y.astype(self.dtype).reshape(-1, 1)
+            labels = Y.astype(np.int64)
+            if labels.size and (labels.min() < 0 or labels.max() >= k):
+                raise ValueError(f"Y: labels must be in 0..{k - 1}, got {labels.min()}..{labels.max()}")
+            T = np.zeros((n, k), dtype=self.dtype)
+            T[np.arange(n), labels] = 1
+            return T
+        if Y.shape != (n, k):
+            raise ValueError(f"Y: expected labels (n,) or targets ({n}, {k}), got {Y.shape}")
+        return Y.astype(self.dtype, copy=False)
+
+    def forward_cache(self, X, masks=None):
+        """Forward pass keeping what backprop needs.
+
+        Returns (Zs, As, Ds): Zs[l] = zˡ⁺¹; As[l] = σ(zˡ) with As[0] = X; Ds[l] = the input that
+        layer l+1 actually received (As[l] times its dropout mask, or As[l] itself).
+        masks: optional list, one entry per layer input (None or an inverted-dropout mask).
+        """
+        Zs, As, Ds = [], [X], []
+        A = X
+        last = self.n_layers - 1
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            if masks is not None and masks[l] is not None:
+                A = A * masks[l]
+            Ds.append(A)
+            Z = A @ W
+            Z += b
+            A = (self.output if l == last else self.hidden).forward(Z)
+            Zs.append(Z)
+            As.append(A)
+        return Zs, As, Ds
+
+    def forward(self, X):
+        """Activations per layer for X (n, d_in), input first: [X, a¹, ..., aᴸ]."""
+        return self.forward_cache(self._as_input(X))[1]
+
+    def predict_proba(self, X):
+        """Output activations (n, d_out): class probabilities for softmax/sigmoid outputs."""
+        X = self._as_input(X)
+        out = np.empty((len(X), self.sizes[-1]), dtype=self.dtype)
+        for start in range(0, len(X), PREDICT_CHUNK):
+            out[start:start + PREDICT_CHUNK] = self.forward_cache(X[start:start + PREDICT_CHUNK])[1][-1]
+        return out
+
+    def predict(self, X):
+        """Class indices (n,): argmax of the outputs, or output > 0.5 for a single output unit."""
+        return predictions(self.predict_proba(X))
+
+    # -- cost and gradients --------------------------------------------------------------------
+
+    def l2_penalty(self, l2):
+        """(λ/2) Σₗ ‖Wˡ‖²."""
+        if not l2:
+            return 0.0
+        return 0.5 * l2 * sum(float(np.sum(W * W, dtype=np.float64)) for W in self.weights)
+
+    def loss(self, X, Y, l2=0.0):
+        """Mean cost over the batch plus the L2 penalty."""
+        X = self._as_input(X)
+        T = self.targets(Y, len(X))
+        total, n = 0.0, len(X)
+        for start in range(0, n, PREDICT_CHUNK):
+            Zs, As, _ = self.forward_cache(X[start:start + PREDICT_CHUNK])
+            chunk = T[start:start + PREDICT_CHUNK]
+            total += self.cost.value(Zs[-1], As[-1], chunk) * len(chunk)
+        return total / n + self.l2_penalty(l2)
+
+    def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None):
+        """Backpropagate through a cached forward pass; returns [(∂C/∂W, ∂C/∂b), ...].
+
+        grads: optional preallocated [(dW, db), ...] to write into (the training loop reuses them).
+        """
+        if grads is None:
+            grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(self.weights, self.biases)]
+        delta = self.cost.delta(Zs[-1], As[-1], T, self.output)                     # BP1
+        for l in range(self.n_layers - 1, -1, -1):
+            dW, db = grads[l]
+            np.matmul(Ds[l].T, delta, out=dW)                                        # BP4
+            if l2:
+                dW += l2 * self.weights[l]
+            np.sum(delta, axis=0, out=db)                                            # BP3
+            if l == 0:
+                break
+            dA = delta @ self.weights[l].T                                           # BP2
+            if masks is not None and masks[l] is not None:
+                dA *= masks[l]
+            delta = self.hidden.backward(Zs[l - 1], As[l], dA)
+        return grads
+
+    def gradients(self, X, Y, l2=0.0):
+        """[(∂C/∂Wˡ, ∂C/∂bˡ)] for the batch, same shapes as weights/biases (no dropout)."""
+        X = self._as_input(X)
+        Zs, As, Ds = self.forward_cache(X)
+        return self.backward(Zs, As, Ds, self.targets(Y, len(X)), l2)
+
+
+def predictions(P):
+    """Class indices from outputs P (n, k): argmax, or P > 0.5 when k == 1."""
+    if P.shape[1] == 1:
+        return (P[:, 0] > 0.5).astype(np.int64)
+    return np.argmax(P, axis=1)

@@ -1,0 +1,121 @@
+"""Optimisers: each updates a list of parameter arrays in place from their gradients.
+
+`step(params, grads, lr)` with params and grads as parallel lists of arrays; the grads are used as
+scratch space (scaled in place), so pass copies if you need them afterwards. State (velocities,
+moments) is allocated on the first step with the parameters' dtype.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """θ ← θ − η g."""
+
+    name = "sgd"
+
+    def step(self, params, grads, lr):
+        for p, g in zip(params, grads):
+            g *= lr
+            p -= g
+
+
+class Momentum:
+    """v ← μv − ηg;  θ ← θ + v."""
+
+    name = "momentum"
+
+    def __init__(self, momentum=0.9):
+        self.momentum = momentum
+        self.velocity = None
+
+    def step(self, params, grads, lr):
+        if self.velocity is None:
+            self.velocity = [np.zeros_like(p) for p in params]
+        for p, g, v in zip(params, grads, self.velocity):
+            v *= self.momentum
+            g *= lr
+            v -= g
+            p += v
+
+
+class Nesterov:
+    """Nesterov momentum (Sutskever et al. 2013, in the look-ahead form):
+
+    v ← μv − ηg;  θ ← θ + μv − ηg   (the gradient is taken at θ; the update looks one step ahead).
+    """
+
+    name = "nesterov"
+
+    def __init__(self, momentum=0.9):
+        self.momentum = momentum
+        self.velocity = None
+
+    def step(self, params, grads, lr):
+        if self.velocity is None:
+            self.velocity = [np.zeros_like(p) for p in params]
+        for p, g, v in zip(params, grads, self.velocity):
+            g *= lr
+            v *= self.momentum
+            v -= g
+            p += self.momentum * v
+            p -= g
+
+
+class RMSprop:
+    """s ← ρs + (1 − ρ)g²;  θ ← θ − η g / (√s + ε)."""
+
+    name = "rmsprop"
+
+    def __init__(self, rho=0.9, epsilon=1e-8):
+        self.rho, self.epsilon = rho, epsilon
+        self.square = None
+
+    def step(self, params, grads, lr):
+        if self.square is None:
+            self.square = [np.zeros_like(p) for p in params]
+        for p, g, s in zip(params, grads, self.square):
+            s *= self.rho
+            s += (1.0 - self.rho) * g * g
+            p -= lr * g / (np.sqrt(s) + self.epsilon)
+
+
+class Adam:
+    """m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε),
+    with the bias corrections m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)."""
+
+    name = "adam"
+
+    def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, params, grads, lr):
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.t += 1
+        step_size = lr * np.sqrt(1.0 - self.beta2 ** self.t) / (1.0 - self.beta1 ** self.t)
+        eps_hat = self.epsilon * np.sqrt(1.0 - self.beta2 ** self.t)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m *= self.beta1
+            m += (1.0 - self.beta1) * g
+            v *= self.beta2
+            v += (1.0 - self.beta2) * g * g
+            p -= step_size * m / (np.sqrt(v) + eps_hat)
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSprop, Adam)}
+
+
+def make_optimizer(name, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, epsilon=1e-8):
+    """The optimiser called `name`, given the parameters it uses."""
+    if name == "sgd":
+        return SGD()
+    if name in ("momentum", "nesterov"):
+        return OPTIMIZERS[name](momentum)
+    if name == "rmsprop":
+        return RMSprop(rho, epsilon)
+    if name == "adam":
+        return Adam(beta1, beta2, epsilon)
+    raise ValueError(f"optimizer: unknown optimiser {name!r}; allowed: {', '.join(OPTIMIZERS)}")
