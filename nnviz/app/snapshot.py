@@ -1,0 +1,40 @@
+"""Immutable snapshots of a network's weights, the only thing the training worker hands to the UI."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core import Network
+
+
+def _frozen_copy(a):
+    c = np.array(a, copy=True)
+    c.setflags(write=False)
+    return c
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Read-only copies of the weights and biases plus the architecture, taken between two batches."""
+
+    sizes: tuple
+    hidden: str
+    output: str
+    loss: str
+    weights: tuple
+    biases: tuple
+    epoch: int = 0
+    step: int = 0
+
+    @classmethod
+    def of(cls, net, epoch=0, step=0):
+        return cls(tuple(net.sizes), net.hidden_name, net.output_name, net.loss_name,
+                   tuple(_frozen_copy(W) for W in net.weights),
+                   tuple(_frozen_copy(b) for b in net.biases), epoch, step)
+
+    def network(self):
+        """A Network computing with this snapshot's weights (shares the read-only arrays)."""
+        net = Network(self.sizes, self.hidden, self.output, self.loss, init="small",
+                      dtype=self.weights[0].dtype)
+        net.weights, net.biases = list(self.weights), list(self.biases)
+        return net
