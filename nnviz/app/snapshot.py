@@ -34,7 +34,4 @@ class Snapshot:
 
     def network(self):
         """A Network computing with this snapshot's weights (shares the read-only arrays)."""
-        net = Network(self.sizes, self.hidden, self.output, self.loss, init="small",
-                      dtype=self.weights[0].dtype)
-        net.weights, net.biases = list(self.weights), list(self.biases)
-        return net
+        return Network.from_params(self.weights, self.biases, self.hidden, self.output, self.loss)

@@ -37,7 +37,7 @@ class Network:
     """
 
     def __init__(self, sizes, hidden="relu", output="softmax", loss="cross_entropy", init="he",
-                 seed=0, dtype=np.float32):
+                 seed=0, dtype=np.float32, _empty=False):
         self.sizes = _check_sizes(sizes)
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
@@ -47,12 +47,28 @@ class Network:
         self.hidden = hidden_activation(hidden)
         self.output = output_activation(output)
         self.cost = get_loss(loss, output)
-        rng = np.random.default_rng(seed)
         self.weights, self.biases = [], []
+        if _empty:
+            return
+        rng = np.random.default_rng(seed)
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
             W, b = init_layer(init, rng, fan_in, fan_out)
             self.weights.append(W.astype(self.dtype))
             self.biases.append(b.astype(self.dtype))
+
+    @classmethod
+    def from_params(cls, weights, biases, hidden="relu", output="softmax", loss="cross_entropy"):
+        """A network using the given arrays as its weights and biases (no copy, no initialisation)."""
+        if not weights or len(weights) != len(biases):
+            raise ValueError(f"weights: need one bias vector per weight matrix, got {len(weights)} and "
+                             f"{len(biases)}")
+        sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
+        for l, (W, b) in enumerate(zip(weights, biases)):
+            if W.ndim != 2 or W.shape[0] != sizes[l] or b.shape != (W.shape[1],):
+                raise ValueError(f"weights: layer {l + 1} has mismatched shapes W {W.shape}, b {b.shape}")
+        net = cls(sizes, hidden, output, loss, init="small", seed=0, dtype=weights[0].dtype, _empty=True)
+        net.weights, net.biases = list(weights), list(biases)
+        return net
 
     # -- structure -----------------------------------------------------------------------------
 
