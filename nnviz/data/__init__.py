@@ -1,0 +1,25 @@
+"""Datasets for nnviz: IDX files, the dataset registry, augmentation and drawing preprocessing (NumPy only)."""
+
+from nnviz.data.augment import augment_images, make_augmenter
+from nnviz.data.datasets import DATASETS, Dataset, load_dataset, load_idx_folder, split_validation, verify_checksums
+from nnviz.data.drawing import NothingDrawn, load_image_file, preprocess_drawing
+from nnviz.data.idx import IDXError, read_idx, write_idx
+from nnviz.data.toy import xor_points
+
+__all__ = [
+    "DATASETS",
+    "Dataset",
+    "IDXError",
+    "NothingDrawn",
+    "augment_images",
+    "load_dataset",
+    "load_idx_folder",
+    "load_image_file",
+    "make_augmenter",
+    "preprocess_drawing",
+    "read_idx",
+    "split_validation",
+    "verify_checksums",
+    "write_idx",
+    "xor_points",
+]

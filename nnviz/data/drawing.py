@@ -1,0 +1,144 @@
+"""Turn a drawn canvas or an image file into a network input, the way MNIST digits were prepared.
+
+MNIST (LeCun et al.): each digit was scaled to fit a 20x20 box keeping its aspect ratio, with
+anti-aliasing (grey levels), then placed in a 28x28 field so that its centre of mass sits at the
+field's centre. Here the centre is ((size-1)/2, (size-1)/2) in pixel-index coordinates — (13.5, 13.5)
+for 28x28 — and the integer placement leaves the centre of mass within half a pixel of it.
+
+For the UCI 8x8 digits use ``size=8``: the default box is then 8, because every one of those 1,797
+digits spans all 8 rows (and 2 to 7 columns), so a drawing fitted to 8x8 matches their scale.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from nnviz.data.png import SIGNATURE, decode_png
+
+MNIST_SIZE, MNIST_BOX = 28, 20
+DIGITS8_SIZE, DIGITS8_BOX = 8, 8
+INK_THRESHOLD = 0.05  # on the [0, 1] scale; fainter pixels are treated as background noise
+_NPY_MAGIC = b"\x93NUMPY"
+
+
+class NothingDrawn(ValueError):
+    """The canvas holds no ink."""
+
+    def __init__(self, message: str = "nothing drawn: the canvas is empty"):
+        super().__init__(message)
+
+
+def preprocess_drawing(canvas: np.ndarray, size: int = MNIST_SIZE, box: int | None = None) -> np.ndarray:
+    """Canvas (H, W) grayscale, ink high, uint8 0-255 or float 0-1 -> (size, size) float32 in [0, 1].
+
+    Pixels below INK_THRESHOLD are cleared; the ink's bounding box is cropped and resampled
+    (area-averaging when shrinking, bilinear when enlarging) so its longer side is ``box`` pixels,
+    intensities are rescaled so the brightest pixel is 1, and the result is placed so that its
+    centre of mass is at the field's centre — or, if that would push ink off the field, as close
+    to it as the field allows. ``box`` defaults to 20 for size 28 and 8 for size 8 (see module
+    docstring), else round(size * 20 / 28). Raises NothingDrawn for an empty canvas.
+    """
+    if box is None:
+        box = {MNIST_SIZE: MNIST_BOX, DIGITS8_SIZE: DIGITS8_BOX}.get(size, round(size * MNIST_BOX / MNIST_SIZE))
+    if not 1 <= box <= size:
+        raise ValueError(f"box must be between 1 and size={size}, got {box}")
+    image = to_unit_range(canvas, "canvas")
+    if image.ndim != 2:
+        raise ValueError(f"canvas must be a 2-D grayscale array, got shape {image.shape}")
+    ink = image >= INK_THRESHOLD
+    if not ink.any():
+        raise NothingDrawn()
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = np.where(ink, image, 0)[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    scale = box / max(crop.shape)
+    height, width = (max(1, round(n * scale)) for n in crop.shape)
+    glyph = _resampling_matrix(crop.shape[0], height) @ crop @ _resampling_matrix(crop.shape[1], width).T
+    glyph /= glyph.max()
+    top = _placement(glyph.sum(axis=1), size)
+    left = _placement(glyph.sum(axis=0), size)
+    out = np.zeros((size, size), dtype=np.float32)
+    out[top:top + height, left:left + width] = glyph
+    return out
+
+
+def _placement(profile: np.ndarray, size: int) -> int:
+    """Offset putting the centre of mass of a 1-D ink profile at (size-1)/2, kept inside the field."""
+    centre_of_mass = profile @ np.arange(len(profile)) / profile.sum()
+    offset = round((size - 1) / 2 - centre_of_mass)
+    return min(max(offset, 0), size - len(profile))
+
+
+def _resampling_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) matrix resampling a 1-D signal; rows sum to 1.
+
+    Shrinking: output pixel o averages the input interval [o*r, (o+1)*r), r = n_in/n_out, each
+    input pixel weighted by its overlap. Enlarging: linear interpolation at the output pixel
+    centres mapped into the input, (o + 0.5) * r - 0.5, clamped to the edge pixels.
+    """
+    ratio = n_in / n_out
+    i = np.arange(n_in)[None, :]
+    o = np.arange(n_out)[:, None]
+    if n_out < n_in:
+        overlap = np.minimum(i + 1, (o + 1) * ratio) - np.maximum(i, o * ratio)
+        return np.clip(overlap, 0, None) / ratio
+    position = np.clip((o + 0.5) * ratio - 0.5, 0, n_in - 1)
+    return np.clip(1 - np.abs(position - i), 0, None)
+
+
+def to_unit_range(image, what: str = "image") -> np.ndarray:
+    """Any numeric array -> float32 in [0, 1]: uint8, or anything with values above 1, is taken as 0-255."""
+    image = np.asarray(image)
+    if image.dtype.kind not in "biuf":
+        raise ValueError(f"{what} must be numeric, got dtype {image.dtype}")
+    is_bytes = image.dtype == np.uint8
+    image = image.astype(np.float32)
+    if not np.isfinite(image).all():
+        raise ValueError(f"{what} contains NaN or infinite values")
+    if is_bytes or (image.size and image.max() > 1):
+        image /= 255
+    return np.clip(image, 0, 1)
+
+
+def load_image_file(path) -> np.ndarray:
+    """Read a PNG or ``.npy`` image as a (h, w) float32 array in [0, 1], ink high.
+
+    PNG: 8-bit grayscale, gray+alpha, RGB or RGBA, non-interlaced. ``.npy``: (h, w) or
+    (h, w, 1..4) numeric, 0-1 or 0-255. Colour becomes luma (0.299 R + 0.587 G + 0.114 B);
+    transparency is composited over white, as a viewer shows it. An image with a light background
+    (mean > 0.5) is inverted so the ink is high. Raises ValueError naming the file for anything
+    that is not a supported image (OSError if it cannot be read at all).
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if data.startswith(SIGNATURE):
+        pixels = decode_png(data, str(path))
+    elif data.startswith(_NPY_MAGIC):
+        pixels = _load_npy(path)
+    else:
+        raise ValueError(f"{path}: not a PNG or .npy file")
+    image = to_unit_range(pixels, str(path))
+    if image.ndim == 3:
+        image = _to_gray(image, path)
+    if image.ndim != 2 or image.size == 0:
+        raise ValueError(f"{path}: expected a (height, width) image, got shape {image.shape}")
+    return 1 - image if image.mean() > 0.5 else image
+
+
+def _load_npy(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except ValueError as error:
+        raise ValueError(f"{path}: unreadable .npy file: {error}") from error
+
+
+def _to_gray(image: np.ndarray, path: Path) -> np.ndarray:
+    """(h, w, c) in [0, 1] -> (h, w): c = 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA; alpha over white."""
+    channels = image.shape[2]
+    if channels not in (1, 2, 3, 4):
+        raise ValueError(f"{path}: expected 1 to 4 channels, got {channels}")
+    colour = image[..., : 1 if channels <= 2 else 3]
+    gray = colour[..., 0] if colour.shape[2] == 1 else colour @ np.float32([0.299, 0.587, 0.114])
+    if channels in (2, 4):
+        alpha = image[..., -1]
+        gray = gray * alpha + (1 - alpha)
+    return gray.astype(np.float32)
