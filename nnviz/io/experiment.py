@@ -1,0 +1,233 @@
+"""Experiment files: one flat dataclass (dataset + architecture + training) that is also the JSON format.
+
+Presets, the GUI's open/save and the CLI's --config all read and write this format. The training
+fields are inherited from `nnviz.core.TrainConfig`, so the two can never drift apart.
+"""
+
+import difflib
+import json
+import math
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+
+from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig
+
+from .atomic import atomic_write_text
+
+# The names nnviz.data's registry knows (nnviz.io may not import nnviz.data; a test keeps them equal).
+DATASET_NAMES = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
+IDX_PREFIX = "idx:"
+MAX_ROTATION = 180.0
+
+
+class ConfigError(ValueError):
+    """A bad experiment: the message names the field (or file), the bad value and what is allowed."""
+
+
+@dataclass
+class ExperimentConfig(TrainConfig):
+    """A complete experiment: what to train on, which network, and how (every TrainConfig field).
+
+    dataset: a registry name (DATASET_NAMES) or "idx:/path/to/folder"; n_samples, noise, classes
+    go to the dataset loader (None = its default); train_subset > 0 keeps the first N training
+    samples after a shuffle seeded by `seed`; validation_split is the share of the (subset of the)
+    training set held out for validation; augment_shift (pixels) and augment_rotation (degrees)
+    randomly move each training image. hidden_layers lists the hidden widths ([] = none).
+    """
+
+    title: str = ""
+    description: str = ""
+    expected: str = ""
+    dataset: str = "digits8x8"
+    n_samples: int | None = None
+    noise: float | None = None
+    classes: int | None = None
+    train_subset: int = 0
+    validation_split: float = 0.1
+    augment_shift: int = 0
+    augment_rotation: float = 0.0
+    hidden_layers: list[int] = field(default_factory=lambda: [128])
+    activation: str = "relu"
+    output: str = "softmax"
+    loss: str = "cross_entropy"
+    init: str = "he"
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def validate(self):
+        """Raise ConfigError naming the first bad field, its value and what is allowed; return self."""
+        for f in fields(self):
+            _check_type(f.name, getattr(self, f.name), f.type)
+        self._validate_data()
+        self._validate_architecture()
+        try:
+            TrainConfig.validate(self)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        for name in ("early_stopping", "restore_best"):
+            if getattr(self, name) and self.validation_split == 0:
+                raise ConfigError(f"{name}: {getattr(self, name)!r} needs a validation set; "
+                                  f"set validation_split > 0")
+        return self
+
+    def _validate_data(self):
+        if self.dataset.startswith(IDX_PREFIX):
+            if not self.dataset[len(IDX_PREFIX):].strip():
+                raise ConfigError(f"dataset: {self.dataset!r} is not allowed; write idx:/path/to/folder")
+        elif self.dataset not in DATASET_NAMES:
+            raise ConfigError(f"dataset: {self.dataset!r} is not allowed; allowed: "
+                              f"{', '.join(DATASET_NAMES)}, or idx:/path/to/folder")
+        _at_least("n_samples", self.n_samples, 1, optional=True)
+        if self.noise is not None and not (math.isfinite(self.noise) and self.noise >= 0):
+            raise ConfigError(f"noise: {self.noise!r} is not allowed; must be a number ≥ 0 or null")
+        _at_least("classes", self.classes, 2, optional=True)
+        _at_least("train_subset", self.train_subset, 0)
+        if not (math.isfinite(self.validation_split) and 0 <= self.validation_split < 1):
+            raise ConfigError(f"validation_split: {self.validation_split!r} is not allowed; "
+                              f"must be a number ≥ 0 and < 1")
+        _at_least("augment_shift", self.augment_shift, 0)
+        if not (math.isfinite(self.augment_rotation) and 0 <= self.augment_rotation <= MAX_ROTATION):
+            raise ConfigError(f"augment_rotation: {self.augment_rotation!r} is not allowed; "
+                              f"must be a number of degrees ≥ 0 and ≤ {MAX_ROTATION:g}")
+
+    def _validate_architecture(self):
+        for width in self.hidden_layers:
+            if width < 1:
+                raise ConfigError(f"hidden_layers: {self.hidden_layers!r} is not allowed; "
+                                  f"every width must be a whole number ≥ 1")
+        _choice("activation", self.activation, HIDDEN)
+        _choice("output", self.output, OUTPUT)
+        _choice("loss", self.loss, LOSSES)
+        if self.loss not in VALID_PAIRS[self.output]:
+            raise ConfigError(f"loss: {self.loss!r} does not go with output {self.output!r}; "
+                              f"allowed with {self.output!r}: {', '.join(VALID_PAIRS[self.output])}")
+        _choice("init", self.init, INITIALIZERS)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def train_config(self) -> TrainConfig:
+        """The training part, as the plain TrainConfig the core's `train` takes."""
+        return TrainConfig(**{name: getattr(self, name) for name in TrainConfig.field_names()})
+
+    def n_outputs(self, n_classes: int) -> int:
+        """Output units for n_classes: 1 for a sigmoid output on two classes, else n_classes."""
+        return 1 if self.output == "sigmoid" and n_classes == 2 else n_classes
+
+    def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32) -> Network:
+        """A freshly initialised network [n_inputs, *hidden_layers, n_outputs], seeded by `seed`."""
+        sizes = [n_inputs, *self.hidden_layers, self.n_outputs(n_classes)]
+        return Network(sizes, hidden=self.activation, output=self.output, loss=self.loss,
+                       init=self.init, seed=self.seed, dtype=dtype)
+
+    # -- JSON ----------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """A flat dict, the experiment's own fields first, then the training fields."""
+        values = asdict(self)
+        training = TrainConfig.field_names()
+        own = [name for name in values if name not in training]
+        return {name: values[name] for name in own + list(training)}
+
+    @classmethod
+    def from_dict(cls, d) -> "ExperimentConfig":
+        """Build from a dict such as `to_dict` returns; missing keys take their defaults.
+
+        Raises ConfigError for an unknown key (with close matches) or a value of the wrong type.
+        The values' ranges are checked by `validate`, not here.
+        """
+        if not isinstance(d, dict):
+            raise ConfigError(f"an experiment must be a JSON object of settings, got {type(d).__name__}")
+        kinds = {f.name: f.type for f in fields(cls)}
+        for key in d:
+            if key not in kinds:
+                close = difflib.get_close_matches(str(key), kinds, n=3)
+                hint = f"did you mean {' or '.join(close)}?" if close else f"allowed: {', '.join(kinds)}"
+                raise ConfigError(f"unknown setting {key!r}; {hint}")
+        values = {key: _check_type(key, value, kinds[key]) for key, value in d.items()}
+        if "hidden_layers" in values:
+            values["hidden_layers"] = list(values["hidden_layers"])
+        return cls(**values)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=_plain) + "\n"
+
+
+def load_experiment(path) -> ExperimentConfig:
+    """Read and validate an experiment JSON file; every problem is a ConfigError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{path}: line {error.lineno}, column {error.colno}: {error.msg}") from None
+    try:
+        return ExperimentConfig.from_dict(data).validate()
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def save_experiment(config: ExperimentConfig, path) -> None:
+    """Validate `config` and write it as JSON, atomically (the old file survives a failed save)."""
+    atomic_write_text(path, config.validate().to_json())
+
+
+# -- field checks -----------------------------------------------------------------------------
+
+def _is_whole(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+_SIMPLE_TYPES = {
+    bool: (lambda v: isinstance(v, (bool, np.bool_)), "true or false"),
+    int: (_is_whole, "a whole number"),
+    float: (_is_number, "a number"),
+    str: (lambda v: isinstance(v, str), "a string"),
+}
+
+
+def _check_type(name, value, kind):
+    """Return `value` (ints widened to float for float fields) or raise ConfigError."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        inner = [k for k in typing.get_args(kind) if k is not type(None)][0]
+        return None if value is None else _check_type(name, value, inner)
+    if typing.get_origin(kind) is list:
+        if not (isinstance(value, (list, tuple)) and all(_is_whole(v) for v in value)):
+            raise ConfigError(f"{name}: {value!r} is not allowed; must be a list of whole numbers")
+        return value
+    accepts, description = _SIMPLE_TYPES[kind]
+    if not accepts(value):
+        raise ConfigError(f"{name}: {value!r} is not allowed; must be {description}")
+    return float(value) if kind is float else value
+
+
+def _plain(value):
+    """JSON fallback for NumPy scalars a GUI spin box may have put into a field."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _choice(name, value, allowed):
+    if value not in allowed:
+        raise ConfigError(f"{name}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+
+
+def _at_least(name, value, low, optional=False):
+    if value is None and optional:
+        return
+    if value < low:
+        rule = f"must be a whole number ≥ {low}" + (" or null" if optional else "")
+        raise ConfigError(f"{name}: {value!r} is not allowed; {rule}")
