@@ -1,0 +1,260 @@
+"""The training worker: drives the core's `train` generator in a QThread and reports throttled updates.
+
+The worker is a parentless QObject moved to a QThread. It never touches a widget: it hands the UI
+small immutable `Update`s (a weight `Snapshot` plus the events since the previous update) at most
+`max_rate` times a second, however fast batches go. Pause, Step and Stop are thread-safe calls
+checked between batches; a paused worker sleeps on a condition variable (no busy loop).
+`TrainingRunner` owns the thread on the UI side and joins it cleanly on stop or shutdown.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+
+from nnviz.app.snapshot import Snapshot
+from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
+
+RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
+
+
+@dataclass(frozen=True)
+class Update:
+    """What the UI learns from one report: the latest weights and the events since the last report."""
+
+    snapshot: Snapshot
+    batches: tuple          # BatchEnd events, oldest first
+    epochs: tuple           # EpochEnd events, oldest first
+    state: str              # RUNNING, PAUSED or FINISHED
+
+
+class TrainingWorker(QObject):
+    """Runs `setup()` (→ object with network, train_data, train_config) then trains, in its thread.
+
+    Signals, each carrying the run id first so that the UI can ignore a stopped run's late
+    reports, in order: ready(setup result) once; updated(Update) repeatedly; diverged(Diverged)
+    if the loss blew up; failed(str) on an exception; finished(Finished) — reason "stopped" when
+    asked to stop, "failed" after an error — and done() last, always.
+    """
+
+    ready = Signal(int, object)
+    updated = Signal(int, object)
+    diverged = Signal(int, object)
+    failed = Signal(int, str)
+    finished = Signal(int, object)
+    done = Signal()
+
+    def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0):
+        super().__init__()
+        self.run_id = run_id
+        self._setup = setup
+        self._interval = 1.0 / max_rate
+        self._cond = threading.Condition()
+        self._paused = start_paused
+        self._steps = steps
+        self._stop = False
+        self._batches, self._epochs = [], []
+        self._last_emit = 0.0
+        self._net = None
+        self._last_batch = None
+
+    # -- controls, safe to call from any thread ------------------------------------------------
+
+    def pause(self):
+        with self._cond:
+            self._paused = True
+
+    def resume(self):
+        with self._cond:
+            self._paused, self._steps = False, 0
+            self._cond.notify_all()
+
+    def step(self):
+        """Train exactly one more batch, then stay paused."""
+        with self._cond:
+            self._paused = True
+            self._steps += 1
+            self._cond.notify_all()
+
+    def stop(self):
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+
+    @property
+    def paused(self):
+        return self._paused
+
+    # -- the loop, in the worker thread --------------------------------------------------------
+
+    @Slot()
+    def run(self):
+        try:
+            with np.errstate(all="ignore"):
+                self._run()
+        except Exception as error:  # noqa: BLE001 - every failure becomes a message, never a crash
+            text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+            self.failed.emit(self.run_id, text)
+            self.finished.emit(self.run_id, self._stopped_event("failed"))
+        finally:
+            self.done.emit()
+
+    def _run(self):
+        if self._should_stop():
+            self.finished.emit(self.run_id, self._stopped_event())
+            return
+        job = self._setup()
+        self._net = job.network
+        self.ready.emit(self.run_id, job)
+        events = train(job.network, job.train_data, job.train_config)
+        try:
+            if not self._gate():
+                self.finished.emit(self.run_id, self._stopped_event())
+                return
+            for event in events:
+                if isinstance(event, BatchEnd):
+                    self._last_batch = event
+                    self._batches.append(event)
+                    if not self._gate():
+                        self._flush(FINISHED)
+                        self.finished.emit(self.run_id, self._stopped_event())
+                        return
+                elif isinstance(event, EpochEnd):
+                    self._epochs.append(event)
+                elif isinstance(event, Diverged):
+                    self._flush(PAUSED)
+                    self.diverged.emit(self.run_id, event)
+                    continue
+                elif isinstance(event, Finished):
+                    self._flush(FINISHED)
+                    self.finished.emit(self.run_id, event)
+                    return
+                if time.perf_counter() - self._last_emit >= self._interval:
+                    self._flush(RUNNING)
+        finally:
+            events.close()
+
+    def _should_stop(self):
+        with self._cond:
+            return self._stop
+
+    def _gate(self):
+        """Between two batches: wait while paused (a pending step lets one batch through)."""
+        with self._cond:
+            if self._stop:
+                return False
+            if not self._paused:
+                return True
+            if self._steps:
+                self._steps -= 1
+                return True
+        self._flush(PAUSED)
+        with self._cond:
+            while self._paused and not self._steps and not self._stop:
+                self._cond.wait()
+            if self._stop:
+                return False
+            if self._paused and self._steps:
+                self._steps -= 1
+            return True
+
+    def _flush(self, state):
+        step = self._last_batch.step if self._last_batch else 0
+        epoch = self._last_batch.epoch if self._last_batch else 0
+        snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
+        update = Update(snapshot, tuple(self._batches), tuple(self._epochs), state)
+        self._batches, self._epochs = [], []
+        self._last_emit = time.perf_counter()
+        self.updated.emit(self.run_id, update)
+
+    def _stopped_event(self, reason="stopped"):
+        last = self._last_batch
+        if last is None:
+            return Finished(reason, 0, None, 0.0, 0.0)
+        return Finished(reason, last.epoch - 1 + (last.batch == last.batches_per_epoch), None,
+                        last.elapsed, last.samples_seen / max(last.elapsed, 1e-9))
+
+
+class TrainingRunner(QObject):
+    """Owns at most one worker thread at a time; the UI talks to training only through this.
+
+    `start` takes a `connect(worker)` callback to hook up signals before the thread starts and
+    returns the worker; `stopped` is emitted
+    (in the UI thread) once the thread has finished and been released.
+    """
+
+    stopped = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._thread = None
+        self._worker = None
+        self._runs = 0
+
+    @property
+    def active(self):
+        return self._thread is not None
+
+    @property
+    def run_id(self):
+        """Id of the current (or last) run; reports carrying another id are stale."""
+        return self._runs
+
+    @property
+    def worker(self):
+        return self._worker
+
+    def start(self, setup, *, connect=None, start_paused=False, steps=0, max_rate=30.0):
+        """Start a run of `setup` in a new thread; `connect(worker)` is called before it starts."""
+        if self.active:
+            raise RuntimeError("a training run is already going; stop it first")
+        thread = QThread()
+        thread.setObjectName("nnviz-training")
+        self._runs += 1
+        worker = TrainingWorker(setup, run_id=self._runs, max_rate=max_rate, start_paused=start_paused,
+                                steps=steps)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread.finished.connect(self._release)
+        if connect is not None:
+            connect(worker)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        return worker
+
+    def pause(self):
+        if self._worker:
+            self._worker.pause()
+
+    def resume(self):
+        if self._worker:
+            self._worker.resume()
+
+    def step(self):
+        if self._worker:
+            self._worker.step()
+
+    def stop(self, wait=True):
+        """Ask the worker to stop between two batches; with wait, join the thread and release it."""
+        if not self.active:
+            return
+        self._worker.stop()
+        if wait:
+            self._thread.quit()
+            self._thread.wait()
+            self._release()
+
+    shutdown = stop
+
+    @Slot()
+    def _release(self):
+        thread, worker = self._thread, self._worker
+        if thread is None or thread.isRunning():
+            return
+        self._thread = self._worker = None
+        worker.deleteLater()
+        thread.deleteLater()
+        self.stopped.emit()

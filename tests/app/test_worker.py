@@ -1,0 +1,164 @@
+"""The training worker: throttled updates, pause/step/stop between batches, divergence and errors."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, Slot
+
+from nnviz.app.worker import PAUSED, TrainingRunner
+from nnviz.core import Network, TrainConfig, TrainData
+
+
+class Recorder(QObject):
+    """Lives in the UI thread, so the worker's signals reach it queued, as they reach the window."""
+
+    def __init__(self, worker):
+        super().__init__()
+        self.updates, self.diverged, self.failed, self.finished, self.ready = [], [], [], [], []
+        worker.updated.connect(self.on_updated)
+        worker.diverged.connect(self.on_diverged)
+        worker.failed.connect(self.on_failed)
+        worker.finished.connect(self.on_finished)
+        worker.ready.connect(self.on_ready)
+
+    @Slot(int, object)
+    def on_updated(self, run, update):
+        self.updates.append(update)
+
+    @Slot(int, object)
+    def on_diverged(self, run, event):
+        self.diverged.append(event)
+
+    @Slot(int, str)
+    def on_failed(self, run, message):
+        self.failed.append(message)
+
+    @Slot(int, object)
+    def on_finished(self, run, event):
+        self.finished.append(event)
+
+    @Slot(int, object)
+    def on_ready(self, run, job):
+        self.ready.append(job)
+
+    @property
+    def batches(self):
+        return [b for u in self.updates for b in u.batches]
+
+
+def xor_job(epochs=50, batch_size=2, learning_rate=0.5, **config):
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 4, dtype=np.float32)
+    y = np.array([0, 1, 1, 0] * 4)
+    net = Network([2, 8, 2], hidden="tanh", init="xavier", seed=1)
+    return SimpleNamespace(network=net, train_data=TrainData(X, y),
+                           train_config=TrainConfig(epochs=epochs, batch_size=batch_size,
+                                                    learning_rate=learning_rate, **config))
+
+
+def start(runner, setup, **options):
+    recorders = []
+    runner.start(setup, connect=lambda worker: recorders.append(Recorder(worker)), **options)
+    return recorders[0]
+
+
+@pytest.fixture
+def runner(qtbot):
+    runner = TrainingRunner()
+    yield runner
+    runner.shutdown()
+
+
+def test_a_run_reports_every_batch_in_order_in_fewer_updates_than_batches(qtbot, runner):
+    job = xor_job(epochs=300)
+    rec = start(runner, lambda: job)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert rec.ready == [job]
+    assert rec.finished[-1].reason == "completed"
+    steps = [b.step for b in rec.batches]
+    assert steps == list(range(1, 300 * 8 + 1))
+    assert len(rec.updates) < len(steps)
+    assert sum(len(u.epochs) for u in rec.updates) == 300
+    assert rec.updates[-1].snapshot.step == steps[-1]
+    assert not runner.active
+
+
+def test_step_advances_exactly_one_batch_while_paused(qtbot, runner):
+    rec = start(runner, lambda: xor_job(epochs=5), start_paused=True)
+    qtbot.waitUntil(lambda: bool(rec.updates) and rec.updates[-1].state == PAUSED)
+    assert rec.batches == []
+    for expected in (1, 2, 3, 4, 5):
+        n = len(rec.updates)
+        runner.step()
+        qtbot.waitUntil(lambda: len(rec.updates) > n and rec.updates[-1].state == PAUSED)
+        assert [b.step for b in rec.batches] == list(range(1, expected + 1))
+    runner.stop()
+    qtbot.waitUntil(lambda: bool(rec.finished))
+    assert rec.finished[-1].reason == "stopped"
+
+
+def test_step_across_an_epoch_end_still_trains_one_batch(qtbot, runner):
+    rec = start(runner, lambda: xor_job(epochs=3, batch_size=8), start_paused=True, steps=2)
+    qtbot.waitUntil(lambda: bool(rec.updates) and rec.updates[-1].state == PAUSED and len(rec.batches) == 2)
+    runner.step()   # batch 1 of epoch 2, after the end of epoch 1
+    qtbot.waitUntil(lambda: len(rec.batches) == 3 and rec.updates[-1].state == PAUSED)
+    assert [(b.epoch, b.batch) for b in rec.batches] == [(1, 1), (1, 2), (2, 1)]
+    assert sum(len(u.epochs) for u in rec.updates) == 1
+
+
+def test_pause_then_resume_runs_to_completion(qtbot, runner):
+    rec = start(runner, lambda: xor_job(epochs=20))
+    runner.pause()
+    qtbot.waitUntil(lambda: bool(rec.updates) and rec.updates[-1].state == PAUSED)
+    runner.resume()
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert rec.finished[-1].reason == "completed"
+    assert [b.step for b in rec.batches] == list(range(1, 20 * 8 + 1))
+
+
+def test_stop_while_training_joins_the_thread_and_keeps_usable_weights(qtbot, runner):
+    job = xor_job(epochs=100000)
+    rec = start(runner, lambda: job)
+    qtbot.waitUntil(lambda: len(rec.batches) > 10)
+    runner.stop()
+    assert not runner.active
+    qtbot.waitUntil(lambda: bool(rec.finished))
+    assert rec.finished[-1].reason == "stopped"
+    assert all(np.all(np.isfinite(W)) for W in job.network.weights)
+
+
+def test_a_second_run_cannot_start_while_one_is_going(qtbot, runner):
+    runner.start(lambda: xor_job(epochs=100000))
+    with pytest.raises(RuntimeError):
+        runner.start(lambda: xor_job())
+
+
+def test_divergence_is_reported_and_the_last_good_weights_are_kept(qtbot, runner):
+    job = xor_job(epochs=50, learning_rate=1e6, optimizer="sgd")
+    job.network = Network([2, 8, 2], hidden="relu", output="linear", loss="quadratic", seed=0)
+    rec = start(runner, lambda: job)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert rec.diverged and "restored" in rec.diverged[0].message
+    assert rec.finished[-1].reason == "diverged"
+    assert all(np.all(np.isfinite(W)) for W in rec.updates[-1].snapshot.weights)
+
+
+def test_an_error_in_setup_becomes_a_message(qtbot, runner):
+    def setup():
+        raise ValueError("dataset: 'nope' is not allowed")
+
+    rec = start(runner, setup)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert rec.failed == ["dataset: 'nope' is not allowed"]
+    assert rec.finished[-1].reason == "failed"
+
+
+def test_late_reports_carry_the_old_run_id(qtbot, runner):
+    first = runner.start(lambda: xor_job(epochs=100000))
+    runner.stop()
+    second = runner.start(lambda: xor_job(epochs=1))
+    assert second.run_id == runner.run_id != first.run_id
