@@ -1,8 +1,9 @@
 """Activation functions, each a small class with `forward` and `backward` (a vector-Jacobian product).
 
-All work on whole batches: Z is (n, units). `backward(Z, A, dA)` returns dC/dZ given dC/dA, where
+All work on whole batches: Z is (n, units). `forward(Z, out=None)` may write into `out` (a buffer
+the training loop reuses; never Z itself). `backward(Z, A, dA)` returns dC/dZ given dC/dA, where
 A = forward(Z) is passed back in so functions whose derivative is cheapest from A (sigmoid, tanh)
-do not recompute it.
+do not recompute it; it may overwrite dA.
 """
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 class Activation:
     name = ""
 
-    def forward(self, Z):
+    def forward(self, Z, out=None):
         raise NotImplementedError
 
     def backward(self, Z, A, dA):
@@ -27,9 +28,9 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, Z):
+    def forward(self, Z, out=None):
         # 0.5 * (1 + tanh(z/2)) is the same function and never overflows.
-        A = np.multiply(Z, 0.5)
+        A = np.multiply(Z, 0.5, out=out)
         np.tanh(A, out=A)
         A += 1.0
         A *= 0.5
@@ -42,8 +43,8 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     name = "tanh"
 
-    def forward(self, Z):
-        return np.tanh(Z)
+    def forward(self, Z, out=None):
+        return np.tanh(Z, out=out)
 
     def backward(self, Z, A, dA):
         return dA * (1.0 - A * A)
@@ -52,13 +53,12 @@ class Tanh(Activation):
 class ReLU(Activation):
     name = "relu"
 
-    def forward(self, Z):
-        return np.maximum(Z, 0)
+    def forward(self, Z, out=None):
+        return np.maximum(Z, 0, out=out)
 
     def backward(self, Z, A, dA):
         # In place is safe: dA is always a fresh buffer owned by the backward pass.
-        dA[Z <= 0] = 0
-        return dA
+        return np.multiply(dA, Z > 0, out=dA)
 
 
 class LeakyReLU(Activation):
@@ -67,8 +67,10 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
     alpha = 0.01
 
-    def forward(self, Z):
-        return np.where(Z > 0, Z, Z * self.alpha)
+    def forward(self, Z, out=None):
+        # For 0 < α < 1, max(z, αz) is z for z > 0 and αz otherwise.
+        A = np.multiply(Z, self.alpha, out=out)
+        return np.maximum(Z, A, out=A)
 
     def backward(self, Z, A, dA):
         return np.where(Z > 0, dA, dA * self.alpha)
@@ -80,8 +82,12 @@ class ELU(Activation):
     name = "elu"
     alpha = 1.0
 
-    def forward(self, Z):
-        return np.where(Z > 0, Z, self.alpha * np.expm1(np.minimum(Z, 0)))
+    def forward(self, Z, out=None):
+        A = np.minimum(Z, 0, out=out)
+        np.expm1(A, out=A)
+        A *= self.alpha
+        np.copyto(A, Z, where=Z > 0)
+        return A
 
     def backward(self, Z, A, dA):
         return np.where(Z > 0, dA, dA * (A + self.alpha))
@@ -90,8 +96,11 @@ class ELU(Activation):
 class Linear(Activation):
     name = "linear"
 
-    def forward(self, Z):
-        return Z.copy()
+    def forward(self, Z, out=None):
+        if out is None:
+            return Z.copy()
+        np.copyto(out, Z)
+        return out
 
     def backward(self, Z, A, dA):
         return dA
@@ -105,8 +114,8 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def forward(self, Z):
-        A = Z - Z.max(axis=1, keepdims=True)
+    def forward(self, Z, out=None):
+        A = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
         np.exp(A, out=A)
         A /= A.sum(axis=1, keepdims=True)
         return A

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 class LayerStats:
     """Health numbers for one weight layer at the end of an epoch.
 
-    grad_norm: mean over the epoch's batches of ‖∂C/∂W‖_F; weight_norm: ‖W‖_F;
+    grad_norm: mean of ‖∂C/∂W‖_F over ~32 evenly spaced batches of the epoch; weight_norm: ‖W‖_F;
     update_ratio: ‖ΔW‖_F / ‖W‖_F of the epoch's last step; dead_fraction / saturated_fraction:
     share of the layer's units that output exactly 0 on every probe sample / sit where σ'(z) < 5%
     of its peak on ≥ 90% of probe samples (hidden layers; 0 for the output layer);

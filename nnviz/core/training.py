@@ -16,12 +16,14 @@ import numpy as np
 from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
 from .events import BatchEnd, Diverged, EpochEnd, Finished
-from .network import predictions
+from .network import Buffers, predictions
 from .optimizers import make_optimizer
 from .schedules import learning_rate
 
 # A batch loss above this multiple of max(first batch loss, 1) counts as an explosion.
 EXPLOSION_FACTOR = 100.0
+# The per-layer gradient norm of an epoch is the mean over about this many evenly spaced batches.
+GRAD_NORM_SAMPLES = 32
 
 
 class _Clock:
@@ -47,6 +49,20 @@ class _Clock:
 
 def _labels(T):
     return predictions(T) if T.shape[1] > 1 else (T[:, 0] > 0.5).astype(np.int64)
+
+
+def _class_labels(net, y, T):
+    """Integer class labels for accuracy: y itself when it already is labels."""
+    y = np.asarray(y)
+    if y.ndim == 1 and net.sizes[-1] > 1:
+        return y.astype(np.int64, copy=False)
+    return _labels(T)
+
+
+def _check_batch_finite(Xb):
+    """NaN or inf in the inputs would pass for a diverging network; name the real cause."""
+    if not np.all(np.isfinite(Xb)):
+        raise ValueError("data: training inputs contain NaN or infinite values")
 
 
 def evaluate(net, X, Y):
@@ -91,8 +107,6 @@ def _check_data(net, data):
         raise ValueError(f"data: training inputs must be (n, {net.sizes[0]}) with n ≥ 1, got {X.shape}")
     if len(data.y_train) != len(X):
         raise ValueError(f"data: {len(X)} training inputs but {len(data.y_train)} labels")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("data: training inputs contain NaN or infinite values")
     if data.X_val is not None and data.y_val is not None and len(data.X_val) != len(data.y_val):
         raise ValueError(f"data: {len(data.X_val)} validation inputs but {len(data.y_val)} labels")
     return data
@@ -114,7 +128,7 @@ def _train(net, data, config):
                                config.rho, config.epsilon)
     X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
     T = net.targets(data.y_train, len(X))
-    labels = _labels(T)
+    labels = _class_labels(net, data.y_train, T)
     has_val = data.has_validation
     if has_val:
         X_val = np.asarray(data.X_val, dtype=net.dtype)
@@ -125,10 +139,12 @@ def _train(net, data, config):
     batch_size = min(config.batch_size, n)
     batches = math.ceil(n / batch_size)
     total_steps = config.epochs * batches
+    norm_stride = max(1, batches // GRAD_NORM_SAMPLES)
     budget = config.time_budget
     params = net.params()
     grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(net.weights, net.biases)]
     grad_arrays = [g for pair in grads for g in pair]
+    buffers = Buffers(net.dtype)
 
     last_good = _snapshot(net)
     best, best_epoch, best_score, waited = None, None, None, 0
@@ -149,7 +165,7 @@ def _train(net, data, config):
         epoch_start = clock.elapsed
         order = rng.permutation(n)
         loss_sum, correct, seen = 0.0, 0, 0
-        grad_norm_sum = np.zeros(net.n_layers)
+        grad_norm_sum, norm_count = np.zeros(net.n_layers), 0
         update_ratios = np.zeros(net.n_layers)
         for b in range(batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
@@ -158,11 +174,12 @@ def _train(net, data, config):
                 Xb = np.asarray(data.augment(Xb, rng), dtype=net.dtype)
             masks = _dropout_masks(net, rng, len(idx), config)
             with np.errstate(all="ignore"):
-                Zs, As, Ds = net.forward_cache(Xb, masks)
+                Zs, As, Ds = net.forward_cache(Xb, masks, buffers)
                 loss = net.cost.value(Zs[-1], As[-1], Tb) + net.l2_penalty(config.l2)
             if reference_loss is None:
                 reference_loss = loss
             if not math.isfinite(loss) or loss > EXPLOSION_FACTOR * max(reference_loss, 1.0):
+                _check_batch_finite(Xb)
                 net.set_params(*last_good)
                 what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
                 yield Diverged(epoch + 1, b + 1, loss,
@@ -175,9 +192,10 @@ def _train(net, data, config):
             correct += int(np.count_nonzero(predictions(As[-1]) == labels[idx]))
             seen += len(idx)
             with np.errstate(all="ignore"):
-                net.backward(Zs, As, Ds, Tb, config.l2, masks, grads)
-            for l, (dW, _) in enumerate(grads):
-                grad_norm_sum[l] += frobenius(dW)
+                net.backward(Zs, As, Ds, Tb, config.l2, masks, grads, buffers)
+            if b % norm_stride == 0:
+                grad_norm_sum += [frobenius(dW) for dW, _ in grads]
+                norm_count += 1
             if config.clip_norm:
                 _clip(grad_arrays, config.clip_norm)
             lr = learning_rate(config.schedule, config.learning_rate, progress=progress(), epoch=epoch,
@@ -203,7 +221,7 @@ def _train(net, data, config):
         if has_val:
             val_loss, val_acc = evaluate(net, X_val, T_val)
         with np.errstate(all="ignore"):
-            stats = layer_stats(net, X_probe, grad_norm_sum / max(b + 1, 1), update_ratios)
+            stats = layer_stats(net, X_probe, grad_norm_sum / max(norm_count, 1), update_ratios)
         eval_seconds = time.perf_counter() - eval_start
         epochs_done = epoch + 1
         elapsed = clock.pause()
