@@ -1,0 +1,63 @@
+"""Shared display helpers: colormaps, class colours, heatmap levels and image views (display scaling only)."""
+
+import numpy as np
+import pyqtgraph as pg
+
+# Tableau 10: distinct on both dark and light backgrounds; cycled for more than ten classes.
+_CLASS_RGB = np.array([
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+], dtype=np.uint8)
+
+_FRAME = (90, 90, 90)   # border of small image views
+# Levels for activations whose range is known in advance; the others get [min(0, lowest), highest].
+_BOUNDED_LEVELS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
+
+
+def class_colors(n_classes):
+    """(n_classes, 3) uint8 RGB colours, one per class."""
+    return _CLASS_RGB[np.arange(n_classes) % len(_CLASS_RGB)]
+
+
+def heatmap_colormap():
+    """Sequential colormap for activations and counts."""
+    return pg.colormap.get("viridis")
+
+
+def diverging_colormap():
+    """Blue-white-red colormap for signed values (weights) centred on 0."""
+    return pg.colormap.get("CET-D1")
+
+
+def activation_levels(name, A):
+    """(low, high) levels for activations A computed by the activation called `name`.
+
+    sigmoid [0, 1], tanh [-1, 1]; ReLU-like functions are unbounded above, so they get
+    [min(0, min A), max A] from the data (never an empty range).
+    """
+    if name in _BOUNDED_LEVELS:
+        return _BOUNDED_LEVELS[name]
+    finite = A[np.isfinite(A)] if A.size else A
+    low = min(0.0, float(finite.min())) if finite.size else 0.0
+    high = float(finite.max()) if finite.size else 1.0
+    return low, max(high, low + 1e-6)
+
+
+def symmetric_levels(A):
+    """(-m, m) with m = max |A| (ignoring NaN), so that 0 sits at a diverging colormap's centre."""
+    finite = np.abs(A[np.isfinite(A)])
+    m = float(finite.max()) if finite.size else 1.0
+    return -max(m, 1e-6), max(m, 1e-6)
+
+
+def image_view(layout, row=None, col=None, **kwargs):
+    """A ViewBox in a GraphicsLayout showing a row-major ImageItem with row 0 at the top.
+
+    Returns (viewbox, image_item); the view does not pan or zoom (these are small fixed pictures).
+    """
+    kwargs.setdefault("border", _FRAME)
+    vb = layout.addViewBox(row=row, col=col, lockAspect=True, enableMouse=False, **kwargs)
+    vb.invertY(True)
+    item = pg.ImageItem(axisOrder="row-major")
+    vb.addItem(item)
+    return vb, item

@@ -1,0 +1,268 @@
+"""Draw to predict: the user paints a digit and sees, live, what the latest snapshot of the network thinks."""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
+                               QWidget)
+
+from nnviz.app.canvas import DrawCanvas
+from nnviz.app.colors import activation_levels, heatmap_colormap, image_view
+from nnviz.data import NothingDrawn, preprocess_drawing
+
+DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
+_BAR_BRUSH = (90, 140, 200)
+_BEST_BRUSH = (255, 150, 40)
+_HIDDEN_ROW_HEIGHT = 26
+
+
+def output_probabilities(outputs):
+    """Network outputs for one sample (k,) -> class probabilities; one sigmoid output p -> [1-p, p]."""
+    return np.array([1 - outputs[0], outputs[0]]) if len(outputs) == 1 else outputs
+
+
+class DrawPanel(QWidget):
+    """Canvas, brush controls and the prediction: probability bars, predicted class, input image, hidden rows.
+
+    set_snapshot(snapshot) is cheap (one forward pass of one image, only changed items redrawn),
+    so the main window may call it at every redraw while training runs.
+    Signal `predicted(np.ndarray)`: the class probabilities after each prediction.
+    """
+
+    predicted = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._snapshot = None
+        self._network = None
+        self._image_shape = None
+        self._image_dataset = True      # False once set_dataset says the data are 2-D points
+        self._class_names = ()
+        self._input = None              # preprocessed drawing (side, side), or None
+        self._input_stale = True        # the canvas changed since _input was computed
+        self._probabilities = None
+        self._hidden_key = None         # (sizes, activation) the hidden rows were built for
+
+        self.canvas = DrawCanvas()
+        self.canvas.changed.connect(self._on_canvas_changed)
+        self.canvas.strokeFinished.connect(self._on_stroke_finished)
+        self.canvas.cleared.connect(self._on_cleared)
+        self._drag_timer = QTimer(self, singleShot=True, interval=DRAG_PREDICT_MS)
+        self._drag_timer.timeout.connect(self.predict_now)
+
+        self.brush_slider = QSlider(Qt.Orientation.Horizontal, minimum=4, maximum=48,
+                                    value=self.canvas.brush_width, toolTip="Brush diameter")
+        self.brush_slider.valueChanged.connect(self.canvas.set_brush_width)
+        self.clear_button = QPushButton("Clear", toolTip="Clear the canvas (right-click, Esc, Delete)")
+        self.clear_button.clicked.connect(self.canvas.clear)
+
+        self.class_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        font = QFont(self.class_label.font())
+        font.setPointSize(40)
+        font.setBold(True)
+        self.class_label.setFont(font)
+        self.class_label.setMinimumWidth(90)
+        self.message_label = QLabel(wordWrap=True)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._build_plots()
+        self._layout_widgets()
+        self._show_message("Draw a digit")
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build_plots(self):
+        self.bar_plot = self.plots.addPlot(row=0, col=0, rowspan=2, title="class probabilities")
+        self.bar_plot.setYRange(0, 1, padding=0.02)
+        self.bar_plot.setMouseEnabled(False, False)
+        self.bar_plot.hideButtons()
+        self.bar_plot.setMenuEnabled(False)
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.8, brush=_BAR_BRUSH)
+        self.bar_plot.addItem(self.bars)
+        self.plots.addLabel("network input", row=0, col=1)
+        self._input_view, self.input_image = image_view(self.plots, row=1, col=1)
+        self.input_image.setLevels((0, 1))
+        self._input_view.setFixedWidth(120)
+        self.plots.ci.layout.setColumnStretchFactor(0, 3)
+        self._hidden_widgets = []       # layout items of the hidden rows (label, view) per layer
+        self.hidden_images = []         # one ImageItem (1, units) per hidden layer
+        self._set_classes(10)
+
+    def _layout_widgets(self):
+        brush_row = QHBoxLayout()
+        brush_row.addWidget(QLabel("Brush"))
+        brush_row.addWidget(self.brush_slider, 1)
+        brush_row.addWidget(self.clear_button)
+        left = QVBoxLayout()
+        left.addWidget(self.canvas, 1)
+        left.addLayout(brush_row)
+        result = QHBoxLayout()
+        result.addWidget(self.class_label)
+        result.addWidget(self.message_label, 1)
+        right = QVBoxLayout()
+        right.addLayout(result)
+        right.addWidget(self.plots, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 3)
+
+    def _set_classes(self, n):
+        """Bars and tick labels for n classes (only when the count or the names change)."""
+        names = self._names(n)
+        self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[_BAR_BRUSH] * n)
+        self.bar_plot.setXRange(-0.6, n - 0.4, padding=0)
+        self.bar_plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        self._bar_names = names
+
+    def _names(self, n):
+        names = tuple(self._class_names)
+        return names if len(names) == n else tuple(str(i) for i in range(n))
+
+    def _ensure_hidden_rows(self, snapshot):
+        """One label and one (1, units) heatmap per hidden layer; rebuilt only when the architecture changes."""
+        key = (tuple(snapshot.sizes), snapshot.hidden)
+        if key == self._hidden_key:
+            return
+        for item in self._hidden_widgets:
+            self.plots.removeItem(item)
+        self._hidden_widgets, self.hidden_images = [], []
+        for l, units in enumerate(snapshot.sizes[1:-1], start=1):
+            row = 2 * l
+            label = self.plots.addLabel(f"hidden layer {l}: {units} {snapshot.hidden} units",
+                                        row=row, col=0, colspan=2, size="8pt")
+            view = self.plots.addViewBox(row=row + 1, col=0, colspan=2, enableMouse=False)
+            view.setFixedHeight(_HIDDEN_ROW_HEIGHT)
+            item = pg.ImageItem(axisOrder="row-major")
+            item.setColorMap(heatmap_colormap())
+            view.addItem(item)
+            self._hidden_widgets += [label, view]
+            self.hidden_images.append(item)
+        self._hidden_key = key
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def set_snapshot(self, snapshot):
+        """Use this snapshot's weights (None: no network); re-predicts if something is drawn."""
+        self._snapshot = snapshot
+        self._network = None if snapshot is None else snapshot.network()
+        if snapshot is not None:
+            self._ensure_hidden_rows(snapshot)
+        if not self.canvas.is_empty():
+            self.predict_now()
+
+    def set_dataset(self, image_shape, class_names):
+        """The dataset's (h, w) image shape (None for 2-D point sets: drawing is disabled) and class names."""
+        self._image_shape = None if image_shape is None else tuple(image_shape)
+        self._image_dataset = image_shape is not None
+        self._class_names = tuple(class_names)
+        if self._class_names:
+            self._set_classes(len(self._class_names))
+        self._input_stale = True
+        self.canvas.setEnabled(self._image_dataset)
+        self.predict_now()
+
+    @property
+    def snapshot(self):
+        return self._snapshot
+
+    def probabilities(self):
+        """The last class probabilities shown (np.ndarray), or None when nothing is predicted."""
+        return self._probabilities
+
+    def predicted_class(self):
+        """Index of the most probable class, or None."""
+        return None if self._probabilities is None else int(np.argmax(self._probabilities))
+
+    def network_input(self):
+        """The preprocessed drawing (side, side) float32 the network sees, or None."""
+        self._refresh_input()
+        return self._input
+
+    def predict_now(self):
+        """Preprocess the drawing (if it changed) and predict it with the current snapshot."""
+        self._drag_timer.stop()
+        if not self._image_dataset:
+            return self._show_message("Drawing needs an image dataset (this one is 2-D points)")
+        if self.canvas.is_empty():
+            return self._show_message("Draw a digit")
+        self._refresh_input()
+        if self._input is None:
+            return self._show_message("Cannot tell the input size: images must be square")
+        if self._network is None:
+            return self._show_message("No network yet: train or load one")
+        if self._network.sizes[0] != self._input.size:
+            return self._show_message(f"The network takes {self._network.sizes[0]} inputs, "
+                                      f"the drawing gives {self._input.size}")
+        activations = self._network.forward(self._input.reshape(1, -1))
+        self._show_prediction(output_probabilities(activations[-1][0]), activations[1:-1])
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _input_side(self):
+        """Side of the square network input: from the dataset's image shape, else from the network."""
+        if self._image_shape is not None:
+            h, w = self._image_shape
+            return h if h == w else None
+        if self._snapshot is None:
+            return None
+        side = math.isqrt(self._snapshot.sizes[0])
+        return side if side * side == self._snapshot.sizes[0] else None
+
+    def _refresh_input(self):
+        side = self._input_side()
+        if not self._input_stale and self._input is not None and self._input.shape == (side, side):
+            return
+        self._input = None
+        if side is not None:
+            try:
+                self._input = preprocess_drawing(self.canvas.image_array(), size=side)
+            except NothingDrawn:
+                pass
+        self._input_stale = False
+        if self._input is None:
+            self.input_image.clear()
+        else:
+            self.input_image.setImage(self._input, levels=(0, 1))
+
+    def _show_prediction(self, probabilities, hidden):
+        n = len(probabilities)
+        if len(self._bar_names) != n:
+            self._set_classes(n)
+        best = int(np.argmax(probabilities))
+        brushes = [_BAR_BRUSH] * n
+        brushes[best] = _BEST_BRUSH
+        self.bars.setOpts(height=probabilities, brushes=brushes)
+        self.class_label.setText(self._bar_names[best])
+        self.message_label.setText(f"{100 * probabilities[best]:.1f} % sure")
+        for item, a in zip(self.hidden_images, hidden):
+            item.setImage(a, levels=activation_levels(self._snapshot.hidden, a))
+        self._probabilities = probabilities
+        self.predicted.emit(probabilities)
+
+    def _show_message(self, text):
+        """No prediction: empty bars and hidden rows, the reason in the message label."""
+        self._probabilities = None
+        self.class_label.setText("")
+        self.message_label.setText(text)
+        self.bars.setOpts(height=np.zeros(len(self.bars.opts["x"])))
+        for item in self.hidden_images:
+            item.clear()
+        if self.canvas.is_empty():
+            self.input_image.clear()
+
+    def _on_canvas_changed(self):
+        self._input_stale = True
+        if not self._drag_timer.isActive():
+            self._drag_timer.start()
+
+    def _on_stroke_finished(self):
+        self.predict_now()
+
+    def _on_cleared(self):
+        self._input_stale = True
+        self._input = None
+        self.predict_now()
