@@ -2,11 +2,13 @@
 
 MNIST (LeCun et al.): each digit was scaled to fit a 20x20 box keeping its aspect ratio, with
 anti-aliasing (grey levels), then placed in a 28x28 field so that its centre of mass sits at the
-field's centre. Here the centre is ((size-1)/2, (size-1)/2) in pixel-index coordinates — (13.5, 13.5)
-for 28x28 — and the integer placement leaves the centre of mass within half a pixel of it.
+field's centre. Measured on the MNIST files, that centre is (14, 14) in pixel-index coordinates
+(mean centre of mass of the training digits: row 13.99, column 14.00), so that is the target for
+size 28; the integer placement leaves the centre of mass within half a pixel of it.
 
 For the UCI 8x8 digits use ``size=8``: the default box is then 8, because every one of those 1,797
-digits spans all 8 rows (and 2 to 7 columns), so a drawing fitted to 8x8 matches their scale.
+digits spans all 8 rows (and 2 to 7 columns), and the target centre is (3.5, 3.5), their mean
+centre of mass. Other sizes use box round(size * 20 / 28) and centre size / 2.
 """
 
 from pathlib import Path
@@ -15,8 +17,8 @@ import numpy as np
 
 from nnviz.data.png import SIGNATURE, decode_png
 
-MNIST_SIZE, MNIST_BOX = 28, 20
-DIGITS8_SIZE, DIGITS8_BOX = 8, 8
+MNIST_SIZE, MNIST_BOX, MNIST_CENTRE = 28, 20, 14.0
+DIGITS8_SIZE, DIGITS8_BOX, DIGITS8_CENTRE = 8, 8, 3.5
 INK_THRESHOLD = 0.05  # on the [0, 1] scale; fainter pixels are treated as background noise
 _NPY_MAGIC = b"\x93NUMPY"
 
@@ -34,12 +36,14 @@ def preprocess_drawing(canvas: np.ndarray, size: int = MNIST_SIZE, box: int | No
     Pixels below INK_THRESHOLD are cleared; the ink's bounding box is cropped and resampled
     (area-averaging when shrinking, bilinear when enlarging) so its longer side is ``box`` pixels,
     intensities are rescaled so the brightest pixel is 1, and the result is placed so that its
-    centre of mass is at the field's centre — or, if that would push ink off the field, as close
-    to it as the field allows. ``box`` defaults to 20 for size 28 and 8 for size 8 (see module
-    docstring), else round(size * 20 / 28). Raises NothingDrawn for an empty canvas.
+    centre of mass is at the field's centre (14, 14) for size 28 — or, if that would push ink off
+    the field, as close to it as the field allows. ``box`` defaults to 20 for size 28 and 8 for
+    size 8 (see the module docstring for both and for other sizes). Raises NothingDrawn for an
+    empty canvas.
     """
     if box is None:
         box = {MNIST_SIZE: MNIST_BOX, DIGITS8_SIZE: DIGITS8_BOX}.get(size, round(size * MNIST_BOX / MNIST_SIZE))
+    centre = {MNIST_SIZE: MNIST_CENTRE, DIGITS8_SIZE: DIGITS8_CENTRE}.get(size, size / 2)
     if not 1 <= box <= size:
         raise ValueError(f"box must be between 1 and size={size}, got {box}")
     image = to_unit_range(canvas, "canvas")
@@ -54,17 +58,17 @@ def preprocess_drawing(canvas: np.ndarray, size: int = MNIST_SIZE, box: int | No
     height, width = (max(1, round(n * scale)) for n in crop.shape)
     glyph = _resampling_matrix(crop.shape[0], height) @ crop @ _resampling_matrix(crop.shape[1], width).T
     glyph /= glyph.max()
-    top = _placement(glyph.sum(axis=1), size)
-    left = _placement(glyph.sum(axis=0), size)
+    top = _placement(glyph.sum(axis=1), size, centre)
+    left = _placement(glyph.sum(axis=0), size, centre)
     out = np.zeros((size, size), dtype=np.float32)
     out[top:top + height, left:left + width] = glyph
     return out
 
 
-def _placement(profile: np.ndarray, size: int) -> int:
-    """Offset putting the centre of mass of a 1-D ink profile at (size-1)/2, kept inside the field."""
+def _placement(profile: np.ndarray, size: int, centre: float) -> int:
+    """Offset putting the centre of mass of a 1-D ink profile at ``centre``, kept inside the field."""
     centre_of_mass = profile @ np.arange(len(profile)) / profile.sum()
-    offset = round((size - 1) / 2 - centre_of_mass)
+    offset = round(centre - centre_of_mass)
     return min(max(offset, 0), size - len(profile))
 
 
