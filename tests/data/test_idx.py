@@ -57,7 +57,8 @@ def test_write_rejects_unsupported_dtype_or_shape(tmp_path, array):
 
 
 BAD_FILES = {
-    "truncated": (idx_bytes(0x08, (10, 28, 28), bytes(1234)), "truncated: header says 10x28x28 = 7840 bytes, file has 1234"),
+    "truncated": (idx_bytes(0x08, (10, 28, 28), bytes(1234)),
+                  "truncated: header says 10x28x28 = 7840 bytes, file has 1234"),
     "trailing": (idx_bytes(0x08, (2, 2), bytes(5)), "trailing bytes: header says 2x2 = 4 bytes, file has 5"),
     "bad-magic": (b"\x01\x00\x08\x01" + struct.pack(">I", 1) + b"\x00", "bad magic"),
     "bad-dtype": (idx_bytes(0x0A, (1,), b"\x00"), "unknown dtype code 0x0A"),
