@@ -1,0 +1,205 @@
+"""Hidden-unit activations on a fixed probe set, and first-layer weights as image tiles (receptive fields)."""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.app.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+
+MAX_UNITS = 128    # units shown per hidden layer
+MAX_TILES = 64     # first-layer units shown as weight tiles
+TILE_PAD = 1       # NaN (transparent) pixels between tiles
+
+
+def tile_grid(W, image_shape, n_tiles):
+    """First n_tiles columns of W (d_in, units), each reshaped to image_shape (h, w), in a grid.
+
+    Tiles go row by row in ceil(sqrt(n_tiles)) columns, tile j with its top-left pixel at
+    ((j // cols) * (h + TILE_PAD), (j % cols) * (w + TILE_PAD)); the gaps are NaN.
+    Returns a float array of shape (rows * (h + pad) - pad, cols * (w + pad) - pad).
+    """
+    h, w = image_shape
+    cols = math.ceil(math.sqrt(n_tiles))
+    rows = math.ceil(n_tiles / cols)
+    grid = np.full((rows * (h + TILE_PAD) - TILE_PAD, cols * (w + TILE_PAD) - TILE_PAD), np.nan,
+                   dtype=np.float32)
+    tiles = W[:, :n_tiles].T.reshape(n_tiles, h, w)
+    for j, tile in enumerate(tiles):
+        top, left = (j // cols) * (h + TILE_PAD), (j % cols) * (w + TILE_PAD)
+        grid[top:top + h, left:left + w] = tile
+    return grid
+
+
+def _small_font():
+    font = QFont()
+    font.setPointSize(7)
+    return font
+
+
+class ActivationsView(QWidget):
+    """Per hidden layer a heatmap of activations (rows: probe images, columns: units); weight tiles beside.
+
+    set_probe(X_probe, y_probe, image_shape) once per dataset, set_snapshot(snapshot) at each redraw:
+    items are built when the architecture changes and only get new images otherwise.
+    Hovering a heatmap or a tile writes the unit, image and value into `readout`.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._X = self._y = None
+        self._image_shape = None
+        self._class_names = ()
+        self._snapshot = None
+        self._key = None                 # what the current items were built for
+        self.layer_plots, self.layer_images, self._layer_bars = [], [], []
+        self.tile_plot = self.tile_image = self._tile_bar = None
+        self._n_tiles = 0
+        self._activations = []           # shown arrays, for the readout
+        self.note = QLabel(wordWrap=True)
+        self.readout = QLabel("Hover a heatmap or a tile to read a value")
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plots, 1)
+        layout.addWidget(self.readout)
+        self.note.setText("No network yet")
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def set_probe(self, X_probe, y_probe, image_shape, class_names=None):
+        """The fixed probe set: X (n, d_in), labels y (n,), image_shape (h, w) or None for point data."""
+        self._X = np.asarray(X_probe)
+        self._y = np.asarray(y_probe)
+        self._image_shape = None if image_shape is None else tuple(image_shape)
+        self._class_names = tuple(class_names) if class_names is not None else ()
+        self._key = None
+        self.set_snapshot(self._snapshot)
+
+    def set_snapshot(self, snapshot):
+        """Show the activations and first-layer weights of this snapshot (None clears)."""
+        self._snapshot = snapshot
+        if snapshot is None:
+            self._build(None)
+            return self.note.setText("No network yet")
+        self._build(snapshot)
+        network = snapshot.network()
+        if self.layer_images:
+            self._activations = network.forward(self._X)[1:-1]
+            for image, bar, a in zip(self.layer_images, self._layer_bars, self._activations):
+                image.setImage(a[:, :MAX_UNITS], autoLevels=False)
+                image.setRect(-0.5, -0.5, image.image.shape[1], image.image.shape[0])   # cell centres on integers
+                bar.setLevels(activation_levels(snapshot.hidden, a))
+        if self.tile_image is not None:
+            grid = tile_grid(snapshot.weights[0], self._image_shape, self._n_tiles)
+            self.tile_image.setImage(grid, autoLevels=False)
+            self._tile_bar.setLevels(symmetric_levels(grid))
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build(self, snapshot):
+        """Create the plots for this architecture and probe set (no-op if they already match)."""
+        key = None if snapshot is None else (tuple(snapshot.sizes), snapshot.hidden)
+        if key == self._key:
+            return
+        self._key = key
+        self.plots.clear()
+        self.plots.ci.layout.setColumnStretchFactor(0, 3)
+        self.plots.ci.layout.setColumnStretchFactor(1, 2)
+        self.layer_plots, self.layer_images, self._layer_bars, self._activations = [], [], [], []
+        self.tile_plot = self.tile_image = self._tile_bar = None
+        if snapshot is None:
+            return
+        hidden = snapshot.sizes[1:-1]
+        probe_fits = self._X is not None and self._X.shape[1] == snapshot.sizes[0] and len(self._X)
+        notes = []
+        if not hidden:
+            notes.append("This network has no hidden layers: there are no hidden activations to show.")
+        elif not probe_fits:
+            notes.append("No probe images for this network's input size.")
+        else:
+            for l, units in enumerate(hidden, start=1):
+                self._add_layer_plot(l, units, snapshot.hidden)
+            if max(hidden) > MAX_UNITS:
+                notes.append(f"Showing the first {MAX_UNITS} units of layers wider than that.")
+        if self._image_shape is not None and math.prod(self._image_shape) == snapshot.sizes[0]:
+            self._add_tile_plot(snapshot.sizes[1], last=not hidden)
+        self.note.setText(" ".join(notes) or f"Activations of {len(self._X)} probe images "
+                                             f"(rows) for each unit (columns)")
+
+    def _add_layer_plot(self, l, units, activation):
+        shown = min(units, MAX_UNITS)
+        title = f"hidden layer {l}: {activation}, {units} units" + (f" (first {shown})" if shown < units else "")
+        plot = self.plots.addPlot(row=l - 1, col=0, title=title)
+        plot.setMouseEnabled(False, False)
+        plot.hideButtons()
+        plot.invertY(True)
+        plot.setLabel("bottom", "unit")
+        plot.setLabel("left", "probe image")
+        names = [self._name(label) for label in self._y]
+        plot.getAxis("left").setTicks([[(i, name) for i, name in enumerate(names)]])
+        plot.getAxis("left").setStyle(tickFont=_small_font())
+        image = pg.ImageItem(axisOrder="row-major")
+        plot.addItem(image)
+        plot.setRange(xRange=(-0.5, shown - 0.5), yRange=(-0.5, len(self._X) - 0.5), padding=0)
+        bar = pg.ColorBarItem(values=(0, 1), colorMap=heatmap_colormap(), interactive=False, width=10)
+        bar.setImageItem(image, insert_in=plot)
+        self.layer_plots.append(plot)
+        self.layer_images.append(image)
+        self._layer_bars.append(bar)
+
+    def _add_tile_plot(self, units, last):
+        self._n_tiles = min(units, MAX_TILES)
+        whose = "output (one template per class)" if last else "first-layer"
+        more = f" (first {self._n_tiles} of {units})" if units > self._n_tiles else ""
+        self.tile_plot = self.plots.addPlot(row=0, col=1, rowspan=max(1, len(self.layer_plots)),
+                                            title=f"{whose} weights per unit{more}")
+        self.tile_plot.setMouseEnabled(False, False)
+        self.tile_plot.hideButtons()
+        self.tile_plot.hideAxis("left")
+        self.tile_plot.hideAxis("bottom")
+        self.tile_plot.invertY(True)
+        self.tile_plot.setAspectLocked(True)
+        self.tile_image = pg.ImageItem(axisOrder="row-major")
+        self.tile_plot.addItem(self.tile_image)
+        self._tile_bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
+                                         width=10)
+        self._tile_bar.setImageItem(self.tile_image, insert_in=self.tile_plot)
+
+    def _name(self, label):
+        label = int(label)
+        return self._class_names[label] if label < len(self._class_names) else str(label)
+
+    # -- hover readout -------------------------------------------------------------------------
+
+    def describe(self, layer, image, unit):
+        """Readout text for probe `image`'s activation of `unit` in hidden `layer` (1-based)."""
+        value = self._activations[layer - 1][image, unit]
+        return (f"hidden layer {layer}, unit {unit}, probe image {image} "
+                f"(label {self._name(self._y[image])}): activation {value:.4g}")
+
+    def describe_tile(self, unit, row, col):
+        """Readout text for the weight from input pixel (row, col) to first-layer `unit`."""
+        value = self._snapshot.weights[0][row * self._image_shape[1] + col, unit]
+        return f"unit {unit}, weight from pixel ({row}, {col}): {value:.4g}"
+
+    def _on_mouse_moved(self, scene_pos):
+        for l, (plot, image) in enumerate(zip(self.layer_plots, self.layer_images), start=1):
+            if image.image is not None and plot.vb.sceneBoundingRect().contains(scene_pos):
+                p = plot.vb.mapSceneToView(scene_pos)
+                i, j = round(p.y()), round(p.x())
+                if 0 <= i < image.image.shape[0] and 0 <= j < image.image.shape[1]:
+                    return self.readout.setText(self.describe(l, i, j))
+        if self.tile_image is not None and self.tile_plot.vb.sceneBoundingRect().contains(scene_pos):
+            p = self.tile_plot.vb.mapSceneToView(scene_pos)
+            h, w = self._image_shape
+            y, x = math.floor(p.y()), math.floor(p.x())
+            (tile_row, row), (tile_col, col) = divmod(y, h + TILE_PAD), divmod(x, w + TILE_PAD)
+            cols = math.ceil(math.sqrt(self._n_tiles))
+            unit = tile_row * cols + tile_col
+            if y >= 0 and x >= 0 and row < h and col < w and tile_col < cols and unit < self._n_tiles:
+                self.readout.setText(self.describe_tile(unit, row, col))

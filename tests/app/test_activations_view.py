@@ -1,0 +1,123 @@
+"""ActivationsView shows exactly the core's activations of the probe set and the first-layer weights."""
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication
+
+from nnviz.app.activations_view import MAX_TILES, MAX_UNITS, TILE_PAD, ActivationsView
+from nnviz.app.snapshot import Snapshot
+from nnviz.core import Network
+
+RNG = np.random.default_rng(0)
+PROBE = RNG.random((12, 64)).astype(np.float32)     # 12 "images" of 8x8
+LABELS = np.arange(12) % 10
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = ActivationsView()
+    qtbot.addWidget(widget)
+    widget.resize(900, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_probe(PROBE, LABELS, (8, 8))
+    return widget
+
+
+def hover(qtbot, view, plot, x, y):
+    """Move the mouse over the point (x, y) of a plot's data coordinates (once the layout has settled)."""
+    QApplication.processEvents()
+    scene_pos = plot.vb.mapViewToScene(QPointF(x, y))
+    qtbot.mouseMove(view.plots.viewport(), view.plots.mapFromScene(scene_pos))
+
+
+@pytest.mark.parametrize("hidden, levels", [("relu", None), ("sigmoid", (0, 1)), ("tanh", (-1, 1))])
+def test_heatmaps_hold_the_probe_activations_of_each_hidden_layer(view, hidden, levels):
+    net = Network([64, 20, 7, 10], hidden=hidden, seed=3)
+    view.set_snapshot(Snapshot.of(net))
+    activations = net.forward(PROBE)
+    assert len(view.layer_images) == 2
+    for item, a in zip(view.layer_images, activations[1:-1]):
+        np.testing.assert_array_equal(item.image, a)        # rows: probe images, columns: units
+        expected = levels or (0, a.max())
+        np.testing.assert_allclose(item.levels, expected, rtol=1e-6)
+
+
+def test_a_new_snapshot_updates_the_same_items(view):
+    net = Network([64, 20, 10], seed=1)
+    view.set_snapshot(Snapshot.of(net))
+    item = view.layer_images[0]
+    net.weights[0] *= 2
+    view.set_snapshot(Snapshot.of(net))
+    assert view.layer_images[0] is item
+    np.testing.assert_array_equal(item.image, net.forward(PROBE)[1])
+
+
+def test_weight_tiles_are_first_layer_columns_reshaped_to_the_image(view):
+    net = Network([64, 20, 10], seed=2)
+    view.set_snapshot(Snapshot.of(net))
+    grid = view.tile_image.image
+    W = net.weights[0]
+    cols = math.ceil(math.sqrt(20))
+    for j in range(20):
+        top, left = (j // cols) * (8 + TILE_PAD), (j % cols) * (8 + TILE_PAD)
+        np.testing.assert_array_equal(grid[top:top + 8, left:left + 8], W[:, j].reshape(8, 8))
+    assert np.isnan(grid).sum() == grid.size - W[:, :20].size     # only gaps besides the tiles
+    m = np.abs(W).max()
+    np.testing.assert_allclose(view.tile_image.levels, (-m, m), rtol=1e-6)
+
+
+def test_many_units_are_capped_and_the_view_says_so(view):
+    net = Network([64, MAX_UNITS + 40, 10], seed=0)
+    view.set_snapshot(Snapshot.of(net))
+    np.testing.assert_array_equal(view.layer_images[0].image, net.forward(PROBE)[1][:, :MAX_UNITS])
+    assert f"first {MAX_UNITS}" in view.note.text()
+    assert view.tile_image.image.shape == (8 * 9 - 1, 8 * 9 - 1)       # 64 tiles in an 8x8 grid
+    assert f"first {MAX_TILES} of {MAX_UNITS + 40}" in view.tile_plot.titleLabel.text
+
+
+def test_a_network_without_hidden_layers_gets_a_note_and_its_output_templates(view):
+    net = Network([64, 10], seed=0)
+    view.set_snapshot(Snapshot.of(net))
+    assert view.layer_images == []
+    assert "no hidden layers" in view.note.text()
+    np.testing.assert_array_equal(view.tile_image.image[:8, :8], net.weights[0][:, 0].reshape(8, 8))
+
+
+def test_point_data_shows_heatmaps_without_tiles(view):
+    X = RNG.normal(size=(6, 2)).astype(np.float32)
+    view.set_probe(X, np.array([0, 1, 0, 1, 0, 1]), None)
+    net = Network([2, 5, 2], hidden="tanh", seed=0)
+    view.set_snapshot(Snapshot.of(net))
+    assert view.tile_image is None
+    np.testing.assert_array_equal(view.layer_images[0].image, net.forward(X)[1])
+
+
+def test_hovering_a_cell_reads_out_unit_image_and_value(qtbot, view):
+    net = Network([64, 16, 10], seed=4)
+    view.set_snapshot(Snapshot.of(net))
+    value = net.forward(PROBE)[1][5, 9]
+    hover(qtbot, view, view.layer_plots[0], 9, 5)
+    text = view.readout.text()
+    assert "unit 9" in text and "probe image 5" in text and f"label {LABELS[5]}" in text
+    assert f"{value:.4g}" in text
+
+
+def test_hovering_a_tile_reads_out_the_weight(qtbot, view):
+    net = Network([64, 16, 10], seed=4)
+    view.set_snapshot(Snapshot.of(net))
+    # unit 5 sits in tile row 1, column 1 of a 4-column grid; pixel (2, 3) of it
+    hover(qtbot, view, view.tile_plot, (8 + TILE_PAD) + 3.5, (8 + TILE_PAD) + 2.5)
+    text = view.readout.text()
+    assert "unit 5" in text and "pixel (2, 3)" in text
+    assert f"{net.weights[0][2 * 8 + 3, 5]:.4g}" in text
+
+
+def test_no_snapshot_clears_the_view(view):
+    view.set_snapshot(Snapshot.of(Network([64, 8, 10])))
+    view.set_snapshot(None)
+    assert view.layer_images == [] and view.tile_image is None
+    assert "No network" in view.note.text()
