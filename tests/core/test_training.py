@@ -1,0 +1,188 @@
+"""The training generator: events, determinism, dropout, early stopping, divergence, budgets."""
+
+import numpy as np
+import pytest
+
+from nnviz.core import (BatchEnd, Diverged, EpochEnd, Finished, Network, TrainConfig, TrainData,
+                        evaluate, train)
+
+
+def blobs(seed=0, n=240):
+    rng = np.random.default_rng(seed)
+    centres = np.array([[1.5, 0.0], [-1.5, 0.0], [0.0, 1.5]])
+    y = rng.integers(0, 3, n)
+    return (centres[y] + 0.5 * rng.standard_normal((n, 2))).astype(np.float32), y
+
+
+def run(net, data, **config):
+    return list(train(net, data, TrainConfig(**config)))
+
+
+def test_events_arrive_in_order_with_consistent_counts():
+    X, y = blobs()
+    net = Network([2, 6, 3], hidden="tanh", init="xavier")
+    events = run(net, (X, y), batch_size=50, epochs=3, learning_rate=0.2)
+    batches = [e for e in events if isinstance(e, BatchEnd)]
+    epochs = [e for e in events if isinstance(e, EpochEnd)]
+    assert len(batches) == 3 * 5 and [e.epoch for e in epochs] == [1, 2, 3]
+    assert isinstance(events[-1], Finished) and events[-1].reason == "completed"
+    assert [b.step for b in batches] == list(range(1, 16))
+    assert batches[-1].samples_seen == 3 * 240
+    first = epochs[0]
+    assert first.val_loss is None and 0 <= first.train_accuracy <= 1
+    assert len(first.layers) == 2 and len(first.dead_fractions) == 1
+    assert all(s.grad_norm > 0 and s.weight_norm > 0 and s.update_ratio > 0 for s in first.layers)
+    # The epoch's train loss is the sample-weighted mean of its batch losses.
+    losses = [b.loss for b in batches[:5]]
+    assert first.train_loss == pytest.approx(np.average(losses, weights=[50, 50, 50, 50, 40]), rel=1e-5)
+
+
+def test_same_config_and_seed_give_identical_numbers():
+    X, y = blobs()
+    results = []
+    for _ in range(2):
+        net = Network([2, 8, 3], seed=3)
+        events = run(net, (X, y), optimizer="adam", learning_rate=0.01, batch_size=16, epochs=2,
+                     dropout=0.2, seed=5)
+        results.append(([e.loss for e in events if isinstance(e, BatchEnd)], net.weights[0].copy()))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    other = Network([2, 8, 3], seed=3)
+    run(other, (X, y), optimizer="adam", learning_rate=0.01, batch_size=16, epochs=2, dropout=0.2, seed=6)
+    assert not np.array_equal(other.weights[0], results[0][1])
+
+
+def test_dropout_applies_in_training_only():
+    X, y = blobs()
+    net = Network([2, 16, 3], seed=0)
+    run(net, (X, y), batch_size=32, epochs=2, dropout=0.5, learning_rate=0.1)
+    # Inference is deterministic and equals the plain forward pass with every unit on.
+    P1, P2 = net.predict_proba(X), net.predict_proba(X)
+    np.testing.assert_array_equal(P1, P2)
+    h = np.maximum(X @ net.weights[0] + net.biases[0], 0)
+    z = h @ net.weights[1] + net.biases[1]
+    expected = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(P1, expected / expected.sum(axis=1, keepdims=True), rtol=1e-5)
+
+
+def test_dropout_changes_the_training_batches_loss():
+    X, y = blobs()
+    losses = {}
+    for p in (0.0, 0.5):
+        net = Network([2, 16, 3], seed=0)
+        events = run(net, (X, y), batch_size=240, epochs=1, dropout=p)
+        losses[p] = events[0].loss
+    assert losses[0.0] == pytest.approx(Network([2, 16, 3], seed=0).loss(X, y), rel=1e-5)
+    assert losses[0.5] != pytest.approx(losses[0.0], rel=1e-3)
+
+
+def test_early_stopping_restores_the_best_weights():
+    X, y = blobs(0, 60)
+    Xv, yv = blobs(1, 200)
+    net = Network([2, 64, 3], seed=0)
+    data = TrainData(X, y, Xv, yv)
+    events = run(net, data, optimizer="adam", learning_rate=0.05, batch_size=8, epochs=200,
+                 early_stopping=3)
+    finished = events[-1]
+    epochs = [e for e in events if isinstance(e, EpochEnd)]
+    best = min(epochs, key=lambda e: e.val_loss)
+    assert finished.reason == "early_stopping"
+    assert finished.best_epoch == best.epoch
+    assert epochs[-1].epoch == best.epoch + 3
+    assert evaluate(net, Xv, yv)[0] == pytest.approx(best.val_loss, rel=1e-6)
+
+
+def test_early_stopping_without_validation_data_is_refused():
+    X, y = blobs()
+    with pytest.raises(ValueError, match="early_stopping"):
+        train(Network([2, 3]), (X, y), TrainConfig(early_stopping=2))
+
+
+def test_divergence_is_detected_and_the_last_good_weights_are_kept():
+    X, y = blobs()
+    net = Network([2, 16, 3], hidden="tanh", output="linear", loss="quadratic", init="xavier", seed=0)
+    gen = train(net, (X, y), TrainConfig(learning_rate=0.05, batch_size=40, epochs=1))
+    for _ in gen:
+        pass
+    good = [W.copy() for W in net.weights]
+    events = run(net, (X, y), learning_rate=50.0, batch_size=40, epochs=5)
+    assert any(isinstance(e, Diverged) for e in events)
+    diverged = next(e for e in events if isinstance(e, Diverged))
+    assert "restored" in diverged.message
+    assert events[-1].reason == "diverged"
+    assert all(np.array_equal(W, W0) for W, W0 in zip(net.weights, good))
+    assert np.isfinite(net.loss(X, y))
+
+
+def test_nan_inputs_are_named_not_reported_as_divergence():
+    X, y = blobs()
+    X[5, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        run(Network([2, 3]), (X, y), batch_size=240)
+
+
+def test_stopping_between_batches_leaves_a_usable_network():
+    X, y = blobs()
+    net = Network([2, 8, 3], seed=0)
+    gen = train(net, (X, y), TrainConfig(batch_size=10, epochs=50, learning_rate=0.1))
+    for event in gen:
+        if isinstance(event, BatchEnd) and event.step == 7:
+            break
+    gen.close()
+    assert np.all(np.isfinite(net.predict_proba(X)))
+    assert event.step == 7
+
+
+def test_time_budget_stops_the_run():
+    X, y = blobs()
+    net = Network([2, 8, 3])
+    events = run(net, (X, y), batch_size=1, epochs=100000, time_budget=0.2)
+    assert events[-1].reason == "time_budget"
+    assert events[-1].elapsed < 5  # stopped long before 100,000 epochs
+    assert isinstance(events[-2], EpochEnd)
+
+
+def test_cosine_schedule_decays_over_the_run():
+    X, y = blobs()
+    events = run(Network([2, 3]), (X, y), batch_size=24, epochs=4, schedule="cosine",
+                 learning_rate=0.1)
+    rates = [e.learning_rate for e in events if isinstance(e, BatchEnd)]
+    assert rates[0] == pytest.approx(0.1, rel=1e-2) and rates[-1] < 1e-3
+    assert all(a >= b for a, b in zip(rates, rates[1:]))
+
+
+def test_gradient_clipping_bounds_the_first_update():
+    X, y = blobs()
+    for clip in (0.0, 0.01):
+        net = Network([2, 3], seed=0)
+        W0 = net.weights[0].copy()
+        b0 = net.biases[0].copy()
+        gen = train(net, (X, y), TrainConfig(batch_size=240, learning_rate=1.0, clip_norm=clip))
+        next(gen)
+        step = np.sqrt(np.sum((net.weights[0] - W0) ** 2) + np.sum((net.biases[0] - b0) ** 2))
+        if clip:
+            assert step == pytest.approx(0.01, rel=1e-4)
+        else:
+            assert step > 0.05
+
+
+def test_augment_is_applied_to_training_batches():
+    X, y = blobs()
+    seen = []
+
+    def augment(Xb, rng):
+        seen.append(len(Xb))
+        return Xb + rng.normal(0, 0.01, Xb.shape)
+
+    run(Network([2, 3]), TrainData(X, y, augment=augment), batch_size=100, epochs=1)
+    assert seen == [100, 100, 40]
+
+
+@pytest.mark.parametrize("field,value", [("learning_rate", 0.0), ("batch_size", 0), ("dropout", 1.0),
+                                         ("optimizer", "lbfgs"), ("epochs", 2.5), ("momentum", 1.0),
+                                         ("schedule", "linear"), ("clip_norm", -1.0),
+                                         ("learning_rate", float("nan"))])
+def test_bad_hyperparameters_name_the_field_and_value(field, value):
+    with pytest.raises(ValueError, match=field) as err:
+        TrainConfig(**{field: value}).validate()
+    assert repr(value) in str(err.value) or str(value) in str(err.value)
