@@ -17,6 +17,7 @@ import numpy as np
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig
 
 from .atomic import atomic_write_text
+from .plain import plain
 
 # The names nnviz.data's registry knows (nnviz.io may not import nnviz.data; a test keeps them equal).
 DATASET_NAMES = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
@@ -153,7 +154,7 @@ class ExperimentConfig(TrainConfig):
         return cls(**values)
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=_plain) + "\n"
+        return json.dumps(plain(self.to_dict()), indent=2, ensure_ascii=False) + "\n"
 
 
 def load_experiment(path) -> ExperimentConfig:
@@ -211,13 +212,6 @@ def _check_type(name, value, kind):
     if not accepts(value):
         raise ConfigError(f"{name}: {value!r} is not allowed; must be {description}")
     return float(value) if kind is float else value
-
-
-def _plain(value):
-    """JSON fallback for NumPy scalars a GUI spin box may have put into a field."""
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _choice(name, value, allowed):

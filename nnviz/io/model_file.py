@@ -1,0 +1,174 @@
+"""Model files: a trained network as a `.npz` archive (weights, architecture, experiment, metrics).
+
+Layout: arrays W0..Wk and b0..bk, and 0-d string arrays `format` (FORMAT), `version` (nnviz's),
+`architecture` (JSON: sizes, hidden, output, loss), `config` (the experiment's JSON, or "null")
+and `metrics` (JSON object). Loading never unpickles (allow_pickle=False) and checks everything.
+"""
+
+import json
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nnviz import __version__
+from nnviz.core import Network
+
+from .atomic import atomic_write
+from .experiment import ConfigError, ExperimentConfig
+from .plain import plain
+
+FORMAT = "nnviz-model/1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used; the message names the file and the problem."""
+
+
+class ModelMismatchError(ValueError):
+    """A valid model used on data of the wrong shape (input size or number of classes)."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """What `load_model` returns: the network, the experiment it came from (if saved) and its metrics."""
+
+    network: Network
+    config: ExperimentConfig | None
+    metrics: dict = field(default_factory=dict)
+    version: str = ""
+
+
+def save_model(path, net: Network, config: ExperimentConfig | None = None, metrics: dict | None = None):
+    """Write `net` (with the optional experiment and a JSON-able metrics dict) to `path`, atomically."""
+    architecture = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
+                    "loss": net.loss_name}
+    arrays = {
+        "format": np.array(FORMAT),
+        "version": np.array(__version__),
+        "architecture": np.array(json.dumps(architecture)),
+        "config": np.array(json.dumps(config.to_dict() if config is not None else None)),
+        "metrics": np.array(json.dumps(plain(metrics or {}))),
+    }
+    for l, (W, b) in enumerate(zip(net.weights, net.biases)):
+        arrays[f"W{l}"], arrays[f"b{l}"] = W, b
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+
+
+def load_model(path) -> LoadedModel:
+    """Read a model saved by `save_model`; any problem is a ModelFileError naming the file."""
+    path = Path(path)
+    try:
+        arrays = _read_arrays(path)
+        return _build(arrays)
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+
+
+def check_compatible(net: Network, n_features: int, n_classes: int | None = None, dataset: str = "the data"):
+    """Raise ModelMismatchError unless `net` takes n_features inputs (and fits n_classes classes)."""
+    if net.sizes[0] != n_features:
+        raise ModelMismatchError(f"model expects {net.sizes[0]} inputs, dataset {dataset} has {n_features}")
+    outputs = net.sizes[-1]
+    if n_classes is not None and outputs != n_classes and not (outputs == 1 and n_classes == 2):
+        raise ModelMismatchError(f"model has {outputs} outputs, dataset {dataset} has {n_classes} classes")
+
+
+def _read_arrays(path):
+    """Every array of the archive, read eagerly so a truncated member fails here."""
+    if not path.is_file():
+        raise ModelFileError("no such file" if not path.exists() else "not a file")
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(len(_ZIP_MAGIC))
+        if magic != _ZIP_MAGIC:
+            raise ModelFileError("not an nnviz model file (not a .npz archive)")
+        if not zipfile.is_zipfile(path):
+            raise ModelFileError("damaged or truncated model file (the archive's directory is missing)")
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        if isinstance(error, ModelFileError):
+            raise
+        raise ModelFileError(f"damaged or truncated model file ({error})") from None
+    for name, value in arrays.items():
+        if not isinstance(value, np.ndarray):
+            raise ModelFileError(f"not an nnviz model file ('{name}' is not a NumPy array)")
+    return arrays
+
+
+def _text(arrays, name):
+    value = arrays.get(name)
+    if value is None:
+        raise ModelFileError(f"not an nnviz model file (no '{name}' entry)")
+    if value.shape != () or value.dtype.kind != "U":
+        raise ModelFileError(f"'{name}' entry must be a text string, got {value.dtype} {value.shape}")
+    return str(value)
+
+
+def _json(arrays, name):
+    try:
+        return json.loads(_text(arrays, name))
+    except json.JSONDecodeError as error:
+        raise ModelFileError(f"'{name}' entry is not valid JSON ({error.msg})") from None
+
+
+def _build(arrays):
+    fmt = arrays.get("format")
+    if fmt is None or fmt.shape != () or str(fmt) != FORMAT:
+        raise ModelFileError(f"not an nnviz model file (format marker {FORMAT!r} missing)")
+    version = _text(arrays, "version")
+    sizes, hidden, output, loss = _architecture(_json(arrays, "architecture"))
+    weights, biases = [], []
+    for l in range(len(sizes) - 1):
+        weights.append(_layer_array(arrays, f"W{l}", (sizes[l], sizes[l + 1])))
+        biases.append(_layer_array(arrays, f"b{l}", (sizes[l + 1],)))
+    dtypes = {a.dtype for a in weights + biases}
+    if len(dtypes) != 1:
+        raise ModelFileError(f"weights mix dtypes {sorted(str(d) for d in dtypes)}")
+    try:
+        network = Network.from_params(weights, biases, hidden, output, loss)
+    except ValueError as error:
+        raise ModelFileError(f"bad architecture: {error}") from None
+    metrics = _json(arrays, "metrics")
+    if not isinstance(metrics, dict):
+        raise ModelFileError("'metrics' entry must be a JSON object")
+    return LoadedModel(network, _config(_json(arrays, "config")), metrics, version)
+
+
+def _architecture(arch):
+    if not isinstance(arch, dict) or not {"sizes", "hidden", "output", "loss"} <= arch.keys():
+        raise ModelFileError("'architecture' entry must hold sizes, hidden, output and loss")
+    sizes = arch["sizes"]
+    if not (isinstance(sizes, list) and len(sizes) >= 2
+            and all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
+        raise ModelFileError(f"architecture sizes must be ≥ 2 whole numbers ≥ 1, got {sizes!r}")
+    names = [arch[k] for k in ("hidden", "output", "loss")]
+    if not all(isinstance(n, str) for n in names):
+        raise ModelFileError(f"architecture names must be strings, got {names!r}")
+    return (sizes, *names)
+
+
+def _layer_array(arrays, name, shape):
+    a = arrays.get(name)
+    if a is None:
+        raise ModelFileError(f"missing array {name} (the architecture has {shape} there)")
+    if a.shape != shape:
+        raise ModelFileError(f"array {name} has shape {a.shape}, the architecture needs {shape}")
+    if a.dtype not in (np.float32, np.float64):
+        raise ModelFileError(f"array {name} has dtype {a.dtype}, expected float32 or float64")
+    if not np.all(np.isfinite(a)):
+        raise ModelFileError(f"array {name} holds NaN or infinite values")
+    return a
+
+
+def _config(data):
+    if data is None:
+        return None
+    try:
+        return ExperimentConfig.from_dict(data).validate()
+    except ConfigError as error:
+        raise ModelFileError(f"the saved experiment is invalid: {error}") from None

@@ -1,0 +1,84 @@
+"""Turn an experiment config into a ready-to-train run: the one place the CLI and the GUI both do it.
+
+    prepared = prepare(config)
+    for event in train(prepared.network, prepared.train_data, prepared.train_config):
+        ...
+
+Everything random (dataset split, training subset, validation split, initial weights, batch order)
+is drawn from `config.seed`, so the same config always gives the same run.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core import Network, TrainConfig, TrainData
+from nnviz.data import Dataset, load_dataset, load_idx_folder, make_augmenter, split_validation
+from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig
+
+# Independent random streams drawn from the one seed (the dataset's own split uses the seed itself).
+SUBSET_STREAM, VALIDATION_STREAM = 1, 2
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """dataset: the whole dataset (its test set is for the final evaluation); network: freshly
+    initialised; train_data: the training subset minus the validation split, with the augmenter;
+    train_config: the training hyperparameters."""
+
+    dataset: Dataset
+    network: Network
+    train_data: TrainData
+    train_config: TrainConfig
+
+
+def load_config_dataset(config: ExperimentConfig, name: str | None = None) -> Dataset:
+    """The dataset `config` names (or `name` instead), with its size/noise/classes settings.
+
+    The dataset's own options apply only to the dataset the config was written for; another
+    `name` is loaded with its defaults (and the config's seed, so 8x8 digits split the same way).
+    """
+    name = name or config.dataset
+    if name.startswith(IDX_PREFIX):
+        return load_idx_folder(name[len(IDX_PREFIX):].strip())
+    if name != config.dataset:
+        return load_dataset(name, seed=config.seed)
+    return load_dataset(name, seed=config.seed, n_samples=config.n_samples, noise=config.noise,
+                        classes=config.classes)
+
+
+def training_split(config: ExperimentConfig, dataset: Dataset):
+    """(X_train, y_train, X_val, y_val): the first `train_subset` training samples after a seeded
+    shuffle (all when 0), then `validation_split` of those held out (X_val None when 0)."""
+    X, y = dataset.X_train, dataset.y_train
+    if config.train_subset and config.train_subset < len(X):
+        keep = np.random.default_rng((config.seed, SUBSET_STREAM)).permutation(len(X))[:config.train_subset]
+        X, y = X[keep], y[keep]
+    if not config.validation_split:
+        return X, y, None, None
+    X_train, y_train, X_val, y_val = split_validation(X, y, config.validation_split,
+                                                        (config.seed, VALIDATION_STREAM))
+    if len(X_train) == 0 or len(X_val) == 0:
+        raise ConfigError(f"validation_split: {config.validation_split!r} leaves no training or no "
+                          f"validation samples out of {len(X)}")
+    return X_train, y_train, X_val, y_val
+
+
+def make_data_augmenter(config: ExperimentConfig, dataset: Dataset):
+    """The augmenter for `config` (None without augmentation); ConfigError for point datasets."""
+    if not config.augment_shift and not config.augment_rotation:
+        return None
+    if dataset.image_shape is None:
+        raise ConfigError(f"augment_shift/augment_rotation: augmentation needs images; "
+                          f"dataset {dataset.name} holds {dataset.n_features}-D points")
+    return make_augmenter(dataset.image_shape, config.augment_shift, config.augment_rotation)
+
+
+def prepare(config: ExperimentConfig, dataset: Dataset | None = None) -> Prepared:
+    """Validate `config`, load its dataset (or use the `dataset` given) and build the run."""
+    config.validate()
+    dataset = dataset if dataset is not None else load_config_dataset(config)
+    X_train, y_train, X_val, y_val = training_split(config, dataset)
+    data = TrainData(X_train, y_train, X_val, y_val, make_data_augmenter(config, dataset))
+    network = config.build_network(dataset.n_features, dataset.n_classes)
+    return Prepared(dataset, network, data, config.train_config())
