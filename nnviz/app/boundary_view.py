@@ -1,0 +1,137 @@
+"""Decision boundary of a network on a 2-D dataset: its prediction over a grid, under the training points."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.app.colors import class_colors
+
+GRID = 120            # grid cells per axis: 14,400 points, one forward pass per snapshot
+MARGIN = 0.1          # share of the points' span added on every side
+NEUTRAL = np.array([0.93, 0.93, 0.93])    # colour of "no confidence" (probability 1/k)
+_DEFAULT_EXTENT = np.array([[-1.0, -1.0], [1.0, 1.0]], dtype=np.float32)   # grid before any points
+REGION_STRENGTH = 0.55   # how much of a class colour its region gets at full confidence
+_POINT_PEN = (20, 20, 20)
+
+
+def region_colors(rgb):
+    """Class colours (k, 3) uint8 → paler RGB in [0, 1] for regions, so that points of the same class stand out."""
+    return 1 - REGION_STRENGTH * (1 - rgb / 255)
+
+
+def grid_axes(X, n=GRID, margin=MARGIN):
+    """Cell centres (xs, ys), each (n,), spanning the points X (m, 2) plus `margin` of their span."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = np.maximum(high - low, 1e-3) * margin
+    return (np.linspace(low[0] - pad[0], high[0] + pad[0], n, dtype=np.float32),
+            np.linspace(low[1] - pad[1], high[1] + pad[1], n, dtype=np.float32))
+
+
+def confidence_colors(P, colors):
+    """k-class map: each point's class colour blended with NEUTRAL by its confidence.
+
+    P: (m, k) probabilities; colors: (k, 3) RGB in [0, 1]. Confidence (max P − 1/k) / (1 − 1/k)
+    is 0 for a uniform guess and 1 for certainty. Returns (m, 3) RGB in [0, 1].
+    """
+    k = P.shape[1]
+    confidence = np.clip((P.max(axis=1) - 1 / k) / (1 - 1 / k), 0, 1)[:, None]
+    return NEUTRAL + (colors[P.argmax(axis=1)] - NEUTRAL) * confidence
+
+
+def two_class_colormap(colors):
+    """Probability of class 1: colour of class 0 at 0, NEUTRAL at 0.5, colour of class 1 at 1."""
+    return pg.ColorMap([0.0, 0.5, 1.0], np.vstack([colors[0], NEUTRAL, colors[1]]) * 255)
+
+
+class DecisionBoundaryView(QWidget):
+    """Scatter of the training points over the network's prediction map, refreshed on every snapshot.
+
+    Two classes: an image of P(class 1) with a class-0 → neutral → class-1 colormap, levels [0, 1].
+    k classes: an RGB image of the winning class's colour, faded towards neutral when unsure.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._X = np.zeros((0, 2), dtype=np.float32)
+        self._y = np.zeros(0, dtype=np.int64)
+        self.grid_points = None        # (GRID * GRID, 2): row i * GRID + j is (xs[j], ys[i])
+        self.probabilities = None      # network outputs on grid_points, (GRID * GRID, k)
+        self.note = QLabel(wordWrap=True)
+        self.plot_widget = pg.PlotWidget()
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setAspectLocked(True)
+        self.plot.showGrid(x=False, y=False)
+        self.probability_image = pg.ImageItem(axisOrder="row-major")
+        self.class_image = pg.ImageItem(axisOrder="row-major")
+        self.scatter = pg.ScatterPlotItem(size=6, pen=_POINT_PEN)
+        for item in (self.probability_image, self.class_image, self.scatter):
+            self.plot.addItem(item)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=(20, 20, 20),
+                                          brush=(255, 255, 255, 200))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plot_widget, 1)
+        self._snapshot = None
+        self._set_colors(class_colors(2))
+        self._set_grid(_DEFAULT_EXTENT)
+
+    def set_points(self, X, y, class_names=None):
+        """Training points X (m, 2) with labels y (m,): scatter coloured by class, and the grid around them."""
+        self._X, self._y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
+        names = list(class_names) if class_names is not None else \
+            [str(c) for c in range(int(self._y.max(initial=1)) + 1)]
+        rgb = class_colors(max(len(names), 2))
+        self._set_colors(rgb)
+        brushes = [pg.mkBrush(*c) for c in rgb]
+        self.scatter.setData(x=self._X[:, 0], y=self._X[:, 1], brush=[brushes[c] for c in self._y])
+        self.legend.clear()
+        for c, name in enumerate(names):
+            self.legend.addItem(pg.ScatterPlotItem(brush=brushes[c], pen=_POINT_PEN, size=8), name)
+        self._set_grid(self._X if len(self._X) else _DEFAULT_EXTENT)
+        self.set_snapshot(self._snapshot)
+
+    def _set_colors(self, rgb):
+        self._colors = region_colors(rgb)
+        self.probability_image.setColorMap(two_class_colormap(self._colors))
+
+    def _set_grid(self, X):
+        xs, ys = grid_axes(X)
+        gx, gy = np.meshgrid(xs, ys)
+        self.grid_points = np.column_stack([gx.ravel(), gy.ravel()])
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self._rect = (float(xs[0] - dx / 2), float(ys[0] - dy / 2), float(GRID * dx), float(GRID * dy))
+        # plain floats: float32 range ends overflow inside ViewBox limit checks
+        self.plot.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(float(ys[0]), float(ys[-1])), padding=0)
+
+    def set_snapshot(self, snapshot):
+        """Evaluate this snapshot on the grid and redraw the prediction map (None clears it)."""
+        self._snapshot = snapshot
+        if snapshot is None or snapshot.sizes[0] != 2:
+            self.probabilities = None
+            self.probability_image.hide()
+            self.class_image.hide()
+            self.note.setText("No network yet" if snapshot is None else
+                              f"The decision boundary needs a 2-D dataset; this network takes "
+                              f"{snapshot.sizes[0]} inputs")
+            return
+        P = snapshot.network().predict_proba(self.grid_points)
+        self.probabilities = P
+        if P.shape[1] <= 2:
+            p1 = P[:, 0] if P.shape[1] == 1 else P[:, 1]
+            self._show(self.probability_image, p1.reshape(GRID, GRID), self.class_image)
+            self.note.setText("Colour: the network's probability of class 1")
+        else:
+            colors = self._class_palette(P.shape[1])
+            rgb = confidence_colors(P, colors).reshape(GRID, GRID, 3)
+            self._show(self.class_image, rgb.astype(np.float32), self.probability_image)
+            self.note.setText("Colour: the predicted class, faded where the network is unsure")
+
+    def _class_palette(self, k):
+        return self._colors if len(self._colors) >= k else region_colors(class_colors(k))
+
+    def _show(self, item, image, other):
+        item.setImage(image, levels=(0, 1))
+        item.setRect(*self._rect)
+        item.show()
+        other.hide()

@@ -1,0 +1,116 @@
+"""DecisionBoundaryView paints the network's own probabilities on a grid around the training points."""
+
+import numpy as np
+import pytest
+
+from nnviz.app.boundary_view import GRID, MARGIN, NEUTRAL, REGION_STRENGTH, DecisionBoundaryView
+from nnviz.app.colors import class_colors
+from nnviz.app.snapshot import Snapshot
+from nnviz.core import Network
+
+RNG = np.random.default_rng(0)
+
+
+def expected_grid(X):
+    """Cell centres: GRID points per axis over the points' range widened by MARGIN of the span."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = (high - low) * MARGIN
+    xs = np.linspace(low[0] - pad[0], high[0] + pad[0], GRID)
+    ys = np.linspace(low[1] - pad[1], high[1] + pad[1], GRID)
+    return np.array([(x, y) for y in ys for x in xs])          # row i, column j -> (xs[j], ys[i])
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = DecisionBoundaryView()
+    qtbot.addWidget(widget)
+    widget.resize(500, 450)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def points(n_classes, n=60):
+    X = RNG.normal(size=(n, 2)).astype(np.float32) * [2.0, 1.0] + [0.5, -1.0]
+    return X.astype(np.float32), np.arange(n) % n_classes
+
+
+def test_scatter_holds_the_points_coloured_by_class(view):
+    X, y = points(3)
+    view.set_points(X, y, ["a", "b", "c"])
+    xs, ys = view.scatter.getData()
+    np.testing.assert_array_equal(xs, X[:, 0])
+    np.testing.assert_array_equal(ys, X[:, 1])
+    colours = [tuple(spot.brush().color().getRgb()[:3]) for spot in view.scatter.points()]
+    assert colours == [tuple(int(v) for v in class_colors(3)[c]) for c in y]
+    assert [label.text for _, label in view.legend.items] == ["a", "b", "c"]
+
+
+def test_two_classes_show_the_probability_of_class_one_on_the_grid(view):
+    X, y = points(2)
+    view.set_points(X, y)
+    net = Network([2, 16, 2], hidden="tanh", seed=1)
+    view.set_snapshot(Snapshot.of(net))
+    np.testing.assert_allclose(view.grid_points, expected_grid(X), rtol=1e-5, atol=1e-5)
+    P = net.predict_proba(expected_grid(X).astype(np.float32))
+    image = view.probability_image.image
+    assert image.shape == (GRID, GRID) and view.probability_image.isVisible()
+    np.testing.assert_allclose(image, P[:, 1].reshape(GRID, GRID), atol=1e-5)
+    np.testing.assert_array_equal(view.probability_image.levels, (0, 1))
+    assert not view.class_image.isVisible()
+
+
+def test_the_map_covers_the_grid_in_data_coordinates(view):
+    X, y = points(2)
+    view.set_points(X, y)
+    view.set_snapshot(Snapshot.of(Network([2, 4, 2])))
+    rect = view.probability_image.mapRectToParent(view.probability_image.boundingRect())
+    grid = expected_grid(X)
+    cell = (grid[1, 0] - grid[0, 0], grid[GRID, 1] - grid[0, 1])
+    np.testing.assert_allclose([rect.left(), rect.top()], grid[0] - np.array(cell) / 2, rtol=1e-4)
+    np.testing.assert_allclose([rect.right(), rect.bottom()], grid[-1] + np.array(cell) / 2, rtol=1e-4)
+
+
+def test_a_single_sigmoid_output_is_the_probability_of_class_one(view):
+    X, y = points(2)
+    view.set_points(X, y)
+    net = Network([2, 8, 1], output="sigmoid", loss="binary_cross_entropy", seed=2)
+    view.set_snapshot(Snapshot.of(net))
+    P = net.predict_proba(view.grid_points)
+    np.testing.assert_allclose(view.probability_image.image, P[:, 0].reshape(GRID, GRID), atol=1e-6)
+
+
+def test_k_classes_blend_the_winning_class_colour_by_confidence(view):
+    X, y = points(3)
+    view.set_points(X, y)
+    net = Network([2, 16, 3], seed=3)
+    view.set_snapshot(Snapshot.of(net))
+    P = net.predict_proba(view.grid_points)
+    np.testing.assert_allclose(view.probabilities, P, rtol=1e-6)
+    image = view.class_image.image.reshape(-1, 3)
+    assert view.class_image.isVisible() and not view.probability_image.isVisible()
+    confidence = (P.max(axis=1) - 1 / 3) / (2 / 3)
+    # the pixel lies on the segment from NEUTRAL towards the winning class's region colour
+    region = image - NEUTRAL
+    winner = class_colors(3)[P.argmax(axis=1)] / 255
+    towards = 1 - REGION_STRENGTH * (1 - winner) - NEUTRAL
+    np.testing.assert_allclose(region, towards * confidence[:, None], atol=1e-5)
+
+
+def test_a_new_snapshot_redraws_the_same_image_item(view):
+    X, y = points(2)
+    view.set_points(X, y)
+    net = Network([2, 8, 2], seed=4)
+    view.set_snapshot(Snapshot.of(net))
+    item, before = view.probability_image, view.probability_image.image.copy()
+    net.biases[-1][1] += 3.0
+    view.set_snapshot(Snapshot.of(net))
+    assert view.probability_image is item
+    assert (item.image > before).all()
+
+
+def test_a_network_with_other_inputs_gets_a_note(view):
+    view.set_points(*points(2))
+    view.set_snapshot(Snapshot.of(Network([64, 8, 10])))
+    assert "2-D" in view.note.text()
+    assert not view.probability_image.isVisible() and not view.class_image.isVisible()
