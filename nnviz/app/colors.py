@@ -1,4 +1,4 @@
-"""Shared display helpers: colormaps, class colours, heatmap levels and image views (display scaling only)."""
+"""Shared display helpers: colormaps, class colours and heatmap levels (display scaling only)."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -9,7 +9,6 @@ _CLASS_RGB = np.array([
     (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
 ], dtype=np.uint8)
 
-_FRAME = (90, 90, 90)   # border of small image views
 # Levels for activations whose range is known in advance; the others get [min(0, lowest), highest].
 _BOUNDED_LEVELS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
 
@@ -48,16 +47,3 @@ def symmetric_levels(A):
     finite = np.abs(A[np.isfinite(A)])
     m = float(finite.max()) if finite.size else 1.0
     return -max(m, 1e-6), max(m, 1e-6)
-
-
-def image_view(layout, row=None, col=None, **kwargs):
-    """A ViewBox in a GraphicsLayout showing a row-major ImageItem with row 0 at the top.
-
-    Returns (viewbox, image_item); the view does not pan or zoom (these are small fixed pictures).
-    """
-    kwargs.setdefault("border", _FRAME)
-    vb = layout.addViewBox(row=row, col=col, lockAspect=True, enableMouse=False, **kwargs)
-    vb.invertY(True)
-    item = pg.ImageItem(axisOrder="row-major")
-    vb.addItem(item)
-    return vb, item

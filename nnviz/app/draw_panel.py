@@ -6,16 +6,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QGraphicsRectItem, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
+                               QVBoxLayout, QWidget)
 
 from nnviz.app.canvas import DrawCanvas
-from nnviz.app.colors import activation_levels, heatmap_colormap, image_view
+from nnviz.app.colors import activation_levels, heatmap_colormap
 from nnviz.data import NothingDrawn, preprocess_drawing
 
 DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
 _BAR_BRUSH = (90, 140, 200)
 _BEST_BRUSH = (255, 150, 40)
+_FRAME = (110, 110, 115)
 _HIDDEN_ROW_HEIGHT = 26
 
 
@@ -66,6 +67,9 @@ class DrawPanel(QWidget):
         self.class_label.setFont(font)
         self.class_label.setMinimumWidth(90)
         self.message_label = QLabel(wordWrap=True)
+        font = QFont(self.message_label.font())
+        font.setPointSize(font.pointSize() + 2)
+        self.message_label.setFont(font)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -84,9 +88,14 @@ class DrawPanel(QWidget):
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.8, brush=_BAR_BRUSH)
         self.bar_plot.addItem(self.bars)
         self.plots.addLabel("network input", row=0, col=1)
-        self._input_view, self.input_image = image_view(self.plots, row=1, col=1)
-        self.input_image.setLevels((0, 1))
-        self._input_view.setFixedWidth(120)
+        view = self.plots.addViewBox(row=1, col=1, lockAspect=True, enableMouse=False)
+        view.invertY(True)                  # row 0 of the image at the top
+        view.setFixedWidth(120)
+        self.input_image = pg.ImageItem(axisOrder="row-major")
+        self._input_frame = QGraphicsRectItem()
+        self._input_frame.setPen(pg.mkPen(_FRAME))
+        view.addItem(self.input_image)
+        view.addItem(self._input_frame)
         self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self._hidden_widgets = []       # layout items of the hidden rows (label, view) per layer
         self.hidden_images = []         # one ImageItem (1, units) per hidden layer
@@ -223,10 +232,20 @@ class DrawPanel(QWidget):
             except NothingDrawn:
                 pass
         self._input_stale = False
-        if self._input is None:
-            self.input_image.clear()
-        else:
+        self._show_input()
+
+    def _show_input(self):
+        """The network's view of the drawing; a blank field of the input's size when there is none."""
+        side = self._input_side()
+        if self._input is not None:
             self.input_image.setImage(self._input, levels=(0, 1))
+        elif side is not None:
+            self.input_image.setImage(np.zeros((side, side), np.float32), levels=(0, 1))
+        else:
+            self.input_image.clear()
+        self._input_frame.setVisible(side is not None)
+        if side is not None:
+            self._input_frame.setRect(0, 0, side, side)
 
     def _show_prediction(self, probabilities, hidden):
         n = len(probabilities)
@@ -252,7 +271,7 @@ class DrawPanel(QWidget):
         for item in self.hidden_images:
             item.clear()
         if self.canvas.is_empty():
-            self.input_image.clear()
+            self._show_input()
 
     def _on_canvas_changed(self):
         self._input_stale = True
