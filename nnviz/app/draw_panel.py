@@ -49,7 +49,7 @@ class DrawPanel(QWidget):
 
         self.canvas = DrawCanvas()
         self.canvas.changed.connect(self._on_canvas_changed)
-        self.canvas.strokeFinished.connect(self._on_stroke_finished)
+        self.canvas.strokeFinished.connect(self.predict_now)
         self.canvas.cleared.connect(self._on_cleared)
         self._drag_timer = QTimer(self, singleShot=True, interval=DRAG_PREDICT_MS)
         self._drag_timer.timeout.connect(self.predict_now)
@@ -277,9 +277,6 @@ class DrawPanel(QWidget):
         self._input_stale = True
         if not self._drag_timer.isActive():
             self._drag_timer.start()
-
-    def _on_stroke_finished(self):
-        self.predict_now()
 
     def _on_cleared(self):
         self._input_stale = True

@@ -134,6 +134,15 @@ def test_a_new_snapshot_changes_the_prediction_of_the_same_drawing(qtbot, panel,
                                other.predict_proba(panel.network_input().reshape(1, -1))[0], rtol=1e-6)
 
 
+def test_snapshots_of_the_same_architecture_reuse_the_plot_items(qtbot, panel, trained):
+    draw_stroke(qtbot, panel.canvas, SEVEN)
+    items = list(panel.hidden_images)
+    panel.set_snapshot(Snapshot.of(trained))
+    assert panel.hidden_images == items
+    panel.set_snapshot(Snapshot.of(Network([64, 5, 10])))
+    assert len(panel.hidden_images) == 1 and panel.hidden_images[0].image.shape == (1, 5)
+
+
 def test_without_a_snapshot_the_drawing_is_shown_but_not_predicted(qtbot, panel):
     panel.set_snapshot(None)
     draw_stroke(qtbot, panel.canvas, SEVEN)
