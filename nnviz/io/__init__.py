@@ -3,7 +3,7 @@
 from .atomic import atomic_write, atomic_write_text
 from .experiment import (DATASET_NAMES, IDX_PREFIX, ConfigError, ExperimentConfig, load_experiment,
                          save_experiment)
-from .logs import epoch_row, event_record, write_metrics
+from .logs import LOG_FORMATS, epoch_row, event_record, write_metrics
 from .model_file import (FORMAT, LoadedModel, ModelFileError, ModelMismatchError, check_compatible,
                          load_model, save_model)
 from .plain import plain
@@ -11,7 +11,7 @@ from .presets import list_presets, load_preset, preset_names
 
 __all__ = [
     "atomic_write", "atomic_write_text", "DATASET_NAMES", "IDX_PREFIX", "ConfigError", "ExperimentConfig",
-    "load_experiment", "save_experiment", "epoch_row", "event_record", "write_metrics", "FORMAT",
+    "load_experiment", "save_experiment", "LOG_FORMATS", "epoch_row", "event_record", "write_metrics", "FORMAT",
     "LoadedModel", "ModelFileError", "ModelMismatchError", "check_compatible", "load_model", "save_model",
     "plain", "list_presets", "load_preset", "preset_names",
 ]

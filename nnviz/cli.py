@@ -1,0 +1,454 @@
+"""The headless command line: `nnviz train | evaluate | predict | gradcheck | presets`.
+
+Every user error (bad config, unknown preset, missing or corrupt file, wrong-shape model, bad
+hyperparameter, empty drawing) is one line `nnviz: error: ...` on stderr and exit status 2;
+divergence and a failed gradient check exit 1; Ctrl-C during training stops cleanly (exit 130).
+"""
+
+import argparse
+import dataclasses
+import json
+import math
+import signal
+import sys
+import time
+from pathlib import Path
+
+# Taken before the heavy imports below, so that --time-budget on the command line counts them too.
+_COMMAND_START = time.perf_counter()
+
+import numpy as np  # noqa: E402
+
+from nnviz import __version__  # noqa: E402
+from nnviz.core import (BatchEnd, Diverged, EpochEnd, Finished, accuracy, confusion_matrix,  # noqa: E402
+                        gradient_check, per_class_accuracy, train)
+from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
+from nnviz.io import (LOG_FORMATS, ExperimentConfig, check_compatible, epoch_row, event_record,  # noqa: E402
+                      list_presets, load_experiment, load_model, load_preset, plain, save_model,
+                      write_metrics)
+from nnviz.prepare import load_config_dataset, prepare  # noqa: E402
+
+GRADCHECK_TOLERANCE = 1e-6
+BUDGET_EPOCHS = 1_000_000       # "until the time budget runs out"
+BUDGET_SAFETY = 0.1             # seconds kept free for saving and printing
+PROGRESS_INTERVAL = 0.1         # seconds between two redraws of the \r progress line
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr like every other user error."""
+
+    def error(self, message):
+        _fail(f"{message} (see '{self.prog} --help')")
+        sys.exit(EXIT_USAGE)
+
+
+def _fail(message):
+    print(f"nnviz: error: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+def _emit(record):
+    """One JSON object on one line of stdout (the --json format)."""
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def _record(kind, **fields):
+    return {"type": kind, **plain(fields)}
+
+
+def _experiment(args) -> ExperimentConfig:
+    config = load_experiment(args.config) if args.config else load_preset(args.preset)
+    changes = {k: getattr(args, k, None) for k in ("epochs", "seed")}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    return dataclasses.replace(config, **changes).validate()
+
+
+# -- train ------------------------------------------------------------------------------------
+
+class _StopFlag:
+    """Turns the first Ctrl-C into a request to stop between two events; a second one aborts."""
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self):
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:      # not the main thread: Ctrl-C stays a KeyboardInterrupt
+            self._previous = None
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+class _Console:
+    """Human-readable training output on `out`: a \\r progress line (terminals only) and epoch lines.
+
+    Every epoch gets a line in runs of up to 100 epochs; longer or time-budgeted runs print about
+    one a second (and always the last). `quiet` prints nothing here.
+    """
+
+    def __init__(self, out, quiet, epochs, deadline):
+        self.out, self.quiet, self.epochs, self.deadline = out, quiet, epochs, deadline
+        self.live = not quiet and out.isatty()
+        self.every_epoch = epochs <= 100 and not math.isfinite(deadline)
+        self.started = time.perf_counter()
+        self.last_draw = self.last_line = -math.inf
+        self.width = 0
+        self.accuracy = None    # of the last finished epoch (batches carry no accuracy)
+        self.pending = None     # the latest epoch line, until printed
+
+    def batch(self, e: BatchEnd):
+        now = time.perf_counter()
+        if not self.live or now - self.last_draw < PROGRESS_INTERVAL:
+            return
+        self.last_draw = now
+        if math.isfinite(self.deadline):
+            done = (now - self.started) / max(self.deadline - self.started, 1e-9)
+            where, eta = f"epoch {e.epoch}", self.deadline - now
+        else:
+            total = self.epochs * e.batches_per_epoch
+            done, where = e.step / total, f"epoch {e.epoch}/{self.epochs}"
+            eta = e.elapsed / e.step * (total - e.step)
+        filled = min(20, round(20 * done))
+        acc = "" if self.accuracy is None else f"  acc {self.accuracy:.2%}"
+        self._draw(f"[{'#' * filled}{'.' * (20 - filled)}] {where}  batch {e.batch}/{e.batches_per_epoch}"
+                   f"  loss {e.loss:.4f}{acc}  ETA {_duration(eta)}")
+
+    def epoch(self, e: EpochEnd):
+        self.accuracy = e.val_accuracy if e.val_accuracy is not None else e.train_accuracy
+        val = "" if e.val_loss is None else f"  val loss {e.val_loss:.4f} acc {e.val_accuracy:6.2%}"
+        of = f"/{e.epochs}" if math.isinf(self.deadline) else ""
+        self.pending = (f"epoch {e.epoch:>4}{of}  train loss {e.train_loss:.4f} acc {e.train_accuracy:6.2%}"
+                        f"{val}  lr {e.learning_rate:.4g}  {e.epoch_seconds:.2f} s")
+        now = time.perf_counter()
+        if self.every_epoch or now - self.last_line >= 1.0:
+            self.last_line = now
+            self.flush()
+
+    def flush(self):
+        """Print the pending epoch line (if any) over the progress line."""
+        if self.pending and not self.quiet:
+            self._draw("")
+            print(self.pending, file=self.out, flush=True)
+        self.pending = None
+
+    def _draw(self, text):
+        if self.live:
+            self.out.write("\r" + text.ljust(self.width) + ("" if text else "\r"))
+            self.out.flush()
+            self.width = len(text)
+
+
+def _duration(seconds):
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _evaluation_reserve(net, X_test):
+    """Seconds to keep for the final test evaluation: twice one measured pass, plus a margin."""
+    start = time.perf_counter()
+    net.predict(X_test)
+    return 2 * (time.perf_counter() - start) + BUDGET_SAFETY
+
+
+def _budgeted(train_config, budget, start, net, X_test):
+    """(TrainConfig with the training budget, wall-clock deadline for training) so that loading,
+    training and the final test evaluation together take at most `budget` seconds from `start`."""
+    if not (budget > 0 and math.isfinite(budget)):
+        raise ValueError(f"--time-budget: {budget!r} is not allowed; must be seconds > 0")
+    deadline = start + budget - _evaluation_reserve(net, X_test)
+    remaining = deadline - time.perf_counter()
+    if remaining <= 0:
+        raise ValueError(f"--time-budget: {budget:g} s leaves no time to train "
+                         f"(loading took {time.perf_counter() - start:.1f} s)")
+    # The core's budget counts training time only; the deadline also covers handling the events.
+    return dataclasses.replace(train_config, time_budget=0.98 * remaining), deadline
+
+
+def _check_output(path, suffixes=None):
+    """Fail before training, not after it, when an output file cannot be written."""
+    if path is None:
+        return
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ValueError(f"{path}: the folder {path.parent} does not exist")
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise ValueError(f"{path}: the file name must end in one of {', '.join(suffixes)}")
+
+
+def cmd_train(args, start):
+    """Train an experiment, print (or --json emit) its progress and a summary; optionally save."""
+    _check_output(args.save)
+    _check_output(args.log, LOG_FORMATS)
+    config = _experiment(args)
+    budget_mode = args.time_budget is not None
+    if budget_mode and args.epochs is None:
+        config = dataclasses.replace(config, epochs=BUDGET_EPOCHS)
+    prepared = prepare(config)
+    net, dataset = prepared.network, prepared.dataset
+    train_config, deadline = prepared.train_config, math.inf
+    if budget_mode:
+        train_config, deadline = _budgeted(train_config, args.time_budget, start, net, dataset.X_test)
+    console = _Console(sys.stdout, args.quiet or args.json, train_config.epochs, deadline)
+    epochs, finished, diverged, last_batch = [], None, None, None
+    run = train(net, prepared.train_data, train_config)
+    with _StopFlag() as stop:
+        for event in run:
+            if args.json:
+                _emit(event_record(event))
+            if isinstance(event, BatchEnd):
+                last_batch = event
+                console.batch(event)
+            elif isinstance(event, EpochEnd):
+                epochs.append(event)
+                console.epoch(event)
+            elif isinstance(event, Diverged):
+                diverged = event
+            elif isinstance(event, Finished):
+                finished = event
+            if finished is None and (stop.requested or time.perf_counter() >= deadline):
+                run.close()     # between two events: the weights are consistent
+                break
+    console.flush()
+    reason = finished.reason if finished else ("interrupted" if stop.requested else "time_budget")
+    summary = _train_summary(net, dataset, finished, last_batch, epochs, reason)
+    if diverged is not None:
+        print(f"nnviz: {diverged.message}; the model was not saved", file=sys.stderr)
+    elif args.save:
+        save_model(args.save, net, config, summary)
+        summary["saved"] = str(args.save)
+    if args.log:
+        write_metrics(args.log, [epoch_row(e) for e in epochs])
+        summary["log"] = str(args.log)
+    summary["wall_seconds"] = time.perf_counter() - start
+    if args.json:
+        _emit({"type": "Summary", **summary})
+    else:
+        _print_train_summary(summary, dataset.name)
+    if diverged is not None:
+        return EXIT_FAILED
+    return EXIT_INTERRUPTED if reason == "interrupted" else 0
+
+
+def _train_summary(net, dataset, finished, last_batch, epochs, reason):
+    """The run's outcome as a JSON-able dict (also stored as the model file's metrics)."""
+    restored = (finished is not None and finished.best_epoch is not None
+                and finished.best_epoch != finished.epochs_completed)
+    if finished is not None:
+        speed, seconds = finished.samples_per_second, finished.elapsed
+    else:
+        seconds = last_batch.elapsed if last_batch else 0.0
+        speed = last_batch.samples_seen / max(seconds, 1e-9) if last_batch else 0.0
+    last = epochs[-1] if epochs else None
+    return {
+        "test_accuracy": accuracy(dataset.y_test, net.predict(dataset.X_test)),
+        "test_samples": len(dataset.y_test),
+        "weights": "best_validation" if restored else "final",
+        "best_epoch": finished.best_epoch if restored else None,
+        "epochs": finished.epochs_completed if finished else len(epochs),
+        "reason": reason,
+        "train_seconds": seconds,
+        "samples_per_second": speed,
+        "train_loss": last.train_loss if last else None,
+        "train_accuracy": last.train_accuracy if last else None,
+        "val_loss": last.val_loss if last else None,
+        "val_accuracy": last.val_accuracy if last else None,
+    }
+
+
+def _print_train_summary(s, dataset_name):
+    weights = (f"best-validation weights from epoch {s['best_epoch']}" if s["weights"] == "best_validation"
+               else "final weights")
+    print(f"test accuracy {s['test_accuracy']:.2%} on {s['test_samples']:,} {dataset_name} test samples "
+          f"({weights})")
+    print(f"{s['epochs']} epochs in {s['wall_seconds']:.1f} s wall time "
+          f"({s['samples_per_second']:,.0f} samples/s while training); finished: {s['reason']}")
+    for key, what in (("saved", "model saved to"), ("log", "metrics log written to")):
+        if key in s:
+            print(f"{what} {s[key]}")
+
+
+# -- evaluate, predict --------------------------------------------------------------------------
+
+def cmd_evaluate(args, start):
+    """Accuracy, per-class accuracy and the confusion matrix of a saved model on a test set."""
+    model = load_model(args.model)
+    config = model.config
+    if config is None:
+        if not args.dataset:
+            raise ValueError(f"{args.model}: the model holds no experiment; name the data with --dataset")
+        config = ExperimentConfig(dataset=args.dataset)
+    dataset = load_config_dataset(config, args.dataset)
+    net = model.network
+    check_compatible(net, dataset.n_features, dataset.n_classes, dataset.name)
+    y_pred = net.predict(dataset.X_test)
+    C = confusion_matrix(dataset.y_test, y_pred, dataset.n_classes)
+    acc, per_class = accuracy(dataset.y_test, y_pred), per_class_accuracy(C)
+    if args.json:
+        _emit(_record("Evaluation", model=str(args.model), dataset=dataset.name, accuracy=acc,
+                      test_samples=len(y_pred), class_names=dataset.class_names,
+                      per_class_accuracy=per_class, confusion_matrix=C))
+        return 0
+    print(f"{args.model} on {dataset.name}: test accuracy {acc:.2%} ({int(np.trace(C)):,} of {len(y_pred):,})")
+    print()
+    print("confusion matrix (rows: true class, columns: predicted class)")
+    names = dataset.class_names
+    width = max(6, *(len(n) + 2 for n in names), len(str(C.max())) + 2)
+    first = max(len("true\\pred"), *(len(n) for n in names))
+    print("true\\pred".rjust(first) + "".join(n.rjust(width) for n in names) + "   total  accuracy")
+    for name, row, rate in zip(names, C, per_class):
+        rate_text = "-" if np.isnan(rate) else f"{rate:.2%}"
+        print(name.rjust(first) + "".join(str(v).rjust(width) for v in row) + f"{row.sum():>8}  {rate_text:>8}")
+    return 0
+
+
+def cmd_predict(args, start):
+    """Top-3 classes for an image (PNG/.npy, prepared like MNIST) or, for 2-D models, a point."""
+    net = load_model(args.model).network
+    n_inputs = net.sizes[0]
+    if args.point is not None:
+        if args.image is not None:
+            raise ValueError("give either an IMAGE or --point X Y, not both")
+        if n_inputs != 2:
+            raise ValueError(f"--point: the model takes {n_inputs} inputs, not a 2-D point")
+        x = np.array([args.point])
+    else:
+        side = math.isqrt(n_inputs)
+        if args.image is None or side * side != n_inputs:
+            hint = "--point X Y" if n_inputs == 2 else "an IMAGE file (PNG or .npy)"
+            raise ValueError(f"the model takes {n_inputs} inputs: give {hint}")
+        x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
+    P = net.predict_proba(x)[0]
+    if P.size == 1:             # one sigmoid unit: P(class 1)
+        P = np.array([1.0 - P[0], P[0]])
+    for k in np.argsort(-P, kind="stable")[:3]:
+        print(f"{k}  {P[k]:.4f}")
+    return 0
+
+
+# -- gradcheck, presets -------------------------------------------------------------------------
+
+def cmd_gradcheck(args, start):
+    """Backprop against finite differences (float64) on a few training samples of an experiment."""
+    config = _experiment(args)
+    if args.samples < 1 or args.max_entries < 1:
+        raise ValueError("--samples and --max-entries must be whole numbers ≥ 1")
+    dataset = load_config_dataset(config)
+    X, y = dataset.X_train[:args.samples], dataset.y_train[:args.samples]
+    net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64)
+    errors = gradient_check(net, X, y, l2=config.l2, max_entries=args.max_entries, seed=config.seed)
+    passed = all(e < GRADCHECK_TOLERANCE for e in errors)
+    if not args.json:
+        print(f"gradient check on {len(X)} {dataset.name} samples (float64, at most "
+              f"{args.max_entries} entries per array)")
+    for l, (error, W) in enumerate(zip(errors, net.weights), start=1):
+        verdict = "PASS" if error < GRADCHECK_TOLERANCE else "FAIL"
+        if args.json:
+            _emit(_record("GradCheckLayer", layer=l, shape=W.shape, relative_error=error,
+                          passed=verdict == "PASS"))
+        else:
+            shape = f"{W.shape[0]}x{W.shape[1]}"
+            print(f"layer {l}  {shape:>9}  relative error {error:.2e}  {verdict}")
+    if args.json:
+        _emit(_record("Summary", passed=passed, tolerance=GRADCHECK_TOLERANCE, samples=len(X)))
+    else:
+        print(f"{'PASS' if passed else 'FAIL'}: relative error {'below' if passed else 'not below'} "
+              f"{GRADCHECK_TOLERANCE:g} in {'every' if passed else 'some'} layer")
+    return 0 if passed else EXIT_FAILED
+
+
+def cmd_presets(args, start):
+    """List the bundled presets: name, title, expected result."""
+    presets = list_presets()
+    width = max(len(name) for name, _ in presets)
+    for name, config in presets:
+        print(f"{name:<{width}}  {config.title}")
+        print(f"{'':<{width}}  expected: {config.expected}")
+    return 0
+
+
+# -- entry point --------------------------------------------------------------------------------
+
+def _parser():
+    parser = _Parser(prog="nnviz", description="Train, evaluate and inspect small NumPy neural networks.")
+    parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def experiment_options(p):
+        source = p.add_mutually_exclusive_group(required=True)
+        source.add_argument("--config", metavar="FILE", help="experiment JSON file")
+        source.add_argument("--preset", metavar="NAME", help="bundled preset (see 'nnviz presets')")
+        p.add_argument("--seed", type=int, help="override the experiment's seed")
+
+    p = commands.add_parser("train", help="train an experiment")
+    experiment_options(p)
+    p.add_argument("--epochs", type=int, help="override the number of epochs")
+    p.add_argument("--time-budget", type=float, metavar="SECONDS",
+                   help="finish the whole command (load, train, test) within this many seconds")
+    p.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
+    p.add_argument("--log", metavar="FILE", help="write per-epoch metrics (.csv or .jsonl)")
+    p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.set_defaults(run=cmd_train)
+
+    p = commands.add_parser("evaluate", help="test a saved model")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("--dataset", metavar="NAME", help="dataset name or idx:FOLDER (default: the model's)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_evaluate)
+
+    p = commands.add_parser("predict", help="classify an image or a 2-D point with a saved model")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("image", metavar="IMAGE", nargs="?", help="PNG or .npy image")
+    p.add_argument("--point", type=float, nargs=2, metavar=("X", "Y"), help="a 2-D point instead")
+    p.set_defaults(run=cmd_predict)
+
+    p = commands.add_parser("gradcheck", help="check backprop against finite differences")
+    experiment_options(p)
+    p.add_argument("--samples", type=int, default=5, help="training samples to use (default 5)")
+    p.add_argument("--max-entries", type=int, default=30,
+                   help="entries checked per weight/bias array, chosen at random (default 30)")
+    p.add_argument("--json", action="store_true", help="one JSON object per layer, then a summary")
+    p.set_defaults(run=cmd_gradcheck)
+
+    p = commands.add_parser("presets", help="list the bundled presets")
+    p.set_defaults(run=cmd_presets)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line (sys.argv[1:] when argv is None); return the exit status:
+    0 ok, 1 diverged or gradient check failed, 2 user error, 130 interrupted.
+
+    The command's clock (for --time-budget) starts when nnviz.cli was imported if argv is None
+    (a real command line), else now.
+    """
+    start = _COMMAND_START if argv is None else time.perf_counter()
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args, start)
+    except KeyboardInterrupt:
+        print("nnviz: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except (ValueError, OSError) as error:
+        _fail(_describe(error))
+        return EXIT_USAGE
+
+
+def _describe(error):
+    """An exception as a user-facing sentence (an OSError names its file)."""
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error) or type(error).__name__
