@@ -1,7 +1,6 @@
 """Activation functions, each a small class with `forward` and `backward` (a vector-Jacobian product).
 
-All work on whole batches: Z is (n, units). `forward(Z, out=None)` may write into `out` (a buffer
-the training loop reuses; never Z itself). `backward(Z, A, dA)` returns dC/dZ given dC/dA, where
+All work on whole batches: Z is (n, units). `backward(Z, A, dA)` returns dC/dZ given dC/dA, where
 A = forward(Z) is passed back in so functions whose derivative is cheapest from A (sigmoid, tanh)
 do not recompute it; it may overwrite dA.
 """
@@ -12,7 +11,7 @@ import numpy as np
 class Activation:
     name = ""
 
-    def forward(self, Z, out=None):
+    def forward(self, Z):
         raise NotImplementedError
 
     def backward(self, Z, A, dA):
@@ -28,9 +27,9 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, Z, out=None):
+    def forward(self, Z):
         # 0.5 * (1 + tanh(z/2)) is the same function and never overflows.
-        A = np.multiply(Z, 0.5, out=out)
+        A = np.multiply(Z, 0.5)
         np.tanh(A, out=A)
         A += 1.0
         A *= 0.5
@@ -43,8 +42,8 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     name = "tanh"
 
-    def forward(self, Z, out=None):
-        return np.tanh(Z, out=out)
+    def forward(self, Z):
+        return np.tanh(Z)
 
     def backward(self, Z, A, dA):
         return dA * (1.0 - A * A)
@@ -53,8 +52,8 @@ class Tanh(Activation):
 class ReLU(Activation):
     name = "relu"
 
-    def forward(self, Z, out=None):
-        return np.maximum(Z, 0, out=out)
+    def forward(self, Z):
+        return np.maximum(Z, 0)
 
     def backward(self, Z, A, dA):
         # In place is safe: dA is always a fresh buffer owned by the backward pass.
@@ -67,9 +66,9 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
     alpha = 0.01
 
-    def forward(self, Z, out=None):
+    def forward(self, Z):
         # For 0 < α < 1, max(z, αz) is z for z > 0 and αz otherwise.
-        A = np.multiply(Z, self.alpha, out=out)
+        A = np.multiply(Z, self.alpha)
         return np.maximum(Z, A, out=A)
 
     def backward(self, Z, A, dA):
@@ -82,8 +81,8 @@ class ELU(Activation):
     name = "elu"
     alpha = 1.0
 
-    def forward(self, Z, out=None):
-        A = np.minimum(Z, 0, out=out)
+    def forward(self, Z):
+        A = np.minimum(Z, 0)
         np.expm1(A, out=A)
         A *= self.alpha
         np.copyto(A, Z, where=Z > 0)
@@ -96,11 +95,8 @@ class ELU(Activation):
 class Linear(Activation):
     name = "linear"
 
-    def forward(self, Z, out=None):
-        if out is None:
-            return Z.copy()
-        np.copyto(out, Z)
-        return out
+    def forward(self, Z):
+        return Z.copy()
 
     def backward(self, Z, A, dA):
         return dA
@@ -114,8 +110,8 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def forward(self, Z, out=None):
-        A = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    def forward(self, Z):
+        A = Z - Z.max(axis=1, keepdims=True)
         np.exp(A, out=A)
         A /= A.sum(axis=1, keepdims=True)
         return A

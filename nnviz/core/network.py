@@ -20,20 +20,6 @@ from .losses import get_loss
 PREDICT_CHUNK = 8192
 
 
-class Buffers:
-    """Scratch arrays the training loop reuses from batch to batch, keyed by name and shape."""
-
-    def __init__(self, dtype):
-        self.dtype = dtype
-        self.arrays = {}
-
-    def get(self, key, shape):
-        a = self.arrays.get(key)
-        if a is None or a.shape != shape:
-            a = self.arrays[key] = np.empty(shape, self.dtype)
-        return a
-
-
 def _check_sizes(sizes):
     sizes = list(sizes)
     if len(sizes) < 2:
@@ -143,15 +129,13 @@ class Network:
             raise ValueError(f"Y: expected labels (n,) or targets ({n}, {k}), got {Y.shape}")
         return Y.astype(self.dtype, copy=False)
 
-    def forward_cache(self, X, masks=None, buffers=None):
+    def forward_cache(self, X, masks=None):
         """Forward pass keeping what backprop needs.
 
         Returns (Zs, As, Ds): Zs[l] = zˡ⁺¹; As[l] = σ(zˡ) with As[0] = X; Ds[l] = the input that
         layer l+1 actually received (As[l] times its dropout mask, or As[l] itself).
         masks: optional list, one entry per layer input (None or an inverted-dropout mask).
-        buffers: optional Buffers to compute into (the arrays are overwritten by the next call).
         """
-        n = len(X)
         Zs, As, Ds = [], [X], []
         A = X
         last = self.n_layers - 1
@@ -159,14 +143,9 @@ class Network:
             if masks is not None and masks[l] is not None:
                 A = A * masks[l]
             Ds.append(A)
-            if buffers is None:
-                Z = A @ W
-                out = None
-            else:
-                Z = np.matmul(A, W, out=buffers.get(("z", l), (n, W.shape[1])))
-                out = buffers.get(("a", l), Z.shape)
+            Z = A @ W
             Z += b
-            A = (self.output if l == last else self.hidden).forward(Z, out)
+            A = (self.output if l == last else self.hidden).forward(Z)
             Zs.append(Z)
             As.append(A)
         return Zs, As, Ds
@@ -206,11 +185,10 @@ class Network:
             total += self.cost.value(Zs[-1], As[-1], chunk) * len(chunk)
         return total / n + self.l2_penalty(l2)
 
-    def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None, buffers=None):
+    def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None):
         """Backpropagate through a cached forward pass; returns [(∂C/∂W, ∂C/∂b), ...].
 
-        grads: optional preallocated [(dW, db), ...] to write into (the training loop reuses them);
-        buffers: optional Buffers for the intermediate ∂C/∂a arrays.
+        grads: optional preallocated [(dW, db), ...] to write into (the training loop reuses them).
         """
         if grads is None:
             grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(self.weights, self.biases)]
@@ -223,9 +201,7 @@ class Network:
             np.sum(delta, axis=0, out=db)                                            # BP3
             if l == 0:
                 break
-            W_T = self.weights[l].T
-            dA = (delta @ W_T if buffers is None                                     # BP2
-                  else np.matmul(delta, W_T, out=buffers.get(("da", l), (len(delta), W_T.shape[1]))))
+            dA = delta @ self.weights[l].T                                           # BP2
             if masks is not None and masks[l] is not None:
                 dA *= masks[l]
             delta = self.hidden.backward(Zs[l - 1], As[l], dA)

@@ -16,7 +16,7 @@ import numpy as np
 from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
 from .events import BatchEnd, Diverged, EpochEnd, Finished
-from .network import Buffers, predictions
+from .network import predictions
 from .optimizers import make_optimizer
 from .schedules import learning_rate
 
@@ -144,7 +144,7 @@ def _train(net, data, config):
     params = net.params()
     grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(net.weights, net.biases)]
     grad_arrays = [g for pair in grads for g in pair]
-    buffers = Buffers(net.dtype)
+    scheduled = config.schedule != "constant" or config.warmup > 0
 
     last_good = _snapshot(net)
     best, best_epoch, best_score, waited = None, None, None, 0
@@ -174,7 +174,7 @@ def _train(net, data, config):
                 Xb = np.asarray(data.augment(Xb, rng), dtype=net.dtype)
             masks = _dropout_masks(net, rng, len(idx), config)
             with np.errstate(all="ignore"):
-                Zs, As, Ds = net.forward_cache(Xb, masks, buffers)
+                Zs, As, Ds = net.forward_cache(Xb, masks)
                 loss = net.cost.value(Zs[-1], As[-1], Tb) + net.l2_penalty(config.l2)
             if reference_loss is None:
                 reference_loss = loss
@@ -192,15 +192,17 @@ def _train(net, data, config):
             correct += int(np.count_nonzero(predictions(As[-1]) == labels[idx]))
             seen += len(idx)
             with np.errstate(all="ignore"):
-                net.backward(Zs, As, Ds, Tb, config.l2, masks, grads, buffers)
+                net.backward(Zs, As, Ds, Tb, config.l2, masks, grads)
             if b % norm_stride == 0:
                 grad_norm_sum += [frobenius(dW) for dW, _ in grads]
                 norm_count += 1
             if config.clip_norm:
                 _clip(grad_arrays, config.clip_norm)
-            lr = learning_rate(config.schedule, config.learning_rate, progress=progress(), epoch=epoch,
-                               step_epochs=config.step_epochs, step_gamma=config.step_gamma,
-                               min_lr=config.min_learning_rate, warmup=config.warmup)
+            if scheduled:
+                lr = learning_rate(config.schedule, config.learning_rate, progress=progress(),
+                                   epoch=epoch, step_epochs=config.step_epochs,
+                                   step_gamma=config.step_gamma, min_lr=config.min_learning_rate,
+                                   warmup=config.warmup)
             last_batch = b == batches - 1
             before = [W.copy() for W in net.weights] if last_batch else None
             optimizer.step(params, grad_arrays, lr)
