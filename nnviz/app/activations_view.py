@@ -53,6 +53,7 @@ class ActivationsView(QWidget):
         self._image_shape = None
         self._class_names = ()
         self._snapshot = None
+        self._stale = False              # a snapshot arrived while hidden
         self._key = None                 # what the current items were built for
         self.layer_plots, self.layer_images, self._layer_bars = [], [], []
         self.tile_plot = self.tile_image = self._tile_bar = None
@@ -81,8 +82,22 @@ class ActivationsView(QWidget):
         self.set_snapshot(self._snapshot)
 
     def set_snapshot(self, snapshot):
-        """Show the activations and first-layer weights of this snapshot (None clears)."""
+        """Show the activations and first-layer weights of this snapshot (None clears).
+
+        While the view is hidden (e.g. a tabbed-away dock) it only keeps the snapshot and draws it when shown.
+        """
         self._snapshot = snapshot
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._draw(snapshot)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._draw(self._snapshot)
+
+    def _draw(self, snapshot):
         if snapshot is None:
             self._build(None)
             return self.note.setText("No network yet")
@@ -140,8 +155,9 @@ class ActivationsView(QWidget):
         plot.invertY(True)
         plot.setLabel("bottom", "unit")
         plot.setLabel("left", "probe image")
-        names = [self._name(label) for label in self._y]
-        plot.getAxis("left").setTicks([[(i, name) for i, name in enumerate(names)]])
+        # a tick where the label changes: every row for a shuffled probe, one per class for a sorted one
+        starts = [i for i in range(len(self._y)) if i == 0 or self._y[i] != self._y[i - 1]]
+        plot.getAxis("left").setTicks([[(i, self._name(self._y[i])) for i in starts]])
         plot.getAxis("left").setStyle(tickFont=_small_font())
         image = pg.ImageItem(axisOrder="row-major")
         plot.addItem(image)

@@ -73,6 +73,7 @@ class DecisionBoundaryView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.plot_widget, 1)
         self._snapshot = None
+        self._stale = False            # a snapshot arrived while hidden
         self._set_colors(class_colors(2))
         self._set_grid(_DEFAULT_EXTENT)
 
@@ -105,8 +106,23 @@ class DecisionBoundaryView(QWidget):
         self.plot.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(float(ys[0]), float(ys[-1])), padding=0)
 
     def set_snapshot(self, snapshot):
-        """Evaluate this snapshot on the grid and redraw the prediction map (None clears it)."""
+        """Evaluate this snapshot on the grid and redraw the prediction map (None clears it).
+
+        While the view is hidden (another dataset kind, a tabbed-away dock) it only keeps the snapshot
+        and evaluates it when shown.
+        """
         self._snapshot = snapshot
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._draw(snapshot)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._draw(self._snapshot)
+
+    def _draw(self, snapshot):
         if snapshot is None or snapshot.sizes[0] != 2:
             self.probabilities = None
             self.probability_image.hide()

@@ -121,3 +121,12 @@ def test_no_snapshot_clears_the_view(view):
     view.set_snapshot(None)
     assert view.layer_images == [] and view.tile_image is None
     assert "No network" in view.note.text()
+
+
+def test_a_hidden_view_draws_the_latest_snapshot_when_shown(view):
+    view.hide()
+    net = Network([64, 6, 10], seed=7)
+    view.set_snapshot(Snapshot.of(net))
+    assert view.layer_images == []
+    view.show()
+    np.testing.assert_array_equal(view.layer_images[0].image, net.forward(PROBE)[1])

@@ -114,3 +114,14 @@ def test_a_network_with_other_inputs_gets_a_note(view):
     view.set_snapshot(Snapshot.of(Network([64, 8, 10])))
     assert "2-D" in view.note.text()
     assert not view.probability_image.isVisible() and not view.class_image.isVisible()
+
+
+def test_a_hidden_view_evaluates_the_latest_snapshot_only_when_shown(view):
+    view.set_points(*points(2))
+    view.hide()
+    net = Network([2, 8, 2], seed=5)
+    view.set_snapshot(Snapshot.of(Network([2, 8, 2], seed=6)))
+    view.set_snapshot(Snapshot.of(net))
+    assert view.probabilities is None
+    view.show()
+    np.testing.assert_allclose(view.probabilities, net.predict_proba(view.grid_points), rtol=1e-6)
