@@ -129,9 +129,7 @@ class ExperimentConfig(TrainConfig):
     def to_dict(self) -> dict:
         """A flat dict, the experiment's own fields first, then the training fields."""
         values = asdict(self)
-        training = TrainConfig.field_names()
-        own = [name for name in values if name not in training]
-        return {name: values[name] for name in own + list(training)}
+        return {name: values[name] for name in _field_order()}
 
     @classmethod
     def from_dict(cls, d) -> "ExperimentConfig":
@@ -146,7 +144,7 @@ class ExperimentConfig(TrainConfig):
         for key in d:
             if key not in kinds:
                 close = difflib.get_close_matches(str(key), kinds, n=3)
-                hint = f"did you mean {' or '.join(close)}?" if close else f"allowed: {', '.join(kinds)}"
+                hint = f"did you mean {' or '.join(close)}?" if close else f"allowed: {', '.join(_field_order())}"
                 raise ConfigError(f"unknown setting {key!r}; {hint}")
         values = {key: _check_type(key, value, kinds[key]) for key, value in d.items()}
         if "hidden_layers" in values:
@@ -179,6 +177,12 @@ def load_experiment(path) -> ExperimentConfig:
 def save_experiment(config: ExperimentConfig, path) -> None:
     """Validate `config` and write it as JSON, atomically (the old file survives a failed save)."""
     atomic_write_text(path, config.validate().to_json())
+
+
+def _field_order():
+    """Field names as the JSON lists them: the experiment's own fields, then the training fields."""
+    training = TrainConfig.field_names()
+    return [f.name for f in fields(ExperimentConfig) if f.name not in training] + list(training)
 
 
 # -- field checks -----------------------------------------------------------------------------
