@@ -1,0 +1,401 @@
+"""The experiment panel: dataset, architecture and training settings, validated inline as you type.
+
+The panel edits an `ExperimentConfig` (the JSON format of the CLI). Every edit re-validates the
+whole experiment; each bad field shows its reason in red right under it and `valid` turns False,
+which the window uses to disable Train.
+"""
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QMenu, QPushButton, QScrollArea, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
+from nnviz.core.config import EARLY_STOPPING_METRICS
+from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig
+
+DATASETS = {"mnist": "MNIST", "digits8x8": "8×8 digits", "xor": "XOR", "circles": "Circles",
+            "spirals": "Spirals", "moons": "Moons", "blobs": "Blobs"}
+OPEN_IDX = "__open_idx__"
+TOY_SETS = {"xor", "circles", "spirals", "moons", "blobs"}
+OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
+                    "rmsprop": ("rho", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
+SCHEDULE_PARAMS = {"constant": (), "step": ("step_epochs", "step_gamma"), "cosine": ("min_learning_rate",)}
+ERROR_STYLE = "color: #c62828; font-size: 11px;"
+MAX_ERROR_PASSES = 12
+
+# (group, field, label, kind, option): kind choice → option is the names; int → (min, max);
+# opt_int → max, with 0 shown as "default"; float / opt_float → line edits; bool → check box.
+FORM = (
+    ("Data", "dataset", "Dataset", "dataset", None),
+    ("Data", "n_samples", "Points", "opt_int", 1_000_000),
+    ("Data", "noise", "Noise", "opt_float", None),
+    ("Data", "classes", "Classes", "opt_int", 10),
+    ("Data", "train_subset", "Training subset", "int", (0, 10_000_000)),
+    ("Data", "validation_split", "Validation split", "float", None),
+    ("Data", "augment_shift", "Shift augmentation (px)", "int", (0, 20)),
+    ("Data", "augment_rotation", "Rotation augmentation (°)", "float", None),
+    ("Network", "hidden_layers", "Hidden layers", "layers", None),
+    ("Network", "activation", "Hidden activation", "choice", tuple(HIDDEN)),
+    ("Network", "output", "Output", "choice", tuple(OUTPUT)),
+    ("Network", "loss", "Loss", "choice", tuple(LOSSES)),
+    ("Network", "init", "Initialiser", "choice", tuple(INITIALIZERS)),
+    ("Optimiser", "optimizer", "Optimiser", "choice", tuple(OPTIMIZERS)),
+    ("Optimiser", "learning_rate", "Learning rate", "float", None),
+    ("Optimiser", "momentum", "Momentum", "float", None),
+    ("Optimiser", "beta1", "β₁", "float", None),
+    ("Optimiser", "beta2", "β₂", "float", None),
+    ("Optimiser", "rho", "ρ (decay)", "float", None),
+    ("Optimiser", "epsilon", "ε", "float", None),
+    ("Optimiser", "schedule", "Schedule", "choice", SCHEDULES),
+    ("Optimiser", "step_epochs", "Step every (epochs)", "int", (0, 100_000)),
+    ("Optimiser", "step_gamma", "Step factor γ", "float", None),
+    ("Optimiser", "min_learning_rate", "Final learning rate", "float", None),
+    ("Optimiser", "warmup", "Warm-up (share of run)", "float", None),
+    ("Training", "batch_size", "Batch size", "int", (0, 1_000_000)),
+    ("Training", "epochs", "Epochs", "int", (0, 1_000_000)),
+    ("Training", "l2", "L2 (weight decay λ)", "float", None),
+    ("Training", "dropout", "Dropout (hidden)", "float", None),
+    ("Training", "input_dropout", "Dropout (input)", "float", None),
+    ("Training", "clip_norm", "Clip gradient norm", "float", None),
+    ("Training", "early_stopping", "Early stopping patience", "int", (0, 10_000)),
+    ("Training", "early_stopping_metric", "Early stopping on", "choice", EARLY_STOPPING_METRICS),
+    ("Training", "restore_best", "Restore best epoch", "bool", None),
+    ("Training", "time_budget", "Time limit (s, 0 = none)", "float", None),
+    ("Training", "seed", "Seed", "int", (0, 2**31 - 1)),
+)
+
+
+def choose_idx_folder(parent):
+    """Ask for an IDX folder; tests replace this function."""
+    return QFileDialog.getExistingDirectory(parent, "Open an IDX folder (MNIST layout)")
+
+
+def _format_float(value):
+    return "" if value is None else f"{value:g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.3g}"
+
+
+class Field(QWidget):
+    """An editor with its error line (hidden while the value is fine) right under it."""
+
+    def __init__(self, editor):
+        super().__init__()
+        self.editor = editor
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(1)
+        box.addWidget(editor)
+        box.addWidget(self.error)
+
+    def set_error(self, text):
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        self.editor.setProperty("invalid", bool(text))
+        target = "QSpinBox" if self.editor.kind == "layers" else f"#{self.editor.objectName()}"
+        self.editor.setStyleSheet(f"{target} {{ border: 1px solid #c62828; }}" if text else "")
+        self.editor.setToolTip(text)
+
+
+class HiddenLayersEditor(QWidget):
+    """The hidden layers as a list of widths: add a layer, remove one, set its units."""
+
+    changed = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self._rows = QVBoxLayout()
+        self._rows.setSpacing(2)
+        self.spins = []
+        self.add_button = QPushButton("+ Add layer")
+        self.add_button.clicked.connect(lambda: self._append(self.spins[-1].value() if self.spins else 32, True))
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(self._rows)
+        box.addWidget(self.add_button)
+
+    def layers(self):
+        return [spin.value() for spin in self.spins]
+
+    def set_layers(self, widths):
+        while self.spins:
+            self._remove(self.spins[-1], notify=False)
+        for width in widths:
+            self._append(width, notify=False)
+
+    def _append(self, width, notify):
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        spin = QSpinBox()
+        spin.setRange(0, 4096)
+        spin.setValue(width)
+        spin.setSuffix(" units")
+        spin.valueChanged.connect(self.changed)
+        remove = QToolButton()
+        remove.setText("✕")
+        remove.setToolTip("Remove this layer")
+        remove.clicked.connect(lambda: self._remove(spin, notify=True))
+        number = QLabel(f"{len(self.spins) + 1}.")
+        number.setMinimumWidth(18)
+        line.addWidget(number)
+        line.addWidget(spin, 1)
+        line.addWidget(remove)
+        spin._row = row
+        self.spins.append(spin)
+        self._rows.addWidget(row)
+        if notify:
+            self.changed.emit()
+
+    def _remove(self, spin, notify):
+        index = self.spins.index(spin)
+        self.spins.pop(index)
+        spin._row.setParent(None)
+        spin._row.deleteLater()
+        for i, other in enumerate(self.spins):
+            other._row.layout().itemAt(0).widget().setText(f"{i + 1}.")
+        if notify:
+            self.changed.emit()
+
+
+class ExperimentPanel(QScrollArea):
+    """Edits an ExperimentConfig. Signals: changed() after any edit; presetChosen(name, config)."""
+
+    changed = Signal()
+    presetChosen = Signal(str, object)
+
+    def __init__(self, presets=(), parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self._base = ExperimentConfig()
+        self._dataset = self._base.dataset
+        self._modified = False
+        self._loading = False
+        self.fields, self.editors, self.errors = {}, {}, {}
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addLayout(self._build_header(presets))
+        self._forms = {}
+        for group in ("Data", "Network", "Optimiser", "Training"):
+            box = QGroupBox(group)
+            self._forms[group] = QFormLayout(box)
+            self._forms[group].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            column.addWidget(box)
+        for group, name, label, kind, option in FORM:
+            editor = self._make_editor(name, kind, option)
+            self.editors[name] = editor
+            self.fields[name] = Field(editor)
+            self._forms[group].addRow(label, self.fields[name])
+        column.addStretch(1)
+        self.setWidget(body)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body.setMinimumWidth(300)
+        self.setMinimumWidth(340)
+        self.set_config(ExperimentConfig())
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build_header(self, presets):
+        self.presets_menu = QMenu("&Presets", self)
+        for name, config in presets:
+            action = self.presets_menu.addAction(config.title or name)
+            action.setToolTip(f"{config.description}\nExpect: {config.expected}".strip())
+            action.triggered.connect(lambda _=False, n=name, c=config: self.presetChosen.emit(n, c))
+        self.presets_menu.setToolTipsVisible(True)
+        self.presets_button = QToolButton()
+        self.presets_button.setText("Presets ▾")
+        self.presets_button.setMenu(self.presets_menu)
+        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.problems = QLabel()
+        self.problems.setStyleSheet(ERROR_STYLE)
+        self.problems.setWordWrap(True)
+        header = QVBoxLayout()
+        header.addWidget(self.presets_button)
+        header.addWidget(self.info)
+        header.addWidget(self.problems)
+        return header
+
+    def _make_editor(self, name, kind, option):
+        if kind in ("choice", "dataset"):
+            editor = QComboBox()
+            items = DATASETS.items() if kind == "dataset" else ((v, v) for v in option)
+            for value, text in items:
+                editor.addItem(text, value)
+            if kind == "dataset":
+                editor.addItem("Open IDX folder…", OPEN_IDX)
+                editor.currentIndexChanged.connect(self._dataset_changed)
+            else:
+                editor.currentIndexChanged.connect(self._edited)
+        elif kind in ("int", "opt_int"):
+            editor = QSpinBox()
+            editor.setRange(*(option if kind == "int" else (0, option)))
+            if kind == "opt_int":
+                editor.setSpecialValueText("default")
+            editor.valueChanged.connect(self._edited)
+        elif kind == "bool":
+            editor = QCheckBox()
+            editor.toggled.connect(self._edited)
+        elif kind == "layers":
+            editor = HiddenLayersEditor()
+            editor.changed.connect(self._edited)
+        else:
+            editor = QLineEdit()
+            if kind == "opt_float":
+                editor.setPlaceholderText("default")
+            editor.textChanged.connect(self._edited)
+        editor.kind = kind
+        editor.setObjectName(name)
+        return editor
+
+    # -- reading and writing the config --------------------------------------------------------
+
+    def set_config(self, config):
+        """Show `config` (title, description and expected outcome in the header)."""
+        self._loading = True
+        try:
+            self._base = replace(config, hidden_layers=list(config.hidden_layers))
+            for name, editor in self.editors.items():
+                self._write(editor, getattr(config, name))
+        finally:
+            self._loading = False
+        self._modified = False
+        self._dataset = config.dataset
+        self._edited()
+
+    def _write(self, editor, value):
+        if editor.kind == "dataset":
+            if editor.findData(value) < 0:
+                editor.insertItem(editor.count() - 1, f"IDX: {value[len(IDX_PREFIX):]}", value)
+            editor.setCurrentIndex(editor.findData(value))
+        elif editor.kind == "choice":
+            editor.setCurrentIndex(editor.findData(value))
+        elif editor.kind in ("int", "opt_int"):
+            editor.setValue(value or 0)
+        elif editor.kind == "bool":
+            editor.setChecked(bool(value))
+        elif editor.kind == "layers":
+            editor.set_layers(value)
+        else:
+            editor.setText(_format_float(value))
+
+    def _read(self, name):
+        """(value, error) of one editor; error is a reason when the text is not a number."""
+        editor = self.editors[name]
+        if editor.kind in ("choice", "dataset"):
+            return editor.currentData(), None
+        if editor.kind == "int":
+            return editor.value(), None
+        if editor.kind == "opt_int":
+            return editor.value() or None, None
+        if editor.kind == "bool":
+            return editor.isChecked(), None
+        if editor.kind == "layers":
+            return editor.layers(), None
+        text = editor.text().strip()
+        if not text and editor.kind == "opt_float":
+            return None, None
+        try:
+            return float(text), None
+        except ValueError:
+            return None, f"{text!r} is not a number" if text else "enter a number"
+
+    def config(self):
+        """The edited experiment (possibly invalid; see `valid` and `errors`)."""
+        values, _ = self._values()
+        return replace(self._base, **values)
+
+    def _values(self):
+        values, errors = {}, {}
+        for name in self.editors:
+            value, error = self._read(name)
+            if error:
+                errors[name] = error
+            else:
+                values[name] = value
+        return values, errors
+
+    @property
+    def valid(self):
+        return not self.errors
+
+    # -- validation ----------------------------------------------------------------------------
+
+    def _find_errors(self):
+        """Every bad field with its reason: validate, set the culprit to its default, repeat."""
+        values, errors = self._values()
+        defaults = ExperimentConfig()
+        candidate = replace(self._base, **values)
+        for name in errors:
+            candidate = replace(candidate, **{name: getattr(defaults, name)})
+        for _ in range(MAX_ERROR_PASSES):
+            try:
+                candidate.validate()
+                break
+            except ConfigError as error:
+                text = str(error)
+                name, _, reason = text.partition(": ")
+                if name not in self.editors or name in errors:
+                    errors.setdefault("_", text)
+                    break
+                errors[name] = reason
+                candidate = replace(candidate, **{name: getattr(defaults, name)})
+        return errors
+
+    def _edited(self, *_):
+        if self._loading:
+            return
+        self._modified = self._modified or self.sender() is not None
+        self.errors = self._find_errors()
+        for name, field in self.fields.items():
+            field.set_error(self.errors.get(name, ""))
+        general = self.errors.get("_", "")
+        n = len(self.errors)
+        self.problems.setText(general or (f"⚠ {n} setting{'s' * (n > 1)} to fix before training" if n else ""))
+        self._update_visibility()
+        self._update_info()
+        self.changed.emit()
+
+    def _update_visibility(self):
+        values, _ = self._values()
+        dataset = values.get("dataset") or ""
+        toy = dataset in TOY_SETS
+        shown = {"n_samples": toy, "noise": toy, "classes": dataset in ("spirals", "blobs"),
+                 "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
+                 "early_stopping_metric": bool(values.get("early_stopping"))}
+        for name in ("momentum", "beta1", "beta2", "rho", "epsilon"):
+            shown[name] = name in OPTIMIZER_PARAMS.get(values.get("optimizer"), ())
+        for name in ("step_epochs", "step_gamma", "min_learning_rate"):
+            shown[name] = name in SCHEDULE_PARAMS.get(values.get("schedule"), ())
+        for group, name, *_ in FORM:
+            self._forms[group].setRowVisible(self.fields[name], shown.get(name, True) or name in self.errors)
+
+    def _update_info(self):
+        c = self._base
+        parts = [f"<b>{c.title}</b>{' <i>(modified)</i>' if self._modified else ''}" if c.title else ""]
+        if c.description:
+            parts.append(c.description)
+        if c.expected:
+            parts.append(f"<i>Expect:</i> {c.expected}")
+        self.info.setText("<br>".join(p for p in parts if p))
+        self.info.setVisible(any(parts))
+
+    def _dataset_changed(self, index):
+        combo = self.editors["dataset"]
+        if combo.itemData(index) == OPEN_IDX and not self._loading:
+            folder = choose_idx_folder(self)
+            self._loading = True
+            try:
+                self._write(combo, f"{IDX_PREFIX}{folder}" if folder else self._dataset)
+            finally:
+                self._loading = False
+        if combo.currentData() != OPEN_IDX:
+            self._dataset = combo.currentData()
+        self._edited()

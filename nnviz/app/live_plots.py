@@ -1,0 +1,251 @@
+"""Live training plots: loss, accuracy, learning rate, gradient norms and dead units, exportable.
+
+Every curve is created once (per-layer curves once per network) and redrawn with `setData` from
+growing NumPy buffers; `add_batches`/`add_epochs` only append, `refresh` draws (the window calls it
+from its ≤ 30 Hz redraw timer). The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401 - registers ImageExporter and CSVExporter
+from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
+
+SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
+LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
+LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
+
+
+class Series:
+    """A growing (x, y) buffer that doubles its capacity, so appending is amortised O(1)."""
+
+    def __init__(self):
+        self._x = np.empty(256)
+        self._y = np.empty(256)
+        self.n = 0
+
+    def extend(self, x, y):
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        need = self.n + len(x)
+        if need > len(self._x):
+            size = max(need, 2 * len(self._x))
+            self._x = np.resize(self._x, size)
+            self._y = np.resize(self._y, size)
+        self._x[self.n:need], self._y[self.n:need] = x, y
+        self.n = need
+
+    def clear(self):
+        self.n = 0
+
+    @property
+    def x(self):
+        return self._x[:self.n]
+
+    @property
+    def y(self):
+        return self._y[:self.n]
+
+
+def _pen(color, width=1, alpha=255):
+    c = pg.mkColor(color)
+    c.setAlpha(alpha)
+    return pg.mkPen(c, width=width)
+
+
+class LivePlots(QWidget):
+    """Five plots in one pyqtgraph layout; the names in PLOTS address them (`plot(name)`)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.view = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self._plots = {}
+        self._curves = {}            # name -> {curve name: (PlotDataItem, Series)}
+        self._dirty = False
+        self._epoch_offset = 0
+        self._epochs_seen = 0
+        self._ema = None
+        self._build()
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _add_plot(self, name, title, ylabel, row, col, colspan=1, log_y=False):
+        plot = self.view.addPlot(row=row, col=col, colspan=colspan, title=title)
+        plot.setLabel("bottom", "epoch")
+        plot.setLabel("left", ylabel)
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.setLogMode(y=log_y)
+        plot.setClipToView(True)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(128, 128, 128, 60))
+        menu = plot.getViewBox().menu
+        menu.addSeparator()
+        menu.addAction("Save plot as PNG…", lambda: self._ask_export(name, "png"))
+        menu.addAction("Save data as CSV…", lambda: self._ask_export(name, "csv"))
+        self._plots[name] = plot
+        self._curves[name] = {}
+        return plot
+
+    def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None):
+        kwargs = {"symbol": symbol, "symbolSize": 5, "symbolBrush": color, "symbolPen": None} if symbol else {}
+        item = self._plots[plot_name].plot([], [], pen=pen, name=curve_name, **kwargs)
+        self._curves[plot_name][curve_name] = (item, Series())
+        return item
+
+    def _build(self):
+        self._add_plot("loss", "Loss", "loss", 0, 0, colspan=2)
+        self._add_curve("loss", "batch", _pen("#7f7f7f", alpha=70))
+        self._add_curve("loss", "batch (smoothed)", _pen("#1f77b4"))
+        self._add_curve("loss", "train (epoch)", _pen("#ff7f0e"), "o", "#ff7f0e")
+        self._add_curve("loss", "validation (epoch)", _pen("#2ca02c"), "s", "#2ca02c")
+        self._add_plot("accuracy", "Accuracy", "accuracy", 1, 0)
+        self._add_curve("accuracy", "train", _pen("#ff7f0e"), "o", "#ff7f0e")
+        self._add_curve("accuracy", "validation", _pen("#2ca02c"), "s", "#2ca02c")
+        self._add_plot("learning_rate", "Learning rate", "learning rate", 1, 1)
+        self._add_curve("learning_rate", "learning rate", _pen("#9467bd"))
+        self._plots["learning_rate"].enableAutoRange(y=False)
+        self._add_plot("grad_norm", "Gradient norm per layer  ‖∂C/∂W‖", "norm (log)", 2, 0, log_y=True)
+        self._add_plot("dead_units", "Dead units per hidden layer", "fraction dead", 2, 1)
+        self._plots["dead_units"].setYRange(0, 1, padding=0.05)
+
+    def set_layers(self, n_layers):
+        """A new network with n_layers weight layers: per-layer curves are rebuilt, all data cleared."""
+        for name in ("grad_norm", "dead_units"):
+            plot = self._plots[name]
+            for item, _ in self._curves[name].values():
+                plot.removeItem(item)
+                plot.legend.removeItem(item)
+            self._curves[name] = {}
+        for l in range(n_layers):
+            color = LAYER_COLORS[l % len(LAYER_COLORS)]
+            self._add_curve("grad_norm", f"layer {l + 1}", _pen(color), "o", color)
+            if l < n_layers - 1:
+                self._add_curve("dead_units", f"hidden {l + 1}", _pen(color), "o", color)
+        self.clear()
+
+    def clear(self):
+        for curves in self._curves.values():
+            for _, series in curves.values():
+                series.clear()
+        self._epoch_offset = self._epochs_seen = 0
+        self._ema = None
+        self._dirty = True
+        self.refresh()
+
+    def begin_run(self):
+        """A run continues the same network: its epochs are drawn after the ones already shown."""
+        self._epoch_offset = self._epochs_seen
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def add_batches(self, batches):
+        """Append BatchEnd events (oldest first)."""
+        if not batches:
+            return
+        x = np.array([self._epoch_offset + b.epoch - 1 + b.batch / b.batches_per_epoch for b in batches])
+        loss = np.array([b.loss for b in batches], float)
+        smooth = np.empty_like(loss)
+        ema = self._ema
+        for i, value in enumerate(loss):
+            if np.isfinite(value):
+                ema = value if ema is None else ema + SMOOTHING * (value - ema)
+            smooth[i] = np.nan if ema is None else ema
+        self._ema = ema
+        self._series("loss", "batch").extend(x, loss)
+        self._series("loss", "batch (smoothed)").extend(x, smooth)
+        self._series("learning_rate", "learning rate").extend(x, [b.learning_rate for b in batches])
+        self._dirty = True
+
+    def add_epochs(self, epochs):
+        """Append EpochEnd events (oldest first)."""
+        for e in epochs:
+            x = [self._epoch_offset + e.epoch]
+            self._epochs_seen = self._epoch_offset + e.epoch
+            self._series("loss", "train (epoch)").extend(x, [e.train_loss])
+            self._series("accuracy", "train").extend(x, [e.train_accuracy])
+            if e.val_loss is not None:
+                self._series("loss", "validation (epoch)").extend(x, [e.val_loss])
+                self._series("accuracy", "validation").extend(x, [e.val_accuracy])
+            for l, norm in enumerate(e.grad_norms):
+                if f"layer {l + 1}" in self._curves["grad_norm"]:
+                    self._series("grad_norm", f"layer {l + 1}").extend(x, [max(norm, LOG_FLOOR)])
+            for l, dead in enumerate(e.dead_fractions):
+                if f"hidden {l + 1}" in self._curves["dead_units"]:
+                    self._series("dead_units", f"hidden {l + 1}").extend(x, [dead])
+        self._dirty = self._dirty or bool(epochs)
+
+    def _series(self, plot, curve):
+        return self._curves[plot][curve][1]
+
+    def refresh(self):
+        """Redraw the curves whose data changed since the last refresh (cheap when nothing did)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        for curves in self._curves.values():
+            for item, series in curves.values():
+                if series.n != getattr(item, "_drawn", -1):
+                    item.setData(series.x, series.y)
+                    item._drawn = series.n
+        lr = self._series("learning_rate", "learning rate").y
+        if len(lr):
+            self._plots["learning_rate"].setYRange(0, max(float(np.nanmax(lr)), 1e-12) * 1.05, padding=0)
+
+    # -- queries and export --------------------------------------------------------------------
+
+    def plot(self, name):
+        return self._plots[name]
+
+    def point_counts(self):
+        """{plot name: {curve name: number of points}} — what each plot holds."""
+        return {name: {c: s.n for c, (_, s) in curves.items()} for name, curves in self._curves.items()}
+
+    def data(self, name):
+        """{curve name: (x, y)} copies of a plot's data."""
+        return {c: (s.x.copy(), s.y.copy()) for c, (_, s) in self._curves[name].items()}
+
+    def export_png(self, name, path, width=900):
+        exporter = pg.exporters.ImageExporter(self._plots[name])
+        exporter.parameters()["width"] = width
+        exporter.export(str(path))
+
+    def export_csv(self, name, path):
+        """One row per x value, one column per curve (empty where a curve has no point there).
+
+        Written from the buffers rather than with pyqtgraph's CSVExporter, which exports what is
+        displayed: log10 values on the gradient-norm axis, and only the visible, downsampled part.
+        """
+        curves = self.data(name)
+        xs = np.unique(np.concatenate([x for x, _ in curves.values()] + [np.empty(0)]))
+        columns = []
+        for x, y in curves.values():
+            column = np.full(len(xs), np.nan)
+            column[np.searchsorted(xs, x)] = y
+            columns.append(column)
+        lines = [",".join(["epoch", *(f'"{c}"' for c in curves)])]
+        for i, x in enumerate(xs):
+            cells = ["" if np.isnan(col[i]) else f"{col[i]:.8g}" for col in columns]
+            lines.append(",".join([f"{x:.8g}", *cells]))
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def export_all(self, folder):
+        """Every plot as <name>.png and <name>.csv in `folder`; returns the files written."""
+        folder = Path(folder)
+        written = []
+        for name in PLOTS:
+            for kind, export in (("png", self.export_png), ("csv", self.export_csv)):
+                path = folder / f"{name}.{kind}"
+                export(name, path)
+                written.append(path)
+        return written
+
+    def _ask_export(self, name, kind):
+        filters = {"png": "PNG image (*.png)", "csv": "CSV table (*.csv)"}
+        path, _ = QFileDialog.getSaveFileName(self, f"Save {name.replace('_', ' ')}", f"{name}.{kind}",
+                                              filters[kind])
+        if path:
+            (self.export_png if kind == "png" else self.export_csv)(name, path)

@@ -1,0 +1,447 @@
+"""The nnviz main window: experiment panel, run controls, live plots, activations and draw-to-predict.
+
+Training runs in a `TrainingRunner` thread; this window only draws, from the latest snapshot, at
+most ~30 times a second. A `Session` is the network being trained with the experiment it was built
+for; Train continues it while only training settings change, and builds a new one otherwise.
+"""
+
+import json
+import time
+from dataclasses import dataclass, replace
+from functools import partial
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+                               QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+
+from nnviz.app.activations_view import ActivationsView
+from nnviz.app.boundary_view import DecisionBoundaryView
+from nnviz.app.draw_panel import DrawPanel
+from nnviz.app.experiment_panel import ExperimentPanel
+from nnviz.app.live_plots import LivePlots
+from nnviz.app.model_menu import ModelActions
+from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
+from nnviz.app.snapshot import Snapshot
+from nnviz.app.worker import TrainingRunner
+from nnviz.core import TrainConfig
+from nnviz.io import ConfigError, ExperimentConfig, list_presets, load_experiment, save_experiment
+from nnviz.io.logs import epoch_row
+from nnviz.prepare import prepare
+
+
+REDRAW_MS = 33                                   # ≤ 30 redraws a second
+PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
+NOT_MODEL_FIELDS = set(TrainConfig.field_names()) | {"title", "description", "expected"}
+BANNER_COLORS = {"error": "#fdecea", "warning": "#fff4e5", "info": "#e8f4fd"}
+
+
+def model_key(config):
+    """What a network and its data depend on: everything but the training settings."""
+    return {k: v for k, v in config.to_dict().items() if k not in NOT_MODEL_FIELDS}
+
+
+@dataclass
+class Session:
+    """The network being trained, the experiment it was built for and what we last saw of it."""
+
+    config: ExperimentConfig
+    job: object                   # nnviz.prepare.Prepared: dataset, network, train_data, train_config
+    snapshot: Snapshot | None = None
+    last_epoch: object = None     # the latest EpochEnd
+    epochs_done: int = 0
+
+    def metrics(self):
+        return {"epochs": self.epochs_done, **(epoch_row(self.last_epoch) if self.last_epoch else {})}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings=None, restore=True):
+        super().__init__()
+        self.setWindowTitle("nnviz — watch a neural network learn")
+        self.setObjectName("nnviz_main")
+        self.settings = settings if settings is not None else QSettings("nnviz", "nnviz")
+        self.session = None
+        self.messages = []                   # non-modal message boxes shown, newest last
+        self._runner = TrainingRunner(self)
+        self._runner.stopped.connect(self._on_thread_stopped)
+        self._pending = None                 # (config, new network?) of the run being started
+        self._finished_text = None
+        self._run_config = None              # the experiment of the current run
+        self._last_batch = None
+        self._snapshot_dirty = False
+        self._programmatic = False
+        self._last_redraw = 0.0
+        self._redraw_timer = QTimer(self, singleShot=True)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self._build()
+        self._layout_restored = False
+        self.resize(1600, 1000)
+        if restore:
+            self._restore_settings()
+        self._update_actions()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self):
+        self.presets = list_presets()
+        self.panel = ExperimentPanel(self.presets)
+        self.panel.changed.connect(self._on_panel_changed)
+        self.panel.presetChosen.connect(self._on_preset_chosen)
+        self.plots = LivePlots()
+        self.activations = ActivationsView()
+        self.draw_panel = DrawPanel()
+        self.boundary = DecisionBoundaryView()
+        self.predict_stack = QStackedWidget()
+        self.predict_stack.addWidget(self.draw_panel)
+        self.predict_stack.addWidget(self.boundary)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(text="✕", toolTip="Dismiss", autoRaise=True)
+        self.banner_box = QWidget()
+        line = QHBoxLayout(self.banner_box)
+        line.setContentsMargins(8, 4, 4, 4)
+        line.addWidget(self.banner, 1)
+        line.addWidget(close)
+        close.clicked.connect(self.banner_box.hide)
+        self.banner_box.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner_box)
+        column.addWidget(self.plots, 1)
+        self.setCentralWidget(central)
+
+        self.docks = {}
+        for name, title, widget, area in (
+                ("experiment", "Experiment", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("activations", "Activations", self.activations, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("predict", "Draw to predict", self.predict_stack, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{name}_dock")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.controls = RunControls(self)
+        self.addToolBar(self.controls.toolbar)
+        self.model_actions = ModelActions(self)
+        self._build_menus()
+
+    def _build_menus(self):
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction("&Open experiment…", QKeySequence.StandardKey.Open, self.open_experiment)
+        file.addAction("&Save experiment…", QKeySequence.StandardKey.Save, self.save_experiment)
+        file.addSeparator()
+        file.addAction("Export plots (PNG + CSV)…", self.export_plots)
+        file.addSeparator()
+        file.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        bar.addMenu(self.panel.presets_menu)
+        run = bar.addMenu("&Run")
+        run.addActions(list(self.controls.actions))
+        self.model_actions.add_menu(bar)
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addAction(self.controls.toolbar.toggleViewAction())
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def show_message(self, text, level="error", box=False):
+        """Show `text` in the window's banner (and, with box, in a non-modal message box)."""
+        self.banner.setText(text)
+        self.banner_box.setStyleSheet(f"background: {BANNER_COLORS[level]};")
+        self.banner_box.show()
+        if box:
+            icon = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}.get(
+                level, QMessageBox.Icon.Information)
+            message = QMessageBox(icon, "nnviz", text, QMessageBox.StandardButton.Ok, self)
+            message.setModal(False)
+            message.finished.connect(lambda _: self.messages.remove(message) if message in self.messages else None)
+            self.messages.append(message)
+            message.show()
+
+    def ask(self, title, question):
+        """A yes/no question (tests replace this method)."""
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def confirm_stop(self, what):
+        """True when no run is going, or the user agreed to stop it (then it is stopped)."""
+        if self.controls.state == IDLE:
+            return True
+        if not self.ask("Training is running", f"Training is running. Stop it and {what}?"):
+            return False
+        self.stop_training()
+        return True
+
+    # -- experiment ----------------------------------------------------------------------------
+
+    def set_experiment(self, config):
+        self._programmatic = True
+        try:
+            self.panel.set_config(config)
+        finally:
+            self._programmatic = False
+        self._update_actions()
+
+    def load_preset(self, name):
+        for preset, config in self.presets:
+            if preset == name:
+                return self._on_preset_chosen(name, config)
+        raise ConfigError(f"unknown preset {name!r}; presets: {', '.join(p for p, _ in self.presets)}")
+
+    def _on_preset_chosen(self, name, config):
+        if self.confirm_stop(f"load the preset “{config.title or name}”"):
+            self.set_experiment(config)
+
+    def _on_panel_changed(self):
+        self._update_actions()
+        if self._programmatic or self.controls.state == IDLE:
+            return
+        if self.ask("Training is running", "Changing the experiment stops the current run. Stop it?"):
+            self.stop_training()
+        else:
+            self.set_experiment(self._run_config)
+
+    def open_experiment(self, path=None):
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open experiment", "", "Experiment (*.json)")
+        if not path or not self.confirm_stop("open another experiment"):
+            return
+        try:
+            self.set_experiment(load_experiment(path))
+        except ConfigError as error:
+            self.show_message(f"Cannot open the experiment: {error}", box=True)
+
+    def save_experiment(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", "experiment.json", "Experiment (*.json)")
+        if not path:
+            return
+        try:
+            save_experiment(self.panel.config(), path)
+        except (ConfigError, OSError) as error:
+            self.show_message(f"Cannot save the experiment: {error}", box=True)
+
+    def export_plots(self):
+        folder = QFileDialog.getExistingDirectory(self, "Export the plots to a folder")
+        if folder:
+            try:
+                self.plots.export_all(folder)
+            except OSError as error:
+                self.show_message(f"Cannot export the plots: {error}", box=True)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def start_training(self, start_paused=False, steps=0):
+        if self._runner.active or not self.panel.valid:
+            return
+        config = self.panel.config()
+        if self.session is not None and model_key(self.session.config) == model_key(config):
+            job = replace(self.session.job, train_config=config.train_config())
+            setup, new = (lambda: job), False
+        else:
+            setup, new = partial(prepare, config), True
+        self._pending, self._run_config = (config, new), config
+        self._finished_text = None
+        self.banner_box.hide()
+        self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps)
+        self._set_state(PREPARING if new else (PAUSED if start_paused else RUNNING))
+
+    def _connect(self, worker):
+        worker.ready.connect(self._on_ready)
+        worker.updated.connect(self._on_updated)
+        worker.diverged.connect(self._on_diverged)
+        worker.failed.connect(self._on_failed)
+        worker.finished.connect(self._on_finished)
+
+    def toggle_pause(self):
+        if self.controls.state == RUNNING:
+            self._runner.pause()
+            self._set_state(PAUSED)
+        elif self.controls.state == PAUSED:
+            self._runner.resume()
+            self._set_state(RUNNING)
+        else:
+            self._update_actions()
+
+    def step_batch(self):
+        if self.controls.state == PAUSED:
+            self._runner.step()
+        elif self.controls.state == IDLE:
+            self.start_training(start_paused=True, steps=1)
+
+    def stop_training(self):
+        self._runner.stop()
+
+    def reset(self):
+        """Stop any run and forget the network: the next Train starts from fresh weights."""
+        self._runner.stop()
+        self.session = None
+        self._last_batch = None
+        self.plots.set_layers(0)
+        for widget in (self.draw_panel, self.activations, self.boundary):
+            widget.set_snapshot(None)
+        self.controls.show_progress(None, None)
+        self._update_actions()
+
+    def adopt(self, config, job, metrics=None):
+        """Make `job.network` (e.g. a loaded model) the current network, with its experiment."""
+        self._runner.stop()
+        self.set_experiment(config)
+        self.session = Session(config, job, Snapshot.of(job.network),
+                               epochs_done=int((metrics or {}).get("epochs", 0) or 0))
+        self._run_config = config
+        self._show_dataset(job)
+        self._update_actions()
+
+    def _current(self, run):
+        return run == self._runner.run_id and self._runner.active
+
+    def _on_ready(self, run, job):
+        if not self._current(run):
+            return
+        config, new = self._pending
+        if new:
+            self.session = Session(config, job, Snapshot.of(job.network))
+            self._show_dataset(job)
+        else:
+            self.session.job, self.session.config = job, config
+            self.plots.begin_run()
+        if self.controls.state == PREPARING:
+            self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
+
+    def _show_dataset(self, job):
+        """A new network on (maybe) a new dataset: per-layer plots, probe, canvas or boundary."""
+        ds = job.dataset
+        self.plots.set_layers(job.network.n_layers)
+        self._last_batch = None
+        image = ds.image_shape is not None
+        self.predict_stack.setCurrentWidget(self.draw_panel if image else self.boundary)
+        self.docks["predict"].setWindowTitle("Draw to predict" if image else "Decision boundary")
+        self.draw_panel.set_dataset(ds.image_shape, ds.class_names)
+        order = ds.y_test[:PROBE_ROWS].argsort(kind="stable")
+        self.activations.set_probe(ds.X_test[:PROBE_ROWS][order], ds.y_test[:PROBE_ROWS][order],
+                                   ds.image_shape, ds.class_names)
+        if not image:
+            self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
+        self._snapshot_dirty = True
+        self.redraw()
+
+    def _on_updated(self, run, update):
+        if not self._current(run) or self.session is None:
+            return
+        self.plots.add_batches(update.batches)
+        self.plots.add_epochs(update.epochs)
+        if update.batches:
+            self._last_batch = update.batches[-1]
+        if update.epochs:
+            self.session.last_epoch = update.epochs[-1]
+            self.session.epochs_done += len(update.epochs)
+        self.session.snapshot = update.snapshot
+        self._snapshot_dirty = True
+        self._schedule_redraw()
+
+    def _on_diverged(self, run, event):
+        if run == self._runner.run_id:
+            self.show_message(f"Training diverged: {event.message}. Lower the learning rate (or clip the "
+                              f"gradients) and press Train to continue.", "warning", box=True)
+
+    def _on_failed(self, run, message):
+        if run == self._runner.run_id:
+            self.show_message(f"Training failed: {message}", box=True)
+
+    def _on_finished(self, run, event):
+        if run != self._runner.run_id:
+            return
+        text = {"completed": "Finished", "early_stopping": "Stopped early", "time_budget": "Time is up",
+                "diverged": "Diverged — last good weights kept", "stopped": "Stopped",
+                "failed": "Failed"}.get(event.reason, event.reason)
+        last = self.session.last_epoch if self.session else None
+        if last is not None and event.reason != "failed":
+            acc = last.val_accuracy if last.val_accuracy is not None else last.train_accuracy
+            text += f" · {'validation' if last.val_accuracy is not None else 'train'} accuracy {acc:.1%}"
+        self.redraw()
+        self._finished_text = text
+        if not self._runner.active:
+            self.controls.show_finished(text)
+
+    def _on_thread_stopped(self):
+        self._set_state(IDLE)
+        if self._finished_text:
+            self.controls.show_finished(self._finished_text)
+
+    def _set_state(self, state):
+        self.controls.set_state(state, can_train=self.panel.valid, has_network=self.session is not None)
+
+    def _update_actions(self):
+        self._set_state(self.controls.state)
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _schedule_redraw(self):
+        if not self._redraw_timer.isActive():
+            since = (time.perf_counter() - self._last_redraw) * 1000
+            self._redraw_timer.start(max(0, int(REDRAW_MS - since)))
+
+    def redraw(self):
+        """Draw the latest state: plots, snapshot-driven widgets and the status bar."""
+        self._last_redraw = time.perf_counter()
+        self.plots.refresh()
+        if self._snapshot_dirty and self.session is not None:
+            self._snapshot_dirty = False
+            for widget in (self.draw_panel, self.activations, self.boundary):
+                widget.set_snapshot(self.session.snapshot)
+        if self._last_batch is not None and self._run_config is not None:
+            self.controls.show_progress(self._last_batch, self._run_config)
+
+    # -- settings and closing ------------------------------------------------------------------
+
+    def _restore_settings(self):
+        s = self.settings
+        if s.value("geometry") is not None:
+            self.restoreGeometry(s.value("geometry"))
+        if s.value("windowState") is not None:
+            self._layout_restored = self.restoreState(s.value("windowState"))
+        text = s.value("experiment")
+        try:
+            config = ExperimentConfig.from_dict(json.loads(text)) if text else None
+        except (ValueError, TypeError):
+            config = None
+        if config is None and self.presets:
+            config = self.presets[0][1]
+        if config is not None:
+            self.set_experiment(config)
+
+    def save_settings(self):
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        try:
+            self.settings.setValue("experiment", self.panel.config().to_json())
+        except (TypeError, ValueError):
+            pass
+        self.settings.sync()
+
+    def shutdown(self):
+        """Stop training and join the worker thread (idempotent)."""
+        self._runner.shutdown()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self._layout_restored:        # first show without a remembered layout: the default
+            self._layout_restored = True
+            QTimer.singleShot(0, lambda: self.resizeDocks(
+                [self.docks["experiment"], self.docks["activations"]], [360, 600], Qt.Orientation.Horizontal))
+
+    def closeEvent(self, event):
+        self.shutdown()
+        self.save_settings()
+        for message in list(self.messages):
+            message.close()
+        super().closeEvent(event)
+
+    def save_screenshot(self, path):
+        self.redraw()
+        return self.grab().save(str(path))

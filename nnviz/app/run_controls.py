@@ -1,0 +1,100 @@
+"""Run controls: Train, Pause/Resume, Step, Stop and Reset actions with shortcuts, and the status bar.
+
+`RunControls.set_state` is the one place that decides which buttons are enabled, so that a second
+run can never start while one is going.
+"""
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QProgressBar, QToolBar
+
+IDLE, PREPARING, RUNNING, PAUSED = "idle", "preparing", "running", "paused"
+
+
+def _duration(seconds):
+    seconds = int(round(max(seconds, 0)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _rate(x):
+    return f"{x / 1e6:.2f}M" if x >= 1e6 else f"{x / 1e3:.1f}k" if x >= 1e4 else f"{x:.0f}"
+
+
+class RunControls:
+    """The run actions (for the toolbar and the Run menu) and the status-bar widgets."""
+
+    def __init__(self, window):
+        def action(text, shortcut, tip, slot, checkable=False):
+            a = QAction(text, window)
+            a.setShortcut(QKeySequence(shortcut))
+            a.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+            a.setCheckable(checkable)
+            a.triggered.connect(slot)
+            window.addAction(a)
+            return a
+
+        self.train = action("▶ Train", "F5", "Train the network with these settings", window.start_training)
+        self.pause = action("⏸ Pause", "F6", "Pause or resume training", window.toggle_pause, checkable=True)
+        self.step = action("⏭ Step", "F10", "Train exactly one batch, then pause", window.step_batch)
+        self.stop = action("⏹ Stop", "Shift+F5", "Stop training (the weights are kept)", window.stop_training)
+        self.reset = action("↺ Reset", "Ctrl+R", "Forget the trained network and start afresh",
+                            window.reset)
+        self.actions = (self.train, self.pause, self.step, self.stop, self.reset)
+        self.toolbar = QToolBar("Run")
+        self.toolbar.setObjectName("run_toolbar")
+        for a in self.actions:
+            self.toolbar.addAction(a)
+        self.state_label = QLabel("Ready")
+        self.position_label = QLabel()
+        self.speed_label = QLabel()
+        self.eta_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p%")
+        bar = window.statusBar()
+        bar.addWidget(self.state_label)
+        for widget in (self.position_label, self.speed_label, self.eta_label):
+            bar.addPermanentWidget(widget)
+        bar.addPermanentWidget(self.progress)
+        self.state = IDLE
+        self.set_state(IDLE, can_train=False, has_network=False)
+
+    def set_state(self, state, *, can_train, has_network):
+        """Enable exactly the actions that make sense in `state`."""
+        self.state = state
+        busy = state != IDLE
+        self.train.setEnabled(not busy and can_train)
+        self.pause.setEnabled(state in (RUNNING, PAUSED))
+        self.pause.setChecked(state == PAUSED)
+        self.pause.setText("▶ Resume" if state == PAUSED else "⏸ Pause")
+        self.step.setEnabled(state == PAUSED or (not busy and can_train))
+        self.stop.setEnabled(busy)
+        self.reset.setEnabled(busy or has_network)
+        self.state_label.setText({IDLE: "Ready", PREPARING: "Loading data…", RUNNING: "Training",
+                                  PAUSED: "Paused"}[state])
+
+    def show_progress(self, batch, config):
+        """Status from the latest BatchEnd and the run's TrainConfig."""
+        if batch is None:
+            for label in (self.position_label, self.speed_label, self.eta_label):
+                label.clear()
+            self.progress.setValue(0)
+            return
+        self.position_label.setText(f"epoch {batch.epoch}/{config.epochs} · batch {batch.batch}/"
+                                    f"{batch.batches_per_epoch}")
+        speed = batch.samples_seen / max(batch.elapsed, 1e-9)
+        self.speed_label.setText(f"{_rate(speed)} samples/s")
+        fraction = batch.step / max(config.epochs * batch.batches_per_epoch, 1)
+        if config.time_budget:
+            fraction = max(fraction, batch.elapsed / config.time_budget)
+        fraction = min(fraction, 1.0)
+        remaining = batch.elapsed * (1 - fraction) / max(fraction, 1e-9)
+        self.eta_label.setText(f"ETA {_duration(remaining)}")
+        self.progress.setValue(round(1000 * fraction))
+
+    def show_finished(self, text):
+        self.state_label.setText(text)
+        self.eta_label.clear()
