@@ -140,16 +140,17 @@ class ActivationsView(QWidget):
             for l, units in enumerate(hidden, start=1):
                 self._add_layer_plot(l, units, snapshot.hidden)
             if max(hidden) > MAX_UNITS:
-                notes.append(f"Showing the first {MAX_UNITS} units of layers wider than that.")
+                notes.append(f"Heatmaps show the first {MAX_UNITS} units of wider layers.")
         if self._image_shape is not None and math.prod(self._image_shape) == snapshot.sizes[0]:
             self._add_tile_plot(snapshot.sizes[1], last=not hidden)
+            if snapshot.sizes[1] > MAX_TILES:
+                notes.append(f"Weight tiles: the first {MAX_TILES} of {snapshot.sizes[1]} units.")
         self.note.setText(" ".join(notes) or f"Activations of {len(self._X)} probe images "
                                              f"(rows) for each unit (columns)")
 
     def _add_layer_plot(self, l, units, activation):
         shown = min(units, MAX_UNITS)
-        title = f"hidden layer {l}: {activation}, {units} units" + (f" (first {shown})" if shown < units else "")
-        plot = self.plots.addPlot(row=l - 1, col=0, title=title)
+        plot = self.plots.addPlot(row=l - 1, col=0, title=f"layer {l}: {units} {activation}", size="9pt")
         plot.setMouseEnabled(False, False)
         plot.hideButtons()
         plot.invertY(True)
@@ -170,10 +171,9 @@ class ActivationsView(QWidget):
 
     def _add_tile_plot(self, units, last):
         self._n_tiles = min(units, MAX_TILES)
-        whose = "output (one template per class)" if last else "first-layer"
-        more = f" (first {self._n_tiles} of {units})" if units > self._n_tiles else ""
-        self.tile_plot = self.plots.addPlot(row=0, col=1, rowspan=max(1, len(self.layer_plots)),
-                                            title=f"{whose} weights per unit{more}")
+        title = "output weights per class" if last else "weights into layer 1"
+        self.tile_plot = self.plots.addPlot(row=0, col=1, rowspan=max(1, len(self.layer_plots)), title=title,
+                                            size="9pt")
         self.tile_plot.setMouseEnabled(False, False)
         self.tile_plot.hideButtons()
         self.tile_plot.hideAxis("left")
@@ -182,9 +182,27 @@ class ActivationsView(QWidget):
         self.tile_plot.setAspectLocked(True)
         self.tile_image = pg.ImageItem(axisOrder="row-major")
         self.tile_plot.addItem(self.tile_image)
+        self.tile_plot.addItem(self._tile_separators())
         self._tile_bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                          width=10)
         self._tile_bar.setImageItem(self.tile_image, insert_in=self.tile_plot)
+
+    def _tile_separators(self):
+        """Lines through the gaps between tiles: 1 pixel on screen, so tiles stay apart however small they are drawn."""
+        h, w = self._image_shape
+        cols = math.ceil(math.sqrt(self._n_tiles))
+        rows = math.ceil(self._n_tiles / cols)
+        height, width = rows * (h + TILE_PAD) - TILE_PAD, cols * (w + TILE_PAD) - TILE_PAD
+        x, y = [], []
+        for c in range(1, cols):
+            gap = c * (w + TILE_PAD) - TILE_PAD / 2
+            x += [gap, gap]
+            y += [0, height]
+        for r in range(1, rows):
+            gap = r * (h + TILE_PAD) - TILE_PAD / 2
+            x += [0, width]
+            y += [gap, gap]
+        return pg.PlotCurveItem(np.array(x, float), np.array(y, float), connect="pairs", pen=pg.mkPen("k"))
 
     def _name(self, label):
         label = int(label)

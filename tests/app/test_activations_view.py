@@ -76,7 +76,7 @@ def test_many_units_are_capped_and_the_view_says_so(view):
     np.testing.assert_array_equal(view.layer_images[0].image, net.forward(PROBE)[1][:, :MAX_UNITS])
     assert f"first {MAX_UNITS}" in view.note.text()
     assert view.tile_image.image.shape == (8 * 9 - 1, 8 * 9 - 1)       # 64 tiles in an 8x8 grid
-    assert f"first {MAX_TILES} of {MAX_UNITS + 40}" in view.tile_plot.titleLabel.text
+    assert f"first {MAX_TILES} of {MAX_UNITS + 40}" in view.note.text()
 
 
 def test_a_network_without_hidden_layers_gets_a_note_and_its_output_templates(view):
