@@ -271,7 +271,7 @@ def _print_train_summary(s, dataset_name):
                else "final weights")
     print(f"test accuracy {s['test_accuracy']:.2%} on {s['test_samples']:,} {dataset_name} test samples "
           f"({weights})")
-    print(f"{s['epochs']} epochs in {s['wall_seconds']:.1f} s wall time "
+    print(f"{s['epochs']} epoch{'' if s['epochs'] == 1 else 's'} in {s['wall_seconds']:.1f} s wall time "
           f"({s['samples_per_second']:,.0f} samples/s while training); finished: {s['reason']}")
     for key, what in (("saved", "model saved to"), ("log", "metrics log written to")):
         if key in s:
