@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self._runner.stopped.connect(self._on_thread_stopped)
         self._pending = None                 # (config, new network?) of the run being started
         self._finished_text = None
+        self.worker_state = None             # what the worker last reported: running, paused, finished
         self._run_config = None              # the experiment of the current run
         self._last_batch = None
         self._snapshot_dirty = False
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self):
         bar = self.menuBar()
-        file = bar.addMenu("&File")
+        self.file_menu = file = bar.addMenu("&File")
         file.addAction("&Open experiment…", QKeySequence.StandardKey.Open, self.open_experiment)
         file.addAction("&Save experiment…", QKeySequence.StandardKey.Save, self.save_experiment)
         file.addSeparator()
@@ -274,6 +275,8 @@ class MainWindow(QMainWindow):
             self.start_training(start_paused=True, steps=1)
 
     def stop_training(self):
+        if self._runner.active:
+            self._finished_text = "Stopped"
         self._runner.stop()
 
     def reset(self):
@@ -341,6 +344,7 @@ class MainWindow(QMainWindow):
             self.session.last_epoch = update.epochs[-1]
             self.session.epochs_done += len(update.epochs)
         self.session.snapshot = update.snapshot
+        self.worker_state = update.state
         self._snapshot_dirty = True
         self._schedule_redraw()
 

@@ -1,0 +1,264 @@
+"""The main window, driven as a user would: edit, Train, Pause, Step, Stop, draw, save and load."""
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from nnviz.app.run_controls import IDLE, PAUSED, RUNNING
+from nnviz.app.worker import PAUSED as WORKER_PAUSED
+from nnviz.io import load_model, save_experiment
+
+from .conftest import tiny_digits, tiny_spirals
+
+
+def click(qtbot, window, action):
+    button = window.controls.toolbar.widgetForAction(action)
+    assert button.isEnabled(), action.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def batches_drawn(window):
+    return window.plots.point_counts()["loss"]["batch"]
+
+
+def every_plot_has_data(window):
+    window.redraw()
+    counts = window.plots.point_counts()
+    return all(curves and max(curves.values()) > 0 for curves in counts.values())
+
+
+def draw(qtbot, canvas, points):
+    """One stroke through `points` given as fractions of the canvas."""
+    w, h = canvas.width(), canvas.height()
+    at = [QPoint(int(x * w), int(y * h)) for x, y in points]
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=at[0])
+    for point in at[1:]:
+        qtbot.mouseMove(canvas, point)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=at[-1])
+
+
+SEVEN = [(0.3, 0.25), (0.5, 0.25), (0.7, 0.25), (0.6, 0.45), (0.5, 0.65), (0.45, 0.8)]
+
+
+def train_until_epochs(qtbot, window, epochs=2):
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.session is not None and window.session.epochs_done >= epochs, timeout=30000)
+
+
+def test_launch_offers_presets_and_a_train_button(make_window):
+    window = make_window(restore=True)
+    assert [a.text() for a in window.panel.presets_menu.actions()]
+    assert window.panel.config().title               # the first preset is loaded for a first-time user
+    assert window.controls.train.isEnabled()
+    assert not window.controls.stop.isEnabled()
+
+
+def test_invalid_values_disable_train_and_show_the_reason(qtbot, window):
+    lr = window.panel.editors["learning_rate"]
+    lr.selectAll()
+    qtbot.keyClicks(lr, "fast")
+    assert not window.controls.train.isEnabled()
+    assert "not a number" in window.panel.fields["learning_rate"].error.text()
+    window.panel.editors["output"].setCurrentIndex(window.panel.editors["output"].findData("sigmoid"))
+    assert "does not go with output" in window.panel.fields["loss"].error.text()
+    lr.selectAll()
+    qtbot.keyClicks(lr, "0.05")
+    window.panel.editors["loss"].setCurrentIndex(window.panel.editors["loss"].findData("binary_cross_entropy"))
+    assert window.panel.valid and window.controls.train.isEnabled()
+
+
+def test_train_fills_every_plot_then_pause_step_advances_exactly_one_batch_then_stop(qtbot, window):
+    click(qtbot, window, window.controls.train)
+    assert not window.controls.train.isEnabled()     # no second run while one is going
+    qtbot.waitUntil(lambda: window.session is not None and window.session.epochs_done >= 2, timeout=30000)
+    qtbot.waitUntil(lambda: every_plot_has_data(window))
+    assert window.controls.position_label.text().startswith("epoch")
+    assert "samples/s" in window.controls.speed_label.text()
+    assert window.controls.progress.value() >= 0
+
+    click(qtbot, window, window.controls.pause)
+    assert window.controls.state == PAUSED
+    qtbot.waitUntil(lambda: window.worker_state == WORKER_PAUSED)
+    n = batches_drawn(window)
+    for expected in (n + 1, n + 2):
+        click(qtbot, window, window.controls.step)
+        qtbot.waitUntil(lambda: window.session.snapshot.step == window._last_batch.step
+                        and window.worker_state == WORKER_PAUSED and batches_drawn(window) == expected)
+        window.redraw()
+        assert batches_drawn(window) == expected
+    click(qtbot, window, window.controls.pause)       # resume
+    assert window.controls.state == RUNNING
+    qtbot.waitUntil(lambda: batches_drawn(window) > n + 10)
+    click(qtbot, window, window.controls.stop)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE)
+    assert not window._runner.active
+    assert window.controls.train.isEnabled()
+    assert "Stopped" in window.controls.state_label.text()
+
+
+def test_train_again_continues_the_same_network_and_reset_starts_afresh(qtbot, window):
+    train_until_epochs(qtbot, window, 1)
+    click(qtbot, window, window.controls.stop)
+    network = window.session.job.network
+    done = window.session.epochs_done
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.session.epochs_done > done, timeout=30000)
+    assert window.session.job.network is network
+    click(qtbot, window, window.controls.reset)     # reset during training stops cleanly
+    assert not window._runner.active and window.session is None
+    assert batches_drawn(window) == 0
+
+
+def test_a_prediction_appears_when_drawing_and_its_probabilities_sum_to_one(qtbot, window):
+    train_until_epochs(qtbot, window, 1)
+    click(qtbot, window, window.controls.stop)
+    panel = window.draw_panel
+    with qtbot.waitSignal(panel.predicted, timeout=5000) as signal:
+        draw(qtbot, panel.canvas, SEVEN)
+    probabilities = signal.args[0]
+    assert len(probabilities) == 10
+    assert np.isclose(probabilities.sum(), 1.0, atol=1e-5)
+
+
+def test_drawing_while_training_predicts_with_the_latest_weights(qtbot, window):
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.controls.state == RUNNING and window.session is not None)
+    panel = window.draw_panel
+    with qtbot.waitSignal(panel.predicted, timeout=5000) as first:
+        draw(qtbot, panel.canvas, SEVEN)
+    assert np.isclose(first.args[0].sum(), 1.0, atol=1e-5)
+    step = window.session.snapshot.step
+    with qtbot.waitSignal(panel.predicted, timeout=10000) as later:   # a newer snapshot re-predicts
+        pass
+    assert panel.snapshot.step > step or window.session.snapshot.step > step
+    assert np.isclose(later.args[0].sum(), 1.0, atol=1e-5)
+
+
+def test_closing_the_window_during_training_joins_the_worker(qtbot, make_window, qtlog):
+    window = make_window(tiny_digits())
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: batches_drawn(window) > 0 or window.session is not None and
+                    window.session.snapshot.step > 0)
+    window.close()
+    assert not window._runner.active
+    assert not any("Destroyed while thread" in r.message for r in qtlog.records)
+
+
+def test_a_model_saved_through_the_menu_loads_back(qtbot, window, tmp_path, monkeypatch):
+    train_until_epochs(qtbot, window, 1)
+    click(qtbot, window, window.controls.stop)
+    path = tmp_path / "digits.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.model_actions.save_action.trigger()
+    saved = load_model(path)
+    assert saved.config.title == "tiny digits" and saved.metrics["epochs"] >= 1
+    weights = [W.copy() for W in window.session.snapshot.weights]
+
+    click(qtbot, window, window.controls.reset)
+    click(qtbot, window, window.controls.train)      # loading a model stops a run (after asking)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.model_actions.load_action.trigger()
+    assert not window._runner.active
+    assert all(np.array_equal(a, b) for a, b in zip(window.session.snapshot.weights, weights))
+    assert window.panel.config().hidden_layers == [16]
+    with qtbot.waitSignal(window.draw_panel.predicted, timeout=5000):
+        draw(qtbot, window.draw_panel.canvas, SEVEN)
+
+
+def test_a_broken_model_file_is_a_message_not_a_crash(qtbot, window, tmp_path, monkeypatch):
+    path = tmp_path / "broken.npz"
+    path.write_bytes(b"not a model")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.model_actions.load_action.trigger()
+    assert "Cannot load the model" in window.banner.text()
+    assert window.banner_box.isVisible()
+
+
+def test_an_experiment_json_opens_from_the_file_menu(qtbot, window, tmp_path, monkeypatch):
+    path = tmp_path / "spirals.json"
+    save_experiment(tiny_spirals(learning_rate=0.02), path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    open_action = next(a for a in window.file_menu.actions() if "Open" in a.text())
+    open_action.trigger()
+    config = window.panel.config()
+    assert (config.dataset, config.learning_rate, config.hidden_layers) == ("spirals", 0.02, [16, 16])
+    (tmp_path / "bad.json").write_text("{ not json")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "bad.json"), ""))
+    open_action.trigger()
+    assert "bad.json" in window.banner.text()
+
+
+def test_a_two_d_dataset_shows_the_decision_boundary_updated_live(qtbot, make_window):
+    window = make_window(tiny_spirals())
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.session is not None and window.session.epochs_done >= 3, timeout=30000)
+    window.redraw()
+    assert window.predict_stack.currentWidget() is window.boundary
+    assert window.docks["predict"].windowTitle() == "Decision boundary"
+    assert window.boundary._snapshot is window.session.snapshot
+
+
+def test_changing_the_experiment_during_a_run_asks_first(qtbot, window):
+    questions = []
+    window.ask = lambda title, question: questions.append(question) or False
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.session is not None)
+    window.panel.editors["epochs"].setValue(7)
+    assert questions and window.controls.state != IDLE
+    assert window.panel.config().epochs == 2000         # the edit was undone
+    window.ask = lambda title, question: True
+    window.panel.editors["epochs"].setValue(7)
+    assert window.controls.state == IDLE and window.panel.config().epochs == 7
+
+
+def test_a_diverging_run_stops_with_a_message_and_keeps_finite_weights(qtbot, make_window):
+    window = make_window(tiny_digits(learning_rate=1e6, output="linear", loss="quadratic"))
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE and window.session is not None, timeout=30000)
+    assert "diverged" in window.banner.text()
+    assert window.messages                            # a non-modal box, not a blocking one
+    assert all(np.isfinite(W).all() for W in window.session.snapshot.weights)
+    assert "Diverged" in window.controls.state_label.text()
+
+
+def test_a_bad_idx_folder_is_reported_in_the_window(qtbot, make_window, tmp_path):
+    window = make_window(tiny_digits(dataset=f"idx:{tmp_path}"))
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE, timeout=30000)
+    assert "Training failed" in window.banner.text() and str(tmp_path) in window.banner.text()
+    assert window.session is None
+
+
+def test_evaluate_and_export_plots(qtbot, window, tmp_path, monkeypatch):
+    train_until_epochs(qtbot, window, 2)
+    dialog = window.model_actions.evaluate()
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    window.export_plots()
+    assert (tmp_path / "loss.png").stat().st_size > 0
+    header = (tmp_path / "accuracy.csv").read_text().splitlines()[0]
+    assert header == 'epoch,"train","validation"'
+
+
+def test_the_window_remembers_its_experiment_and_layout(qtbot, make_window):
+    first = make_window(tiny_digits(learning_rate=0.0375))
+    first.docks["activations"].hide()
+    first.close()
+    second = make_window(restore=True)
+    assert second.panel.config().learning_rate == 0.0375
+    assert not second.docks["activations"].isVisible()
+
+
+def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path):
+    from nnviz.app.__main__ import main
+
+    experiment = tmp_path / "tiny.json"
+    save_experiment(tiny_digits(), experiment)
+    shot = tmp_path / "shot.png"
+    assert main(["--experiment", str(experiment), "--train-seconds", "0.5", "--screenshot", str(shot),
+                 "--size", "1200x800"]) == 0
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
