@@ -1,0 +1,118 @@
+"""The experiment panel: every setting editable, bad values explained inline, presets described."""
+
+import pytest
+
+import nnviz.app.experiment_panel as experiment_panel
+from nnviz.app.experiment_panel import ExperimentPanel
+from nnviz.io import ExperimentConfig, list_presets
+
+from .conftest import tiny_digits, tiny_spirals
+
+
+@pytest.fixture
+def panel(qtbot):
+    panel = ExperimentPanel(list_presets())
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def choose(panel, name, value):
+    combo = panel.editors[name]
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def test_a_config_shown_in_the_panel_reads_back_unchanged(panel):
+    for config in (tiny_digits(l2=1e-4, dropout=0.2, clip_norm=5.0, augment_shift=2),
+                   tiny_spirals(optimizer="rmsprop", rho=0.95, schedule="cosine", min_learning_rate=1e-4),
+                   ExperimentConfig(hidden_layers=[], early_stopping=3, restore_best=True)):
+        panel.set_config(config)
+        assert panel.config() == config
+        assert panel.valid
+
+
+def test_every_edit_reaches_the_config(qtbot, panel):
+    panel.set_config(tiny_digits())
+    with qtbot.waitSignal(panel.changed):
+        choose(panel, "optimizer", "adam")
+    panel.editors["beta2"].setText("0.99")
+    panel.editors["batch_size"].setValue(64)
+    panel.editors["restore_best"].setChecked(True)
+    choose(panel, "activation", "tanh")
+    config = panel.config()
+    assert (config.optimizer, config.beta2, config.batch_size, config.restore_best, config.activation) == \
+        ("adam", 0.99, 64, True, "tanh")
+
+
+def test_hidden_layers_can_be_added_resized_and_removed(qtbot, panel):
+    panel.set_config(tiny_digits(hidden_layers=[16]))
+    layers = panel.editors["hidden_layers"]
+    layers.add_button.click()
+    layers.spins[1].setValue(8)
+    assert panel.config().hidden_layers == [16, 8]
+    layers.spins[0]._row.findChildren(experiment_panel.QToolButton)[0].click()
+    assert panel.config().hidden_layers == [8]
+
+
+def test_a_layer_without_units_is_marked_with_the_reason(panel):
+    panel.set_config(tiny_digits())
+    panel.editors["hidden_layers"].spins[0].setValue(0)
+    assert not panel.valid
+    assert "≥ 1" in panel.fields["hidden_layers"].error.text()
+    assert panel.fields["hidden_layers"].error.isVisibleTo(panel)
+
+
+def test_several_bad_values_are_all_reported_at_once(panel):
+    panel.set_config(tiny_digits())
+    panel.editors["learning_rate"].setText("-1")
+    panel.editors["dropout"].setText("1.5")
+    panel.editors["momentum"].setText("x")
+    assert set(panel.errors) >= {"learning_rate", "dropout", "momentum"}
+    assert "momentum" in panel.errors and panel.fields["momentum"].isVisibleTo(panel)  # shown though sgd
+    assert "3 settings" in panel.problems.text()
+
+
+def test_early_stopping_without_a_validation_set_is_explained(panel):
+    panel.set_config(tiny_digits(validation_split=0.0))
+    panel.editors["early_stopping"].setValue(3)
+    assert "validation" in panel.errors["early_stopping"]
+
+
+def test_only_the_chosen_optimiser_and_schedule_show_their_parameters(panel):
+    panel.set_config(tiny_digits(optimizer="sgd", schedule="constant"))
+    visible = lambda name: panel.fields[name].isVisibleTo(panel)   # noqa: E731
+    assert not visible("momentum") and not visible("beta1") and not visible("step_gamma")
+    choose(panel, "optimizer", "adam")
+    choose(panel, "schedule", "step")
+    assert visible("beta1") and visible("epsilon") and visible("step_gamma") and not visible("momentum")
+
+
+def test_toy_sets_show_points_and_noise_and_images_show_augmentation(panel):
+    panel.set_config(tiny_spirals())
+    assert panel.fields["noise"].isVisibleTo(panel) and not panel.fields["augment_shift"].isVisibleTo(panel)
+    choose(panel, "dataset", "mnist")
+    assert panel.fields["augment_shift"].isVisibleTo(panel) and not panel.fields["noise"].isVisibleTo(panel)
+
+
+def test_open_idx_folder_adds_the_folder_as_a_dataset(panel, monkeypatch, tmp_path):
+    monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent: str(tmp_path))
+    choose(panel, "dataset", experiment_panel.OPEN_IDX)
+    assert panel.config().dataset == f"idx:{tmp_path}"
+    monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent: "")
+    choose(panel, "dataset", experiment_panel.OPEN_IDX)   # cancelled: stays where it was
+    assert panel.config().dataset == f"idx:{tmp_path}"
+
+
+def test_presets_are_listed_with_their_description_and_shown_when_chosen(qtbot, panel):
+    presets = list_presets()
+    actions = panel.presets_menu.actions()
+    assert len(actions) == len(presets)
+    name, config = presets[0]
+    assert config.description.splitlines()[0] in actions[0].toolTip()
+    with qtbot.waitSignal(panel.presetChosen) as chosen:
+        actions[0].trigger()
+    assert chosen.args == [name, config]
+    panel.set_config(config)
+    assert config.title in panel.info.text() and "Expect" in panel.info.text()
+    panel.editors["epochs"].setValue(3)
+    assert "modified" in panel.info.text()
