@@ -1,0 +1,120 @@
+"""Evaluation beyond accuracy: robustness to noise and rotation, mistakes ranked by confidence, confusion cells.
+
+Pure NumPy on top of nnviz.core and nnviz.data; the evaluation dialog and the CLI can share it.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from nnviz.core import accuracy
+from nnviz.data import make_augmenter
+
+KINDS = ("noise", "rotation")
+DEFAULT_LEVELS = {"noise": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0),        # std of the added noise
+                  "rotation": (0.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0)}     # degrees
+MAX_ROTATION = 180.0
+
+
+class Mistakes(NamedTuple):
+    """Wrongly classified samples, most confident first: indices into X, predicted classes, confidences."""
+
+    indices: np.ndarray      # (m,) int64
+    predicted: np.ndarray    # (m,) int64
+    confidence: np.ndarray   # (m,) float, the output for the predicted class
+
+
+def predictions_and_confidence(P):
+    """Outputs P (n, k) -> (predicted classes (n,), confidence (n,)).
+
+    The confidence is the output of the predicted class (its probability for softmax); with one
+    sigmoid output p the prediction is p > 0.5 and the confidence max(p, 1 − p).
+    """
+    P = np.asarray(P)
+    if P.shape[1] == 1:
+        p = P[:, 0]
+        predicted = (p > 0.5).astype(np.int64)
+        return predicted, np.where(predicted == 1, p, 1 - p)
+    predicted = np.argmax(P, axis=1)
+    return predicted, P[np.arange(len(P)), predicted]
+
+
+def mistakes_from_outputs(P, y, limit=None):
+    """The mistakes among outputs P (n, k) for labels y (n,), most confident first (ties: lower index first).
+
+    limit: keep at most that many (None: all).
+    """
+    predicted, confidence = predictions_and_confidence(P)
+    wrong = np.flatnonzero(predicted != np.asarray(y))
+    order = wrong[np.argsort(-confidence[wrong], kind="stable")]
+    if limit is not None:
+        order = order[:limit]
+    return Mistakes(order, predicted[order], confidence[order])
+
+
+def mistakes(net, X, y, limit=None):
+    """The samples of X (n, d_in) that `net` gets wrong, most confident first; see `mistakes_from_outputs`."""
+    return mistakes_from_outputs(net.predict_proba(X), y, limit)
+
+
+def class_examples(y_true, y_pred, true_class, pred_class):
+    """Indices (ascending) of the samples in confusion cell (true_class, pred_class)."""
+    return np.flatnonzero((np.asarray(y_true) == true_class) & (np.asarray(y_pred) == pred_class))
+
+
+def perturb(X, kind, level, image_shape, rng):
+    """A perturbed copy of X (n, d): Gaussian noise of std `level` (clipped to [0, 1] for images), or
+    each image rotated about its centre by +level or −level degrees (sign at random, bilinear,
+    zero outside). Level 0 returns X itself."""
+    if kind not in KINDS:
+        raise ValueError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+    if not (np.isfinite(level) and level >= 0):
+        raise ValueError(f"levels: {level!r} is not allowed; must be a number ≥ 0")
+    if kind == "rotation" and image_shape is None:
+        raise ValueError("kind: 'rotation' needs an image dataset; this one holds points")
+    if kind == "rotation" and level > MAX_ROTATION:
+        raise ValueError(f"levels: {level!r} is not allowed for rotation; must be ≤ {MAX_ROTATION:g} degrees")
+    if level == 0:
+        return X
+    if kind == "noise":
+        noisy = X + rng.normal(0.0, level, X.shape).astype(X.dtype)
+        return noisy if image_shape is None else np.clip(noisy, 0, 1, out=noisy)
+    return make_augmenter(image_shape, 0, float(level))(np.asarray(X), _FixedAngle(level, rng))
+
+
+def robustness_curve(net, dataset, kind="noise", levels=None, seed=0, max_samples=2000):
+    """Test accuracy of `net` as `dataset`'s test images are perturbed more and more (see `perturb`).
+
+    Uses a seeded random subset of at most `max_samples` test samples (all when fewer), the same
+    subset at every level. levels default to DEFAULT_LEVELS[kind]. Returns (levels, accuracies),
+    two float arrays of the same length; level 0 gives the clean accuracy of the subset.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+    levels = np.asarray(DEFAULT_LEVELS[kind] if levels is None else levels, dtype=float).reshape(-1)
+    rng = np.random.default_rng(seed)
+    X, y = dataset.X_test, dataset.y_test
+    if len(X) > max_samples:
+        keep = np.sort(rng.choice(len(X), max_samples, replace=False))
+        X, y = X[keep], y[keep]
+    accuracies = np.array([accuracy(y, net.predict(perturb(X, kind, level, dataset.image_shape, rng)))
+                           for level in levels])
+    return levels, accuracies
+
+
+class _FixedAngle:
+    """Stands in for the augmenter's random Generator so that it rotates by exactly ±angle, unshifted.
+
+    The augmenter draws its shifts with `integers` and its angles with `uniform`; here shifts are 0
+    and each angle is +angle or −angle with a sign drawn from `rng`. (nnviz.data has no public
+    fixed-angle rotation; tests/test_evaluation.py checks 90° against np.rot90.)
+    """
+
+    def __init__(self, angle, rng):
+        self.angle, self.rng = float(angle), rng
+
+    def integers(self, low, high=None, size=None):
+        return np.zeros(size, dtype=np.int64)
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        return self.angle * self.rng.choice((-1.0, 1.0), size=size)
