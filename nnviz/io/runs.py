@@ -1,0 +1,229 @@
+"""Finished training runs: one record per run (settings, per-epoch curves, final metrics), JSON files and CSV.
+
+The GUI keeps the session's runs in a list, overlays their curves and compares their settings;
+this module is the Qt-free part: building a record from the training events, saving and loading a
+list of records atomically, and the comparison table as CSV.
+"""
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import atomic_write_text
+from .plain import plain
+
+FORMAT, VERSION = "nnviz-runs", 1
+CURVES = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate", "elapsed")
+# Settings every comparison shows (when a run has them), besides whichever others differ.
+KEY_SETTINGS = ("dataset", "hidden_layers", "activation", "output", "loss", "optimizer", "learning_rate",
+                "batch_size", "epochs", "l2", "dropout")
+# Free text that never makes a useful comparison column.
+NOT_COMPARED = ("title", "description", "expected")
+
+
+class RunsFileError(ValueError):
+    """A runs file that cannot be read: the message starts with the file's path."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A finished run.
+
+    config: the experiment's settings (ExperimentConfig.to_dict()); curves: CURVES name -> one
+    value per epoch (None where there is none, e.g. val_loss without a validation set);
+    final_metrics: name -> number (epochs, train/val loss and accuracy, test_accuracy, seconds...);
+    timestamp: ISO 8601 local time the run finished.
+    """
+
+    name: str
+    config: dict
+    curves: dict
+    final_metrics: dict
+    timestamp: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
+
+    @property
+    def n_epochs(self) -> int:
+        return len(self.curves.get("epoch", ()))
+
+    def curve(self, name) -> np.ndarray:
+        """One curve as a float array (n_epochs,), NaN where the run has no value."""
+        values = self.curves.get(name) or [None] * self.n_epochs
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    def to_dict(self) -> dict:
+        return plain({"name": self.name, "timestamp": self.timestamp, "config": self.config,
+                      "curves": self.curves, "final_metrics": self.final_metrics})
+
+    @classmethod
+    def from_dict(cls, d) -> "RunRecord":
+        """Build from `to_dict`'s output; ValueError saying what is wrong."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a run must be a JSON object, got {type(d).__name__}")
+        for key, kind in (("name", str), ("timestamp", str), ("config", dict), ("curves", dict),
+                          ("final_metrics", dict)):
+            if not isinstance(d.get(key), kind):
+                raise ValueError(f"{key!r} must be {'a string' if kind is str else 'an object'}")
+        curves = d["curves"]
+        lengths = {name: len(values) if isinstance(values, list) else -1 for name, values in curves.items()}
+        if "epoch" not in curves or len(set(lengths.values())) > 1 or -1 in lengths.values():
+            raise ValueError(f"'curves' must hold lists of equal length, one of them 'epoch'; got {lengths}")
+        for name, values in curves.items():
+            if not all(v is None or _is_number(v) for v in values):
+                raise ValueError(f"curve {name!r} must hold numbers or null")
+        return cls(d["name"], d["config"], {k: list(v) for k, v in curves.items()}, dict(d["final_metrics"]),
+                   d["timestamp"])
+
+
+def record_from_history(name, config, epoch_events, final_metrics=None, timestamp=None) -> RunRecord:
+    """A RunRecord from the EpochEnd events of a run (or dicts with their fields).
+
+    config: an ExperimentConfig (anything with to_dict) or a dict. Epochs are numbered 1, 2, ... in
+    the order given, so a run continued with Train again is one record; `elapsed` is the summed
+    epoch time. final_metrics (e.g. {"test_accuracy": 0.97}) is merged over the defaults taken
+    from the last epoch: epochs, train_loss, train_accuracy, val_loss, val_accuracy, seconds.
+    """
+    rows = [_fields(event) for event in epoch_events]
+    curves = {"epoch": list(range(1, len(rows) + 1))}
+    for key in CURVES[1:-1]:
+        curves[key] = [_number_or_none(row.get(key)) for row in rows]
+    seconds = np.cumsum([float(row.get("epoch_seconds") or 0.0) for row in rows])
+    curves["elapsed"] = [float(s) for s in seconds]
+    metrics = {"epochs": len(rows)}
+    if rows:
+        metrics.update({key: curves[key][-1] for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy")})
+        metrics["seconds"] = curves["elapsed"][-1]
+    metrics.update(final_metrics or {})
+    settings = config.to_dict() if hasattr(config, "to_dict") else dict(config)
+    record = RunRecord(str(name), plain(settings), curves, plain(metrics))
+    return record if timestamp is None else replace(record, timestamp=str(timestamp))
+
+
+def save_runs(path, runs) -> None:
+    """Write the runs to a JSON file, atomically (the old file survives a failed save)."""
+    document = {"format": FORMAT, "version": VERSION, "runs": [run.to_dict() for run in runs]}
+    atomic_write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+
+
+def load_runs(path) -> list[RunRecord]:
+    """Read a file written by `save_runs`; every problem is a RunsFileError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RunsFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RunsFileError(f"{path}: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RunsFileError(f"{path}: not a runs file (line {error.lineno}, column {error.colno}: "
+                            f"{error.msg})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("runs"), list):
+        raise RunsFileError(f"{path}: not a runs file (expected a JSON object with \"format\": \"{FORMAT}\" "
+                            f"and a list of \"runs\")")
+    if document.get("version") != VERSION:
+        raise RunsFileError(f"{path}: runs file version {document.get('version')!r}; this nnviz reads version {VERSION}")
+    runs = []
+    for i, d in enumerate(document["runs"], start=1):
+        try:
+            runs.append(RunRecord.from_dict(d))
+        except ValueError as error:
+            raise RunsFileError(f"{path}: run {i}: {error}") from None
+    return runs
+
+
+def differing_settings(runs) -> list[str]:
+    """Settings whose values are not the same in every run (a missing setting differs), in first-seen order."""
+    names = _setting_names(runs)
+    return [n for n in names if n not in NOT_COMPARED and len({_key(r.config.get(n, _MISSING)) for r in runs}) > 1]
+
+
+def compared_settings(runs) -> list[str]:
+    """The settings a comparison shows: KEY_SETTINGS that any run has, then the others that differ."""
+    present = set(_setting_names(runs))
+    keys = [n for n in KEY_SETTINGS if n in present]
+    return keys + [n for n in differing_settings(runs) if n not in keys]
+
+
+def metric_names(runs) -> list[str]:
+    """Final metric names over all runs, in first-seen order."""
+    names = {}
+    for run in runs:
+        names.update(dict.fromkeys(run.final_metrics))
+    return list(names)
+
+
+def format_value(value) -> str:
+    """A setting or metric as one short cell: lists as 128-64, floats in %g, None as ''."""
+    if value is None or value is _MISSING:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "-".join(format_value(v) for v in value) or "none"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def runs_to_csv(runs) -> str:
+    """One row per run: name, timestamp, the compared settings, then the final metrics.
+
+    A metric named like a setting (learning_rate) gets the column final_<name>.
+    """
+    settings = compared_settings(runs)
+    metrics = metric_names(runs)
+    header = ["name", "timestamp", *settings, *(f"final_{m}" if m in settings else m for m in metrics)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for run in runs:
+        writer.writerow([run.name, run.timestamp, *(_csv_value(run.config.get(s)) for s in settings),
+                         *(_csv_value(run.final_metrics.get(m)) for m in metrics)])
+    return out.getvalue()
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _fields(event) -> dict:
+    if isinstance(event, dict):
+        return event
+    return {key: getattr(event, key, None) for key in (*CURVES[1:-1], "epoch_seconds")}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number_or_none(value):
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _setting_names(runs) -> list[str]:
+    names = {}
+    for run in runs:
+        names.update(dict.fromkeys(run.config))
+    return list(names)
+
+
+def _key(value):
+    """A hashable stand-in for a setting's value (lists are unhashable)."""
+    return json.dumps(value, sort_keys=True) if value is not _MISSING else "\0missing"
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value)
+    return value
