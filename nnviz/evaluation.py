@@ -3,11 +3,13 @@
 Pure NumPy on top of nnviz.core and nnviz.data; the evaluation dialog and the CLI can share it.
 """
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 
-from nnviz.core import accuracy
+from nnviz.core import accuracy, confusion_matrix, per_class_accuracy
 from nnviz.data import make_augmenter
 
 KINDS = ("noise", "rotation")
@@ -22,6 +24,53 @@ class Mistakes(NamedTuple):
     indices: np.ndarray      # (m,) int64
     predicted: np.ndarray    # (m,) int64
     confidence: np.ndarray   # (m,) float, the output for the predicted class
+
+
+@dataclass(frozen=True, eq=False)
+class EvaluationResults:
+    """A network's predictions on a dataset's test set, with what the evaluation views need.
+
+    X: (n, d) test inputs; y: (n,) labels; predicted: (n,) classes; confidence: (n,) output of the
+    predicted class; image_shape: (h, w) or None for points.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    predicted: np.ndarray
+    confidence: np.ndarray
+    n_classes: int
+    class_names: tuple
+    image_shape: tuple | None
+    dataset_name: str = ""
+
+    @cached_property
+    def confusion(self):
+        """(k, k) counts, C[true, predicted]."""
+        return confusion_matrix(self.y, self.predicted, self.n_classes)
+
+    @property
+    def accuracy(self):
+        return accuracy(self.y, self.predicted)
+
+    @property
+    def per_class(self):
+        """(k,) accuracy of each true class, NaN for a class without test samples."""
+        return per_class_accuracy(self.confusion)
+
+    def cell(self, true_class, pred_class):
+        """Indices of the test samples in confusion cell (true_class, pred_class), ascending."""
+        return class_examples(self.y, self.predicted, true_class, pred_class)
+
+    def mistakes(self, limit=None):
+        """The wrong predictions, most confident first (see `mistakes_from_outputs`)."""
+        return _rank_mistakes(self.predicted, self.confidence, self.y, limit)
+
+
+def evaluate_test_set(net, dataset):
+    """Predict `dataset`'s test set with `net` once and keep everything the evaluation views show."""
+    predicted, confidence = predictions_and_confidence(net.predict_proba(dataset.X_test))
+    return EvaluationResults(dataset.X_test, dataset.y_test, predicted, confidence, dataset.n_classes,
+                             tuple(dataset.class_names), dataset.image_shape, dataset.name)
 
 
 def predictions_and_confidence(P):
@@ -45,11 +94,7 @@ def mistakes_from_outputs(P, y, limit=None):
     limit: keep at most that many (None: all).
     """
     predicted, confidence = predictions_and_confidence(P)
-    wrong = np.flatnonzero(predicted != np.asarray(y))
-    order = wrong[np.argsort(-confidence[wrong], kind="stable")]
-    if limit is not None:
-        order = order[:limit]
-    return Mistakes(order, predicted[order], confidence[order])
+    return _rank_mistakes(predicted, confidence, y, limit)
 
 
 def mistakes(net, X, y, limit=None):
@@ -100,6 +145,12 @@ def robustness_curve(net, dataset, kind="noise", levels=None, seed=0, max_sample
     accuracies = np.array([accuracy(y, net.predict(perturb(X, kind, level, dataset.image_shape, rng)))
                            for level in levels])
     return levels, accuracies
+
+
+def _rank_mistakes(predicted, confidence, y, limit):
+    wrong = np.flatnonzero(predicted != np.asarray(y))
+    order = wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
+    return Mistakes(order, predicted[order], confidence[order])
 
 
 class _FixedAngle:

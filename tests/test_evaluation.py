@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from nnviz.core import Network, TrainConfig, TrainData, accuracy, train
+from nnviz.core import Network, TrainConfig, TrainData, accuracy, confusion_matrix, train
 from nnviz.data import Dataset, load_dataset
-from nnviz.evaluation import (DEFAULT_LEVELS, class_examples, mistakes, mistakes_from_outputs, perturb,
-                              predictions_and_confidence, robustness_curve)
+from nnviz.evaluation import (DEFAULT_LEVELS, class_examples, evaluate_test_set, mistakes, mistakes_from_outputs,
+                              perturb, predictions_and_confidence, robustness_curve)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,17 @@ def test_class_examples_are_the_samples_of_one_confusion_cell():
     np.testing.assert_array_equal(class_examples(y_true, y_pred, 3, 5), [0, 3])
     np.testing.assert_array_equal(class_examples(y_true, y_pred, 5, 3), [4])
     assert class_examples(y_true, y_pred, 1, 3).size == 0
+
+
+def test_test_set_results_agree_with_the_network_and_the_core_metrics(net, digits):
+    r = evaluate_test_set(net, digits)
+    predicted = net.predict(digits.X_test)
+    np.testing.assert_array_equal(r.predicted, predicted)
+    np.testing.assert_allclose(r.confidence, net.predict_proba(digits.X_test).max(axis=1))
+    np.testing.assert_array_equal(r.confusion, confusion_matrix(digits.y_test, predicted, 10))
+    assert r.accuracy == accuracy(digits.y_test, predicted)
+    np.testing.assert_array_equal(r.cell(3, 8), class_examples(digits.y_test, predicted, 3, 8))
+    np.testing.assert_array_equal(r.mistakes(5).indices, mistakes(net, digits.X_test, digits.y_test, 5).indices)
 
 
 # -- perturbations ---------------------------------------------------------------------------------
