@@ -51,10 +51,11 @@ def draw_stroke(canvas, points):
 class ScriptedRun:
     """Train for `seconds` once the data are loaded, then screenshot (optional) and quit."""
 
-    def __init__(self, window, seconds, screenshot=None):
+    def __init__(self, window, seconds, screenshot=None, on_done=None):
         self.window, self.seconds, self.screenshot = window, seconds, screenshot
+        self.on_done = on_done
         self.started = None
-        self.exit_code = 0
+        self.exit_code = None
         self.timer = QTimer(window, interval=100)
         self.timer.timeout.connect(self._tick)
 
@@ -73,6 +74,7 @@ class ScriptedRun:
         if time.perf_counter() - self.started < self.seconds:
             return
         self.timer.stop()
+        self.exit_code = 0
         if w.session is None:
             print(f"nnviz-gui: training did not start: {w.banner.text()}", file=sys.stderr)
             self.exit_code = 1
@@ -87,17 +89,14 @@ class ScriptedRun:
             else:
                 print(f"screenshot saved to {self.screenshot}")
         w.close()
-        QApplication.instance().exit(self.exit_code)
+        if self.on_done is not None:
+            self.on_done(self.exit_code)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    pg.setConfigOptions(background="w", foreground="k")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("nnviz")
-    app.setOrganizationName("nnviz")
+def open_window(args, on_done=None):
+    """The window (shown) and, with --train-seconds, its started ScriptedRun; None after a bad argument."""
     from nnviz.app.main_window import MainWindow   # after QApplication: widgets need it
-    from nnviz.io import ConfigError
+    from nnviz.io import ConfigError, load_experiment
 
     scripted = args.train_seconds is not None
     settings = None
@@ -107,26 +106,33 @@ def main(argv=None):
     window = MainWindow(settings=settings, restore=not scripted)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        print(f"nnviz-gui: --size must look like 1600x1000, got {args.size!r}", file=sys.stderr)
-        return 2
-    window.resize(width, height)
-    try:
+        window.resize(width, height)
         if args.preset:
             window.load_preset(args.preset)
         if args.experiment:
-            from nnviz.io import load_experiment
             window.set_experiment(load_experiment(args.experiment))
-    except ConfigError as error:
+    except (ConfigError, ValueError) as error:
         print(f"nnviz-gui: {error}", file=sys.stderr)
+        window.close()
+        return None, None
+    window.show()
+    run = None
+    if scripted:
+        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done)
+        QTimer.singleShot(0, run.start)
+    return window, run
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    pg.setConfigOptions(background="w", foreground="k")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("nnviz")
+    app.setOrganizationName("nnviz")
+    window, run = open_window(args, on_done=app.exit)
+    if window is None:
         return 2
     app.aboutToQuit.connect(window.shutdown)
-    window.show()
-    if scripted:
-        run = ScriptedRun(window, args.train_seconds, args.screenshot)
-        QTimer.singleShot(0, run.start)
-        code = app.exec()
-        return code or run.exit_code
     return app.exec()
 
 

@@ -254,11 +254,22 @@ def test_the_window_remembers_its_experiment_and_layout(qtbot, make_window):
 
 
 def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path):
-    from nnviz.app.__main__ import main
+    from nnviz.app.__main__ import open_window, parse_args
 
     experiment = tmp_path / "tiny.json"
     save_experiment(tiny_digits(), experiment)
     shot = tmp_path / "shot.png"
-    assert main(["--experiment", str(experiment), "--train-seconds", "0.5", "--screenshot", str(shot),
-                 "--size", "1200x800"]) == 0
+    codes = []
+    window, run = open_window(parse_args(["--experiment", str(experiment), "--train-seconds", "0.5",
+                                          "--screenshot", str(shot), "--size", "1200x800"]), codes.append)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: codes == [0], timeout=30000)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert window.session.snapshot.step > 0 and not window.isVisible() and not window._runner.active
+
+
+def test_a_bad_command_line_is_reported_without_opening_a_window(capsys):
+    from nnviz.app.__main__ import open_window, parse_args
+
+    assert open_window(parse_args(["--preset", "no-such-preset"])) == (None, None)
+    assert "no-such-preset" in capsys.readouterr().err
