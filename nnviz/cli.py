@@ -6,9 +6,11 @@ divergence and a failed gradient check exit 1; Ctrl-C during training stops clea
 """
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
+import os
 import signal
 import sys
 import time
@@ -53,10 +55,12 @@ def _emit(record):
 
 
 def _record(kind, **fields):
+    """A --json record of the given type from keyword fields (NumPy values made plain)."""
     return {"type": kind, **plain(fields)}
 
 
 def _experiment(args) -> ExperimentConfig:
+    """The --config file or --preset, with the --epochs / --seed overrides, validated."""
     config = load_experiment(args.config) if args.config else load_preset(args.preset)
     changes = {k: getattr(args, k, None) for k in ("epochs", "seed")}
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -186,7 +190,7 @@ def _check_output(path, suffixes=None):
         raise ValueError(f"{path}: the file name must end in one of {', '.join(suffixes)}")
 
 
-def cmd_train(args, start):
+def cmd_train(args):
     """Train an experiment, print (or --json emit) its progress and a summary; optionally save."""
     _check_output(args.save)
     _check_output(args.log, LOG_FORMATS)
@@ -198,7 +202,8 @@ def cmd_train(args, start):
     net, dataset = prepared.network, prepared.dataset
     train_config, deadline = prepared.train_config, math.inf
     if budget_mode:
-        train_config, deadline = _budgeted(train_config, args.time_budget, start, net, dataset.X_test)
+        train_config, deadline = _budgeted(train_config, args.time_budget, args.started, net, dataset.X_test)
+        config = dataclasses.replace(config, time_budget=train_config.time_budget)   # as run, when saved
     console = _Console(sys.stdout, args.quiet or args.json, train_config.epochs, deadline)
     epochs, finished, diverged, last_batch = [], None, None, None
     run = train(net, prepared.train_data, train_config)
@@ -230,7 +235,7 @@ def cmd_train(args, start):
     if args.log:
         write_metrics(args.log, [epoch_row(e) for e in epochs])
         summary["log"] = str(args.log)
-    summary["wall_seconds"] = time.perf_counter() - start
+    summary["wall_seconds"] = time.perf_counter() - args.started
     if args.json:
         _emit({"type": "Summary", **summary})
     else:
@@ -280,7 +285,7 @@ def _print_train_summary(s, dataset_name):
 
 # -- evaluate, predict --------------------------------------------------------------------------
 
-def cmd_evaluate(args, start):
+def cmd_evaluate(args):
     """Accuracy, per-class accuracy and the confusion matrix of a saved model on a test set."""
     model = load_model(args.model)
     config = model.config
@@ -312,7 +317,7 @@ def cmd_evaluate(args, start):
     return 0
 
 
-def cmd_predict(args, start):
+def cmd_predict(args):
     """Top-3 classes for an image (PNG/.npy, prepared like MNIST) or, for 2-D models, a point."""
     net = load_model(args.model).network
     n_inputs = net.sizes[0]
@@ -338,7 +343,7 @@ def cmd_predict(args, start):
 
 # -- gradcheck, presets -------------------------------------------------------------------------
 
-def cmd_gradcheck(args, start):
+def cmd_gradcheck(args):
     """Backprop against finite differences (float64) on a few training samples of an experiment."""
     config = _experiment(args)
     if args.samples < 1 or args.max_entries < 1:
@@ -367,7 +372,7 @@ def cmd_gradcheck(args, start):
     return 0 if passed else EXIT_FAILED
 
 
-def cmd_presets(args, start):
+def cmd_presets(args):
     """List the bundled presets: name, title, expected result."""
     presets = list_presets()
     width = max(len(name) for name, _ in presets)
@@ -433,14 +438,17 @@ def main(argv=None) -> int:
     The command's clock (for --time-budget) starts when nnviz.cli was imported if argv is None
     (a real command line), else now.
     """
-    start = _COMMAND_START if argv is None else time.perf_counter()
+    started = _COMMAND_START if argv is None else time.perf_counter()
     args = _parser().parse_args(argv)
+    args.started = started
     try:
-        return args.run(args, start)
+        return args.run(args)
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except BrokenPipeError:     # the reader went away (`nnviz train --json | head`): say no more
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except (ValueError, OSError) as error:
         _fail(_describe(error))
