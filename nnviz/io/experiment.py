@@ -196,7 +196,7 @@ def _is_number(value):
 
 
 _SIMPLE_TYPES = {
-    bool: (lambda v: isinstance(v, (bool, np.bool_)), "true or false"),
+    bool: (lambda v: isinstance(v, bool), "true or false"),
     int: (_is_whole, "a whole number"),
     float: (_is_number, "a number"),
     str: (lambda v: isinstance(v, str), "a string"),
