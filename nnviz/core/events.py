@@ -33,6 +33,7 @@ class BatchEnd:
     learning_rate: float
     samples_seen: int
     elapsed: float          # seconds of training so far
+    accuracy: float = 0.0   # share of this batch classified right (as trained)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ class Diverged:
 
 @dataclass(frozen=True)
 class Finished:
-    reason: str             # "completed", "early_stopping", "time_budget" or "diverged"
+    reason: str             # "completed", "early_stopping", "time_budget", "stopped" or "diverged"
     epochs_completed: int
-    best_epoch: int | None  # epoch whose weights the network holds when restored from the best
+    best_epoch: int | None  # the best-validation epoch whose weights were restored; None: final weights
     elapsed: float
     samples_per_second: float

@@ -4,8 +4,10 @@
         ...
 
 Between two events the network's weights are consistent, so the consumer may pause (stop calling
-`next`) or stop (`close()` the generator) at any event and keep a usable network. Time the consumer
-spends between events does not count as training time.
+`next`) or stop (`close()` the generator) at any event and keep a usable network. To stop and still
+get the end of a run (evaluation, best weights restored, `Finished`), pass `should_stop`, a
+callable checked after every batch. Time the consumer spends between events does not count as
+training time in `elapsed`; a time budget counts wall time.
 """
 
 import math
@@ -112,17 +114,21 @@ def _check_data(net, data):
     return data
 
 
-def train(net, data, config=None):
-    """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); yield events."""
+def train(net, data, config=None, should_stop=None):
+    """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); yield events.
+
+    should_stop: optional callable; when it returns True after a batch, the run ends as "stopped".
+    """
     config = (config or TrainConfig()).validate()
     data = _check_data(net, data)
     if config.early_stopping and not data.has_validation:
         raise ValueError("early_stopping: needs a validation set (set a validation split > 0)")
-    return _train(net, data, config)
+    return _train(net, data, config, should_stop or (lambda: False))
 
 
-def _train(net, data, config):
+def _train(net, data, config, should_stop):
     clock = _Clock()
+    wall_start = time.perf_counter()
     rng = np.random.default_rng(config.seed)
     optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
                                config.rho, config.epsilon)
@@ -155,10 +161,13 @@ def _train(net, data, config):
     reason = "completed"
     epochs_done = 0
 
+    def wall():
+        return time.perf_counter() - wall_start
+
     def progress():
         by_steps = step / total_steps
         if budget:
-            return max(by_steps, clock.elapsed / max(budget - eval_seconds, 1e-9))
+            return max(by_steps, wall() / max(budget - eval_seconds, 1e-9))
         return by_steps
 
     for epoch in range(config.epochs):
@@ -189,7 +198,8 @@ def _train(net, data, config):
                 yield Finished("diverged", epochs_done, None, clock.total, samples / max(clock.total, 1e-9))
                 return
             loss_sum += loss * len(idx)
-            correct += int(np.count_nonzero(predictions(As[-1]) == labels[idx]))
+            batch_correct = int(np.count_nonzero(predictions(As[-1]) == labels[idx]))
+            correct += batch_correct
             seen += len(idx)
             with np.errstate(all="ignore"):
                 net.backward(Zs, As, Ds, Tb, config.l2, masks, grads)
@@ -212,10 +222,14 @@ def _train(net, data, config):
             step += 1
             samples += len(idx)
             clock.pause()
-            yield BatchEnd(epoch + 1, b + 1, batches, step, loss, lr, samples, clock.total)
+            yield BatchEnd(epoch + 1, b + 1, batches, step, loss, lr, samples, clock.total,
+                           batch_correct / len(idx))
             clock.resume()
-            if budget and clock.elapsed + eval_seconds >= budget:
+            if budget and wall() + eval_seconds >= budget:
                 reason = "time_budget"
+                break
+            if should_stop():
+                reason = "stopped"
                 break
 
         eval_start = time.perf_counter()
@@ -248,5 +262,4 @@ def _train(net, data, config):
         net.set_params(*best)
         restored = best_epoch
     total = clock.pause()
-    yield Finished(reason, epochs_done, restored if restored else (best_epoch or None), total,
-                   samples / max(total, 1e-9))
+    yield Finished(reason, epochs_done, restored, total, samples / max(total, 1e-9))

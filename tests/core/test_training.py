@@ -186,3 +186,27 @@ def test_bad_hyperparameters_name_the_field_and_value(field, value):
     with pytest.raises(ValueError, match=field) as err:
         TrainConfig(**{field: value}).validate()
     assert repr(value) in str(err.value) or str(value) in str(err.value)
+
+
+def test_should_stop_ends_the_run_with_evaluation_and_finished():
+    X, y = blobs()
+    Xv, yv = blobs(1, 60)
+    calls = []
+
+    def should_stop():
+        calls.append(1)
+        return len(calls) == 4
+
+    events = list(train(Network([2, 8, 3]), TrainData(X, y, Xv, yv),
+                        TrainConfig(batch_size=10, epochs=50), should_stop=should_stop))
+    assert sum(isinstance(e, BatchEnd) for e in events) == 4
+    assert isinstance(events[-2], EpochEnd) and events[-2].val_accuracy is not None
+    assert events[-1].reason == "stopped" and events[-1].epochs_completed == 1
+
+
+def test_batch_accuracy_is_the_share_of_the_batch_classified_right():
+    X, y = blobs()
+    net = Network([2, 8, 3], seed=1)
+    expected = np.mean(net.predict(X) == y)
+    first = next(iter(train(net, (X, y), TrainConfig(batch_size=240, learning_rate=1e-9))))
+    assert first.accuracy == pytest.approx(expected)
