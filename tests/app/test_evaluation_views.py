@@ -1,0 +1,177 @@
+"""Evaluation views: a clicked confusion cell shows exactly its test images; mistakes, per-class bars, robustness."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.app.evaluation_views import (MAX_SHOWN, ConfusionView, ImageGallery, MistakesGallery, PerClassView,
+                                        RobustnessView)
+from nnviz.core import Network, TrainConfig, TrainData, train
+from nnviz.data import Dataset, load_dataset
+from nnviz.evaluation import evaluate_test_set
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_dataset("digits8x8")
+
+
+@pytest.fixture(scope="module")
+def net(digits):
+    """Half-trained on purpose: plenty of mistakes in many cells."""
+    net = Network([64, 16, 10], seed=0)
+    for _ in train(net, TrainData(digits.X_train, digits.y_train), TrainConfig(epochs=1, learning_rate=0.05)):
+        pass
+    return net
+
+
+@pytest.fixture(scope="module")
+def results(net, digits):
+    return evaluate_test_set(net, digits)
+
+
+def _shown(qtbot, widget):
+    """Show a widget whose content is set (the view ranges and item layout settle when shown)."""
+    qtbot.addWidget(widget)
+    widget.resize(900, 520)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.grab()           # one paint: view ranges and item layout are final, as when a user clicks
+    return widget
+
+
+def _click_cell(qtbot, view, true_class, pred_class):
+    widget = view.plot_widget
+    pos = widget.mapFromScene(view.cell_center(true_class, pred_class))
+    qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _icon_pixels(gallery, row, shape):
+    """The grey levels drawn in a gallery icon, one per image pixel (sampled at block centres)."""
+    image = gallery.list.item(row).icon().pixmap(gallery.list.iconSize()).toImage()
+    h, w = shape
+    sy, sx = image.height() / h, image.width() / w
+    return np.array([[image.pixelColor(int((c + 0.5) * sx), int((r + 0.5) * sy)).red() for c in range(w)]
+                     for r in range(h)])
+
+
+def test_clicking_a_confusion_cell_shows_exactly_its_test_images(qtbot, results, digits):
+    view = ConfusionView()
+    view.set_results(results)
+    _shown(qtbot, view)
+    off = results.confusion - np.diag(np.diag(results.confusion))
+    true_class, pred_class = np.argwhere(off > 0)[-1]           # a mistake cell that is not preselected
+    with qtbot.waitSignal(view.cell_clicked) as clicked:
+        _click_cell(qtbot, view, true_class, pred_class)
+    assert clicked.args == [true_class, pred_class]
+    expected = np.flatnonzero((digits.y_test == true_class) & (results.predicted == pred_class))
+    shown = view.gallery.shown_indices()
+    np.testing.assert_array_equal(shown, expected)
+    assert view.gallery.list.count() == results.confusion[true_class, pred_class]
+    for row, i in enumerate(shown):
+        item = view.gallery.list.item(row)
+        assert item.text() == f"true {true_class} → pred {pred_class} ({results.confidence[i]:.2f})"
+        np.testing.assert_array_equal(_icon_pixels(view.gallery, row, (8, 8)),
+                                      np.round(digits.X_test[i].reshape(8, 8) * 255))
+    assert view.selected == (true_class, pred_class)
+
+
+def test_a_diagonal_cell_shows_the_correct_predictions_of_its_class(qtbot, results, digits):
+    view = ConfusionView()
+    view.set_results(results)
+    _shown(qtbot, view)
+    c = int(np.argmax(np.diag(results.confusion)))
+    _click_cell(qtbot, view, c, c)
+    np.testing.assert_array_equal(view.gallery.shown_indices(),
+                                  np.flatnonzero((digits.y_test == c) & (results.predicted == c)))
+    assert "correct" in view.gallery.title.text()
+
+
+def test_the_most_frequent_mistake_is_open_at_first(qtbot, results):
+    view = ConfusionView()
+    view.set_results(results)
+    _shown(qtbot, view)
+    off = results.confusion - np.diag(np.diag(results.confusion))
+    assert view.selected == np.unravel_index(np.argmax(off), off.shape)
+    assert len(view.gallery.shown_indices()) == off.max()
+
+
+def test_cells_show_their_counts(qtbot, results):
+    view = ConfusionView()
+    view.set_results(results)
+    _shown(qtbot, view)
+    for (i, j), text in view.cell_texts.items():
+        assert text.textItem.toPlainText() == str(results.confusion[i, j])
+
+
+def test_mistakes_gallery_lists_every_mistake_most_confident_first(qtbot, results, digits):
+    view = _shown(qtbot, MistakesGallery())
+    view.set_results(results)
+    shown = view.gallery.shown_indices()
+    wrong = np.flatnonzero(results.predicted != digits.y_test)
+    assert len(shown) == min(len(wrong), MAX_SHOWN)
+    assert set(shown) <= set(wrong)
+    assert np.all(np.diff(results.confidence[shown]) <= 0)
+    assert results.confidence[shown[0]] == results.confidence[wrong].max()
+    assert f"{len(wrong)}</b> of {len(digits.y_test)}" in view.gallery.title.text()
+
+
+def test_a_gallery_shows_at_most_max_shown_images_and_says_so(qtbot, results):
+    gallery = _shown(qtbot, ImageGallery())
+    gallery.show_samples(results, np.arange(len(results.y)), "all")
+    assert gallery.list.count() == MAX_SHOWN
+    assert f"showing the first {MAX_SHOWN}" in gallery.title.text()
+
+
+def test_double_clicking_a_gallery_image_reports_its_index(qtbot, results):
+    gallery = ImageGallery()
+    gallery.show_samples(results, [7, 3], "two")
+    _shown(qtbot, gallery)
+    rect = gallery.list.visualItemRect(gallery.list.item(1))
+    with qtbot.waitSignal(gallery.activated) as activated:
+        qtbot.mouseClick(gallery.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a user does
+        qtbot.mouseDClick(gallery.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert activated.args == [3]
+
+
+def test_point_datasets_get_captions_with_coordinates_instead_of_images(qtbot):
+    X = np.array([[0.0, 0.0], [1.0, 1.0]], np.float32)
+    data = Dataset("pts", X, np.array([0, 1]), X, np.array([0, 1]), 2, None, ("a", "b"))
+    results = evaluate_test_set(Network([2, 3, 2], seed=0), data)
+    gallery = _shown(qtbot, ImageGallery())
+    gallery.show_samples(results, [1], "one")
+    assert gallery.list.item(0).text().endswith("(1.00, 1.00)")
+
+
+def test_per_class_bars_are_the_accuracy_of_each_class(qtbot, results):
+    view = _shown(qtbot, PerClassView())
+    view.set_results(results)
+    np.testing.assert_allclose(view.bars.opts["height"], 100 * results.per_class)
+    assert view.table.rowCount() == 10
+    assert view.table.item(3, 3).text() == f"{100 * results.per_class[3]:.1f} %"
+
+
+def test_robustness_is_computed_on_demand_from_the_clean_accuracy_down(qtbot, net, digits, results):
+    view = _shown(qtbot, RobustnessView())
+    view.set_model(net, digits)
+    assert view.items["noise"].getData()[0] is None or len(view.items["noise"].getData()[0]) == 0
+    with qtbot.waitSignal(view.computed):
+        qtbot.mouseClick(view.button, Qt.MouseButton.LeftButton)
+    for kind in ("noise", "rotation"):
+        levels, accuracies = view.curves[kind]
+        assert levels[0] == 0 and accuracies[0] == results.accuracy
+        x, y = view.items[kind].getData()
+        np.testing.assert_allclose(y, 100 * accuracies)
+    assert view.chance["noise"].value() == pytest.approx(10)
+
+
+def test_robustness_of_a_point_dataset_has_no_rotation_curve(qtbot):
+    X = np.random.default_rng(0).uniform(-1, 1, (40, 2)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    data = Dataset("pts", X, y, X, y, 2, None, ("a", "b"))
+    view = _shown(qtbot, RobustnessView())
+    view.set_model(Network([2, 4, 2], seed=0), data)
+    with qtbot.waitSignal(view.computed):
+        view.compute()
+    assert set(view.curves) == {"noise"}
+    assert "images" in view.info.text()
