@@ -231,7 +231,7 @@ class MistakesGallery(QWidget):
         self.mistakes = results.mistakes()
         n, total = len(self.mistakes.indices), len(results.y)
         self.gallery.show_samples(results, self.mistakes.indices,
-                                  f"<b>{n}</b> of {total} test samples misclassified, most confident mistakes "
+                                  f"<b>{n:,}</b> of {total:,} test samples misclassified, most confident mistakes "
                                   f"first (confidence: the output for the predicted class)")
 
 

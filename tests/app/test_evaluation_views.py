@@ -175,3 +175,16 @@ def test_robustness_of_a_point_dataset_has_no_rotation_curve(qtbot):
         view.compute()
     assert set(view.curves) == {"noise"}
     assert "images" in view.info.text()
+
+
+def test_the_evaluation_dialog_has_the_four_views_as_tabs_and_keeps_its_attributes(qtbot, net, digits):
+    from nnviz.app.evaluation_dialog import EvaluationDialog
+
+    dialog = EvaluationDialog(net, digits)
+    qtbot.addWidget(dialog)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["Confusion", "Mistakes", "Per class",
+                                                                          "Robustness"]
+    np.testing.assert_array_equal(dialog.confusion, dialog.results.confusion)
+    assert dialog.heatmap is dialog.confusion_view.heatmap and dialog.table is dialog.per_class_view.table
+    assert dialog.robustness_view.button.isEnabled()
+    assert len(dialog.mistakes_view.gallery.shown_indices()) > 0
