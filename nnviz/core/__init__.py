@@ -4,7 +4,9 @@ from .activations import HIDDEN, OUTPUT
 from .config import EARLY_STOPPING_METRICS, TrainConfig, TrainData
 from .events import BatchEnd, Diverged, EpochEnd, Finished, LayerStats
 from .gradcheck import gradient_check
+from .health import DETECTORS, Finding, diagnose, diagnose_layers, health_ratios, histograms, layer_report
 from .initializers import INITIALIZERS
+from .inspector import BatchInspection, LayerTrace, check_batch, inspect_batch
 from .losses import LOSSES, VALID_PAIRS
 from .metrics import accuracy, confusion_matrix, per_class_accuracy
 from .network import Network, predictions
@@ -17,4 +19,6 @@ __all__ = [
     "EARLY_STOPPING_METRICS", "Network", "predictions", "TrainConfig", "TrainData", "train",
     "evaluate", "BatchEnd", "EpochEnd", "Diverged", "Finished", "LayerStats", "gradient_check",
     "accuracy", "confusion_matrix", "per_class_accuracy", "make_optimizer", "learning_rate",
+    "DETECTORS", "Finding", "diagnose", "diagnose_layers", "health_ratios", "histograms", "layer_report",
+    "BatchInspection", "LayerTrace", "inspect_batch", "check_batch",
 ]
