@@ -1,0 +1,311 @@
+"""The training-health dock: traffic lights per detector, a per-layer table, histograms, a divergence banner.
+
+The numbers and verdicts come from `nnviz.core.health`; this widget only shows them.
+
+    dock.reset(n_classes=10, activation="relu")     # a new run
+    dock.set_probe(X_probe, y_probe)                # histograms and "Measure now" use it
+    dock.update_epoch(event)                        # each EpochEnd (keeps the history itself)
+    dock.set_snapshot(snapshot)                     # from the redraw timer: weight/activation histograms
+    dock.diverged(event)                            # a Diverged event: red light and banner
+    dock.continue_with_half_lr.connect(...)         # the banner's button
+"""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from nnviz.core.health import (DEAD, DETECTORS, EXPLODING, SATURATED, SATURATING, TITLES, UPDATE_RATIO,
+                               VANISHING, diagnose, diagnose_layers, health_ratios, histograms, layer_report)
+
+COLORS = {"ok": "#2ca02c", "warning": "#f0a500", "alarm": "#d62728", "n/a": "#b0b0b0"}
+CELL_TINT = {"warning": QColor(240, 165, 0, 70), "alarm": QColor(214, 39, 40, 80)}
+COLUMNS = ("dead", "saturated", "grad norm", "ratio to output", "update ratio", "act mean", "act std")
+HIST_BINS = 30
+MEASURE_BATCH = 64          # probe samples whose gradient "Measure now" takes
+WEIGHT_BRUSH, ACT_BRUSH = (31, 119, 180, 120), (255, 127, 14, 120)
+
+
+def _level(value, warning, alarm, above=True):
+    if value is None or not math.isfinite(value):
+        return "ok"
+    if above:
+        return "alarm" if value > alarm else "warning" if value > warning else "ok"
+    return "alarm" if value < alarm else "warning" if value < warning else "ok"
+
+
+def _number(value, fmt="{:.3g}"):
+    return "—" if value is None or not math.isfinite(value) else fmt.format(value)
+
+
+def _sup(l):
+    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+class _Light:
+    """One detector's row: a coloured dot, its name and its one-line hint."""
+
+    def __init__(self, grid, row, detector):
+        self.dot = QLabel()
+        self.dot.setFixedSize(14, 14)
+        self.title = QLabel(TITLES[detector])
+        bold = QFont()
+        bold.setBold(True)
+        self.title.setFont(bold)
+        self.message = QLabel(wordWrap=True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.dot, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.title, row, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.message, row, 2)
+        self.level = self.color = None
+        self.show(None)
+
+    def show(self, finding):
+        if finding is None:
+            self.level, text = "n/a", "Waiting for the first epoch"
+        else:
+            self.level, text = (finding.level if finding.applicable else "n/a"), finding.message
+        self.color = COLORS[self.level]
+        self.dot.setStyleSheet(f"background: {self.color}; border-radius: 7px;")
+        self.dot.setToolTip(self.level)
+        self.message.setText(text)
+
+
+class HealthDock(QWidget):
+    """Training health of the current run. Emits `continue_with_half_lr` from the divergence banner."""
+
+    continue_with_half_lr = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.n_classes, self.activation = None, "relu"
+        self.history, self.findings = [], []
+        self._diverged = None
+        self._X = self._y = None
+        self._snapshot, self._stale = None, False
+        self._hist_layers = 0
+        self.weight_plots, self.weight_curves, self.act_plots, self.act_curves = [], [], [], []
+
+        self.banner = QFrame(objectName="divergedBanner")
+        self.banner.setStyleSheet("#divergedBanner { background: #fde0dc; border: 2px solid #d62728; "
+                                  "border-radius: 4px; } QLabel { color: #7a0c0c; }")
+        self.banner_text = QLabel(wordWrap=True)
+        bold = QFont()
+        bold.setBold(True)
+        self.banner_text.setFont(bold)
+        self.banner_detail = QLabel(wordWrap=True)
+        self.continue_button = QPushButton("Continue with half the learning rate")
+        self.continue_button.clicked.connect(self._on_continue)
+        box = QVBoxLayout(self.banner)
+        box.addWidget(self.banner_text)
+        box.addWidget(self.banner_detail)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.continue_button)
+        box.addLayout(row)
+        self.banner.hide()
+
+        lights = QWidget()
+        grid = QGridLayout(lights)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setColumnStretch(2, 1)
+        self.lights = {d: _Light(grid, i, d) for i, d in enumerate(DETECTORS)}
+
+        self.measure_button = QPushButton("Measure now", enabled=False,
+                                          toolTip="Dead units, saturation, gradients and histograms of the "
+                                                  "current weights on the probe set, without training")
+        self.measure_button.clicked.connect(self.measure_now)
+        self.status = QLabel("No run yet")
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.measure_button)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.plots = pg.GraphicsLayoutWidget()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Layers")
+        self.tabs.addTab(self.plots, "Histograms")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.banner)
+        layout.addLayout(top)
+        layout.addWidget(lights)
+        layout.addWidget(self.tabs, 1)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def reset(self, n_classes=None, activation=None):
+        """Forget the run (lights grey, empty table, no banner); n_classes (None: regression) and
+        the hidden activation's name set what the detectors judge."""
+        self.n_classes = n_classes
+        self.activation = activation or self.activation
+        self.history, self.findings, self._diverged = [], [], None
+        self.banner.hide()
+        for light in self.lights.values():
+            light.show(None)
+        self.table.setRowCount(0)
+        self.status.setText("Waiting for the first epoch")
+
+    def set_probe(self, X_probe, y_probe=None):
+        """The fixed probe samples X (n, d_in) for the histograms; with labels y, also for "Measure now"."""
+        self._X = None if X_probe is None else np.asarray(X_probe)
+        self._y = None if y_probe is None else np.asarray(y_probe)
+        self._update_measure_button()
+        self.set_snapshot(self._snapshot)
+
+    def update_epoch(self, event, history=None):
+        """A new EpochEnd: re-run the detectors on `history` (the run's EpochEnds, or the ones this
+        dock has seen) and show the layer numbers."""
+        self.history = list(history) if history is not None else self.history + [event]
+        self.set_layer_stats(event.layers)
+        self.status.setText(f"Epoch {event.epoch}: train accuracy {event.train_accuracy:.1%}")
+        self.set_findings(diagnose(self.history, self.n_classes, self.activation, self._diverged))
+
+    def set_findings(self, findings):
+        """Show these Findings (any subset of detectors; the others keep their lights)."""
+        self.findings = list(findings)
+        for f in self.findings:
+            self.lights[f.detector].show(f)
+
+    def diverged(self, event):
+        """The run diverged (the core has rolled back): red light, banner and the offer to halve η."""
+        self._diverged = event
+        self.banner_text.setText(f"Diverged at epoch {event.epoch} batch {event.batch} — rolled back to the "
+                                 f"last good weights")
+        what = f"exploded to {event.loss:.3g}" if math.isfinite(event.loss) else "became NaN or infinite"
+        self.banner_detail.setText(f"The training loss {what}. Continue from the restored weights with half "
+                                   "the learning rate, or clip the gradients.")
+        self.banner.show()
+        self.set_findings(diagnose(self.history, self.n_classes, self.activation, event))
+
+    def set_snapshot(self, snapshot):
+        """Weight and activation histograms (share of values per bin) of this Snapshot (or Network) on the
+        probe set; deferred while hidden."""
+        self._snapshot = snapshot
+        self._update_measure_button()
+        self._stale = not self.isVisible()
+        if not self._stale:
+            self._draw_histograms()
+
+    def set_layer_stats(self, layers):
+        """Fill the per-layer table from LayerStats (one per weight layer)."""
+        ratios = health_ratios(layers)
+        hidden = len(layers) - 1
+        self.table.setRowCount(len(layers))
+        self.table.setVerticalHeaderLabels([f"layer {l}" if l <= hidden else f"output ({l})"
+                                            for l in range(1, len(layers) + 1)])
+        for r, (s, ratio) in enumerate(zip(layers, ratios)):
+            out = r == hidden
+            dead = None if out or self.activation != "relu" else s.dead_fraction
+            sat = None if out or self.activation not in SATURATING else s.saturated_fraction
+            cells = (
+                (_number(dead, "{:.0%}"), _level(dead, *DEAD)),
+                (_number(sat, "{:.0%}"), _level(sat, *SATURATED)),
+                (_number(s.grad_norm), "ok"),
+                (_number(ratio), "ok" if out else max(_level(ratio, *VANISHING, above=False),
+                                                      _level(ratio, *EXPLODING), key=_severity)),
+                (_number(s.update_ratio, "{:.2g}"), _level(s.update_ratio, *UPDATE_RATIO)),
+                (_number(s.activation_mean), "ok"),
+                (_number(s.activation_std), "ok"),
+            )
+            for c, (text, level) in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if level in CELL_TINT:
+                    item.setBackground(QBrush(CELL_TINT[level]))
+                self.table.setItem(r, c, item)
+
+    def measure_now(self):
+        """Measure the current weights on the probe set without training: table, lights, histograms."""
+        if self._snapshot is None or self._X is None or self._y is None:
+            return
+        net = self._network()
+        X, y = self._X, self._y
+        with np.errstate(all="ignore"):
+            grads = net.gradients(X[:MEASURE_BATCH], y[:MEASURE_BATCH])
+            layers = layer_report(net, X, grads)
+        self.set_layer_stats(layers)
+        self.set_findings(diagnose_layers(layers, self.activation))
+        self.status.setText(f"Measured now on {len(X)} probe samples")
+        self._draw_histograms()
+
+    # -- state for tests and tooltips ----------------------------------------------------------
+
+    def level(self, detector):
+        """"ok", "warning", "alarm" or "n/a" as shown by the detector's light."""
+        return self.lights[detector].level
+
+    def color(self, detector):
+        return self.lights[detector].color
+
+    def message(self, detector):
+        return self.lights[detector].message.text()
+
+    @property
+    def banner_visible(self):
+        return self.banner.isVisibleTo(self)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._draw_histograms()
+
+    def _on_continue(self):
+        self.banner.hide()
+        self.continue_with_half_lr.emit()
+
+    def _network(self):
+        s = self._snapshot
+        return s.network() if hasattr(s, "network") else s
+
+    def _update_measure_button(self):
+        self.measure_button.setEnabled(self._snapshot is not None and self._X is not None
+                                       and self._y is not None)
+
+    def _draw_histograms(self):
+        if self._snapshot is None or self._X is None:
+            return self._build_histograms(0)
+        net = self._network()
+        if self._X.ndim != 2 or self._X.shape[1] != net.sizes[0]:
+            return self._build_histograms(0)
+        hists = histograms(net, self._X, bins=HIST_BINS)
+        self._build_histograms(len(hists))
+        for h, w_curve, a_curve in zip(hists, self.weight_curves, self.act_curves):
+            for curve, hist in ((w_curve, h.weights), (a_curve, h.activations)):
+                curve.setData(hist.edges, hist.counts / max(hist.counts.sum(), 1))     # share of values
+
+    def _build_histograms(self, n_layers):
+        """Create the plots once per number of layers; afterwards only setData."""
+        if n_layers == self._hist_layers:
+            return
+        self._hist_layers = n_layers
+        self.plots.clear()
+        self.weight_plots, self.weight_curves, self.act_plots, self.act_curves = [], [], [], []
+        for l in range(1, n_layers + 1):
+            for col, (name, brush, plots, curves) in enumerate((
+                    (f"weights W{_sup(l)}", WEIGHT_BRUSH, self.weight_plots, self.weight_curves),
+                    (f"activations a{_sup(l)} on the probe", ACT_BRUSH, self.act_plots, self.act_curves))):
+                plot = self.plots.addPlot(row=l - 1, col=col, title=name)
+                plot.setMouseEnabled(False, False)
+                plot.hideButtons()
+                plot.setMenuEnabled(False)
+                plot.getAxis("left").setWidth(36)
+                curve = plot.plot([0, 1], [0], stepMode="center", fillLevel=0, brush=brush,
+                                  pen=pg.mkPen(brush[:3]))
+                plots.append(plot)
+                curves.append(curve)
+
+
+def _severity(level):
+    return ("ok", "warning", "alarm").index(level)

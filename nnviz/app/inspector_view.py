@@ -1,0 +1,282 @@
+"""The backprop inspector: one mini-batch's z, a, δ, ∂C/∂b and ∂C/∂W per layer as heatmaps, with BP1–BP4.
+
+    view.set_network(snapshot_or_network, X_batch, y_batch)   # works on its own copy of the weights
+    view.step_button / view.step()        # one SGD step from these gradients, then re-inspect (emits stepped)
+    view.check_button / view.check()      # backprop vs finite differences, relative error per layer
+
+The numbers come from `nnviz.core.inspector`; this widget only lays them out and colours them.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
+
+from nnviz.app.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.core.inspector import check_batch, inspect_batch, step
+
+MAX_SAMPLES, MAX_UNITS, MAX_INPUTS = 32, 64, 128      # rows/columns shown per heatmap
+KINDS = ("z", "a", "delta", "db", "dW")
+ROW_HEIGHT = 230                                      # pixels per layer
+GRADCHECK_ENTRIES = 40                                # entries checked per weight matrix and bias vector
+GRADCHECK_OK, GRADCHECK_WARN = 1e-6, 1e-4
+CHECK_COLORS = {"ok": "#2ca02c", "warning": "#d08c00", "alarm": "#d62728"}
+# Output/loss pairs whose BP1 simplifies to (a − y)/n.
+CANCELLING = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+
+
+def sup(l):
+    """The superscript digits of l: sup(12) == "¹²"."""
+    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def equation(net, l, kind, l2=0.0):
+    """The formula behind heatmap `kind` of layer l (1-based), e.g. "δ² = (δ³ W³ᵀ) ⊙ σ'(z²)   BP2"."""
+    s, p, L = sup(l), sup(l - 1), net.n_layers
+    act = net.output_name if l == L else net.hidden_name
+    if kind == "z":
+        return f"z{s} = a{p}W{s} + b{s}"
+    if kind == "a":
+        return f"a{s} = {act}(z{s})"
+    if kind == "delta" and l == L:
+        if (net.output_name, net.loss_name) in CANCELLING:
+            return f"δ{s} = (a{s} − y) / n   BP1"
+        return f"δ{s} = ∇ₐC ⊙ σ'(z{s})   BP1"
+    if kind == "delta":
+        return f"δ{s} = (δ{sup(l + 1)} W{sup(l + 1)}ᵀ) ⊙ σ'(z{s})   BP2"
+    if kind == "db":
+        return f"∂C/∂b{s} = Σₓ δ{s}   BP3"
+    return f"∂C/∂W{s} = a{p}ᵀ δ{s}" + (f" + λW{s}" if l2 else "") + "   BP4"
+
+
+def _shape(a):
+    return "×".join(str(d) for d in a.shape)
+
+
+def input_rows(trace):
+    """Rows of ∂C/∂W to draw: all if there are ≤ MAX_INPUTS, else (sorted) the first MAX_INPUTS inputs
+    that are non-zero somewhere in the batch, topped up with others (a zero input's row is all 0: BP4)."""
+    d_in = trace.dW.shape[0]
+    if d_in <= MAX_INPUTS:
+        return np.arange(d_in)
+    active = np.any(trace.a_prev != 0, axis=0)
+    order = np.concatenate([np.flatnonzero(active), np.flatnonzero(~active)])
+    return np.sort(order[:MAX_INPUTS])
+
+
+def _cap(trace, kind):
+    """The part of a LayerTrace array that is drawn: (rows, cols) for every kind."""
+    if kind == "db":
+        return trace.db[None, :MAX_UNITS]
+    if kind == "dW":
+        return trace.dW[input_rows(trace), :MAX_UNITS]
+    return getattr(trace, kind)[:MAX_SAMPLES, :MAX_UNITS]
+
+
+class InspectorView(QWidget):
+    """Heatmaps of one batch's backward pass, a Step button (SGD) and a gradient check."""
+
+    stepped = Signal(object)          # the BatchInspection after the step
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.net = self.inspection = None
+        self._X = self._y = None
+        self._l2 = 0.0
+        self._key = None
+        self.images, self.titles, self._plots = {}, {}, {}
+        self.gradcheck_errors, self.gradcheck_labels = [], []
+
+        self.summary = QLabel("No network yet", wordWrap=True)
+        self.note = QLabel(wordWrap=True)
+        self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=10.0, singleStep=0.01, value=0.1,
+                                 prefix="η = ")
+        self.step_button = QPushButton("Step", enabled=False,
+                                       toolTip="W ← W − η ∂C/∂W and b ← b − η ∂C/∂b for this batch, "
+                                               "then run the batch again")
+        self.check_button = QPushButton("Gradient check", enabled=False,
+                                        toolTip="Compare backprop with central finite differences (float64)")
+        self.step_button.clicked.connect(self.step)
+        self.check_button.clicked.connect(self.check)
+        self.checks = QHBoxLayout()
+        controls = QHBoxLayout()
+        controls.addWidget(self.summary, 1)
+        controls.addWidget(self.lr)
+        controls.addWidget(self.step_button)
+        controls.addWidget(self.check_button)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.plots)
+        self.readout = QLabel("Hover a heatmap to read a value")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(controls)
+        layout.addLayout(self.checks)
+        layout.addWidget(self.note)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.readout)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def set_network(self, net_or_snapshot, X_batch, y_batch, l2=0.0, learning_rate=None):
+        """Inspect X_batch (n, d_in) with labels or targets y_batch through a copy of these weights."""
+        net = net_or_snapshot.network() if hasattr(net_or_snapshot, "network") else net_or_snapshot
+        self.net = net.copy()
+        self._X, self._y, self._l2 = np.asarray(X_batch), np.asarray(y_batch), float(l2)
+        if learning_rate is not None:
+            self.lr.setValue(learning_rate)
+        self._inspect()
+        self._show_checks(None)
+        self.step_button.setEnabled(True)
+        self.check_button.setEnabled(True)
+
+    def step(self):
+        """One plain SGD step on the inspected gradients; the heatmaps then show the same batch again."""
+        if self.inspection is None:
+            return
+        before = self.inspection.loss
+        step(self.net, self.inspection, self.lr.value())
+        self._inspect(before)
+        self._show_checks(None)
+        self.stepped.emit(self.inspection)
+
+    def check(self):
+        """Gradient check of this batch: relative error per layer, green when ≤ 1e-6."""
+        if self.inspection is None:
+            return
+        errors = check_batch(self.net, self._X, self._y, l2=self._l2, max_entries=GRADCHECK_ENTRIES)
+        self._show_checks(errors)
+
+    def shown(self, layer, kind):
+        """The array drawn for `kind` ("z", "a", "delta", "db", "dW") of `layer` (1-based)."""
+        return self.images[(layer, kind)].image
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _inspect(self, loss_before=None):
+        with np.errstate(all="ignore"):
+            self.inspection = inspect_batch(self.net, self._X, self._y, l2=self._l2)
+        self._build()
+        for l, trace in enumerate(self.inspection.layers, start=1):
+            act = self.net.output_name if l == self.net.n_layers else self.net.hidden_name
+            for kind in KINDS:
+                shown = _cap(trace, kind)
+                item = self.images[(l, kind)]
+                item.setImage(shown, autoLevels=False)
+                item.setRect(-0.5, -0.5, shown.shape[1], shown.shape[0])
+                if kind == "a":
+                    item.setLevels(activation_levels(act, shown))
+                else:
+                    item.setLevels(symmetric_levels(shown))
+        was = "" if loss_before is None else f" (was {loss_before:.5g} before the step)"
+        self.summary.setText(f"Batch of {len(self._X)} samples · loss C = {self.inspection.loss:.5g}{was}")
+
+    def _build(self):
+        """Plots for this architecture and batch size, created once; titles carry equation and shape."""
+        key = (tuple(self.net.sizes), self.net.hidden_name, self.net.output_name, self.net.loss_name,
+               len(self._X), bool(self._l2))
+        if key == self._key:
+            return
+        self._key = key
+        self.plots.clear()
+        self.images, self.titles, self._plots = {}, {}, {}
+        for l, trace in enumerate(self.inspection.layers, start=1):
+            last = l == self.net.n_layers
+            kind_of = "output" if last else f"hidden, {self.net.hidden_name}"
+            head = f"Layer {l} ({kind_of}): {self.net.sizes[l - 1]} → {self.net.sizes[l]} units"
+            self.plots.addLabel(head, row=2 * l - 2, col=0, colspan=len(KINDS), justify="left")
+            for c, kind in enumerate(KINDS):
+                full = trace.db if kind == "db" else getattr(trace, kind)
+                shown = _cap(trace, kind)
+                size = _shape(full) + (f", showing {_shape(shown[0] if kind == 'db' else shown)}"
+                                       if shown.size < full.size else "")
+                formula, _, rule = equation(self.net, l, kind, self._l2).partition("   ")
+                title = f"{formula}" + (f" &nbsp; <b>{rule}</b>" if rule else "") + f"<br>({size})"
+                self.titles[(l, kind)] = title
+                plot = self.plots.addPlot(row=2 * l - 1, col=c, title=title)
+                plot.titleLabel.setAttr("size", "9pt")
+                plot.setMouseEnabled(False, False)
+                plot.hideButtons()
+                plot.setMenuEnabled(False)
+                plot.invertY(True)
+                plot.setLabel("bottom", "unit")
+                for axis, n in (("bottom", shown.shape[1]), ("left", shown.shape[0])):
+                    if n <= 12:
+                        plot.getAxis(axis).setTickSpacing(1, 1)     # whole units, not 0.5 steps
+                if kind == "db":
+                    plot.hideAxis("left")
+                else:
+                    picked = kind == "dW" and len(shown) < len(full)
+                    left = "sample" if kind != "dW" else "non-zero input" if picked else "input"
+                    plot.setLabel("left", left)
+                item = pg.ImageItem(axisOrder="row-major")
+                item.setColorMap(heatmap_colormap() if kind == "a" else diverging_colormap())
+                plot.addItem(item)
+                plot.setRange(xRange=(-0.5, shown.shape[1] - 0.5), yRange=(-0.5, shown.shape[0] - 0.5),
+                              padding=0)
+                self.images[(l, kind)] = item
+                self._plots[(l, kind)] = plot
+        self.plots.setMinimumHeight(ROW_HEIGHT * self.net.n_layers)
+        self._set_note()
+
+    def _set_note(self):
+        caps = []
+        if len(self._X) > MAX_SAMPLES:
+            caps.append(f"the first {MAX_SAMPLES} of {len(self._X)} samples")
+        if max(self.net.sizes[1:]) > MAX_UNITS:
+            caps.append(f"the first {MAX_UNITS} units of wider layers")
+        if max(self.net.sizes[:-1]) > MAX_INPUTS:
+            caps.append(f"in ∂C/∂W the first {MAX_INPUTS} inputs that are non-zero in this batch (a zero "
+                        "input's row is 0)")
+        text = ("a⁰ = x, the batch. Blue–red maps are signed (white = 0); hover for values. δ = ∂C/∂z, "
+                "and C is the mean over the batch.")
+        self.note.setText(text + (" Showing " + ", ".join(caps) + "." if caps else ""))
+
+    def _show_checks(self, errors):
+        for label in self.gradcheck_labels:
+            self.checks.removeWidget(label)
+            label.hide()
+            label.deleteLater()
+        self.gradcheck_errors = list(errors or [])
+        self.gradcheck_labels = []
+        if errors is None:
+            texts = [("Gradient check: press the button (float64 central differences, "
+                      f"≤ {GRADCHECK_ENTRIES} entries per array)", None)]
+        else:
+            texts = [("Gradient check, relative error:", None)]
+            for l, e in enumerate(errors, start=1):
+                level = "ok" if e <= GRADCHECK_OK else "warning" if e <= GRADCHECK_WARN else "alarm"
+                texts.append((f"layer {l}: {e:.1e} {'✓' if level == 'ok' else '✗'}", level))
+        for text, level in texts:
+            label = QLabel(text)
+            if level:
+                label.setStyleSheet(f"color: {CHECK_COLORS[level]}; font-weight: bold;")
+            label.setProperty("level", level)
+            self.checks.addWidget(label)
+            self.gradcheck_labels.append(label)
+
+    # -- hover readout -------------------------------------------------------------------------
+
+    def describe(self, layer, kind, row, col):
+        value = self.shown(layer, kind)[row, col]
+        name = {"z": f"z{sup(layer)}", "a": f"a{sup(layer)}", "delta": f"δ{sup(layer)}",
+                "db": f"∂C/∂b{sup(layer)}", "dW": f"∂C/∂W{sup(layer)}"}[kind]
+        if kind == "dW":
+            row_name = int(input_rows(self.inspection.layers[layer - 1])[row])
+            where = f"input {row_name}, unit {col}"
+        else:
+            where = f"unit {col}" if kind == "db" else f"sample {row}, unit {col}"
+        return f"{name} [{where}] = {value:.4g}"
+
+    def _on_mouse_moved(self, scene_pos):
+        for (l, kind), plot in self._plots.items():
+            if plot.vb.sceneBoundingRect().contains(scene_pos):
+                p = plot.vb.mapSceneToView(scene_pos)
+                row, col = round(p.y()), round(p.x())
+                shape = self.shown(l, kind).shape
+                if 0 <= row < shape[0] and 0 <= col < shape[1]:
+                    self.readout.setText(self.describe(l, kind, row, col))
+                return
