@@ -132,6 +132,7 @@ class HealthDock(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "Layers")
         self.tabs.addTab(self.plots, "Histograms")
+        self.tabs.currentChanged.connect(self._draw_if_shown)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -188,12 +189,11 @@ class HealthDock(QWidget):
 
     def set_snapshot(self, snapshot):
         """Weight and activation histograms (share of values per bin) of this Snapshot (or Network) on the
-        probe set; deferred while hidden."""
+        probe set; deferred while the Histograms tab is not on screen."""
         self._snapshot = snapshot
         self._update_measure_button()
-        self._stale = not self.isVisible()
-        if not self._stale:
-            self._draw_histograms()
+        self._stale = True
+        self._draw_if_shown()
 
     def set_layer_stats(self, layers):
         """Fill the per-layer table from LayerStats (one per weight layer)."""
@@ -235,7 +235,8 @@ class HealthDock(QWidget):
         self.set_layer_stats(layers)
         self.set_findings(diagnose_layers(layers, self.activation))
         self.status.setText(f"Measured now on {len(X)} probe samples")
-        self._draw_histograms()
+        self._stale = True
+        self._draw_if_shown()
 
     # -- state for tests and tooltips ----------------------------------------------------------
 
@@ -257,7 +258,11 @@ class HealthDock(QWidget):
 
     def showEvent(self, event):
         super().showEvent(event)
-        if self._stale:
+        self._draw_if_shown()
+
+    def _draw_if_shown(self):
+        """Histograms are drawn only while their tab is on screen; otherwise when it next shows."""
+        if self._stale and self.plots.isVisible():
             self._stale = False
             self._draw_histograms()
 

@@ -111,6 +111,8 @@ def test_histograms_show_the_cores_counts_and_reuse_their_items(dock):
     net = Network([8, 16, 16, 4], hidden="relu", seed=1)
     dock.set_probe(X[:50], Y[:50])
     dock.set_snapshot(Snapshot.of(net))
+    assert dock.weight_curves == []                         # the Histograms tab is not on screen yet
+    dock.tabs.setCurrentWidget(dock.plots)
     expected = histograms(net, X[:50], bins=30)
     assert len(dock.weight_curves) == len(dock.act_curves) == 3
     for curve, h in zip(dock.weight_curves, expected):
