@@ -3,6 +3,7 @@
     view.set_network(snapshot_or_network, X_batch, y_batch)   # works on its own copy of the weights
     view.step_button / view.step()        # one SGD step from these gradients, then re-inspect (emits stepped)
     view.check_button / view.check()      # backprop vs finite differences, relative error per layer
+    view.batch_requested                  # "Inspect a new batch" pressed: call set_network again
 
 The numbers come from `nnviz.core.inspector`; this widget only lays them out and colours them.
 """
@@ -50,6 +51,13 @@ def equation(net, l, kind, l2=0.0):
     return f"∂C/∂W{s} = a{p}ᵀ δ{s}" + (f" + λW{s}" if l2 else "") + "   BP4"
 
 
+def pick_batch(X, y, size=32, rng=None):
+    """A random mini-batch (X[idx], y[idx]) of at most `size` samples, for `set_network`."""
+    rng = np.random.default_rng() if rng is None else rng
+    idx = np.sort(rng.choice(len(X), min(size, len(X)), replace=False))
+    return X[idx], y[idx]
+
+
 def _shape(a):
     return "×".join(str(d) for d in a.shape)
 
@@ -78,6 +86,7 @@ class InspectorView(QWidget):
     """Heatmaps of one batch's backward pass, a Step button (SGD) and a gradient check."""
 
     stepped = Signal(object)          # the BatchInspection after the step
+    batch_requested = Signal()        # the user wants the current network on a new batch
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -88,7 +97,7 @@ class InspectorView(QWidget):
         self.images, self.titles, self._plots = {}, {}, {}
         self.gradcheck_errors, self.gradcheck_labels = [], []
 
-        self.summary = QLabel("No network yet", wordWrap=True)
+        self.summary = QLabel("No network yet: press “Inspect a new batch”", wordWrap=True)
         self.note = QLabel(wordWrap=True)
         self.lr = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=10.0, singleStep=0.01, value=0.1,
                                  prefix="η = ")
@@ -97,11 +106,15 @@ class InspectorView(QWidget):
                                                "then run the batch again")
         self.check_button = QPushButton("Gradient check", enabled=False,
                                         toolTip="Compare backprop with central finite differences (float64)")
+        self.batch_button = QPushButton("Inspect a new batch",
+                                        toolTip="The current network's weights on a fresh random mini-batch")
         self.step_button.clicked.connect(self.step)
         self.check_button.clicked.connect(self.check)
+        self.batch_button.clicked.connect(self.batch_requested)
         self.checks = QHBoxLayout()
         controls = QHBoxLayout()
         controls.addWidget(self.summary, 1)
+        controls.addWidget(self.batch_button)
         controls.addWidget(self.lr)
         controls.addWidget(self.step_button)
         controls.addWidget(self.check_button)

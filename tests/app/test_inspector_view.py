@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.app.inspector_view import (GRADCHECK_OK, KINDS, MAX_INPUTS, MAX_SAMPLES, MAX_UNITS, InspectorView,
-                                      equation)
+                                      equation, pick_batch)
 from nnviz.app.snapshot import Snapshot
 from nnviz.core import Network
 from nnviz.core.inspector import inspect_batch
@@ -95,3 +95,13 @@ def test_big_layers_are_capped_and_the_note_says_so(view):
     assert f"first {MAX_SAMPLES} of 40 samples" in view.note.text()
     assert "non-zero" in view.note.text()
     assert view.describe(1, "dW", 0, 3) == f"∂C/∂W¹ [input 100, unit 3] = {trace.dW[100, 3]:.4g}"
+
+
+def test_the_new_batch_button_asks_for_a_batch_and_pick_batch_draws_one(view, qtbot):
+    with qtbot.waitSignal(view.batch_requested):
+        qtbot.mouseClick(view.batch_button, Qt.MouseButton.LeftButton)
+    Xb, yb = pick_batch(X, LABELS, size=3, rng=np.random.default_rng(0))
+    assert Xb.shape == (3, 4) and len(yb) == 3
+    rows = [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in Xb]
+    np.testing.assert_array_equal(yb, LABELS[rows])
+    assert len(pick_batch(X, LABELS, size=100)[0]) == 5
