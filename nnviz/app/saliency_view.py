@@ -15,7 +15,7 @@ def _ramp_lut(rgb_low, rgb_high):
     """(256, 4) uint8 lookup table from transparent at 0 to opaque at 255, fading between two colours."""
     t = np.linspace(0, 1, 256)[:, None]
     rgb = (1 - t) * np.array(rgb_low) + t * np.array(rgb_high)
-    alpha = np.clip(1.3 * t, 0, 1) * 255          # strong gradients fully opaque, weak ones see-through
+    alpha = np.clip(1.3 * t ** 1.5, 0, 1) * 255   # strong gradients opaque, weak ones barely tint the image
     return np.hstack([rgb, alpha]).round().astype(np.uint8)
 
 
@@ -37,6 +37,7 @@ class SaliencyView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._image = self._snapshot = None
+        self._note = ""
         self._names = ()
         self.saliency = None
         self.explained_class = None
@@ -89,10 +90,14 @@ class SaliencyView(QWidget):
         self.class_combo.blockSignals(False)
         self.refresh()
 
-    def set_input(self, image, snapshot):
-        """Explain the network of `snapshot` on `image` (h, w) in [0, 1]; None for either clears the view."""
+    def set_input(self, image, snapshot, note=""):
+        """Explain the network of `snapshot` on `image` (h, w) in [0, 1]; None for either clears the view.
+
+        note: text put before the caption (e.g. which test sample this is).
+        """
         self._image = None if image is None else np.asarray(image, dtype=np.float32)
         self._snapshot = snapshot
+        self._note = note
         self.refresh()
 
     def refresh(self):
@@ -128,7 +133,8 @@ class SaliencyView(QWidget):
             how = f"∂{symbol}/∂x: red where more ink raises class {name}'s {SCORES[score]}, blue where it lowers it"
         else:
             how = f"red where |∂{symbol}/∂x| of class {name}'s {SCORES[score]} is largest"
-        self.caption.setText(f"Why <b>{name}</b>? {how} (peak {peak:.2g})")
+        note = f"{self._note}: " if self._note else ""
+        self.caption.setText(f"{note}Why <b>{name}</b>? {how} (peak {peak:.2g})")
 
     def _show_image(self, image):
         self.image_item.setImage(image, levels=(0, 1))
