@@ -1,11 +1,14 @@
 """Test-set evaluation: accuracy, then tabs for the confusion matrix (click a cell for its images), the
-mistakes ranked by confidence, per-class accuracy and robustness to noise and rotation."""
+mistakes ranked by confidence, per-class accuracy, robustness to noise and rotation, and the saliency
+of any test image (double-click it in a gallery)."""
 
 import numpy as np
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout
 
 from nnviz.app.evaluation_views import ConfusionView, MistakesGallery, PerClassView, RobustnessView
+from nnviz.app.saliency_view import SaliencyView
+from nnviz.app.snapshot import Snapshot
 from nnviz.evaluation import evaluate_test_set
 
 
@@ -15,7 +18,7 @@ class EvaluationDialog(QDialog):
     Attributes: results (nnviz.evaluation.EvaluationResults), predictions (n,), confusion (k, k)
     with C[true, predicted], accuracy (float), per_class (k,) accuracy per true class (NaN for a
     class without test samples); the views confusion_view, mistakes_view, per_class_view,
-    robustness_view in `tabs`.
+    robustness_view and (image datasets) saliency_view in `tabs`.
     """
 
     def __init__(self, network, dataset, parent=None):
@@ -45,6 +48,15 @@ class EvaluationDialog(QDialog):
         for view, title in ((self.confusion_view, "Confusion"), (self.mistakes_view, "Mistakes"),
                             (self.per_class_view, "Per class"), (self.robustness_view, "Robustness")):
             self.tabs.addTab(view, title)
+        self.saliency_view = None
+        if dataset.image_shape is not None:
+            self._snapshot = Snapshot.of(network)
+            self.saliency_view = SaliencyView()
+            self.saliency_view.set_class_names(dataset.class_names)
+            self.saliency_view.caption.setText("Double-click a test image in the Confusion or Mistakes tab")
+            self.tabs.addTab(self.saliency_view, "Saliency")
+            for view in (self.confusion_view, self.mistakes_view):
+                view.gallery.activated.connect(self.explain)
 
         # The confusion heatmap and the per-class table, under the names they have always had.
         self.plot_widget = self.confusion_view.plot_widget
@@ -61,3 +73,12 @@ class EvaluationDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.resize(980, 640)
+
+    def explain(self, index):
+        """Show the saliency of test sample `index` in the Saliency tab."""
+        if self.saliency_view is None:
+            return
+        r = self.results
+        self.saliency_view.set_input(r.X[index].reshape(r.image_shape), self._snapshot,
+                                     f"test sample #{index}, true {r.class_names[r.y[index]]}")
+        self.tabs.setCurrentWidget(self.saliency_view)

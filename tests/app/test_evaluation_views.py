@@ -183,8 +183,38 @@ def test_the_evaluation_dialog_has_the_four_views_as_tabs_and_keeps_its_attribut
     dialog = EvaluationDialog(net, digits)
     qtbot.addWidget(dialog)
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["Confusion", "Mistakes", "Per class",
-                                                                          "Robustness"]
+                                                                          "Robustness", "Saliency"]
     np.testing.assert_array_equal(dialog.confusion, dialog.results.confusion)
     assert dialog.heatmap is dialog.confusion_view.heatmap and dialog.table is dialog.per_class_view.table
     assert dialog.robustness_view.button.isEnabled()
     assert len(dialog.mistakes_view.gallery.shown_indices()) > 0
+
+
+def test_double_clicking_a_mistake_in_the_dialog_explains_it_in_the_saliency_tab(qtbot, net, digits):
+    from nnviz.app.evaluation_dialog import EvaluationDialog
+    from nnviz.core.saliency import input_gradient
+
+    dialog = EvaluationDialog(net, digits)
+    qtbot.addWidget(dialog)
+    dialog.tabs.setCurrentWidget(dialog.mistakes_view)
+    _shown(qtbot, dialog)
+    lst = dialog.mistakes_view.gallery.list
+    index = int(dialog.mistakes_view.gallery.shown_indices()[0])
+    rect = lst.visualItemRect(lst.item(0))
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert dialog.tabs.currentWidget() is dialog.saliency_view
+    predicted = int(dialog.results.predicted[index])
+    assert dialog.saliency_view.explained_class == predicted
+    np.testing.assert_allclose(dialog.saliency_view.saliency.ravel(),
+                               input_gradient(net, digits.X_test[index], predicted))
+
+
+def test_a_point_dataset_dialog_has_no_saliency_tab(qtbot):
+    from nnviz.app.evaluation_dialog import EvaluationDialog
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]], np.float32)
+    data = Dataset("pts", X, np.array([0, 1]), X, np.array([0, 1]), 2, None, ("a", "b"))
+    dialog = EvaluationDialog(Network([2, 3, 2], seed=0), data)
+    qtbot.addWidget(dialog)
+    assert dialog.saliency_view is None and dialog.tabs.count() == 4
