@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QGraphicsRectItem, QHBoxLayout, QHeaderView, QLab
                                QVBoxLayout, QWidget)
 
 from nnviz.app.colors import heatmap_colormap
-from nnviz.evaluation import DEFAULT_LEVELS, robustness_curve
+from nnviz.evaluation import robustness_curve
 
 MAX_CELL_TEXTS = 30       # classes up to which every confusion cell gets its count written in
 MAX_SHOWN = 240           # images a gallery shows at most
@@ -320,8 +320,9 @@ class RobustnessView(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
             self.items[kind] = plot.plot([], [], pen=pg.mkPen(_CURVES[kind]), symbol="o", symbolSize=6,
                                          symbolBrush=_CURVES[kind], symbolPen=None)
-            self.chance[kind] = pg.InfiniteLine(angle=0, pen=pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine),
-                                                label="chance", labelOpts={"position": 0.9, "color": (170, 170, 170)})
+            dashed = pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine)
+            self.chance[kind] = pg.InfiniteLine(angle=0, pen=dashed, label="chance",
+                                                labelOpts={"position": 0.9, "color": (170, 170, 170)})
             plot.addItem(self.chance[kind])
             self.plots[kind] = plot
         top = QHBoxLayout()

@@ -13,7 +13,7 @@ from pyqtgraph.graphicsItems.LegendItem import ItemSample
 
 from nnviz.app.colors import class_colors
 from nnviz.io.atomic import atomic_write_text
-from nnviz.io.runs import (KEY_SETTINGS, differing_settings, format_value, load_runs, runs_to_csv, save_runs)
+from nnviz.io.runs import KEY_SETTINGS, differing_settings, format_value, load_runs, runs_to_csv, save_runs
 
 RESULT_COLUMNS = (("epochs", "epochs"), ("val_accuracy", "val accuracy"), ("test_accuracy", "test accuracy"),
                   ("seconds", "time"))
@@ -256,7 +256,8 @@ class RunsDock(QWidget):
         """Write the comparison (one row per run) as CSV."""
         path = path or QFileDialog.getSaveFileName(self, "Export runs as CSV", "runs.csv", "CSV (*.csv)")[0]
         if path:
-            self._try(lambda: atomic_write_text(path, runs_to_csv(self.runs)), f"Exported {len(self.runs)} runs to {path}")
+            self._try(lambda: atomic_write_text(path, runs_to_csv(self.runs)),
+                      f"Exported {len(self.runs)} runs to {path}")
 
     def _try(self, action, done):
         try:

@@ -1,4 +1,4 @@
-"""Saliency view: an input image with the gradient of a class score overlaid — which pixels the class depends on."""
+"""Saliency view: an image with the gradient of a class score overlaid — which pixels the class depends on."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -130,7 +130,8 @@ class SaliencyView(QWidget):
         name = self._names[c] if c < len(self._names) else str(c)
         symbol = "z" if score == "logit" else "a"
         if self.signed_check.isChecked():
-            how = f"∂{symbol}/∂x: red where more ink raises class {name}'s {SCORES[score]}, blue where it lowers it"
+            how = (f"∂{symbol}/∂x: red where more ink raises class {name}'s {SCORES[score]}, "
+                   f"blue where it lowers it")
         else:
             how = f"red where |∂{symbol}/∂x| of class {name}'s {SCORES[score]} is largest"
         note = f"{self._note}: " if self._note else ""

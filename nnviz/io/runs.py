@@ -96,7 +96,8 @@ def record_from_history(name, config, epoch_events, final_metrics=None, timestam
     curves["elapsed"] = [float(s) for s in seconds]
     metrics = {"epochs": len(rows)}
     if rows:
-        metrics.update({key: curves[key][-1] for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy")})
+        for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
+            metrics[key] = curves[key][-1]
         metrics["seconds"] = curves["elapsed"][-1]
     metrics.update(final_metrics or {})
     settings = config.to_dict() if hasattr(config, "to_dict") else dict(config)
@@ -124,11 +125,13 @@ def load_runs(path) -> list[RunRecord]:
     except json.JSONDecodeError as error:
         raise RunsFileError(f"{path}: not a runs file (line {error.lineno}, column {error.colno}: "
                             f"{error.msg})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("runs"), list):
+    is_runs = isinstance(document, dict) and document.get("format") == FORMAT
+    if not is_runs or not isinstance(document.get("runs"), list):
         raise RunsFileError(f"{path}: not a runs file (expected a JSON object with \"format\": \"{FORMAT}\" "
                             f"and a list of \"runs\")")
     if document.get("version") != VERSION:
-        raise RunsFileError(f"{path}: runs file version {document.get('version')!r}; this nnviz reads version {VERSION}")
+        raise RunsFileError(f"{path}: runs file version {document.get('version')!r}; "
+                            f"this nnviz reads version {VERSION}")
     runs = []
     for i, d in enumerate(document["runs"], start=1):
         try:

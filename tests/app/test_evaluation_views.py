@@ -1,4 +1,4 @@
-"""Evaluation views: a clicked confusion cell shows exactly its test images; mistakes, per-class bars, robustness."""
+"""Evaluation views: a clicked confusion cell shows exactly its test images; mistakes, per class, robustness."""
 
 import numpy as np
 import pytest

@@ -77,7 +77,8 @@ def test_float32_networks_give_float32_gradients_of_the_input_size():
     assert g.shape == (64,) and g.dtype == np.float32
 
 
-@pytest.mark.parametrize("kwargs,field", [({"class_index": 3}, "class_index"), ({"class_index": -1}, "class_index"),
+@pytest.mark.parametrize("kwargs,field", [({"class_index": 3}, "class_index"),
+                                          ({"class_index": -1}, "class_index"),
                                           ({"score": "probability"}, "score")])
 def test_bad_class_or_score_is_a_value_error_naming_it(kwargs, field):
     net = _net([4, 5, 3], "relu", "softmax", seed=0)

@@ -21,7 +21,8 @@ def _epoch(epoch, train_loss, val_accuracy=None, seconds=1.5, lr=0.1):
 def _record(name, seed=0, learning_rate=0.1, hidden=(32,), test_accuracy=0.9):
     config = ExperimentConfig(hidden_layers=list(hidden), learning_rate=learning_rate, seed=seed, epochs=2)
     events = [_epoch(1, 0.8, 0.7), _epoch(2, 0.4, 0.85)]
-    return record_from_history(name, config, events, {"test_accuracy": test_accuracy}, timestamp="2024-05-01T10:00:00")
+    return record_from_history(name, config, events, {"test_accuracy": test_accuracy},
+                               timestamp="2024-05-01T10:00:00")
 
 
 def test_a_record_holds_the_config_the_curves_and_final_metrics():
