@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 from nnviz import __version__  # noqa: E402
 from nnviz.core import (BatchEnd, Diverged, EpochEnd, Finished, accuracy, confusion_matrix,  # noqa: E402
-                        gradient_check, per_class_accuracy, train)
+                        diagnose, gradient_check, health_ratios, per_class_accuracy, train)
 from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
 from nnviz.io import (LOG_FORMATS, ExperimentConfig, check_compatible, epoch_row, event_record,  # noqa: E402
                       list_presets, load_experiment, load_model, load_preset, plain, save_model,
@@ -205,14 +205,15 @@ def cmd_train(args):
         train_config, deadline = _budgeted(train_config, args.time_budget, args.started, net, dataset.X_test)
         config = dataclasses.replace(config, time_budget=train_config.time_budget)   # as run, when saved
     console = _Console(sys.stdout, args.quiet or args.json, train_config.epochs, deadline)
-    epochs, finished, diverged, last_batch = [], None, None, None
-    run = train(net, prepared.train_data, train_config)
+    epochs, finished, diverged = [], None, None
     with _StopFlag() as stop:
+        # Stopping through should_stop still evaluates, restores the best weights and finishes.
+        run = train(net, prepared.train_data, train_config,
+                    should_stop=lambda: stop.requested or time.perf_counter() >= deadline)
         for event in run:
             if args.json:
-                _emit(event_record(event))
+                _emit(_json_record(event, epochs, dataset.n_classes, net.hidden_name))
             if isinstance(event, BatchEnd):
-                last_batch = event
                 console.batch(event)
             elif isinstance(event, EpochEnd):
                 epochs.append(event)
@@ -221,12 +222,13 @@ def cmd_train(args):
                 diverged = event
             elif isinstance(event, Finished):
                 finished = event
-            if finished is None and (stop.requested or time.perf_counter() >= deadline):
-                run.close()     # between two events: the weights are consistent
-                break
     console.flush()
-    reason = finished.reason if finished else ("interrupted" if stop.requested else "time_budget")
-    summary = _train_summary(net, dataset, finished, last_batch, epochs, reason)
+    reason = finished.reason
+    if reason == "stopped":
+        reason = "interrupted" if stop.requested else "time_budget"
+    summary = _train_summary(net, dataset, finished, epochs, reason)
+    summary["health"] = [f.as_dict() for f in diagnose(epochs, dataset.n_classes, net.hidden_name, diverged)
+                         if f.level != "ok"] if epochs or diverged else []
     if diverged is not None:
         print(f"nnviz: {diverged.message}; the model was not saved", file=sys.stderr)
     elif args.save:
@@ -245,22 +247,17 @@ def cmd_train(args):
     return EXIT_INTERRUPTED if reason == "interrupted" else 0
 
 
-def _train_summary(net, dataset, finished, last_batch, epochs, reason):
+def _train_summary(net, dataset, finished, epochs, reason):
     """The run's outcome as a JSON-able dict (also stored as the model file's metrics)."""
-    restored = (finished is not None and finished.best_epoch is not None
-                and finished.best_epoch != finished.epochs_completed)
-    if finished is not None:
-        speed, seconds = finished.samples_per_second, finished.elapsed
-    else:
-        seconds = last_batch.elapsed if last_batch else 0.0
-        speed = last_batch.samples_seen / max(seconds, 1e-9) if last_batch else 0.0
+    restored = finished.best_epoch is not None
+    speed, seconds = finished.samples_per_second, finished.elapsed
     last = epochs[-1] if epochs else None
     return {
         "test_accuracy": accuracy(dataset.y_test, net.predict(dataset.X_test)),
         "test_samples": len(dataset.y_test),
         "weights": "best_validation" if restored else "final",
         "best_epoch": finished.best_epoch if restored else None,
-        "epochs": finished.epochs_completed if finished else len(epochs),
+        "epochs": finished.epochs_completed,
         "reason": reason,
         "train_seconds": seconds,
         "samples_per_second": speed,
@@ -271,6 +268,17 @@ def _train_summary(net, dataset, finished, last_batch, epochs, reason):
     }
 
 
+def _json_record(event, epochs, n_classes, activation):
+    """The event as a JSON-able dict; epoch ends also carry the health ratios and findings."""
+    record = event_record(event)
+    if isinstance(event, EpochEnd):
+        record["health_ratios"] = plain(health_ratios(event))
+        record["findings"] = plain(diagnose(epochs + [event], n_classes, activation))
+    elif isinstance(event, Diverged):
+        record["findings"] = plain(diagnose(epochs, n_classes, activation, event))
+    return record
+
+
 def _print_train_summary(s, dataset_name):
     weights = (f"best-validation weights from epoch {s['best_epoch']}" if s["weights"] == "best_validation"
                else "final weights")
@@ -278,6 +286,8 @@ def _print_train_summary(s, dataset_name):
           f"({weights})")
     print(f"{s['epochs']} epoch{'' if s['epochs'] == 1 else 's'} in {s['wall_seconds']:.1f} s wall time "
           f"({s['samples_per_second']:,.0f} samples/s while training); finished: {s['reason']}")
+    for finding in s["health"]:
+        print(f"health {finding['level']}: {finding['message']}")
     for key, what in (("saved", "model saved to"), ("log", "metrics log written to")):
         if key in s:
             print(f"{what} {s[key]}")
