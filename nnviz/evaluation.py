@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nnviz.core import accuracy, confusion_matrix, per_class_accuracy
-from nnviz.data import make_augmenter
+from nnviz.data import rotate_images
 
 KINDS = ("noise", "rotation")
 DEFAULT_LEVELS = {"noise": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0),        # std of the added noise
@@ -124,7 +124,8 @@ def perturb(X, kind, level, image_shape, rng):
     if kind == "noise":
         noisy = X + rng.normal(0.0, level, X.shape).astype(X.dtype)
         return noisy if image_shape is None else np.clip(noisy, 0, 1, out=noisy)
-    return make_augmenter(image_shape, 0, float(level))(np.asarray(X), _FixedAngle(level, rng))
+    signs = rng.choice((-1.0, 1.0), size=len(X))
+    return rotate_images(np.asarray(X), image_shape, signs * float(level))
 
 
 def robustness_curve(net, dataset, kind="noise", levels=None, seed=0, max_samples=2000):
@@ -151,21 +152,3 @@ def _rank_mistakes(predicted, confidence, y, limit):
     wrong = np.flatnonzero(predicted != np.asarray(y))
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
     return Mistakes(order, predicted[order], confidence[order])
-
-
-class _FixedAngle:
-    """Stands in for the augmenter's random Generator so that it rotates by exactly ±angle, unshifted.
-
-    The augmenter draws its shifts with `integers` and its angles with `uniform`; here shifts are 0
-    and each angle is +angle or −angle with a sign drawn from `rng`. (nnviz.data has no public
-    fixed-angle rotation; tests/test_evaluation.py checks 90° against np.rot90.)
-    """
-
-    def __init__(self, angle, rng):
-        self.angle, self.rng = float(angle), rng
-
-    def integers(self, low, high=None, size=None):
-        return np.zeros(size, dtype=np.int64)
-
-    def uniform(self, low=0.0, high=1.0, size=None):
-        return self.angle * self.rng.choice((-1.0, 1.0), size=size)

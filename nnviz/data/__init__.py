@@ -1,6 +1,6 @@
 """Datasets for nnviz: IDX files, the dataset registry, augmentation and drawing preprocessing (NumPy only)."""
 
-from nnviz.data.augment import augment_images, make_augmenter
+from nnviz.data.augment import augment_images, make_augmenter, rotate_images
 from nnviz.data.datasets import DATASETS, Dataset, load_dataset, load_idx_folder, split_validation, verify_checksums
 from nnviz.data.drawing import NothingDrawn, load_image_file, preprocess_drawing
 from nnviz.data.idx import IDXError, read_idx, write_idx
@@ -18,6 +18,7 @@ __all__ = [
     "make_augmenter",
     "preprocess_drawing",
     "read_idx",
+    "rotate_images",
     "split_validation",
     "verify_checksums",
     "write_idx",

@@ -28,6 +28,14 @@ def make_augmenter(image_shape: tuple[int, int], max_shift: int = 2, max_rotatio
     return _Augmenter(image_shape, max_shift, max_rotation)
 
 
+def rotate_images(X: np.ndarray, image_shape: tuple[int, int], angles_deg) -> np.ndarray:
+    """Rotate each image of X (n, h*w) about its centre by its angle in degrees (a scalar or (n,)),
+    bilinear, zero outside; returns a new (n, h*w) array of X's dtype."""
+    augmenter = _Augmenter(image_shape, 0, 0.0)
+    angles = np.broadcast_to(np.deg2rad(np.asarray(angles_deg, dtype=float)), (len(X),))
+    return augmenter._rotate(augmenter.check(X), np.zeros((len(X), 2), dtype=np.int64), angles)
+
+
 class _Augmenter:
     """Callable ``(X: (n, h*w), rng) -> (n, h*w)``; holds the image size and the precomputed grids."""
 
@@ -45,11 +53,15 @@ class _Augmenter:
         self._u = (rows - np.float32((h - 1) / 2)).ravel()
         self._v = (cols - np.float32((w - 1) / 2)).ravel()
 
-    def __call__(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def check(self, X: np.ndarray) -> np.ndarray:
         h, w = self.shape
         if X.ndim != 2 or X.shape[1] != h * w or X.dtype.kind != "f":
             raise ValueError(f"X must be a floating (n, {h * w}) array for images of {h}x{w}, "
                              f"got {X.dtype} {X.shape}")
+        return X
+
+    def __call__(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        self.check(X)
         s = self.max_shift
         shifts = rng.integers(-s, s + 1, size=(len(X), 2))
         if self.max_rotation > 0:

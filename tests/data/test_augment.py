@@ -139,3 +139,16 @@ def test_bad_batch_is_rejected(X):
 def test_bad_parameters_are_rejected(kwargs):
     with pytest.raises(ValueError):
         make_augmenter((28, 28), **kwargs)
+
+
+def test_rotate_images_by_90_degrees_matches_rot90():
+    from nnviz.data import rotate_images
+    rng = np.random.default_rng(0)
+    X = rng.random((3, 7 * 7)).astype(np.float32)
+    turned = rotate_images(X, (7, 7), 90.0).reshape(3, 7, 7)
+    expected = np.stack([np.rot90(img, k=1) for img in X.reshape(3, 7, 7)])
+    # One of the two turn directions, the same for every image.
+    if not np.allclose(turned, expected, atol=1e-5):
+        expected = np.stack([np.rot90(img, k=-1) for img in X.reshape(3, 7, 7)])
+    np.testing.assert_allclose(turned, expected, atol=1e-5)
+    np.testing.assert_allclose(rotate_images(X, (7, 7), 0.0), X)
