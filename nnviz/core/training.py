@@ -127,139 +127,187 @@ def train(net, data, config=None, should_stop=None):
 
 
 def _train(net, data, config, should_stop):
-    clock = _Clock()
-    wall_start = time.perf_counter()
-    rng = np.random.default_rng(config.seed)
-    optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
-                               config.rho, config.epsilon)
-    X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
-    T = net.targets(data.y_train, len(X))
-    labels = _class_labels(net, data.y_train, T)
-    has_val = data.has_validation
-    if has_val:
-        X_val = np.asarray(data.X_val, dtype=net.dtype)
-        T_val = net.targets(data.y_val, len(X_val))
-    X_probe = (X_val if has_val else X)[:config.probe_size]
-
-    n = len(X)
-    batch_size = min(config.batch_size, n)
-    batches = math.ceil(n / batch_size)
-    total_steps = config.epochs * batches
-    norm_stride = max(1, batches // GRAD_NORM_SAMPLES)
-    budget = config.time_budget
-    params = net.params()
-    grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(net.weights, net.biases)]
-    grad_arrays = [g for pair in grads for g in pair]
-    scheduled = config.schedule != "constant" or config.warmup > 0
-
-    last_good = _snapshot(net)
-    best, best_epoch, best_score, waited = None, None, None, 0
-    reference_loss = None
-    eval_seconds = 0.0
-    step, samples = 0, 0
-    lr = config.learning_rate
-    reason = "completed"
-    epochs_done = 0
-
-    def wall():
-        return time.perf_counter() - wall_start
-
-    def progress():
-        by_steps = step / total_steps
-        if budget:
-            return max(by_steps, wall() / max(budget - eval_seconds, 1e-9))
-        return by_steps
-
+    run = _Run(net, data, config)
     for epoch in range(config.epochs):
-        epoch_start = clock.elapsed
-        order = rng.permutation(n)
-        loss_sum, correct, seen = 0.0, 0, 0
-        grad_norm_sum, norm_count = np.zeros(net.n_layers), 0
-        update_ratios = np.zeros(net.n_layers)
-        for b in range(batches):
-            idx = order[b * batch_size:(b + 1) * batch_size]
-            Xb, Tb = X[idx], T[idx]
-            if data.augment is not None:
-                Xb = np.asarray(data.augment(Xb, rng), dtype=net.dtype)
-            masks = _dropout_masks(net, rng, len(idx), config)
-            with np.errstate(all="ignore"):
-                Zs, As, Ds = net.forward_cache(Xb, masks)
-                loss = net.cost.value(Zs[-1], As[-1], Tb) + net.l2_penalty(config.l2)
-            if reference_loss is None:
-                reference_loss = loss
-            if not math.isfinite(loss) or loss > EXPLOSION_FACTOR * max(reference_loss, 1.0):
-                _check_batch_finite(Xb)
-                net.set_params(*last_good)
-                what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
-                yield Diverged(epoch + 1, b + 1, loss,
-                               f"the loss {what} at epoch {epoch + 1}, batch {b + 1} "
-                               f"(learning rate {lr:.3g}); the last good weights were restored")
-                clock.pause()
-                yield Finished("diverged", epochs_done, None, clock.total, samples / max(clock.total, 1e-9))
+        tally = _EpochTally(net.n_layers)
+        for b in range(run.batches):
+            event = run.step(epoch, b, tally)
+            yield event
+            if isinstance(event, Diverged):
+                yield run.finished("diverged")
                 return
-            loss_sum += loss * len(idx)
-            batch_correct = int(np.count_nonzero(predictions(As[-1]) == labels[idx]))
-            correct += batch_correct
-            seen += len(idx)
-            with np.errstate(all="ignore"):
-                net.backward(Zs, As, Ds, Tb, config.l2, masks, grads)
-            if b % norm_stride == 0:
-                grad_norm_sum += [frobenius(dW) for dW, _ in grads]
-                norm_count += 1
-            if config.clip_norm:
-                _clip(grad_arrays, config.clip_norm)
-            if scheduled:
-                lr = learning_rate(config.schedule, config.learning_rate, progress=progress(),
-                                   epoch=epoch, step_epochs=config.step_epochs,
-                                   step_gamma=config.step_gamma, min_lr=config.min_learning_rate,
-                                   warmup=config.warmup)
-            last_batch = b == batches - 1
-            before = [W.copy() for W in net.weights] if last_batch else None
-            optimizer.step(params, grad_arrays, lr)
-            if last_batch:
-                update_ratios = np.array([frobenius(W - W0) / max(frobenius(W), 1e-12)
-                                          for W, W0 in zip(net.weights, before)])
-            step += 1
-            samples += len(idx)
-            clock.pause()
-            yield BatchEnd(epoch + 1, b + 1, batches, step, loss, lr, samples, clock.total,
-                           batch_correct / len(idx))
-            clock.resume()
-            if budget and wall() + eval_seconds >= budget:
-                reason = "time_budget"
+            run.clock.resume()
+            if run.out_of_time():
+                run.reason = "time_budget"
                 break
             if should_stop():
-                reason = "stopped"
+                run.reason = "stopped"
                 break
+        yield run.end_epoch(epoch, tally)
+        run.clock.resume()
+        run.track_best(epoch)
+        if run.reason != "completed":
+            break
+    run.restore_best()
+    yield run.finished(run.reason)
 
+
+class _EpochTally:
+    """What an epoch accumulates over its batches."""
+
+    def __init__(self, n_layers):
+        self.start = None
+        self.loss_sum, self.correct, self.seen = 0.0, 0, 0
+        self.grad_norm_sum, self.norm_count = np.zeros(n_layers), 0
+        self.update_ratios = np.zeros(n_layers)
+
+
+class _Run:
+    """One training run's state: data in the network's dtype, optimiser, clocks, best weights."""
+
+    def __init__(self, net, data, config):
+        self.net, self.config, self.augment = net, config, data.augment
+        self.clock = _Clock()
+        self.wall_start = time.perf_counter()
+        self.rng = np.random.default_rng(config.seed)
+        self.optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
+                                        config.rho, config.epsilon)
+        self.X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
+        self.T = net.targets(data.y_train, len(self.X))
+        self.labels = _class_labels(net, data.y_train, self.T)
+        self.validation = None
+        if data.has_validation:
+            X_val = np.asarray(data.X_val, dtype=net.dtype)
+            self.validation = (X_val, net.targets(data.y_val, len(X_val)))
+        self.X_probe = (self.validation[0] if self.validation else self.X)[:config.probe_size]
+
+        self.batch_size = min(config.batch_size, len(self.X))
+        self.batches = math.ceil(len(self.X) / self.batch_size)
+        self.total_steps = config.epochs * self.batches
+        self.norm_stride = max(1, self.batches // GRAD_NORM_SAMPLES)
+        self.params = net.params()
+        self.grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(net.weights, net.biases)]
+        self.grad_arrays = [g for pair in self.grads for g in pair]
+        self.scheduled = config.schedule != "constant" or config.warmup > 0
+
+        self.last_good = _snapshot(net)
+        self.best, self.best_epoch, self.best_score, self.waited = None, None, None, 0
+        self.reference_loss = None
+        self.eval_seconds = 0.0
+        self.step_count, self.samples, self.epochs_done = 0, 0, 0
+        self.lr = config.learning_rate
+        self.reason = "completed"
+        self.order = None
+        self.last_val = (None, None)
+
+    def wall(self):
+        return time.perf_counter() - self.wall_start
+
+    def out_of_time(self):
+        budget = self.config.time_budget
+        return bool(budget) and self.wall() + self.eval_seconds >= budget
+
+    def progress(self):
+        """Share of the run done: by steps, or by the clock when a time budget is set."""
+        by_steps = self.step_count / self.total_steps
+        if self.config.time_budget:
+            return max(by_steps, self.wall() / max(self.config.time_budget - self.eval_seconds, 1e-9))
+        return by_steps
+
+    def step(self, epoch, b, tally):
+        """Train on batch b of the epoch; return its BatchEnd, or Diverged (weights rolled back)."""
+        net, config = self.net, self.config
+        if b == 0:
+            tally.start = self.clock.elapsed
+            self.order = self.rng.permutation(len(self.X))
+        idx = self.order[b * self.batch_size:(b + 1) * self.batch_size]
+        Xb, Tb = self.X[idx], self.T[idx]
+        if self.augment is not None:
+            Xb = np.asarray(self.augment(Xb, self.rng), dtype=net.dtype)
+        masks = _dropout_masks(net, self.rng, len(idx), config)
+        with np.errstate(all="ignore"):
+            Zs, As, Ds = net.forward_cache(Xb, masks)
+            loss = net.cost.value(Zs[-1], As[-1], Tb) + net.l2_penalty(config.l2)
+        if self.reference_loss is None:
+            self.reference_loss = loss
+        if not math.isfinite(loss) or loss > EXPLOSION_FACTOR * max(self.reference_loss, 1.0):
+            return self.diverged(Xb, loss, epoch, b)
+        batch_correct = int(np.count_nonzero(predictions(As[-1]) == self.labels[idx]))
+        tally.loss_sum += loss * len(idx)
+        tally.correct += batch_correct
+        tally.seen += len(idx)
+        with np.errstate(all="ignore"):
+            net.backward(Zs, As, Ds, Tb, config.l2, masks, self.grads)
+        if b % self.norm_stride == 0:
+            tally.grad_norm_sum += [frobenius(dW) for dW, _ in self.grads]
+            tally.norm_count += 1
+        if config.clip_norm:
+            _clip(self.grad_arrays, config.clip_norm)
+        if self.scheduled:
+            self.lr = learning_rate(config.schedule, config.learning_rate, progress=self.progress(),
+                                    epoch=epoch, step_epochs=config.step_epochs,
+                                    step_gamma=config.step_gamma, min_lr=config.min_learning_rate,
+                                    warmup=config.warmup)
+        last_batch = b == self.batches - 1
+        before = [W.copy() for W in net.weights] if last_batch else None
+        self.optimizer.step(self.params, self.grad_arrays, self.lr)
+        if last_batch:
+            tally.update_ratios = np.array([frobenius(W - W0) / max(frobenius(W), 1e-12)
+                                            for W, W0 in zip(net.weights, before)])
+        self.step_count += 1
+        self.samples += len(idx)
+        self.clock.pause()
+        return BatchEnd(epoch + 1, b + 1, self.batches, self.step_count, loss, self.lr, self.samples,
+                        self.clock.total, batch_correct / len(idx))
+
+    def diverged(self, Xb, loss, epoch, b):
+        _check_batch_finite(Xb)
+        self.net.set_params(*self.last_good)
+        what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
+        return Diverged(epoch + 1, b + 1, loss,
+                        f"the loss {what} at epoch {epoch + 1}, batch {b + 1} "
+                        f"(learning rate {self.lr:.3g}); the last good weights were restored")
+
+    def end_epoch(self, epoch, tally):
+        """Validate, measure the layers' health, remember these weights as good; return EpochEnd."""
         eval_start = time.perf_counter()
         val_loss = val_acc = None
-        if has_val:
-            val_loss, val_acc = evaluate(net, X_val, T_val)
+        if self.validation:
+            val_loss, val_acc = evaluate(self.net, *self.validation)
+        self.last_val = (val_loss, val_acc)
         with np.errstate(all="ignore"):
-            stats = layer_stats(net, X_probe, grad_norm_sum / max(norm_count, 1), update_ratios)
-        eval_seconds = time.perf_counter() - eval_start
-        epochs_done = epoch + 1
-        elapsed = clock.pause()
-        yield EpochEnd(epoch + 1, config.epochs, loss_sum / seen, correct / seen, val_loss, val_acc, lr,
-                       stats, elapsed, elapsed - epoch_start, seen / max(elapsed - epoch_start, 1e-9))
-        clock.resume()
-        last_good = _snapshot(net)
+            stats = layer_stats(self.net, self.X_probe, tally.grad_norm_sum / max(tally.norm_count, 1),
+                                tally.update_ratios)
+        self.eval_seconds = time.perf_counter() - eval_start
+        self.epochs_done = epoch + 1
+        self.last_good = _snapshot(self.net)
+        elapsed = self.clock.pause()
+        seconds = elapsed - tally.start
+        return EpochEnd(epoch + 1, self.config.epochs, tally.loss_sum / tally.seen,
+                        tally.correct / tally.seen, val_loss, val_acc, self.lr, stats, elapsed, seconds,
+                        tally.seen / max(seconds, 1e-9))
 
-        if has_val and (config.early_stopping or config.restore_best):
-            score = val_loss if config.early_stopping_metric == "val_loss" else -val_acc
-            if best_score is None or score < best_score:
-                best, best_epoch, best_score, waited = _snapshot(net), epoch + 1, score, 0
-            else:
-                waited += 1
-                if config.early_stopping and waited >= config.early_stopping:
-                    reason = "early_stopping"
-        if reason != "completed":
-            break
+    def track_best(self, epoch):
+        """Keep the best-validation weights; end the run when early stopping's patience runs out."""
+        config = self.config
+        if not self.validation or not (config.early_stopping or config.restore_best):
+            return
+        val_loss, val_acc = self.last_val
+        score = val_loss if config.early_stopping_metric == "val_loss" else -val_acc
+        if self.best_score is None or score < self.best_score:
+            self.best, self.best_epoch, self.best_score, self.waited = _snapshot(self.net), epoch + 1, score, 0
+        else:
+            self.waited += 1
+            if config.early_stopping and self.waited >= config.early_stopping:
+                self.reason = "early_stopping"
 
-    restored = None
-    if best is not None and best_epoch != epochs_done:
-        net.set_params(*best)
-        restored = best_epoch
-    total = clock.pause()
-    yield Finished(reason, epochs_done, restored, total, samples / max(total, 1e-9))
+    def restore_best(self):
+        if self.best is not None and self.best_epoch != self.epochs_done:
+            self.net.set_params(*self.best)
+        else:
+            self.best_epoch = None
+
+    def finished(self, reason):
+        total = self.clock.pause()
+        restored = self.best_epoch if reason != "diverged" else None
+        return Finished(reason, self.epochs_done, restored, total, self.samples / max(total, 1e-9))
