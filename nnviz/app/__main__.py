@@ -5,17 +5,24 @@
 opens the window, trains for that many seconds, saves a screenshot of the whole window and quits.
 """
 
-import argparse
-import math
-import sys
-import tempfile
-import time
-from pathlib import Path
+import os
 
-import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+# One BLAS thread. The training worker keeps one core busy and the UI needs another; OpenBLAS's
+# own threads on top of that spin and fight both (measured on 2 busy cores: training 5-10x slower,
+# UI stalls of 100+ ms). Set before NumPy is first imported; an explicit setting wins.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 # A "3" in canvas fractions: two arcs, drawn as one stroke, as a user would for the screenshot.
 DEMO_STROKE = [(0.45 + 0.22 * math.sin(a), 0.3 - 0.14 * math.cos(a)) for a in
@@ -125,7 +132,6 @@ def open_window(args, on_done=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    pg.setConfigOptions(background="w", foreground="k")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")

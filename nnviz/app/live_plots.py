@@ -1,8 +1,8 @@
 """Live training plots: loss, accuracy, learning rate, gradient norms and dead units, exportable.
 
 Every curve is created once (per-layer curves once per network) and redrawn with `setData` from
-growing NumPy buffers; `add_batches`/`add_epochs` only append, `refresh` draws (the window calls it
-from its ≤ 30 Hz redraw timer). The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
+growing NumPy buffers; `add_batches`/`add_epochs` only append, `refresh` draws (the window's redraw
+scheduler calls it). No grid lines: on a live plot they cost more to paint than all the curves. The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 """
 
 from pathlib import Path
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
 
 
@@ -48,6 +49,12 @@ class Series:
         return self._y[:self.n]
 
 
+def _nice_ceiling(x):
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ x."""
+    scale = 10.0 ** np.floor(np.log10(x))
+    return next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= x)
+
+
 def _pen(color, width=1, alpha=255):
     c = pg.mkColor(color)
     c.setAlpha(alpha)
@@ -69,19 +76,23 @@ class LivePlots(QWidget):
         self._epoch_offset = 0
         self._epochs_seen = 0
         self._ema = None
+        self._x_limit = 0.0
+        self._y_tops = {}
         self._build()
 
     # -- construction --------------------------------------------------------------------------
 
-    def _add_plot(self, name, title, ylabel, row, col, colspan=1, log_y=False):
+    def _add_plot(self, name, title, ylabel, row, col, colspan=1, log_y=False, legend_at=(-10, 10)):
         plot = self.view.addPlot(row=row, col=col, colspan=colspan, title=title)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", ylabel)
-        plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setLogMode(y=log_y)
+        plot.enableAutoRange(x=False)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(128, 128, 128, 60))
+        plot.addLegend(offset=legend_at, labelTextSize="8pt", brush=pg.mkBrush(128, 128, 128, 60))
+        if log_y:
+            plot.getAxis("left").setStyle(maxTextLevel=0)     # label the decades only
         menu = plot.getViewBox().menu
         menu.addSeparator()
         menu.addAction("Save plot as PNG…", lambda: self._ask_export(name, "png"))
@@ -93,21 +104,23 @@ class LivePlots(QWidget):
     def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None):
         kwargs = {"symbol": symbol, "symbolSize": 5, "symbolBrush": color, "symbolPen": None} if symbol else {}
         item = self._plots[plot_name].plot([], [], pen=pen, name=curve_name, **kwargs)
+        item.marker = symbol
         self._curves[plot_name][curve_name] = (item, Series())
         return item
 
     def _build(self):
         self._add_plot("loss", "Loss", "loss", 0, 0, colspan=2)
-        self._add_curve("loss", "batch", _pen("#7f7f7f", alpha=70))
+        self._add_curve("loss", "batch", _pen("#c4c4c4"))   # opaque: blended lines paint slowly
         self._add_curve("loss", "batch (smoothed)", _pen("#1f77b4"))
         self._add_curve("loss", "train (epoch)", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("loss", "validation (epoch)", _pen("#2ca02c"), "s", "#2ca02c")
-        self._add_plot("accuracy", "Accuracy", "accuracy", 1, 0)
+        self._add_plot("accuracy", "Accuracy", "accuracy", 1, 0, legend_at=(-10, -10))
         self._add_curve("accuracy", "train", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("accuracy", "validation", _pen("#2ca02c"), "s", "#2ca02c")
         self._add_plot("learning_rate", "Learning rate", "learning rate", 1, 1)
         self._add_curve("learning_rate", "learning rate", _pen("#9467bd"))
-        self._plots["learning_rate"].enableAutoRange(y=False)
+        for plot in self._plots.values():     # every range is set in steps by _update_ranges
+            plot.enableAutoRange(y=False)
         self._add_plot("grad_norm", "Gradient norm per layer  ‖∂C/∂W‖", "norm (log)", 2, 0, log_y=True)
         self._add_plot("dead_units", "Dead units per hidden layer", "fraction dead", 2, 1)
         self._plots["dead_units"].setYRange(0, 1, padding=0.05)
@@ -129,10 +142,14 @@ class LivePlots(QWidget):
 
     def clear(self):
         for curves in self._curves.values():
-            for _, series in curves.values():
+            for item, series in curves.values():
                 series.clear()
+                if item.marker is not None:
+                    item.setSymbol(item.marker)
         self._epoch_offset = self._epochs_seen = 0
         self._ema = None
+        self._x_limit = 0.0
+        self._y_tops = {}
         self._dirty = True
         self.refresh()
 
@@ -189,11 +206,57 @@ class LivePlots(QWidget):
         for curves in self._curves.values():
             for item, series in curves.values():
                 if series.n != getattr(item, "_drawn", -1):
+                    if series.n > MAX_SYMBOLS and item.opts["symbol"] is not None:
+                        item.setSymbol(None)          # thousands of markers draw slowly and say nothing
                     item.setData(series.x, series.y)
                     item._drawn = series.n
-        lr = self._series("learning_rate", "learning rate").y
-        if len(lr):
-            self._plots["learning_rate"].setYRange(0, max(float(np.nanmax(lr)), 1e-12) * 1.05, padding=0)
+        self._update_ranges()
+
+    def _update_ranges(self):
+        """One x range for all plots, grown in steps: an axis whose range changes at every frame
+        regenerates its ticks and repaints twice at every frame. Loss and learning rate (≥ 0)
+        likewise get y ranges from 0 that grow in steps."""
+        x_max = max((s.x[-1] for curves in self._curves.values() for _, s in curves.values() if s.n),
+                    default=0.0)
+        if x_max > self._x_limit or self._x_limit == 0:
+            self._x_limit = _nice_ceiling(max(x_max, 1e-3) * 1.15)
+            for plot in self._plots.values():
+                plot.setXRange(0, self._x_limit, padding=0.02)
+        self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").y])
+        self._accuracy_steps()
+        self._log_steps("grad_norm")
+        self._y_steps("loss", [self._series("loss", c).y for c in ("batch (smoothed)", "train (epoch)",
+                                                                    "validation (epoch)")])
+
+    def _accuracy_steps(self):
+        values = [s.y for _, s in self._curves["accuracy"].values() if s.n]
+        low = min((float(np.nanmin(v)) for v in values), default=0.0)
+        bottom = max(0.0, np.floor(low * 10 - 0.25) / 10) if np.isfinite(low) else 0.0
+        if bottom != self._y_tops.get("accuracy"):
+            self._y_tops["accuracy"] = bottom
+            self._plots["accuracy"].setYRange(bottom, 1.0, padding=0.02)
+
+    def _log_steps(self, name):
+        """Whole decades around the data on a log axis."""
+        values = [s.y for _, s in self._curves[name].values() if s.n]
+        if not values:
+            return
+        logs = np.log10(np.concatenate(values))
+        span = (float(np.floor(logs.min())), float(np.ceil(logs.max())))
+        if span[1] == span[0]:
+            span = (span[0], span[0] + 1)
+        if span != self._y_tops.get(name):
+            self._y_tops[name] = span
+            self._plots[name].setYRange(*span, padding=0.02)
+
+    def _y_steps(self, name, arrays):
+        """y from 0 to a round number above the data, changed only when the data outgrow it."""
+        finite = [a[np.isfinite(a)] for a in arrays if len(a)]
+        top = max((float(a.max()) for a in finite if len(a)), default=0.0)
+        top = _nice_ceiling(top * 1.05) if top > 0 else 1.0
+        if top != self._y_tops.get(name):
+            self._y_tops[name] = top
+            self._plots[name].setYRange(0, top, padding=0)
 
     # -- queries and export --------------------------------------------------------------------
 

@@ -6,10 +6,10 @@ for; Train continues it while only training settings change, and builds a new on
 """
 
 import json
-import time
 from dataclasses import dataclass, replace
 from functools import partial
 
+import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
@@ -21,6 +21,7 @@ from nnviz.app.draw_panel import DrawPanel
 from nnviz.app.experiment_panel import ExperimentPanel
 from nnviz.app.live_plots import LivePlots
 from nnviz.app.model_menu import ModelActions
+from nnviz.app.redraw import RedrawScheduler
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.snapshot import Snapshot
 from nnviz.app.worker import TrainingRunner
@@ -30,7 +31,13 @@ from nnviz.io.logs import epoch_row
 from nnviz.prepare import prepare
 
 
-REDRAW_MS = 33                                   # ≤ 30 redraws a second
+MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at most
+# Share of the UI thread's CPU time spent drawing. The UI and the worker share the interpreter
+# lock, so this is roughly what drawing costs the training speed (the benchmark's ratio).
+DRAW_SHARE = 0.05
+# The loss curves are what a learner watches; heatmaps and the drawing's prediction need fewer frames.
+VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0}
+UPDATE_RATE = 20.0                               # worker reports a second, at most
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
 NOT_MODEL_FIELDS = set(TrainConfig.field_names()) | {"title", "description", "expected"}
 BANNER_COLORS = {"error": "#fdecea", "warning": "#fff4e5", "info": "#e8f4fd"}
@@ -58,6 +65,7 @@ class Session:
 class MainWindow(QMainWindow):
     def __init__(self, settings=None, restore=True):
         super().__init__()
+        pg.setConfigOptions(background="w", foreground="k")   # light plots in a light window
         self.setWindowTitle("nnviz — watch a neural network learn")
         self.setObjectName("nnviz_main")
         self.settings = settings if settings is not None else QSettings("nnviz", "nnviz")
@@ -70,11 +78,7 @@ class MainWindow(QMainWindow):
         self.worker_state = None             # what the worker last reported: running, paused, finished
         self._run_config = None              # the experiment of the current run
         self._last_batch = None
-        self._snapshot_dirty = False
         self._programmatic = False
-        self._last_redraw = 0.0
-        self._redraw_timer = QTimer(self, singleShot=True)
-        self._redraw_timer.timeout.connect(self.redraw)
         self._build()
         self._layout_restored = False
         self.resize(1600, 1000)
@@ -126,6 +130,11 @@ class MainWindow(QMainWindow):
             self.addDockWidget(area, dock)
             self.docks[name] = dock
         self.controls = RunControls(self)
+        self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
+        self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"])
+        for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
+                             ("boundary", self.boundary)):
+            self._redraw.add(name, partial(self._feed, widget), VIEW_RATES[name])
         self.addToolBar(self.controls.toolbar)
         self.model_actions = ModelActions(self)
         self._build_menus()
@@ -248,7 +257,8 @@ class MainWindow(QMainWindow):
         self._pending, self._run_config = (config, new), config
         self._finished_text = None
         self.banner_box.hide()
-        self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps)
+        self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps,
+                           max_rate=UPDATE_RATE)
         self._set_state(PREPARING if new else (PAUSED if start_paused else RUNNING))
 
     def _connect(self, worker):
@@ -282,6 +292,7 @@ class MainWindow(QMainWindow):
     def reset(self):
         """Stop any run and forget the network: the next Train starts from fresh weights."""
         self._runner.stop()
+        self._redraw.clear()
         self.session = None
         self._last_batch = None
         self.plots.set_layers(0)
@@ -330,7 +341,7 @@ class MainWindow(QMainWindow):
                                    ds.image_shape, ds.class_names)
         if not image:
             self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
-        self._snapshot_dirty = True
+        self._redraw.mark()
         self.redraw()
 
     def _on_updated(self, run, update):
@@ -345,8 +356,7 @@ class MainWindow(QMainWindow):
             self.session.epochs_done += len(update.epochs)
         self.session.snapshot = update.snapshot
         self.worker_state = update.state
-        self._snapshot_dirty = True
-        self._schedule_redraw()
+        self._redraw.mark()
 
     def _on_diverged(self, run, event):
         if run == self._runner.run_id:
@@ -385,21 +395,18 @@ class MainWindow(QMainWindow):
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def _schedule_redraw(self):
-        if not self._redraw_timer.isActive():
-            since = (time.perf_counter() - self._last_redraw) * 1000
-            self._redraw_timer.start(max(0, int(REDRAW_MS - since)))
+    def _feed(self, widget):
+        if self.session is not None:
+            widget.set_snapshot(self.session.snapshot)
 
-    def redraw(self):
-        """Draw the latest state: plots, snapshot-driven widgets and the status bar."""
-        self._last_redraw = time.perf_counter()
+    def _show_plots(self):
         self.plots.refresh()
-        if self._snapshot_dirty and self.session is not None:
-            self._snapshot_dirty = False
-            for widget in (self.draw_panel, self.activations, self.boundary):
-                widget.set_snapshot(self.session.snapshot)
         if self._last_batch is not None and self._run_config is not None:
             self.controls.show_progress(self._last_batch, self._run_config)
+
+    def redraw(self):
+        """Draw every view that has news now (screenshots, tests, the end of a run)."""
+        self._redraw.flush()
 
     # -- settings and closing ------------------------------------------------------------------
 

@@ -54,6 +54,8 @@ class RunControls:
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.progress.setFormat("%p%")
+        for label, width in ((self.position_label, 220), (self.speed_label, 130), (self.eta_label, 90)):
+            label.setMinimumWidth(width)
         bar = window.statusBar()
         bar.addWidget(self.state_label)
         for widget in (self.position_label, self.speed_label, self.eta_label):

@@ -1,0 +1,98 @@
+"""Redraw scheduling: feed each view the latest data as often as the UI can afford, one view at a time.
+
+The training worker and the UI thread share one Python interpreter lock: every millisecond the UI
+spends in Python (pyqtgraph paints in Python) is a millisecond the worker does not train. So
+instead of redrawing everything 30 times a second, the scheduler updates one stale view per tick,
+measures the UI thread's CPU time for that update including its paint (two hops of a zero-delay
+timer: the scene's queued change notice, then the posted paint request, are handled before it
+fires) and leaves the thread idle for `cost × (1 − share) / share` before the next tick. The UI
+then spends at most about `share` of its CPU time drawing, never stalls for more than one view's
+update, and cheap views get more frames than expensive ones (never more than `max_rate`). CPU
+time, not wall time: waiting for the lock while the worker trains costs the worker nothing.
+"""
+
+import time
+
+from PySide6.QtCore import QObject, QTimer
+
+
+class RedrawScheduler(QObject):
+    def __init__(self, parent=None, share=0.1, max_rate=30.0):
+        super().__init__(parent)
+        self.share = share
+        self.min_interval = 1.0 / max_rate
+        self._views = {}                 # name -> update callable
+        self._intervals = {}             # name -> shortest time between two of its updates
+        self._stale = {}                 # name -> time it became stale
+        self._last = {}                  # name -> time of its last update
+        self._next_tick = 0.0            # no tick before this (the budget)
+        self._measuring = None           # (name, start) of the update being measured
+        self.costs = {}                  # name -> CPU seconds its last update took, paint included
+        self.frames = {}                 # name -> number of updates so far
+        self._tick_timer = QTimer(self, singleShot=True)
+        self._tick_timer.timeout.connect(self._tick)
+        self._probe = QTimer(self, singleShot=True, interval=0)
+        self._probe.timeout.connect(self._measured)
+
+    def add(self, name, update, max_rate=None):
+        """`update()` pushes the latest data into a view; called only when the view is stale, at
+        most `max_rate` times a second (default: the scheduler's)."""
+        self._views[name] = update
+        self._intervals[name] = 1.0 / max_rate if max_rate else self.min_interval
+
+    def mark(self, *names):
+        """These views (all when none given) have new data to show."""
+        now = time.perf_counter()
+        for name in names or self._views:
+            self._stale.setdefault(name, now)
+        self._schedule()
+
+    def flush(self):
+        """Update every stale view now (a screenshot, the end of a run)."""
+        for name in list(self._stale):
+            del self._stale[name]
+            self._last[name] = time.perf_counter()
+            self._views[name]()
+
+    def clear(self):
+        self._stale.clear()
+
+    @property
+    def pending(self):
+        return set(self._stale)
+
+    def _schedule(self):
+        if self._measuring is not None or not self._stale:
+            return
+        now = time.perf_counter()
+        at = max(self._next_tick, min(self._ready_at(n) for n in self._stale))
+        wait_ms = max(0, int((at - now) * 1000))
+        if not self._tick_timer.isActive() or self._tick_timer.remainingTime() > wait_ms:
+            self._tick_timer.start(wait_ms)
+
+    def _ready_at(self, name):
+        return self._last.get(name, 0.0) + self._intervals[name]
+
+    def _tick(self):
+        now = time.perf_counter()
+        ready = [n for n in self._stale if now >= self._ready_at(n)]
+        if not ready:
+            return self._schedule()
+        name = min(ready, key=lambda n: self._last.get(n, 0.0))     # the longest-waiting view first
+        del self._stale[name]
+        self._last[name] = now
+        self._measuring = (name, time.thread_time(), 2)
+        self._views[name]()
+        self._probe.start()
+
+    def _measured(self):
+        name, start, hops = self._measuring
+        if hops > 1:
+            self._measuring = (name, start, hops - 1)
+            return self._probe.start()
+        self._measuring = None
+        now = time.perf_counter()
+        self.costs[name] = time.thread_time() - start
+        self.frames[name] = self.frames.get(name, 0) + 1
+        self._next_tick = now + self.costs[name] * (1 - self.share) / self.share
+        self._schedule()
