@@ -91,8 +91,6 @@ class LivePlots(QWidget):
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         plot.addLegend(offset=legend_at, labelTextSize="8pt", brush=pg.mkBrush(128, 128, 128, 60))
-        if log_y:
-            plot.getAxis("left").setStyle(maxTextLevel=0)     # label the decades only
         menu = plot.getViewBox().menu
         menu.addSeparator()
         menu.addAction("Save plot as PNG…", lambda: self._ask_export(name, "png"))
@@ -248,6 +246,10 @@ class LivePlots(QWidget):
         if span != self._y_tops.get(name):
             self._y_tops[name] = span
             self._plots[name].setYRange(*span, padding=0.02)
+            decades = range(int(span[0]), int(span[1]) + 1)       # label the decades only
+            self._plots[name].getAxis("left").setTicks([
+                [(d, f"{10.0 ** d:g}") for d in decades],
+                [(d + np.log10(m), "") for d in decades[:-1] for m in range(2, 10)]])
 
     def _y_steps(self, name, arrays):
         """y from 0 to a round number above the data, changed only when the data outgrow it."""
