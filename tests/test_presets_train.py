@@ -1,0 +1,95 @@
+"""Every bundled preset loads, validates and trains on a reduced budget; the failure demos fail as promised.
+
+The full-length reproductions (and the numbers in the README) come from bench/presets.py, not from here.
+"""
+
+import dataclasses
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from nnviz.core import BatchEnd, EpochEnd, Finished, train
+from nnviz.io import load_preset, preset_names
+from nnviz.prepare import prepare
+
+ISSUE_PRESETS = {"nielsen-sigmoid", "relu-l2-he", "mnist-mlp", "digits8x8", "xor", "dying-relu",
+                 "vanishing-sigmoid", "spirals", "fast", "best"}
+MNIST_SUBSET = 1500
+
+
+def reduced(name, epochs=2, subset=MNIST_SUBSET):
+    """The preset with a small MNIST subset, a few epochs and no time budget."""
+    config = load_preset(name)
+    changes = {"time_budget": 0.0, "epochs": min(config.epochs, epochs)}
+    if config.dataset == "mnist":
+        changes["train_subset"] = subset
+    return dataclasses.replace(config, **changes).validate()
+
+
+def run(config):
+    prepared = prepare(config)
+    events = list(train(prepared.network, prepared.train_data, prepared.train_config))
+    return prepared, events
+
+
+def test_every_preset_the_issue_names_is_bundled():
+    assert ISSUE_PRESETS <= set(preset_names())
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_preset_trains_and_its_loss_falls(name):
+    toy = load_preset(name).dataset in ("xor", "spirals", "circles", "moons", "blobs")
+    prepared, events = run(reduced(name, epochs=300 if toy else 2))
+    first = next(e for e in events if isinstance(e, BatchEnd))
+    last = [e for e in events if isinstance(e, EpochEnd)][-1]
+    assert isinstance(events[-1], Finished) and events[-1].reason == "completed"
+    assert last.train_loss < first.loss
+
+
+@pytest.mark.parametrize("name", ["fast", "best"])
+def test_fast_and_best_follow_the_clock_and_train_on_all_60k(name):
+    config = load_preset(name)
+    assert config.time_budget > 0 and config.schedule == "cosine"
+    assert config.epochs >= 1000, "the time budget, not the epoch count, ends the run"
+    assert config.validation_split == 0 and not config.restore_best
+    assert config.augment_shift > 0
+
+
+def test_dying_relu_kills_most_hidden_units_in_its_first_epoch():
+    _, events = run(reduced("dying-relu", epochs=1, subset=6000))
+    epoch = next(e for e in events if isinstance(e, EpochEnd))
+    assert epoch.dead_fractions[0] > 0.5
+
+
+def test_vanishing_sigmoid_first_layer_gradient_is_100x_smaller_than_the_last():
+    _, events = run(reduced("vanishing-sigmoid", epochs=1, subset=6000))
+    norms = next(e for e in events if isinstance(e, EpochEnd)).grad_norms
+    assert len(norms) >= 7 and norms[-1] >= 100 * norms[0]
+
+
+def test_xor_gets_all_four_points_right():
+    prepared, _ = run(load_preset("xor"))
+    dataset = prepared.dataset
+    assert (prepared.network.predict(dataset.X_test) == dataset.y_test).all()
+
+
+def test_digits8x8_reaches_the_reference_accuracy():
+    prepared, _ = run(load_preset("digits8x8"))
+    dataset = prepared.dataset
+    assert (prepared.network.predict(dataset.X_test) == dataset.y_test).mean() >= 0.947
+
+
+def _bench():
+    path = Path(__file__).resolve().parent.parent / "bench" / "presets.py"
+    spec = importlib.util.spec_from_file_location("bench_presets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_has_a_criterion_for_every_preset_and_keeps_old_rows():
+    bench = _bench()
+    assert ISSUE_PRESETS <= set(bench.CRITERIA)
+    rows = [["xor", "all 4 points right", "4/4 points right", "yes", "10000", "2.0 s", "240"]]
+    assert bench._rows_in(bench._markdown(rows)) == {"xor": rows[0]}
