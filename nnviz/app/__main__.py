@@ -17,6 +17,8 @@ import argparse  # noqa: E402
 import math  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+import traceback  # noqa: E402
+from functools import partial  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -139,7 +141,14 @@ def main(argv=None):
     if window is None:
         return 2
     app.aboutToQuit.connect(window.shutdown)
+    sys.excepthook = partial(report_error, window)
     return app.exec()
+
+
+def report_error(window, kind, error, trace):
+    """A bug in a slot is shown in the window (and printed), never a silent or fatal failure."""
+    traceback.print_exception(kind, error, trace)
+    window.show_message(f"Unexpected error: {kind.__name__}: {error}. Details are in the terminal.")
 
 
 if __name__ == "__main__":

@@ -273,3 +273,24 @@ def test_a_bad_command_line_is_reported_without_opening_a_window(capsys):
 
     assert open_window(parse_args(["--preset", "no-such-preset"])) == (None, None)
     assert "no-such-preset" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_in_a_slot_is_shown_in_the_window(window, capsys):
+    from nnviz.app.__main__ import report_error
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        report_error(window, RuntimeError, error, error.__traceback__)
+    assert "boom" in window.banner.text() and "boom" in capsys.readouterr().err
+
+
+def test_step_with_no_run_trains_exactly_one_batch_then_waits(qtbot, window):
+    click(qtbot, window, window.controls.step)
+    qtbot.waitUntil(lambda: window.worker_state == WORKER_PAUSED and window._last_batch is not None)
+    window.redraw()
+    assert batches_drawn(window) == 1 and window.controls.state == PAUSED
+    click(qtbot, window, window.controls.step)
+    qtbot.waitUntil(lambda: window.redraw() or batches_drawn(window) == 2)
+    click(qtbot, window, window.controls.stop)
+    assert not window._runner.active
