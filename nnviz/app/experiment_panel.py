@@ -208,7 +208,7 @@ class ExperimentPanel(QScrollArea):
             action.triggered.connect(lambda _=False, n=name, c=config: self.presetChosen.emit(n, c))
         self.presets_menu.setToolTipsVisible(True)
         self.presets_button = QToolButton()
-        self.presets_button.setText("Presets ▾")
+        self.presets_button.setText("Presets")
         self.presets_button.setMenu(self.presets_menu)
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.info = QLabel()

@@ -5,7 +5,8 @@ run can never start while one is going.
 """
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QProgressBar, QToolBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QStyle, QToolBar
 
 IDLE, PREPARING, RUNNING, PAUSED = "idle", "preparing", "running", "paused"
 
@@ -25,8 +26,10 @@ class RunControls:
     """The run actions (for the toolbar and the Run menu) and the status-bar widgets."""
 
     def __init__(self, window):
-        def action(text, shortcut, tip, slot, checkable=False):
-            a = QAction(text, window)
+        style = window.style()
+
+        def action(text, icon, shortcut, tip, slot, checkable=False):
+            a = QAction(style.standardIcon(icon), text, window)
             a.setShortcut(QKeySequence(shortcut))
             a.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
             a.setCheckable(checkable)
@@ -34,15 +37,21 @@ class RunControls:
             window.addAction(a)
             return a
 
-        self.train = action("▶ Train", "F5", "Train the network with these settings", window.start_training)
-        self.pause = action("⏸ Pause", "F6", "Pause or resume training", window.toggle_pause, checkable=True)
-        self.step = action("⏭ Step", "F10", "Train exactly one batch, then pause", window.step_batch)
-        self.stop = action("⏹ Stop", "Shift+F5", "Stop training (the weights are kept)", window.stop_training)
-        self.reset = action("↺ Reset", "Ctrl+R", "Forget the trained network and start afresh",
-                            window.reset)
+        icons = QStyle.StandardPixmap
+        self.train = action("Train", icons.SP_MediaPlay, "F5", "Train the network with these settings",
+                            window.start_training)
+        self.pause = action("Pause", icons.SP_MediaPause, "F6", "Pause or resume training",
+                            window.toggle_pause, checkable=True)
+        self.step = action("Step", icons.SP_MediaSkipForward, "F10", "Train exactly one batch, then pause",
+                           window.step_batch)
+        self.stop = action("Stop", icons.SP_MediaStop, "Shift+F5", "Stop training (the weights are kept)",
+                           window.stop_training)
+        self.reset = action("Reset", icons.SP_BrowserReload, "Ctrl+R",
+                            "Forget the trained network and start afresh", window.reset)
         self.actions = (self.train, self.pause, self.step, self.stop, self.reset)
         self.toolbar = QToolBar("Run")
         self.toolbar.setObjectName("run_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for a in self.actions:
             self.toolbar.addAction(a)
         self.state_label = QLabel("Ready")
@@ -71,7 +80,7 @@ class RunControls:
         self.train.setEnabled(not busy and can_train)
         self.pause.setEnabled(state in (RUNNING, PAUSED))
         self.pause.setChecked(state == PAUSED)
-        self.pause.setText("▶ Resume" if state == PAUSED else "⏸ Pause")
+        self.pause.setText("Resume" if state == PAUSED else "Pause")
         self.step.setEnabled(state == PAUSED or (not busy and can_train))
         self.stop.setEnabled(busy)
         self.reset.setEnabled(busy or has_network)
