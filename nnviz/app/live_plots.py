@@ -50,9 +50,9 @@ class Series:
 
 
 def _nice_ceiling(x):
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ x."""
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k that is ≥ x."""
     scale = 10.0 ** np.floor(np.log10(x))
-    return next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= x)
+    return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= x)
 
 
 def _pen(color, width=1, alpha=255):
@@ -76,7 +76,7 @@ class LivePlots(QWidget):
         self._epoch_offset = 0
         self._epochs_seen = 0
         self._ema = None
-        self._x_limit = 0.0
+        self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
         self._build()
 
@@ -115,7 +115,7 @@ class LivePlots(QWidget):
         self._add_plot("accuracy", "Accuracy", "accuracy", 1, 0, legend_at=(-10, -10))
         self._add_curve("accuracy", "train", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("accuracy", "validation", _pen("#2ca02c"), "s", "#2ca02c")
-        self._add_plot("learning_rate", "Learning rate", "learning rate", 1, 1)
+        self._add_plot("learning_rate", "Learning rate", "learning rate", 1, 1, legend_at=(-10, -10))
         self._add_curve("learning_rate", "learning rate", _pen("#9467bd"))
         for plot in self._plots.values():     # every range is set in steps by _update_ranges
             plot.enableAutoRange(y=False)
@@ -146,14 +146,18 @@ class LivePlots(QWidget):
                     item.setSymbol(item.marker)
         self._epoch_offset = self._epochs_seen = 0
         self._ema = None
-        self._x_limit = 0.0
+        self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
         self._dirty = True
         self.refresh()
 
-    def begin_run(self):
-        """A run continues the same network: its epochs are drawn after the ones already shown."""
+    def begin_run(self, epochs=None):
+        """A run starts (maybe continuing the network): its epochs are drawn after the ones already
+        shown, and the x axis spans the whole run when its length (`epochs`) is known."""
         self._epoch_offset = self._epochs_seen
+        self._x_planned = self._epoch_offset + epochs if epochs else 0.0
+        self._x_limit = 0.0
+        self._dirty = True
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -217,7 +221,8 @@ class LivePlots(QWidget):
         x_max = max((s.x[-1] for curves in self._curves.values() for _, s in curves.values() if s.n),
                     default=0.0)
         if x_max > self._x_limit or self._x_limit == 0:
-            self._x_limit = _nice_ceiling(max(x_max, 1e-3) * 1.15)
+            within_plan = 0 < x_max <= self._x_planned or (x_max == 0 and self._x_planned)
+            self._x_limit = self._x_planned if within_plan else _nice_ceiling(max(x_max, 1e-3) * 1.15)
             for plot in self._plots.values():
                 plot.setXRange(0, self._x_limit, padding=0.02)
         self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").y])

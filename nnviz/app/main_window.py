@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
             self._show_dataset(job)
         else:
             self.session.job, self.session.config = job, config
-            self.plots.begin_run()
+        self.plots.begin_run(None if config.time_budget else config.epochs)
         if self.controls.state == PREPARING:
             self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
 
