@@ -11,8 +11,7 @@ from functools import partial
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from nnviz.app.activations_view import ActivationsView
@@ -20,13 +19,13 @@ from nnviz.app.boundary_view import DecisionBoundaryView
 from nnviz.app.draw_panel import DrawPanel
 from nnviz.app.experiment_panel import ExperimentPanel
 from nnviz.app.live_plots import LivePlots
-from nnviz.app.model_menu import ModelActions
+from nnviz.app.file_actions import FileActions
 from nnviz.app.redraw import RedrawScheduler
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.snapshot import Snapshot
 from nnviz.app.worker import TrainingRunner
 from nnviz.core import TrainConfig
-from nnviz.io import ConfigError, ExperimentConfig, list_presets, load_experiment, save_experiment
+from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.io.logs import epoch_row
 from nnviz.prepare import prepare
 
@@ -136,22 +135,16 @@ class MainWindow(QMainWindow):
                              ("boundary", self.boundary)):
             self._redraw.add(name, partial(self._feed, widget), VIEW_RATES[name])
         self.addToolBar(self.controls.toolbar)
-        self.model_actions = ModelActions(self)
+        self.files = FileActions(self)
         self._build_menus()
 
     def _build_menus(self):
         bar = self.menuBar()
-        self.file_menu = file = bar.addMenu("&File")
-        file.addAction("&Open experiment…", QKeySequence.StandardKey.Open, self.open_experiment)
-        file.addAction("&Save experiment…", QKeySequence.StandardKey.Save, self.save_experiment)
-        file.addSeparator()
-        file.addAction("Export plots (PNG + CSV)…", self.export_plots)
-        file.addSeparator()
-        file.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.file_menu = self.files.add_file_menu(bar)
         bar.addMenu(self.panel.presets_menu)
         run = bar.addMenu("&Run")
         run.addActions(list(self.controls.actions))
-        self.model_actions.add_menu(bar)
+        self.files.add_model_menu(bar)
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -215,33 +208,6 @@ class MainWindow(QMainWindow):
             self.stop_training()
         else:
             self.set_experiment(self._run_config)
-
-    def open_experiment(self, path=None):
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open experiment", "", "Experiment (*.json)")
-        if not path or not self.confirm_stop("open another experiment"):
-            return
-        try:
-            self.set_experiment(load_experiment(path))
-        except ConfigError as error:
-            self.show_message(f"Cannot open the experiment: {error}", box=True)
-
-    def save_experiment(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", "experiment.json", "Experiment (*.json)")
-        if not path:
-            return
-        try:
-            save_experiment(self.panel.config(), path)
-        except (ConfigError, OSError) as error:
-            self.show_message(f"Cannot save the experiment: {error}", box=True)
-
-    def export_plots(self):
-        folder = QFileDialog.getExistingDirectory(self, "Export the plots to a folder")
-        if folder:
-            try:
-                self.plots.export_all(folder)
-            except OSError as error:
-                self.show_message(f"Cannot export the plots: {error}", box=True)
 
     # -- running -------------------------------------------------------------------------------
 

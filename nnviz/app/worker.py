@@ -7,17 +7,56 @@ checked between batches; a paused worker sleeps on a condition variable (no busy
 `TrainingRunner` owns the thread on the UI side and joins it cleanly on stop or shutdown.
 """
 
+import gc
 import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Qt, QTimer, Signal, Slot
 
 from nnviz.app.snapshot import Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
+GC_INTERVAL_MS = 500
+
+
+class MainThreadGC(QObject):
+    """While a worker thread runs Python, collect garbage cycles only in the UI thread.
+
+    Python's cyclic collector runs in whichever thread happens to allocate: in the worker it
+    would destroy Qt objects left over from the UI (closed windows, pyqtgraph items) in the
+    wrong thread — and deadlock against the UI thread inside ~QObject. Automatic collection is
+    therefore off during a run and a timer collects in the UI thread instead (as pyqtgraph's
+    GarbageCollector does), generation by generation when their thresholds are passed.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._timer = QTimer(self, interval=GC_INTERVAL_MS)
+        self._timer.timeout.connect(self.check)
+        self._restore = False
+
+    def start(self):
+        if not self._timer.isActive():
+            self._restore = gc.isenabled()
+            gc.disable()
+            self._timer.start()
+
+    def stop(self):
+        if self._timer.isActive():
+            self._timer.stop()
+            if self._restore:
+                gc.enable()
+
+    @Slot()
+    def check(self):
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in range(3):
+            if counts[generation] <= thresholds[generation]:
+                break
+            gc.collect(generation)
 
 
 @dataclass(frozen=True)
@@ -192,6 +231,7 @@ class TrainingRunner(QObject):
         self._thread = None
         self._worker = None
         self._runs = 0
+        self._gc = MainThreadGC(self)
 
     @property
     def active(self):
@@ -222,6 +262,7 @@ class TrainingRunner(QObject):
         if connect is not None:
             connect(worker)
         self._thread, self._worker = thread, worker
+        self._gc.start()
         thread.start()
         return worker
 
@@ -257,4 +298,5 @@ class TrainingRunner(QObject):
         self._thread = self._worker = None
         worker.deleteLater()
         thread.deleteLater()
+        self._gc.stop()
         self.stopped.emit()

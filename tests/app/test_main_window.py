@@ -152,7 +152,7 @@ def test_a_model_saved_through_the_menu_loads_back(qtbot, window, tmp_path, monk
     click(qtbot, window, window.controls.stop)
     path = tmp_path / "digits.npz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    window.model_actions.save_action.trigger()
+    window.files.save_action.trigger()
     saved = load_model(path)
     assert saved.config.title == "tiny digits" and saved.metrics["epochs"] >= 1
     weights = [W.copy() for W in window.session.snapshot.weights]
@@ -160,7 +160,7 @@ def test_a_model_saved_through_the_menu_loads_back(qtbot, window, tmp_path, monk
     click(qtbot, window, window.controls.reset)
     click(qtbot, window, window.controls.train)      # loading a model stops a run (after asking)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    window.model_actions.load_action.trigger()
+    window.files.load_action.trigger()
     assert not window._runner.active
     assert all(np.array_equal(a, b) for a, b in zip(window.session.snapshot.weights, weights))
     assert window.panel.config().hidden_layers == [16]
@@ -172,7 +172,7 @@ def test_a_broken_model_file_is_a_message_not_a_crash(qtbot, window, tmp_path, m
     path = tmp_path / "broken.npz"
     path.write_bytes(b"not a model")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    window.model_actions.load_action.trigger()
+    window.files.load_action.trigger()
     assert "Cannot load the model" in window.banner.text()
     assert window.banner_box.isVisible()
 
@@ -234,11 +234,11 @@ def test_a_bad_idx_folder_is_reported_in_the_window(qtbot, make_window, tmp_path
 
 def test_evaluate_and_export_plots(qtbot, window, tmp_path, monkeypatch):
     train_until_epochs(qtbot, window, 2)
-    dialog = window.model_actions.evaluate()
+    dialog = window.files.evaluate()
     assert dialog is not None and dialog.isVisible()
     dialog.close()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
-    window.export_plots()
+    window.files.export_action.trigger()
     assert (tmp_path / "loss.png").stat().st_size > 0
     header = (tmp_path / "accuracy.csv").read_text().splitlines()[0]
     assert header == 'epoch,"train","validation"'

@@ -162,3 +162,13 @@ def test_late_reports_carry_the_old_run_id(qtbot, runner):
     runner.stop()
     second = runner.start(lambda: xor_job(epochs=1))
     assert second.run_id == runner.run_id != first.run_id
+
+
+def test_garbage_is_collected_only_in_the_ui_thread_while_a_run_goes(qtbot, runner):
+    import gc
+
+    assert gc.isenabled()
+    start(runner, lambda: xor_job(epochs=100000))
+    assert not gc.isenabled()          # the worker thread must never run the cyclic collector
+    runner.stop()
+    assert gc.isenabled()

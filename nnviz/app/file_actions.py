@@ -1,4 +1,4 @@
-"""The Model menu: save and load trained networks (.npz) and evaluate one on the test set."""
+"""The File and Model menus: experiments (JSON), plot exports, trained networks (.npz), evaluation."""
 
 from dataclasses import replace
 
@@ -6,36 +6,87 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from nnviz.io import check_compatible, load_model, save_model
+from nnviz.io import ConfigError, check_compatible, load_experiment, load_model, save_experiment, save_model
 from nnviz.prepare import prepare
 
 from nnviz.app.evaluation_dialog import EvaluationDialog
 
 MODEL_FILTER = "nnviz model (*.npz)"
+EXPERIMENT_FILTER = "Experiment (*.json)"
 
 
-class ModelActions:
-    """Save model…, Load model… and Evaluate on test set… for a MainWindow."""
+class FileActions:
+    """Everything that reads or writes files for a MainWindow; every failure becomes a message."""
 
     def __init__(self, window):
         self.window = window
         self.dialogs = []
+        self.open_experiment_action = self._action("&Open experiment…", QKeySequence.StandardKey.Open,
+                                                   self.open_experiment)
+        self.save_experiment_action = self._action("&Save experiment…", QKeySequence.StandardKey.Save,
+                                                   self.save_experiment)
+        self.export_action = self._action("Export plots (PNG + CSV)…", None, self.export_plots)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, window.close)
         self.save_action = self._action("&Save model…", "Ctrl+Shift+S", self.save)
         self.load_action = self._action("&Load model…", "Ctrl+L", self.load)
         self.evaluate_action = self._action("&Evaluate on test set…", "Ctrl+E", self.evaluate)
 
     def _action(self, text, shortcut, slot):
         action = self.window.addAction(text)
-        action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda: slot())
         return action
 
-    def add_menu(self, bar):
+    def add_file_menu(self, bar):
+        menu = bar.addMenu("&File")
+        menu.addActions([self.open_experiment_action, self.save_experiment_action])
+        menu.addSeparator()
+        menu.addAction(self.export_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        return menu
+
+    def add_model_menu(self, bar):
         menu = bar.addMenu("&Model")
         menu.addActions([self.save_action, self.load_action])
         menu.addSeparator()
         menu.addAction(self.evaluate_action)
         return menu
+
+    # -- experiments and plots -----------------------------------------------------------------
+
+    def open_experiment(self, path=None):
+        w = self.window
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(w, "Open experiment", "", EXPERIMENT_FILTER)
+        if not path or not w.confirm_stop("open another experiment"):
+            return
+        try:
+            w.set_experiment(load_experiment(path))
+        except ConfigError as error:
+            w.show_message(f"Cannot open the experiment: {error}", box=True)
+
+    def save_experiment(self):
+        w = self.window
+        path, _ = QFileDialog.getSaveFileName(w, "Save experiment", "experiment.json", EXPERIMENT_FILTER)
+        if not path:
+            return
+        try:
+            save_experiment(w.panel.config(), path)
+        except (ConfigError, OSError) as error:
+            w.show_message(f"Cannot save the experiment: {error}", box=True)
+
+    def export_plots(self):
+        w = self.window
+        folder = QFileDialog.getExistingDirectory(w, "Export the plots to a folder")
+        if folder:
+            try:
+                w.plots.export_all(folder)
+            except OSError as error:
+                w.show_message(f"Cannot export the plots: {error}", box=True)
+
+    # -- models --------------------------------------------------------------------------------
 
     def save(self, path=None):
         w = self.window
