@@ -34,8 +34,10 @@ MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at
 # Share of the UI thread's CPU time spent drawing. The UI and the worker share the interpreter
 # lock, so this is roughly what drawing costs the training speed (the benchmark's ratio).
 DRAW_SHARE = 0.05
-# The loss curves are what a learner watches; heatmaps and the drawing's prediction need fewer frames.
+# The curves are what a learner watches: they get 3 frames for every frame of another view (when
+# the budget is short) and up to 30 a second; heatmaps and the drawing's prediction need fewer.
 VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0}
+VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
 NOT_MODEL_FIELDS = set(TrainConfig.field_names()) | {"title", "description", "expected"}
@@ -130,10 +132,10 @@ class MainWindow(QMainWindow):
             self.docks[name] = dock
         self.controls = RunControls(self)
         self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
-        self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"])
+        self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"], VIEW_WEIGHTS["plots"])
         for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
                              ("boundary", self.boundary)):
-            self._redraw.add(name, partial(self._feed, widget), VIEW_RATES[name])
+            self._redraw.add(name, partial(self._feed, widget), VIEW_RATES[name], VIEW_WEIGHTS[name])
         self.addToolBar(self.controls.toolbar)
         self.files = FileActions(self)
         self._build_menus()

@@ -23,6 +23,8 @@ class RedrawScheduler(QObject):
         self.min_interval = 1.0 / max_rate
         self._views = {}                 # name -> update callable
         self._intervals = {}             # name -> shortest time between two of its updates
+        self._weights = {}               # name -> share of the frames when the budget is short
+        self._credit = {}                # name -> frames / weight (weighted fair queuing)
         self._stale = {}                 # name -> time it became stale
         self._last = {}                  # name -> time of its last update
         self._next_tick = 0.0            # no tick before this (the budget)
@@ -34,10 +36,12 @@ class RedrawScheduler(QObject):
         self._probe = QTimer(self, singleShot=True, interval=0)
         self._probe.timeout.connect(self._measured)
 
-    def add(self, name, update, max_rate=None):
+    def add(self, name, update, max_rate=None, weight=1.0):
         """`update()` pushes the latest data into a view; called only when the view is stale, at
-        most `max_rate` times a second (default: the scheduler's)."""
+        most `max_rate` times a second (default: the scheduler's). When the budget is short, views
+        get frames in proportion to their `weight`."""
         self._views[name] = update
+        self._weights[name] = weight
         self._intervals[name] = 1.0 / max_rate if max_rate else self.min_interval
 
     def mark(self, *names):
@@ -55,7 +59,9 @@ class RedrawScheduler(QObject):
             self._views[name]()
 
     def clear(self):
+        """Forget pending updates and the frames counted so far (a new network)."""
         self._stale.clear()
+        self._credit.clear()
 
     @property
     def pending(self):
@@ -78,7 +84,8 @@ class RedrawScheduler(QObject):
         ready = [n for n in self._stale if now >= self._ready_at(n)]
         if not ready:
             return self._schedule()
-        name = min(ready, key=lambda n: self._last.get(n, 0.0))     # the longest-waiting view first
+        name = min(ready, key=lambda n: (self._credit.get(n, 0.0), self._last.get(n, 0.0)))
+        self._credit[name] = self._credit.get(name, 0.0) + 1.0 / self._weights[name]
         del self._stale[name]
         self._last[name] = now
         self._measuring = (name, time.thread_time(), 2)

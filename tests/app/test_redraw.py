@@ -35,3 +35,18 @@ def test_clear_forgets_pending_updates(qtbot):
     scheduler.clear()
     scheduler.flush()
     assert calls == [] and not scheduler.pending
+
+
+def test_when_both_are_stale_the_heavier_weighted_view_goes_first(qtbot):
+    scheduler = RedrawScheduler(share=1.0, max_rate=1000)
+    calls = []
+    scheduler.add("heatmaps", lambda: calls.append("heatmaps"))
+    scheduler.add("plots", lambda: calls.append("plots"), weight=3)
+    firsts = []
+    for _ in range(6):
+        n = len(calls)
+        scheduler.mark()
+        qtbot.waitUntil(lambda: not scheduler.pending)
+        firsts.append(calls[n])
+    assert calls.count("plots") == calls.count("heatmaps") == 6     # both stale each time: both drawn
+    assert firsts[1:] == ["plots"] * 5
