@@ -1,9 +1,7 @@
 """The main window, driven as a user would: edit, Train, Pause, Step, Stop, draw, save and load."""
 
-import json
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 
