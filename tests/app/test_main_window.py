@@ -1,6 +1,5 @@
 """The main window, driven as a user would: edit, Train, Pause, Step, Stop, draw, save and load."""
 
-
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
