@@ -258,7 +258,7 @@ class TrainingRunner(QObject):
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(self._release)
+        thread.finished.connect(self._on_thread_finished)
         if connect is not None:
             connect(worker)
         self._thread, self._worker = thread, worker
@@ -291,6 +291,12 @@ class TrainingRunner(QObject):
     shutdown = stop
 
     @Slot()
+    def _on_thread_finished(self):
+        # A thread that `stop` already joined and released reports its end late, maybe while the
+        # next run's thread has just finished too (with its reports still queued): ignore it.
+        if self.sender() is self._thread:
+            self._release()
+
     def _release(self):
         thread, worker = self._thread, self._worker
         if thread is None or thread.isRunning():

@@ -164,6 +164,18 @@ def test_late_reports_carry_the_old_run_id(qtbot, runner):
     assert second.run_id == runner.run_id != first.run_id
 
 
+def test_a_stopped_threads_late_end_does_not_release_the_next_run(qtbot, runner):
+    runner.start(lambda: xor_job(epochs=100000))
+    runner.stop()                          # joined and released; its "thread finished" is still queued
+    rec = start(runner, lambda: xor_job(epochs=1))
+    runner._thread.wait()                  # the short run ends before any of its reports is handled
+    released = []
+    runner.stopped.connect(lambda: released.append(len(rec.finished)))
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert released == [1]                 # released after its own reports, not by the old thread's end
+
+
 def test_garbage_is_collected_only_in_the_ui_thread_while_a_run_goes(qtbot, runner):
     import gc
 
