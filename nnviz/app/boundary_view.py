@@ -1,7 +1,12 @@
-"""Decision boundary of a network on a 2-D dataset: its prediction over a grid, under the training points."""
+"""Decision boundary of a network on a 2-D dataset: its prediction over a grid, under the training points.
+
+The grid covers exactly what the view shows (the points' range at first; the aspect ratio is locked,
+so one axis shows more), and follows when the view is resized, zoomed or panned.
+"""
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.app.colors import class_colors
@@ -25,6 +30,14 @@ def grid_axes(X, n=GRID, margin=MARGIN):
     pad = np.maximum(high - low, 1e-3) * margin
     return (np.linspace(low[0] - pad[0], high[0] + pad[0], n, dtype=np.float32),
             np.linspace(low[1] - pad[1], high[1] + pad[1], n, dtype=np.float32))
+
+
+def view_axes(x_range, y_range, n=GRID):
+    """Cell centres (xs, ys), each (n,), of an n x n grid whose cells tile the rectangle x_range x y_range."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    dx, dy = (x1 - x0) / n, (y1 - y0) / n
+    return (np.linspace(x0 + dx / 2, x1 - dx / 2, n, dtype=np.float32),
+            np.linspace(y0 + dy / 2, y1 - dy / 2, n, dtype=np.float32))
 
 
 def confidence_colors(P, colors):
@@ -64,8 +77,9 @@ class DecisionBoundaryView(QWidget):
         self.probability_image = pg.ImageItem(axisOrder="row-major")
         self.class_image = pg.ImageItem(axisOrder="row-major")
         self.scatter = pg.ScatterPlotItem(size=6, pen=_POINT_PEN)
-        for item in (self.probability_image, self.class_image, self.scatter):
-            self.plot.addItem(item)
+        for item in (self.probability_image, self.class_image):
+            self.plot.addItem(item, ignoreBounds=True)     # auto-range fits the points, not the grid
+        self.plot.addItem(self.scatter)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=(20, 20, 20),
                                           brush=(255, 255, 255, 200))
         layout = QVBoxLayout(self)
@@ -74,8 +88,12 @@ class DecisionBoundaryView(QWidget):
         layout.addWidget(self.plot_widget, 1)
         self._snapshot = None
         self._stale = False            # a snapshot arrived while hidden
+        self._grid_range = None        # ((x0, x1), (y0, y1)) the grid tiles
+        self._regrid_timer = QTimer(self, singleShot=True, interval=0)   # one re-evaluation per burst of
+        self._regrid_timer.timeout.connect(self._follow_view)          # range changes (drag, resize)
+        self.plot.getViewBox().sigRangeChanged.connect(self._regrid_timer.start)
         self._set_colors(class_colors(2))
-        self._set_grid(_DEFAULT_EXTENT)
+        self._show_extent(_DEFAULT_EXTENT)
 
     def set_points(self, X, y, class_names=None):
         """Training points X (m, 2) with labels y (m,): scatter coloured by class, and the grid around them."""
@@ -89,21 +107,33 @@ class DecisionBoundaryView(QWidget):
         self.legend.clear()
         for c, name in enumerate(names):
             self.legend.addItem(pg.ScatterPlotItem(brush=brushes[c], pen=_POINT_PEN, size=8), name)
-        self._set_grid(self._X if len(self._X) else _DEFAULT_EXTENT)
+        self._show_extent(self._X if len(self._X) else _DEFAULT_EXTENT)
         self.set_snapshot(self._snapshot)
 
     def _set_colors(self, rgb):
         self._colors = region_colors(rgb)
         self.probability_image.setColorMap(two_class_colormap(self._colors))
 
-    def _set_grid(self, X):
+    def _show_extent(self, X):
+        """Show the points X (m, 2) with a margin; the grid then covers the whole view."""
         xs, ys = grid_axes(X)
-        gx, gy = np.meshgrid(xs, ys)
-        self.grid_points = np.column_stack([gx.ravel(), gy.ravel()])
-        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-        self._rect = (float(xs[0] - dx / 2), float(ys[0] - dy / 2), float(GRID * dx), float(GRID * dy))
         # plain floats: float32 range ends overflow inside ViewBox limit checks
         self.plot.setRange(xRange=(float(xs[0]), float(xs[-1])), yRange=(float(ys[0]), float(ys[-1])), padding=0)
+        self._set_grid(self.plot.getViewBox().viewRange())
+
+    def _set_grid(self, view_range):
+        (x0, x1), (y0, y1) = self._grid_range = tuple((float(a), float(b)) for a, b in view_range)
+        xs, ys = view_axes((x0, x1), (y0, y1))
+        gx, gy = np.meshgrid(xs, ys)
+        self.grid_points = np.column_stack([gx.ravel(), gy.ravel()])
+        self._rect = (x0, y0, x1 - x0, y1 - y0)
+
+    def _follow_view(self):
+        """The view moved or changed shape: evaluate the grid on what it shows now."""
+        view_range = tuple((float(a), float(b)) for a, b in self.plot.getViewBox().viewRange())
+        if view_range != self._grid_range:
+            self._set_grid(view_range)
+            self.set_snapshot(self._snapshot)
 
     def set_snapshot(self, snapshot):
         """Evaluate this snapshot on the grid and redraw the prediction map (None clears it).

@@ -1,4 +1,4 @@
-"""DecisionBoundaryView paints the network's own probabilities on a grid around the training points."""
+"""DecisionBoundaryView paints the network's own probabilities on a grid covering the visible view."""
 
 import numpy as np
 import pytest
@@ -11,13 +11,22 @@ from nnviz.core import Network
 RNG = np.random.default_rng(0)
 
 
-def expected_grid(X):
-    """Cell centres: GRID points per axis over the points' range widened by MARGIN of the span."""
-    low, high = X.min(axis=0), X.max(axis=0)
-    pad = (high - low) * MARGIN
-    xs = np.linspace(low[0] - pad[0], high[0] + pad[0], GRID)
-    ys = np.linspace(low[1] - pad[1], high[1] + pad[1], GRID)
+def expected_grid(view):
+    """Cell centres of GRID x GRID cells tiling the view's visible range."""
+    (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+    xs = x0 + (np.arange(GRID) + 0.5) * (x1 - x0) / GRID
+    ys = y0 + (np.arange(GRID) + 0.5) * (y1 - y0) / GRID
     return np.array([(x, y) for y in ys for x in xs])          # row i, column j -> (xs[j], ys[i])
+
+
+def image_rect(item):
+    rect = item.mapRectToParent(item.boundingRect())
+    return np.array([rect.left(), rect.right(), rect.top(), rect.bottom()])
+
+
+def view_rect(view):
+    (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+    return np.array([x0, x1, y0, y1])
 
 
 @pytest.fixture
@@ -51,8 +60,8 @@ def test_two_classes_show_the_probability_of_class_one_on_the_grid(view):
     view.set_points(X, y)
     net = Network([2, 16, 2], hidden="tanh", seed=1)
     view.set_snapshot(Snapshot.of(net))
-    np.testing.assert_allclose(view.grid_points, expected_grid(X), rtol=1e-5, atol=1e-5)
-    P = net.predict_proba(expected_grid(X).astype(np.float32))
+    np.testing.assert_allclose(view.grid_points, expected_grid(view), rtol=1e-5, atol=1e-5)
+    P = net.predict_proba(expected_grid(view).astype(np.float32))
     image = view.probability_image.image
     assert image.shape == (GRID, GRID) and view.probability_image.isVisible()
     np.testing.assert_allclose(image, P[:, 1].reshape(GRID, GRID), atol=1e-5)
@@ -60,15 +69,20 @@ def test_two_classes_show_the_probability_of_class_one_on_the_grid(view):
     assert not view.class_image.isVisible()
 
 
-def test_the_map_covers_the_grid_in_data_coordinates(view):
+def test_the_map_covers_the_whole_view_around_the_points_and_follows_a_pan(qtbot, view):
     X, y = points(2)
     view.set_points(X, y)
     view.set_snapshot(Snapshot.of(Network([2, 4, 2])))
-    rect = view.probability_image.mapRectToParent(view.probability_image.boundingRect())
-    grid = expected_grid(X)
-    cell = (grid[1, 0] - grid[0, 0], grid[GRID, 1] - grid[0, 1])
-    np.testing.assert_allclose([rect.left(), rect.top()], grid[0] - np.array(cell) / 2, rtol=1e-4)
-    np.testing.assert_allclose([rect.right(), rect.bottom()], grid[-1] + np.array(cell) / 2, rtol=1e-4)
+    qtbot.waitUntil(lambda: np.allclose(image_rect(view.probability_image), view_rect(view), rtol=1e-4))
+    x0, x1, y0, y1 = view_rect(view)
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = (high - low) * MARGIN
+    assert x0 <= low[0] - pad[0] + 1e-4 and x1 >= high[0] + pad[0] - 1e-4       # no white bands:
+    assert y0 <= low[1] - pad[1] + 1e-4 and y1 >= high[1] + pad[1] - 1e-4       # the points and beyond
+    view.plot.getViewBox().translateBy(x=3.0)                                   # the user drags the view
+    qtbot.waitUntil(lambda: view_rect(view)[0] > x0 + 2.9)
+    qtbot.waitUntil(lambda: np.allclose(image_rect(view.probability_image), view_rect(view), rtol=1e-4))
+    np.testing.assert_allclose(view.grid_points, expected_grid(view), rtol=1e-4, atol=1e-4)
 
 
 def test_a_single_sigmoid_output_is_the_probability_of_class_one(view):
