@@ -1,0 +1,41 @@
+"""The window's message line: a dismissable banner above the plots, and non-modal message boxes."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
+
+BANNER_COLORS = {"error": "#fdecea", "warning": "#fff4e5", "info": "#e8f4fd"}
+ICONS = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}
+
+
+class MessageBanner(QWidget):
+    """`show_message(text, level, box)`: the text in the banner (hidden until then; ✕ dismisses it) and,
+    with box, in a non-modal message box too. `label` holds the text; `boxes` the open boxes, newest last."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.boxes = []
+        self.label = QLabel(wordWrap=True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(text="✕", toolTip="Dismiss", autoRaise=True)
+        close.clicked.connect(self.hide)
+        line = QHBoxLayout(self)
+        line.setContentsMargins(8, 4, 4, 4)
+        line.addWidget(self.label, 1)
+        line.addWidget(close)
+        self.hide()
+
+    def show_message(self, text, level="error", box=False):
+        self.label.setText(text)
+        self.setStyleSheet(f"background: {BANNER_COLORS[level]};")
+        self.show()
+        if box:
+            message = QMessageBox(ICONS.get(level, QMessageBox.Icon.Information), "nnviz", text,
+                                  QMessageBox.StandardButton.Ok, self.window())
+            message.setModal(False)
+            message.finished.connect(lambda _: self.boxes.remove(message) if message in self.boxes else None)
+            self.boxes.append(message)
+            message.show()
+
+    def close_boxes(self):
+        for message in list(self.boxes):
+            message.close()
