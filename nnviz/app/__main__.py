@@ -1,8 +1,10 @@
 """Start the nnviz window: `python main.py`, `python -m nnviz.app` or the `nnviz-gui` script.
 
     python main.py --preset mnist-mlp --train-seconds 20 --screenshot docs/screenshots/mnist.png
+    python main.py --preset dying-relu --train-seconds 8 --dock health --screenshot docs/screenshots/health.png
 
-opens the window, trains for that many seconds, saves a screenshot of the whole window and quits.
+opens the window, trains for that many seconds, saves a screenshot of the whole window and quits
+(--dock brings a dock to the front first; `inspector` also inspects a batch).
 """
 
 import os
@@ -43,6 +45,8 @@ def parse_args(argv=None):
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="with --train-seconds: save a screenshot of the window, then quit")
     parser.add_argument("--size", default="1600x1000", metavar="WxH", help="window size (default 1600x1000)")
+    parser.add_argument("--dock", metavar="NAME", help="with --screenshot: bring this dock to the front "
+                        "(health, runs, saliency, inspector, ...)")
     return parser.parse_args(argv)
 
 
@@ -60,8 +64,8 @@ def draw_stroke(canvas, points):
 class ScriptedRun:
     """Train for `seconds` once the data are loaded, then screenshot (optional) and quit."""
 
-    def __init__(self, window, seconds, screenshot=None, on_done=None):
-        self.window, self.seconds, self.screenshot = window, seconds, screenshot
+    def __init__(self, window, seconds, screenshot=None, on_done=None, dock=None):
+        self.window, self.seconds, self.screenshot, self.dock = window, seconds, screenshot, dock
         self.on_done = on_done
         self.started = None
         self.exit_code = None
@@ -88,6 +92,12 @@ class ScriptedRun:
             print(f"nnviz-gui: training did not start: {w.banner.text()}", file=sys.stderr)
             self.exit_code = 1
         if self.screenshot:
+            if self.dock == "inspector":
+                w.diagnostics.inspect_batch()
+            elif self.dock:
+                w.docks[self.dock].show()
+                w.docks[self.dock].raise_()
+            QApplication.processEvents()
             w.redraw()
             w.draw_panel.predict_now()
             QApplication.processEvents()
@@ -120,6 +130,8 @@ def open_window(args, on_done=None):
             window.load_preset(args.preset)
         if args.experiment:
             window.set_experiment(load_experiment(args.experiment))
+        if args.dock and args.dock not in window.docks:
+            raise ValueError(f"unknown dock {args.dock!r}; docks: {', '.join(window.docks)}")
     except (ConfigError, ValueError) as error:
         print(f"nnviz-gui: {error}", file=sys.stderr)
         window.close()
@@ -127,7 +139,7 @@ def open_window(args, on_done=None):
     window.show()
     run = None
     if scripted:
-        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done)
+        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock)
         QTimer.singleShot(0, run.start)
     return window, run
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from nnviz.app.redraw import on_screen
 from nnviz.core.health import (DEAD, DETECTORS, EXPLODING, SATURATED, SATURATING, TITLES, UPDATE_RATIO,
                                VANISHING, diagnose, diagnose_layers, health_ratios, histograms, layer_report)
 
@@ -132,7 +133,7 @@ class HealthDock(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "Layers")
         self.tabs.addTab(self.plots, "Histograms")
-        self.tabs.currentChanged.connect(self._draw_if_shown)
+        self.tabs.currentChanged.connect(self.draw_if_shown)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -193,7 +194,7 @@ class HealthDock(QWidget):
         self._snapshot = snapshot
         self._update_measure_button()
         self._stale = True
-        self._draw_if_shown()
+        self.draw_if_shown()
 
     def set_layer_stats(self, layers):
         """Fill the per-layer table from LayerStats (one per weight layer)."""
@@ -236,7 +237,7 @@ class HealthDock(QWidget):
         self.set_findings(diagnose_layers(layers, self.activation))
         self.status.setText(f"Measured now on {len(X)} probe samples")
         self._stale = True
-        self._draw_if_shown()
+        self.draw_if_shown()
 
     # -- state for tests and tooltips ----------------------------------------------------------
 
@@ -258,11 +259,12 @@ class HealthDock(QWidget):
 
     def showEvent(self, event):
         super().showEvent(event)
-        self._draw_if_shown()
+        self.draw_if_shown()
 
-    def _draw_if_shown(self):
-        """Histograms are drawn only while their tab is on screen; otherwise when it next shows."""
-        if self._stale and self.plots.isVisible():
+    def draw_if_shown(self):
+        """Histograms are drawn only while their tab is on screen; otherwise when it next shows (call this
+        when the dock comes back from behind another dock's tab: it was off-screen, not hidden)."""
+        if self._stale and self.plots.isVisible() and on_screen(self):
             self._stale = False
             self._draw_histograms()
 

@@ -1,4 +1,4 @@
-"""The nnviz main window: experiment panel, run controls, live plots, activations and draw-to-predict.
+"""The nnviz main window: experiment, run controls, live plots, activations, draw-to-predict, diagnostics.
 
 Training runs in a `TrainingRunner` thread; this window only draws, from the latest snapshot, at
 most ~30 times a second. A `Session` is the network being trained with the experiment it was built
@@ -6,27 +6,27 @@ for; Train continues it while only training settings change, and builds a new on
 """
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
-                               QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from nnviz.app.activations_view import ActivationsView
+from nnviz.app.banner import MessageBanner
 from nnviz.app.boundary_view import DecisionBoundaryView
+from nnviz.app.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.draw_panel import DrawPanel
 from nnviz.app.experiment_panel import ExperimentPanel
 from nnviz.app.live_plots import LivePlots
 from nnviz.app.file_actions import FileActions
-from nnviz.app.redraw import RedrawScheduler
+from nnviz.app.redraw import RedrawScheduler, on_screen
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
+from nnviz.app.session import Session, model_key
 from nnviz.app.snapshot import Snapshot
 from nnviz.app.worker import TrainingRunner
-from nnviz.core import TrainConfig
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
-from nnviz.io.logs import epoch_row
 from nnviz.prepare import prepare
 
 
@@ -36,31 +36,12 @@ MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at
 DRAW_SHARE = 0.05
 # The curves are what a learner watches: they get 3 frames for every frame of another view (when
 # the budget is short) and up to 30 a second; heatmaps and the drawing's prediction need fewer.
-VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0}
-VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0}
+VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0}
+VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0}
+VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict"}   # fed when on screen
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
-NOT_MODEL_FIELDS = set(TrainConfig.field_names()) | {"title", "description", "expected"}
-BANNER_COLORS = {"error": "#fdecea", "warning": "#fff4e5", "info": "#e8f4fd"}
-
-
-def model_key(config):
-    """What a network and its data depend on: everything but the training settings."""
-    return {k: v for k, v in config.to_dict().items() if k not in NOT_MODEL_FIELDS}
-
-
-@dataclass
-class Session:
-    """The network being trained, the experiment it was built for and what we last saw of it."""
-
-    config: ExperimentConfig
-    job: object                   # nnviz.prepare.Prepared: dataset, network, train_data, train_config
-    snapshot: Snapshot | None = None
-    last_epoch: object = None     # the latest EpochEnd
-    epochs_done: int = 0
-
-    def metrics(self):
-        return {"epochs": self.epochs_done, **(epoch_row(self.last_epoch) if self.last_epoch else {})}
+STATE_VERSION = 1           # of the remembered dock layout: bump when docks are added (an old one is ignored)
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +52,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("nnviz_main")
         self.settings = settings if settings is not None else QSettings("nnviz", "nnviz")
         self.session = None
-        self.messages = []                   # non-modal message boxes shown, newest last
         self._runner = TrainingRunner(self)
         self._runner.stopped.connect(self._on_thread_stopped)
         self._pending = None                 # (config, new network?) of the run being started
@@ -80,6 +60,7 @@ class MainWindow(QMainWindow):
         self._run_config = None              # the experiment of the current run
         self._last_batch = None
         self._programmatic = False
+        self._owed = set()                   # views skipped while off-screen
         self._build()
         self._layout_restored = False
         self.resize(1600, 1000)
@@ -101,18 +82,10 @@ class MainWindow(QMainWindow):
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)
+        self.diagnostics = DiagnosticsDocks(self)
 
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton(text="✕", toolTip="Dismiss", autoRaise=True)
-        self.banner_box = QWidget()
-        line = QHBoxLayout(self.banner_box)
-        line.setContentsMargins(8, 4, 4, 4)
-        line.addWidget(self.banner, 1)
-        line.addWidget(close)
-        close.clicked.connect(self.banner_box.hide)
-        self.banner_box.hide()
+        self.banner_box = MessageBanner()
+        self.banner, self.messages = self.banner_box.label, self.banner_box.boxes   # text; open message boxes
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -124,18 +97,22 @@ class MainWindow(QMainWindow):
         for name, title, widget, area in (
                 ("experiment", "Experiment", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("activations", "Activations", self.activations, Qt.DockWidgetArea.RightDockWidgetArea),
-                ("predict", "Draw to predict", self.predict_stack, Qt.DockWidgetArea.RightDockWidgetArea)):
+                ("predict", "Draw to predict", self.predict_stack, Qt.DockWidgetArea.RightDockWidgetArea),
+                *self.diagnostics.dock_specs()):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{name}_dock")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
+        self.diagnostics.arrange(self.docks)
         self.controls = RunControls(self)
         self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
         self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"], VIEW_WEIGHTS["plots"])
         for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
                              ("boundary", self.boundary)):
-            self._redraw.add(name, partial(self._feed, widget), VIEW_RATES[name], VIEW_WEIGHTS[name])
+            self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name])
+            self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
+        self._redraw.add("health", self.diagnostics.feed_health, VIEW_RATES["health"], VIEW_WEIGHTS["health"])
         self.addToolBar(self.controls.toolbar)
         self.files = FileActions(self)
         self._build_menus()
@@ -146,6 +123,8 @@ class MainWindow(QMainWindow):
         bar.addMenu(self.panel.presets_menu)
         run = bar.addMenu("&Run")
         run.addActions(list(self.controls.actions))
+        run.addSeparator()
+        run.addAction(self.diagnostics.inspect_action)
         self.files.add_model_menu(bar)
         view = bar.addMenu("&View")
         for dock in self.docks.values():
@@ -156,17 +135,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text, level="error", box=False):
         """Show `text` in the window's banner (and, with box, in a non-modal message box)."""
-        self.banner.setText(text)
-        self.banner_box.setStyleSheet(f"background: {BANNER_COLORS[level]};")
-        self.banner_box.show()
-        if box:
-            icon = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}.get(
-                level, QMessageBox.Icon.Information)
-            message = QMessageBox(icon, "nnviz", text, QMessageBox.StandardButton.Ok, self)
-            message.setModal(False)
-            message.finished.connect(lambda _: self.messages.remove(message) if message in self.messages else None)
-            self.messages.append(message)
-            message.show()
+        self.banner_box.show_message(text, level, box)
 
     def ask(self, title, question):
         """A yes/no question (tests replace this method)."""
@@ -266,6 +235,7 @@ class MainWindow(QMainWindow):
         self.plots.set_layers(0)
         for widget in (self.draw_panel, self.activations, self.boundary):
             widget.set_snapshot(None)
+        self.diagnostics.reset()
         self.controls.show_progress(None, None)
         self._update_actions()
 
@@ -291,6 +261,7 @@ class MainWindow(QMainWindow):
             self._show_dataset(job)
         else:
             self.session.job, self.session.config = job, config
+            self.diagnostics.on_ready(job)
         self.plots.begin_run(None if config.time_budget else config.epochs)
         if self.controls.state == PREPARING:
             self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
@@ -309,6 +280,7 @@ class MainWindow(QMainWindow):
                                    ds.image_shape, ds.class_names)
         if not image:
             self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
+        self.diagnostics.on_dataset(job, PROBE_ROWS)
         self._redraw.mark()
         self.redraw()
 
@@ -322,14 +294,16 @@ class MainWindow(QMainWindow):
         if update.epochs:
             self.session.last_epoch = update.epochs[-1]
             self.session.epochs_done += len(update.epochs)
+            self.diagnostics.on_epochs(update.epochs)
         self.session.snapshot = update.snapshot
         self.worker_state = update.state
         self._redraw.mark()
 
     def _on_diverged(self, run, event):
         if run == self._runner.run_id:
-            self.show_message(f"Training diverged: {event.message}. Lower the learning rate (or clip the "
-                              f"gradients) and press Train to continue.", "warning", box=True)
+            self.show_message(f"Training diverged: {event.message}. Continue with half the learning rate "
+                              f"from Training health, or clip the gradients.", "warning")
+            self.diagnostics.on_diverged(event)
 
     def _on_failed(self, run, message):
         if run == self._runner.run_id:
@@ -346,6 +320,7 @@ class MainWindow(QMainWindow):
             acc = last.val_accuracy if last.val_accuracy is not None else last.train_accuracy
             text += f" · {'validation' if last.val_accuracy is not None else 'train'} accuracy {acc:.1%}"
         self.redraw()
+        self.diagnostics.on_finished(event)
         self._finished_text = text
         if not self._runner.active:
             self.controls.show_finished(text)
@@ -363,9 +338,18 @@ class MainWindow(QMainWindow):
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def _feed(self, widget):
-        if self.session is not None:
+    def _feed(self, widget, name):
+        if self.session is None:
+            return
+        if on_screen(self.docks[VIEW_DOCKS[name]]):
             widget.set_snapshot(self.session.snapshot)
+        else:                         # behind another dock's tab (off-screen, not hidden): when it shows
+            self._owed.add(name)
+
+    def _dock_shown(self, name, shown):
+        if shown and name in self._owed:
+            self._owed.discard(name)
+            self._redraw.mark(name)
 
     def _show_plots(self):
         self.plots.refresh()
@@ -383,7 +367,7 @@ class MainWindow(QMainWindow):
         if s.value("geometry") is not None:
             self.restoreGeometry(s.value("geometry"))
         if s.value("windowState") is not None:
-            self._layout_restored = self.restoreState(s.value("windowState"))
+            self._layout_restored = self.restoreState(s.value("windowState"), STATE_VERSION)
         text = s.value("experiment")
         try:
             config = ExperimentConfig.from_dict(json.loads(text)) if text else None
@@ -396,7 +380,7 @@ class MainWindow(QMainWindow):
 
     def save_settings(self):
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        self.settings.setValue("windowState", self.diagnostics.saved_state(STATE_VERSION))
         try:
             self.settings.setValue("experiment", self.panel.config().to_json())
         except (TypeError, ValueError):
@@ -417,8 +401,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         self.shutdown()
         self.save_settings()
-        for message in list(self.messages):
-            message.close()
+        self.banner_box.close_boxes()
         super().closeEvent(event)
 
     def save_screenshot(self, path):

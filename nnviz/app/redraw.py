@@ -16,6 +16,11 @@ import time
 from PySide6.QtCore import QObject, QTimer
 
 
+def on_screen(widget):
+    """Is any of the widget on screen? A dock behind another dock's tab is moved off-screen, not hidden."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 class RedrawScheduler(QObject):
     def __init__(self, parent=None, share=0.1, max_rate=30.0):
         super().__init__(parent)

@@ -1,0 +1,223 @@
+"""The main window's diagnostic docks: training health, the backprop inspector, the runs list and saliency.
+
+`DiagnosticsDocks` owns the four widgets and their slots. The MainWindow adds the docks it
+describes and tells it what happens to the current run through the `on_*` methods; the health
+dock is fed by the window's redraw scheduler (`feed_health`), so that epochs arriving faster than
+frames are diagnosed once per frame, not once per epoch.
+"""
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QTabWidget
+
+from nnviz.app.health_dock import HealthDock
+from nnviz.app.inspector_view import InspectorView, pick_batch
+from nnviz.app.redraw import on_screen
+from nnviz.app.runs_dock import RunsDock
+from nnviz.app.saliency_view import SaliencyView
+from nnviz.core import accuracy
+from nnviz.core.health import DETECTORS
+from nnviz.io.runs import record_from_history
+
+RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+HEALTH_TITLE, RUNS_TITLE = "Training health", "Runs"
+INSPECTOR_SIZE = (1300, 820)    # the inspector's window when it first opens (floating over the main window)
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'s' if n > 1 else ''}"
+
+
+class DiagnosticsDocks:
+    """Training health, Backprop inspector, Runs and Saliency for a MainWindow (`window`)."""
+
+    def __init__(self, window):
+        self.window = window
+        self.docks = {}
+        self.health = HealthDock()
+        self.inspector = InspectorView()
+        self.runs = RunsDock()
+        self.saliency = SaliencyView()
+        self.health.continue_with_half_lr.connect(self.continue_with_half_lr)
+        self.inspector.batch_requested.connect(self.inspect_batch)
+        self.runs.runs_changed.connect(self._title_runs)
+        window.draw_panel.predicted.connect(self._on_predicted)
+        window.draw_panel.canvas.cleared.connect(self.clear_saliency)
+        self.inspect_action = QAction("&Inspect a batch…", window)
+        self.inspect_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.inspect_action.setToolTip("Backpropagation of one random mini-batch through the current "
+                                       "weights: z, a, δ and the gradients per layer (BP1–BP4)")
+        self.inspect_action.triggered.connect(self.inspect_batch)
+        window.addAction(self.inspect_action)
+        self._epochs = []               # EpochEnds of the current run, for its record in the runs list
+        self._unshown = []              # EpochEnds the health dock has not diagnosed yet
+        self._runs_done = 0
+        self._diverged_run = None       # id of the run whose divergence the health banner offers to continue
+        self._saliency_stale = False    # a prediction arrived while the saliency view was off-screen
+        self._saliency_put_away = False  # we closed the saliency dock for a 2-D dataset
+        self._inspector_opened = False
+
+    def dock_specs(self):
+        """(name, title, widget, area) of the docks, for the window to create."""
+        return (("health", HEALTH_TITLE, self.health, RIGHT), ("runs", RUNS_TITLE, self.runs, RIGHT),
+                ("saliency", "Saliency", self.saliency, RIGHT),
+                ("inspector", "Backprop inspector", self.inspector, BOTTOM))
+
+    def arrange(self, docks):
+        """The default layout: health, runs and saliency are tabs beside the activations (saliency stays
+        visible while drawing below it); the inspector opens when asked for."""
+        self.docks = docks
+        self.window.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+        for name in ("health", "runs", "saliency"):
+            self.window.tabifyDockWidget(docks["activations"], docks[name])
+        docks["activations"].raise_()
+        docks["inspector"].hide()
+        docks["saliency"].visibilityChanged.connect(lambda shown: shown and self._refresh_saliency())
+        docks["health"].visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(
+            0, self.health.draw_if_shown))
+
+    # -- what happens to the window's network and runs --------------------------------------------
+
+    def on_dataset(self, job, probe_rows):
+        """A new network (trained or loaded) on its dataset."""
+        ds = job.dataset
+        self.health.set_probe(ds.X_test[:probe_rows], ds.y_test[:probe_rows])
+        self.on_ready(job)
+        self.saliency.set_class_names(ds.class_names)
+        self.clear_saliency()
+        dock, image = self.docks["saliency"], ds.image_shape is not None
+        if not image and not dock.isHidden():
+            dock.hide()                        # nothing to draw on 2-D points
+            self._saliency_put_away = True
+        elif image and self._saliency_put_away:
+            dock.show()
+            self._saliency_put_away = False
+
+    def saved_state(self, version):
+        """The window's dock layout to remember, with the saliency dock in it even while a 2-D dataset has
+        put it away (or the next launch, on images, would not show it)."""
+        dock = self.docks["saliency"]
+        if self._saliency_put_away:
+            dock.show()
+        state = self.window.saveState(version)
+        if self._saliency_put_away:
+            dock.hide()
+        return state
+
+    def on_ready(self, job):
+        """A run starts (on a new or the same network): a fresh health history and run record."""
+        self.health.reset(n_classes=job.dataset.n_classes, activation=job.network.hidden_name)
+        self._title_health()
+        self._epochs, self._unshown = [], []
+
+    def on_epochs(self, epochs):
+        self._epochs.extend(epochs)
+        self._unshown.extend(epochs)
+
+    def feed_health(self):
+        """From the redraw scheduler: diagnose the epochs since the last frame; the snapshot's histograms."""
+        if self._unshown:
+            self.health.update_epoch(self._unshown[-1], self.health.history + self._unshown)
+            self._unshown = []
+            self._title_health()
+        session = self.window.session
+        self.health.set_snapshot(session.snapshot if session is not None else None)
+
+    def on_diverged(self, event):
+        """The core rolled the weights back and ends the run: red light, banner, health dock in front."""
+        self.feed_health()
+        self._diverged_run = self.window._runner.run_id
+        self.health.diverged(event)
+        self._title_health()
+        self.docks["health"].show()
+        self.docks["health"].raise_()
+
+    def on_finished(self, event):
+        """The current run ended: add it to the runs list (with its test accuracy) unless it failed or
+        finished no epoch."""
+        w = self.window
+        session, config = w.session, w._run_config
+        if event.reason == "failed" or not self._epochs or session is None or config is None:
+            return
+        ds = session.job.dataset
+        final = {"finish_reason": event.reason}
+        if len(ds.X_test):
+            with np.errstate(all="ignore"):
+                final["test_accuracy"] = accuracy(ds.y_test, session.snapshot.network().predict(ds.X_test))
+        self._runs_done += 1
+        name = f"{config.title or config.dataset} #{self._runs_done}"
+        self.runs.add_run(record_from_history(name, config, self._epochs, final))
+        self._epochs = []
+
+    def reset(self):
+        """The window forgot its network."""
+        self.health.reset()
+        self.health.set_snapshot(None)
+        self._title_health()
+        self._epochs, self._unshown = [], []
+        self.clear_saliency()
+
+    # -- slots ----------------------------------------------------------------------------------
+
+    def continue_with_half_lr(self):
+        """The health banner's offer after a divergence: the same (rolled-back) network, η / 2."""
+        w = self.window
+        if w.session is None or (w._runner.active and w._runner.run_id != self._diverged_run):
+            return
+        w._runner.stop()                       # the diverged run is ending anyway: join its thread
+        editor = w.panel.editors["learning_rate"]
+        editor.setText(f"{w.panel.config().learning_rate / 2:g}")
+        w.start_training()                     # same model key: continues the rolled-back network
+
+    def inspect_batch(self):
+        """Open the inspector on a random training mini-batch through the latest weights."""
+        w = self.window
+        session = w.session
+        if session is None or session.snapshot is None:
+            return w.show_message("Nothing to inspect yet: train or load a network first.", "info")
+        data = session.job.train_data
+        X, y = pick_batch(data.X_train, data.y_train)
+        self.inspector.set_network(session.snapshot, X, y, l2=session.config.l2,
+                                   learning_rate=session.config.learning_rate)
+        dock = self.docks["inspector"]
+        if dock.isHidden() and not self._inspector_opened:
+            # Five heatmaps a layer need room: docked, they would squeeze every other view, so it
+            # first opens as a window of its own (double-click its title to dock it under the plots).
+            self._inspector_opened = True
+            dock.setFloating(True)
+            frame = w.frameGeometry()
+            dock.resize(min(INSPECTOR_SIZE[0], frame.width() - 80), min(INSPECTOR_SIZE[1], frame.height() - 80))
+            dock.move(frame.center() - dock.rect().center())
+        dock.show()
+        dock.raise_()
+
+    def clear_saliency(self):
+        self._saliency_stale = False
+        self.saliency.set_input(None, None)
+
+    def _on_predicted(self, _probabilities):
+        """A new prediction of the drawing: explain it now if the saliency view is on screen, else later."""
+        self._saliency_stale = True
+        if on_screen(self.saliency):
+            self._refresh_saliency()
+
+    def _refresh_saliency(self):
+        if self._saliency_stale:
+            self._saliency_stale = False
+            panel = self.window.draw_panel
+            self.saliency.set_input(panel.network_input(), panel.snapshot)
+
+    # -- dock titles: what a tab says while it is behind another ----------------------------------
+
+    def _title_health(self):
+        levels = [self.health.level(d) for d in DETECTORS]
+        alarms, warnings = levels.count("alarm"), levels.count("warning")
+        extra = _count(alarms, "alarm") if alarms else _count(warnings, "warning") if warnings else ""
+        if "health" in self.docks:
+            self.docks["health"].setWindowTitle(f"{HEALTH_TITLE} ({extra})" if extra else HEALTH_TITLE)
+
+    def _title_runs(self):
+        n = len(self.runs.runs)
+        if "runs" in self.docks:
+            self.docks["runs"].setWindowTitle(f"{RUNS_TITLE} ({n})" if n else RUNS_TITLE)
