@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe  # noqa: E402
+from machine import describe
 
-from nnviz.core import Network, TrainConfig, train  # noqa: E402
-from nnviz.data import load_dataset  # noqa: E402
+from nnviz.core import Network, TrainConfig, train
+from nnviz.data import load_dataset
 
 SIZES = [784, 128, 64, 10]
 LEARNING_RATE = 0.1

@@ -22,12 +22,34 @@ _COMMAND_START = time.perf_counter()
 import numpy as np  # noqa: E402
 
 from nnviz import __version__  # noqa: E402
-from nnviz.core import (BatchEnd, Diverged, EpochEnd, Finished, accuracy, confusion_matrix,  # noqa: E402
-                        diagnose, gradient_check, health_ratios, per_class_accuracy, train)
+from nnviz.core import (  # noqa: E402
+    BatchEnd,
+    Diverged,
+    EpochEnd,
+    Finished,
+    accuracy,
+    confusion_matrix,
+    diagnose,
+    gradient_check,
+    health_ratios,
+    per_class_accuracy,
+    train,
+)
 from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
-from nnviz.io import (LOG_FORMATS, ExperimentConfig, check_compatible, epoch_row, event_record,  # noqa: E402
-                      list_presets, load_experiment, load_model, load_preset, plain, save_model,
-                      write_metrics)
+from nnviz.io import (  # noqa: E402
+    LOG_FORMATS,
+    ExperimentConfig,
+    check_compatible,
+    epoch_row,
+    event_record,
+    list_presets,
+    load_experiment,
+    load_model,
+    load_preset,
+    plain,
+    save_model,
+    write_metrics,
+)
 from nnviz.prepare import load_config_dataset, prepare  # noqa: E402
 
 GRADCHECK_TOLERANCE = 1e-6

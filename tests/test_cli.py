@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 from nnviz import cli
-from nnviz.core import EpochEnd, LayerStats
+from nnviz.core import EpochEnd, LayerStats, Network
 from nnviz.data import load_dataset, xor_points
 from nnviz.io import load_model, save_model
-from nnviz.core import Network
 
 
 def run_quietly(*argv):
@@ -55,7 +54,8 @@ def test_train_digits8x8_reaches_90_percent_and_saves_the_model(digits):
     assert re.search(r"100 epochs in [\d.]+ s wall time \([\d,]+ samples/s while training\); "
                      r"finished: completed", out)
     loaded = load_model(path)
-    assert loaded.config.title.startswith("8x8 digits") and loaded.metrics["test_accuracy"] == pytest.approx(accuracy / 100, abs=5e-5)
+    assert loaded.config.title.startswith("8x8 digits")
+    assert loaded.metrics["test_accuracy"] == pytest.approx(accuracy / 100, abs=5e-5)
 
 
 def test_train_xor_gets_all_four_points_right(xor):

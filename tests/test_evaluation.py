@@ -5,8 +5,16 @@ import pytest
 
 from nnviz.core import Network, TrainConfig, TrainData, accuracy, confusion_matrix, train
 from nnviz.data import Dataset, load_dataset
-from nnviz.evaluation import (DEFAULT_LEVELS, class_examples, evaluate_test_set, mistakes, mistakes_from_outputs,
-                              perturb, predictions_and_confidence, robustness_curve)
+from nnviz.evaluation import (
+    DEFAULT_LEVELS,
+    class_examples,
+    evaluate_test_set,
+    mistakes,
+    mistakes_from_outputs,
+    perturb,
+    predictions_and_confidence,
+    robustness_curve,
+)
 
 
 @pytest.fixture(scope="module")

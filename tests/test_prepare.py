@@ -1,4 +1,5 @@
-"""prepare(config): the dataset, a fresh network, the training data (subset, validation, augmentation), the hyperparameters."""
+"""prepare(config): the dataset, a fresh network, the training data (subset, validation, augmentation),
+the hyperparameters."""
 
 import dataclasses
 

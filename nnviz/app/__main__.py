@@ -19,9 +19,9 @@ import argparse  # noqa: E402
 import math  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+import time  # noqa: E402
 import traceback  # noqa: E402
 from functools import partial  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer  # noqa: E402
@@ -114,7 +114,7 @@ class ScriptedRun:
 
 def open_window(args, on_done=None):
     """The window (shown) and, with --train-seconds, its started ScriptedRun; None after a bad argument."""
-    from nnviz.app.main_window import MainWindow   # after QApplication: widgets need it
+    from nnviz.app.main_window import MainWindow  # after QApplication: widgets need it
     from nnviz.io import ConfigError, load_experiment
 
     scripted = args.train_seconds is not None

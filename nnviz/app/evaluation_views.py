@@ -5,9 +5,21 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import (QGraphicsRectItem, QHBoxLayout, QHeaderView, QLabel, QListView, QListWidget,
-                               QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.app.colors import heatmap_colormap
 from nnviz.evaluation import robustness_curve

@@ -6,10 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
+from nnviz.app.evaluation_dialog import EvaluationDialog
 from nnviz.io import ConfigError, check_compatible, load_experiment, load_model, save_experiment, save_model
 from nnviz.prepare import prepare
-
-from nnviz.app.evaluation_dialog import EvaluationDialog
 
 MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"

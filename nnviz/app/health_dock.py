@@ -16,12 +16,37 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.app.redraw import on_screen
-from nnviz.core.health import (DEAD, DETECTORS, EXPLODING, SATURATED, SATURATING, TITLES, UPDATE_RATIO,
-                               VANISHING, diagnose, diagnose_layers, health_ratios, histograms, layer_report)
+from nnviz.core.health import (
+    DEAD,
+    DETECTORS,
+    EXPLODING,
+    SATURATED,
+    SATURATING,
+    TITLES,
+    UPDATE_RATIO,
+    VANISHING,
+    diagnose,
+    diagnose_layers,
+    health_ratios,
+    histograms,
+    layer_report,
+)
 
 COLORS = {"ok": "#2ca02c", "warning": "#f0a500", "alarm": "#d62728", "n/a": "#b0b0b0"}
 CELL_TINT = {"warning": QColor(240, 165, 0, 70), "alarm": QColor(214, 39, 40, 80)}

@@ -10,9 +10,8 @@ The numbers come from `nnviz.core.inspector`; this widget only lays them out and
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.app.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.core.inspector import check_batch, inspect_batch, step

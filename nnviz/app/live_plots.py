@@ -2,14 +2,15 @@
 
 Every curve is created once (per-layer curves once per network) and redrawn with `setData` from
 growing NumPy buffers; `add_batches`/`add_epochs` only append, `refresh` draws (the window's redraw
-scheduler calls it). No grid lines: on a live plot they cost more to paint than all the curves. The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
+scheduler calls it). No grid lines: on a live plot they cost more to paint than all the curves.
+The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 """
 
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters  # noqa: F401 - registers ImageExporter and CSVExporter
+import pyqtgraph.exporters
 from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
 
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)

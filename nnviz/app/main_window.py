@@ -19,8 +19,8 @@ from nnviz.app.boundary_view import DecisionBoundaryView
 from nnviz.app.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.draw_panel import DrawPanel
 from nnviz.app.experiment_panel import ExperimentPanel
-from nnviz.app.live_plots import LivePlots
 from nnviz.app.file_actions import FileActions
+from nnviz.app.live_plots import LivePlots
 from nnviz.app.redraw import RedrawScheduler, on_screen
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.session import Session, model_key
@@ -28,7 +28,6 @@ from nnviz.app.snapshot import Snapshot
 from nnviz.app.worker import TrainingRunner
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
-
 
 MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at most
 # Share of the UI thread's CPU time spent drawing. The UI and the worker share the interpreter

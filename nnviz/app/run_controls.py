@@ -4,8 +4,8 @@
 run can never start while one is going.
 """
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QProgressBar, QStyle, QToolBar
 
 IDLE, PREPARING, RUNNING, PAUSED = "idle", "preparing", "running", "paused"

@@ -5,11 +5,22 @@ import dataclasses
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
-from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.app.colors import class_colors
 from nnviz.io.atomic import atomic_write_text
@@ -167,7 +178,7 @@ class RunsDock(QWidget):
 
     def _show_checked(self):
         """Curves and legend entries of the checked runs (the legend is rebuilt: toggles are rare)."""
-        for name, legend in self.legends.items():
+        for legend in self.legends.values():
             legend.clear()
         if any(self._checked):
             for item, text in self._style_keys:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from nnviz.app.snapshot import Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
@@ -133,7 +133,7 @@ class TrainingWorker(QObject):
         try:
             with np.errstate(all="ignore"):
                 self._run()
-        except Exception as error:  # noqa: BLE001 - every failure becomes a message, never a crash
+        except Exception as error:
             text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
             self.failed.emit(self.run_id, text)
             self.finished.emit(self.run_id, self._stopped_event("failed"))

@@ -1,7 +1,7 @@
 """Training hyperparameters (`TrainConfig`) and the data a run trains on (`TrainData`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Callable
 
 import numpy as np
 

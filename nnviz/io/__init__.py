@@ -1,11 +1,17 @@
 """Files: experiment configs (JSON), presets, model files (.npz) and metric logs. Imports nnviz.core only."""
 
 from .atomic import atomic_write, atomic_write_text
-from .experiment import (DATASET_NAMES, IDX_PREFIX, ConfigError, ExperimentConfig, load_experiment,
-                         save_experiment)
+from .experiment import DATASET_NAMES, IDX_PREFIX, ConfigError, ExperimentConfig, load_experiment, save_experiment
 from .logs import LOG_FORMATS, epoch_row, event_record, write_metrics
-from .model_file import (FORMAT, LoadedModel, ModelFileError, ModelMismatchError, check_compatible,
-                         load_model, save_model)
+from .model_file import (
+                         FORMAT,
+                         LoadedModel,
+                         ModelFileError,
+                         ModelMismatchError,
+                         check_compatible,
+                         load_model,
+                         save_model,
+)
 from .plain import plain
 from .presets import list_presets, load_preset, preset_names
 

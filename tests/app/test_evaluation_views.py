@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.app.evaluation_views import (MAX_SHOWN, ConfusionView, ImageGallery, MistakesGallery, PerClassView,
-                                        RobustnessView)
+from nnviz.app.evaluation_views import (
+    MAX_SHOWN,
+    ConfusionView,
+    ImageGallery,
+    MistakesGallery,
+    PerClassView,
+    RobustnessView,
+)
 from nnviz.core import Network, TrainConfig, TrainData, train
 from nnviz.data import Dataset, load_dataset
 from nnviz.evaluation import evaluate_test_set

@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.app.inspector_view import (GRADCHECK_OK, KINDS, MAX_INPUTS, MAX_SAMPLES, MAX_UNITS, InspectorView,
-                                      equation, pick_batch)
+from nnviz.app.inspector_view import (
+    GRADCHECK_OK,
+    KINDS,
+    MAX_INPUTS,
+    MAX_SAMPLES,
+    MAX_UNITS,
+    InspectorView,
+    equation,
+    pick_batch,
+)
 from nnviz.app.snapshot import Snapshot
 from nnviz.core import Network
 from nnviz.core.inspector import inspect_batch

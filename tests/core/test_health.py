@@ -8,8 +8,16 @@ import pytest
 
 from nnviz.core import Diverged, EpochEnd, LayerStats, Network, TrainConfig, TrainData, train
 from nnviz.core.diagnostics import layer_stats
-from nnviz.core.health import (DETECTORS, Finding, diagnose, health_ratios, histograms, layer_report,
-                               learning_speeds, worst_level)
+from nnviz.core.health import (
+    DETECTORS,
+    Finding,
+    diagnose,
+    health_ratios,
+    histograms,
+    layer_report,
+    learning_speeds,
+    worst_level,
+)
 
 
 def blobs(n=200, d=8, k=4, seed=0):

@@ -82,7 +82,7 @@ def test_gradients_are_bp3_and_bp4_of_the_deltas_and_match_the_network(l2):
     inspection = inspect_batch(net, X, LABELS, l2=l2)
     expected = net.gradients(X, LABELS, l2=l2)
     a_prev = X
-    for l, (trace, W, (dW, db)) in enumerate(zip(inspection.layers, net.weights, expected)):
+    for trace, W, (dW, db) in zip(inspection.layers, net.weights, expected):
         np.testing.assert_allclose(trace.dW, a_prev.T @ trace.delta + l2 * W, rtol=1e-12)   # BP4
         np.testing.assert_allclose(trace.db, trace.delta.sum(axis=0), rtol=1e-12)           # BP3
         np.testing.assert_array_equal(trace.dW, dW)

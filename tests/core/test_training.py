@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from nnviz.core import (BatchEnd, Diverged, EpochEnd, Finished, Network, TrainConfig, TrainData,
-                        evaluate, train)
+from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, Network, TrainConfig, TrainData, evaluate, train
 
 
 def blobs(seed=0, n=240):

@@ -6,8 +6,16 @@ import hashlib
 import numpy as np
 import pytest
 
-from nnviz.data import (DATASETS, Dataset, IDXError, load_dataset, load_idx_folder, split_validation,
-                        verify_checksums, write_idx)
+from nnviz.data import (
+    DATASETS,
+    Dataset,
+    IDXError,
+    load_dataset,
+    load_idx_folder,
+    split_validation,
+    verify_checksums,
+    write_idx,
+)
 from nnviz.resources import resource_path
 
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]

@@ -8,8 +8,7 @@ import pytest
 
 from nnviz.core import TrainConfig
 from nnviz.data import DATASETS
-from nnviz.io import (DATASET_NAMES, ConfigError, ExperimentConfig, atomic_write, load_experiment,
-                      save_experiment)
+from nnviz.io import DATASET_NAMES, ConfigError, ExperimentConfig, atomic_write, load_experiment, save_experiment
 
 
 def changed_config():

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from nnviz.core import Diverged, EpochEnd, LayerStats, Network, TrainConfig, train
-from nnviz.io import epoch_row, event_record, write_metrics
 from nnviz.data import xor_points
+from nnviz.io import epoch_row, event_record, write_metrics
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,8 @@ def test_missing_validation_is_an_empty_csv_cell(tmp_path):
     event = EpochEnd(1, 1, 0.5, 0.75, None, None, 0.1, (LayerStats(*[0.0] * 7),), 1.0, 1.0, 4.0)
     path = tmp_path / "run.csv"
     write_metrics(path, [epoch_row(event)])
-    row = next(csv.DictReader(open(path, newline="")))
+    with open(path, newline="") as f:
+        row = next(csv.DictReader(f))
     assert row["val_loss"] == "" and row["train_accuracy"] == "0.75"
 
 

@@ -8,8 +8,7 @@ import pytest
 
 import nnviz
 from nnviz.core import Network
-from nnviz.io import (ExperimentConfig, ModelFileError, ModelMismatchError, check_compatible, load_model,
-                      save_model)
+from nnviz.io import ExperimentConfig, ModelFileError, ModelMismatchError, check_compatible, load_model, save_model
 
 X = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32)
 

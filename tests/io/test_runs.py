@@ -9,8 +9,17 @@ import pytest
 
 from nnviz.core import EpochEnd
 from nnviz.io import ExperimentConfig
-from nnviz.io.runs import (RunRecord, RunsFileError, compared_settings, differing_settings, format_value,
-                           load_runs, record_from_history, runs_to_csv, save_runs)
+from nnviz.io.runs import (
+    RunRecord,
+    RunsFileError,
+    compared_settings,
+    differing_settings,
+    format_value,
+    load_runs,
+    record_from_history,
+    runs_to_csv,
+    save_runs,
+)
 
 
 def _epoch(epoch, train_loss, val_accuracy=None, seconds=1.5, lr=0.1):
