@@ -3,8 +3,8 @@
 Each preset runs in its own `python -m nnviz train` process (so the wall time includes start-up,
 loading the data and the final test evaluation); presets with a time budget get `--time-budget`.
 Prints one row per preset — what it must reach, what it measured, epochs, wall time and the
-machine's sgemm GFLOPS measured just before the run — and writes the table to docs/presets.md
-(rows of presets not run this time are kept from the file).
+machine's sgemm GFLOPS measured just before the run — and writes the table into docs/presets.md
+(rows of presets not run this time are kept from the file, and so are its hand-written notes).
 
     python bench/presets.py                 # every preset
     python bench/presets.py fast best       # only these
@@ -27,6 +27,7 @@ from nnviz.io import load_preset, preset_names  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "presets.md"
 TABLE_HEADER = "| preset | must reach | measured | met | epochs | wall time | sgemm GFLOPS |"
+NOTES = "<!-- notes: kept as written when bench/presets.py updates this file -->"
 
 
 @dataclass
@@ -157,9 +158,16 @@ def _document(rows):
     for name in preset_names():
         config = load_preset(name)
         first, second = config.description.splitlines()
-        parts += [f"### `{name}` — {config.title}", "", first, "", f"*What to watch:* {second}", "",
+        parts += [f"### `{name}` — {config.title}", "", first, "", second, "",
                   f"*Expected:* {config.expected}", ""]
     return "\n".join(parts)
+
+
+def _updated(text, rows):
+    """The document for `rows`, keeping the hand-written notes of an earlier docs/presets.md
+    (everything from NOTES on)."""
+    notes = text.find(NOTES)
+    return _document(rows) + ("\n" + text[notes:] if notes >= 0 else "")
 
 
 def main(argv=None):
@@ -179,11 +187,11 @@ def main(argv=None):
         fresh[name] = measure(name)
         print("| " + " | ".join(fresh[name]) + " |", flush=True)
     if not args.no_write:
-        old = _rows_in(DOC.read_text(encoding="utf-8")) if DOC.exists() else {}
-        merged = {**old, **fresh}
+        text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        merged = {**_rows_in(text), **fresh}
         order = [name for name in CRITERIA if name in merged] + sorted(set(merged) - set(CRITERIA))
         DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(_document([merged[name] for name in order]), encoding="utf-8")
+        DOC.write_text(_updated(text, [merged[name] for name in order]), encoding="utf-8")
         print(f"wrote {DOC.relative_to(ROOT)}")
     return 0
 
