@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import sgemm_gflops  # noqa: E402
+from machine import sgemm_gflops
 
-from nnviz.io import load_preset, preset_names  # noqa: E402
+from nnviz.io import load_preset, preset_names
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "presets.md"
