@@ -2,15 +2,8 @@
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from nnviz.core import Network
-
-
-def _frozen_copy(a):
-    c = np.array(a, copy=True)
-    c.setflags(write=False)
-    return c
+from nnviz.core.inspector import read_only_copy
 
 
 @dataclass(frozen=True)
@@ -29,8 +22,8 @@ class Snapshot:
     @classmethod
     def of(cls, net, epoch=0, step=0):
         return cls(tuple(net.sizes), net.hidden_name, net.output_name, net.loss_name,
-                   tuple(_frozen_copy(W) for W in net.weights),
-                   tuple(_frozen_copy(b) for b in net.biases), epoch, step)
+                   tuple(read_only_copy(W) for W in net.weights),
+                   tuple(read_only_copy(b) for b in net.biases), epoch, step)
 
     def network(self):
         """A Network computing with this snapshot's weights (shares the read-only arrays)."""

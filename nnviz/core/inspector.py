@@ -18,7 +18,8 @@ import numpy as np
 from .gradcheck import gradient_check
 
 
-def _frozen(a):
+def read_only_copy(a):
+    """A copy of `a` that cannot be written to (safe to hand to another thread or a view)."""
     c = np.array(a, copy=True)
     c.setflags(write=False)
     return c
@@ -77,10 +78,9 @@ def inspect_batch(net, X, Y, l2=0.0):
         loss = net.cost.value(Zs[-1], As[-1], T) + net.l2_penalty(l2)
         grads = net.backward(Zs, As, Ds, T, l2)                               # BP3, BP4
         ds = deltas(net, Zs, As, T)
-    layers = tuple(LayerTrace(_frozen(Zs[l]), _frozen(As[l + 1]), _frozen(As[l]), _frozen(ds[l]),
-                              _frozen(grads[l][0]), _frozen(grads[l][1]))
+    layers = tuple(LayerTrace(*map(read_only_copy, (Zs[l], As[l + 1], As[l], ds[l], *grads[l])))
                    for l in range(net.n_layers))
-    return BatchInspection(_frozen(X), _frozen(T), float(loss), float(l2), layers)
+    return BatchInspection(read_only_copy(X), read_only_copy(T), float(loss), float(l2), layers)
 
 
 def check_batch(net, X, Y, l2=0.0, max_entries=None, epsilon=1e-6, seed=0):
