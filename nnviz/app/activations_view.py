@@ -5,9 +5,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from nnviz.app.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.app.shown_view import ShownView
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
@@ -39,7 +40,7 @@ def _small_font():
     return font
 
 
-class ActivationsView(QWidget):
+class ActivationsView(ShownView):
     """Per hidden layer a heatmap of activations (rows: probe images, columns: units); weight tiles beside.
 
     set_probe(X_probe, y_probe, image_shape) once per dataset, set_snapshot(snapshot) at each redraw:
@@ -52,8 +53,6 @@ class ActivationsView(QWidget):
         self._X = self._y = None
         self._image_shape = None
         self._class_names = ()
-        self._snapshot = None
-        self._stale = False              # a snapshot arrived while hidden
         self._key = None                 # what the current items were built for
         self.layer_plots, self.layer_images, self._layer_bars = [], [], []
         self.tile_plot = self.tile_image = self._tile_bar = None
@@ -80,22 +79,6 @@ class ActivationsView(QWidget):
         self._class_names = tuple(class_names) if class_names is not None else ()
         self._key = None
         self.set_snapshot(self._snapshot)
-
-    def set_snapshot(self, snapshot):
-        """Show the activations and first-layer weights of this snapshot (None clears).
-
-        While the view is hidden (e.g. a tabbed-away dock) it only keeps the snapshot and draws it when shown.
-        """
-        self._snapshot = snapshot
-        self._stale = not self.isVisible()
-        if not self._stale:
-            self._draw(snapshot)
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._draw(self._snapshot)
 
     def _draw(self, snapshot):
         if snapshot is None:

@@ -7,9 +7,10 @@ so one axis shows more), and follows when the view is resized, zoomed or panned.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from nnviz.app.colors import class_colors
+from nnviz.app.shown_view import ShownView
 
 GRID = 120            # grid cells per axis: 14,400 points, one forward pass per snapshot
 MARGIN = 0.1          # share of the points' span added on every side
@@ -56,7 +57,7 @@ def two_class_colormap(colors):
     return pg.ColorMap([0.0, 0.5, 1.0], np.vstack([colors[0], NEUTRAL, colors[1]]) * 255)
 
 
-class DecisionBoundaryView(QWidget):
+class DecisionBoundaryView(ShownView):
     """Scatter of the training points over the network's prediction map, refreshed on every snapshot.
 
     Two classes: an image of P(class 1) with a class-0 → neutral → class-1 colormap, levels [0, 1].
@@ -86,8 +87,6 @@ class DecisionBoundaryView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.note)
         layout.addWidget(self.plot_widget, 1)
-        self._snapshot = None
-        self._stale = False            # a snapshot arrived while hidden
         self._grid_range = None        # ((x0, x1), (y0, y1)) the grid tiles
         self._regrid_timer = QTimer(self, singleShot=True, interval=0)   # one re-evaluation per burst of
         self._regrid_timer.timeout.connect(self._follow_view)          # range changes (drag, resize)
@@ -134,23 +133,6 @@ class DecisionBoundaryView(QWidget):
         if view_range != self._grid_range:
             self._set_grid(view_range)
             self.set_snapshot(self._snapshot)
-
-    def set_snapshot(self, snapshot):
-        """Evaluate this snapshot on the grid and redraw the prediction map (None clears it).
-
-        While the view is hidden (another dataset kind, a tabbed-away dock) it only keeps the snapshot
-        and evaluates it when shown.
-        """
-        self._snapshot = snapshot
-        self._stale = not self.isVisible()
-        if not self._stale:
-            self._draw(snapshot)
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self._draw(self._snapshot)
 
     def _draw(self, snapshot):
         if snapshot is None or snapshot.sizes[0] != 2:

@@ -38,17 +38,13 @@ class Momentum:
             p += v
 
 
-class Nesterov:
+class Nesterov(Momentum):
     """Nesterov momentum (Sutskever et al. 2013, in the look-ahead form):
 
     v ← μv − ηg;  θ ← θ + μv − ηg   (the gradient is taken at θ; the update looks one step ahead).
     """
 
     name = "nesterov"
-
-    def __init__(self, momentum=0.9):
-        self.momentum = momentum
-        self.velocity = None
 
     def step(self, params, grads, lr):
         if self.velocity is None:
