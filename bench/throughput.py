@@ -2,8 +2,8 @@
 
 One epoch of MNIST, 784-128-64-10 ReLU/softmax + cross-entropy, He init, plain SGD, batch 64 and
 128, float32. Each contender runs the same number of samples in the same process; rounds
-alternate between them and the best round of each is kept, so that background load hurts both
-alike. Prints samples/s and the ratio nnviz / reference.
+alternate between them (each round starting with the next contender) and the best round of each
+is kept, so that background load hurts all alike. Prints samples/s and the ratio nnviz / reference.
 
     python bench/throughput.py [--rounds 3] [--samples 60000]
 """
@@ -23,6 +23,9 @@ from nnviz.data import load_dataset
 
 SIZES = [784, 128, 64, 10]
 LEARNING_RATE = 0.1
+# A pause before each run, so that no contender starts while the previous one's thread pool
+# (PyTorch's OpenMP threads spin for a while after their last task) still holds the CPU.
+SETTLE_SECONDS = 0.5
 
 
 def run_nnviz(X, y, batch_size, seed):
@@ -78,7 +81,7 @@ def make_torch_runner():
             torch.nn.Linear(64, 10))
         optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
         loss_fn = torch.nn.CrossEntropyLoss()
-        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+        Xt, yt = torch.from_numpy(X.copy()), torch.from_numpy(y)
         start = time.perf_counter()
         order = torch.randperm(len(X))
         for i in range(0, len(X), batch_size):
@@ -118,9 +121,11 @@ def main(argv=None):
           + "  nnviz/numpy" + ("  nnviz/pytorch" if torch_runner else ""))
     for batch_size in (64, 128):
         best = {name: 0.0 for name in contenders}
+        names = list(contenders)
         for round_ in range(args.rounds):
-            for name, run in contenders.items():
-                best[name] = max(best[name], run(X, y, batch_size, seed=round_))
+            for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+                time.sleep(SETTLE_SECONDS)
+                best[name] = max(best[name], contenders[name](X, y, batch_size, seed=round_))
         row = f"{batch_size:>5}  " + "  ".join(f"{best[name]:>20,.0f}" for name in contenders)
         row += f"  {best['nnviz'] / best['numpy loop']:>11.2f}"
         if torch_runner:

@@ -1,7 +1,8 @@
 """Loss functions: the mean over the batch of a per-sample cost, computed stably from the logits.
 
-Each loss gives `value(Z, A, Y)` (a float) and `delta(Z, A, Y, output)`, the output error
-δᴸ = ∂C/∂zᴸ for the whole batch (BP1), already divided by the batch size n.
+Each loss gives `value(Z, A, Y)` (a float), `forward(Z, Y, output)` (the output activations and the
+value together) and `delta(Z, A, Y, output)`, the output error δᴸ = ∂C/∂zᴸ for the whole batch
+(BP1), already divided by the batch size n.
 
 Valid (output, loss) pairs are listed in `VALID_PAIRS`: softmax with cross-entropy and sigmoid with
 binary cross-entropy use the cancellation δᴸ = (A − Y)/n; the others go through the output
@@ -10,15 +11,28 @@ activation's vector-Jacobian product δᴸ = σ'(zᴸ) ⊙ ∇ₐC.
 
 import numpy as np
 
-EPS = 1e-12
+from .activations import shifted_logits, softmax_in_place
 
 
-def _logsumexp(Z):
-    m = Z.max(axis=1, keepdims=True)
-    return (m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))[:, 0]
+class Loss:
+    name = ""
+
+    def value(self, Z, A, Y):
+        raise NotImplementedError
+
+    def forward(self, Z, Y, output):
+        """(A, C): the output activations for logits Z and the mean cost against targets Y."""
+        A = output.forward(Z)
+        return A, self.value(Z, A, Y)
+
+    def delta(self, Z, A, Y, output):
+        """(A − Y)/n: the output error of the matching pairs softmax + CE and sigmoid + BCE."""
+        D = A - Y
+        D *= 1.0 / len(Y)
+        return D
 
 
-class Quadratic:
+class Quadratic(Loss):
     """C = 1/(2n) Σₓ ‖a − y‖² (sum over outputs, mean over the batch), as in network.py."""
 
     name = "quadratic"
@@ -31,20 +45,26 @@ class Quadratic:
         return output.backward(Z, A, (A - Y) / len(Y))
 
 
-class CrossEntropy:
-    """C = −1/n Σₓ Σⱼ yⱼ log softmax(z)ⱼ, from the logits: log softmax(z)ⱼ = zⱼ − logsumexp(z)."""
+class CrossEntropy(Loss):
+    """C = −1/n Σₓ Σⱼ yⱼ log softmax(z)ⱼ, from the logits, with m = maxⱼ zⱼ and Σⱼ yⱼ = 1:
+
+        −Σⱼ yⱼ log softmax(z)ⱼ = log Σⱼ e^(zⱼ − m) − Σⱼ yⱼ (zⱼ − m)     (log-sum-exp; never overflows)
+    """
 
     name = "cross_entropy"
 
     def value(self, Z, A, Y):
-        # Σⱼ yⱼ = 1 per sample, so −Σⱼ yⱼ log softmax(z)ⱼ = logsumexp(z) − Σⱼ yⱼzⱼ.
-        return float(np.sum(_logsumexp(Z)) - np.sum(Y * Z)) / len(Y)
+        return self.forward(Z, Y, None)[1]
 
-    def delta(self, Z, A, Y, output):
-        return (A - Y) / len(Y)
+    def forward(self, Z, Y, output):
+        """Softmax and the cost in one pass: both need z − m and the normalisers Σⱼ e^(zⱼ − m)."""
+        A = shifted_logits(Z)
+        target_term = float(np.vdot(Y.T, A.T))
+        normalisers = softmax_in_place(A)
+        return A, (float(np.log(normalisers).sum()) - target_term) / len(Y)
 
 
-class BinaryCrossEntropy:
+class BinaryCrossEntropy(Loss):
     """C = −1/n Σₓ Σⱼ [yⱼ log σ(zⱼ) + (1 − yⱼ) log(1 − σ(zⱼ))].
 
     From the logits: −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − y·z + log(1 + e^(−|z|)).
@@ -55,9 +75,6 @@ class BinaryCrossEntropy:
     def value(self, Z, A, Y):
         per_unit = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
         return float(np.sum(per_unit)) / len(Y)
-
-    def delta(self, Z, A, Y, output):
-        return (A - Y) / len(Y)
 
 
 LOSSES = {cls.name: cls for cls in (Quadratic, CrossEntropy, BinaryCrossEntropy)}

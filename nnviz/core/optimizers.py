@@ -3,23 +3,38 @@
 `step(params, grads, lr)` with params and grads as parallel lists of arrays; the grads are used as
 scratch space (scaled in place), so pass copies if you need them afterwards. State (velocities,
 moments) is allocated on the first step with the parameters' dtype.
+
+SGD and the momentum methods see η and g only as the product ηg. They also offer
+`step_scaled(params, scaled_grads)`, which takes ηg itself: the training loop has the backward pass
+produce ηg directly (Network.backward's `scale`), sparing a pass over every gradient.
 """
 
 import numpy as np
 
 
-class SGD:
+class LinearInGradient:
+    """An optimiser whose update depends on the gradient only through ηg."""
+
+    def step(self, params, grads, lr):
+        for g in grads:
+            g *= lr
+        self.step_scaled(params, grads)
+
+    def step_scaled(self, params, scaled_grads):
+        raise NotImplementedError
+
+
+class SGD(LinearInGradient):
     """θ ← θ − η g."""
 
     name = "sgd"
 
-    def step(self, params, grads, lr):
-        for p, g in zip(params, grads):
-            g *= lr
+    def step_scaled(self, params, scaled_grads):
+        for p, g in zip(params, scaled_grads):
             p -= g
 
 
-class Momentum:
+class Momentum(LinearInGradient):
     """v ← μv − ηg;  θ ← θ + v."""
 
     name = "momentum"
@@ -28,12 +43,14 @@ class Momentum:
         self.momentum = momentum
         self.velocity = None
 
-    def step(self, params, grads, lr):
+    def _velocities(self, params):
         if self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in params]
-        for p, g, v in zip(params, grads, self.velocity):
+        return self.velocity
+
+    def step_scaled(self, params, scaled_grads):
+        for p, g, v in zip(params, scaled_grads, self._velocities(params)):
             v *= self.momentum
-            g *= lr
             v -= g
             p += v
 
@@ -46,15 +63,13 @@ class Nesterov(Momentum):
 
     name = "nesterov"
 
-    def step(self, params, grads, lr):
-        if self.velocity is None:
-            self.velocity = [np.zeros_like(p) for p in params]
-        for p, g, v in zip(params, grads, self.velocity):
-            g *= lr
+    def step_scaled(self, params, scaled_grads):
+        for p, g, v in zip(params, scaled_grads, self._velocities(params)):
             v *= self.momentum
             v -= g
-            p += self.momentum * v
             p -= g
+            np.multiply(v, self.momentum, out=g)  # g is scratch from here on
+            p += g
 
 
 class RMSprop:

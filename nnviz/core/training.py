@@ -19,7 +19,7 @@ from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
 from .events import BatchEnd, Diverged, EpochEnd, Finished
 from .network import predictions
-from .optimizers import make_optimizer
+from .optimizers import LinearInGradient, make_optimizer
 from .schedules import learning_rate
 
 # A batch loss above this multiple of max(first batch loss, 1) counts as an explosion.
@@ -73,10 +73,6 @@ def evaluate(net, X, Y):
     return net.loss(X, T), float(np.mean(net.predict(X) == _labels(T)))
 
 
-def _snapshot(net):
-    return [W.copy() for W in net.weights], [b.copy() for b in net.biases]
-
-
 def _dropout_masks(net, rng, n, config):
     """Inverted dropout masks for each layer input: kept units are scaled by 1/(1 − p)."""
     if not config.dropout and not config.input_dropout:
@@ -92,13 +88,11 @@ def _dropout_masks(net, rng, n, config):
     return masks
 
 
-def _clip(grad_arrays, clip_norm):
+def _clip(flat_grads, clip_norm):
     """Rescale all gradients together so that their global norm is at most clip_norm."""
-    total = math.sqrt(sum(float(np.dot(g.ravel(), g.ravel())) for g in grad_arrays))
+    total = math.sqrt(float(np.dot(flat_grads, flat_grads)))
     if total > clip_norm:
-        scale = clip_norm / (total + 1e-12)
-        for g in grad_arrays:
-            g *= scale
+        flat_grads *= clip_norm / (total + 1e-12)
 
 
 def _check_data(net, data):
@@ -172,6 +166,7 @@ class _Run:
         self.rng = np.random.default_rng(config.seed)
         self.optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
                                         config.rho, config.epsilon)
+        self.takes_scaled_gradients = isinstance(self.optimizer, LinearInGradient)
         self.X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
         self.T = net.targets(data.y_train, len(self.X))
         self.labels = _class_labels(net, data.y_train, self.T)
@@ -185,19 +180,23 @@ class _Run:
         self.batches = math.ceil(len(self.X) / self.batch_size)
         self.total_steps = config.epochs * self.batches
         self.norm_stride = max(1, self.batches // GRAD_NORM_SAMPLES)
-        self.params = net.params()
-        self.grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(net.weights, net.biases)]
-        self.grad_arrays = [g for pair in self.grads for g in pair]
+        # One vector for all parameters and one for all gradients: the optimiser's step is a few
+        # whole-vector operations, whatever the depth.
+        self.flat = net.flat_params()
+        self.params = [self.flat]
+        self.flat_grads = np.empty_like(self.flat)
+        self.grads = list(zip(*net.layer_views(self.flat_grads)))
+        self.before_step = np.empty_like(self.flat)
         self.scheduled = config.schedule != "constant" or config.warmup > 0
 
-        self.last_good = _snapshot(net)
+        self.last_good = self.flat.copy()
         self.best, self.best_epoch, self.best_score, self.waited = None, None, None, 0
-        self.reference_loss = None
+        self.explosion_limit = None
         self.eval_seconds = 0.0
         self.step_count, self.samples, self.epochs_done = 0, 0, 0
         self.lr = config.learning_rate
         self.reason = "completed"
-        self.order = None
+        self.order = self.epoch_T = self.epoch_labels = None
         self.last_val = (None, None)
 
     def wall(self):
@@ -220,49 +219,60 @@ class _Run:
         if b == 0:
             tally.start = self.clock.elapsed
             self.order = self.rng.permutation(len(self.X))
-        idx = self.order[b * self.batch_size:(b + 1) * self.batch_size]
-        Xb, Tb = self.X[idx], self.T[idx]
+            self.epoch_T, self.epoch_labels = self.T[self.order], self.labels[self.order]
+        batch = slice(b * self.batch_size, (b + 1) * self.batch_size)
+        idx = self.order[batch]
+        Xb, Tb = self.X[idx], self.epoch_T[batch]
         if self.augment is not None:
             Xb = np.asarray(self.augment(Xb, self.rng), dtype=net.dtype)
-        masks = _dropout_masks(net, self.rng, len(idx), config)
+        n = len(idx)
+        masks = _dropout_masks(net, self.rng, n, config)
         with np.errstate(all="ignore"):
-            Zs, As, Ds = net.forward_cache(Xb, masks)
-            loss = net.cost.value(Zs[-1], As[-1], Tb) + net.l2_penalty(config.l2)
-        if self.reference_loss is None:
-            self.reference_loss = loss
-        if not math.isfinite(loss) or loss > EXPLOSION_FACTOR * max(self.reference_loss, 1.0):
-            return self.diverged(Xb, loss, epoch, b)
-        batch_correct = int(np.count_nonzero(predictions(As[-1]) == self.labels[idx]))
-        tally.loss_sum += loss * len(idx)
+            Zs, As, Ds, loss = net.forward_cost(Xb, Tb, masks)
+            if config.l2:
+                loss += net.l2_penalty(config.l2)
+            if self.explosion_limit is None:
+                self.explosion_limit = EXPLOSION_FACTOR * max(loss, 1.0)
+            if not (math.isfinite(loss) and loss <= self.explosion_limit):
+                return self.diverged(Xb, loss, epoch, b)
+            batch_correct = int(np.count_nonzero(predictions(As[-1]) == self.epoch_labels[batch]))
+            if self.scheduled:
+                self.lr = learning_rate(config.schedule, config.learning_rate, progress=self.progress(),
+                                        epoch=epoch, step_epochs=config.step_epochs,
+                                        step_gamma=config.step_gamma, min_lr=config.min_learning_rate,
+                                        warmup=config.warmup)
+            # With an optimiser that needs only ηg, backprop yields ηg: one pass fewer per step.
+            scaled = self.takes_scaled_gradients and self.lr > 0
+            scale = self.lr if scaled else 1.0
+            net.backward(Zs, As, Ds, Tb, config.l2, masks, self.grads, scale)
+        tally.loss_sum += loss * n
         tally.correct += batch_correct
-        tally.seen += len(idx)
-        with np.errstate(all="ignore"):
-            net.backward(Zs, As, Ds, Tb, config.l2, masks, self.grads)
+        tally.seen += n
         if b % self.norm_stride == 0:
-            tally.grad_norm_sum += [frobenius(dW) for dW, _ in self.grads]
+            tally.grad_norm_sum += [frobenius(dW) / scale for dW, _ in self.grads]
             tally.norm_count += 1
         if config.clip_norm:
-            _clip(self.grad_arrays, config.clip_norm)
-        if self.scheduled:
-            self.lr = learning_rate(config.schedule, config.learning_rate, progress=self.progress(),
-                                    epoch=epoch, step_epochs=config.step_epochs,
-                                    step_gamma=config.step_gamma, min_lr=config.min_learning_rate,
-                                    warmup=config.warmup)
+            _clip(self.flat_grads, config.clip_norm * scale)
         last_batch = b == self.batches - 1
-        before = [W.copy() for W in net.weights] if last_batch else None
-        self.optimizer.step(self.params, self.grad_arrays, self.lr)
         if last_batch:
+            np.copyto(self.before_step, self.flat)
+        if scaled:
+            self.optimizer.step_scaled(self.params, [self.flat_grads])
+        else:
+            self.optimizer.step(self.params, [self.flat_grads], self.lr)
+        if last_batch:
+            before, _ = net.layer_views(self.before_step)
             tally.update_ratios = np.array([frobenius(W - W0) / max(frobenius(W), 1e-12)
                                             for W, W0 in zip(net.weights, before)])
         self.step_count += 1
-        self.samples += len(idx)
+        self.samples += n
         self.clock.pause()
         return BatchEnd(epoch + 1, b + 1, self.batches, self.step_count, loss, self.lr, self.samples,
-                        self.clock.total, batch_correct / len(idx))
+                        self.clock.total, batch_correct / n)
 
     def diverged(self, Xb, loss, epoch, b):
         _check_batch_finite(Xb)
-        self.net.set_params(*self.last_good)
+        np.copyto(self.flat, self.last_good)
         what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
         return Diverged(epoch + 1, b + 1, loss,
                         f"the loss {what} at epoch {epoch + 1}, batch {b + 1} "
@@ -280,7 +290,7 @@ class _Run:
                                 tally.update_ratios)
         self.eval_seconds = time.perf_counter() - eval_start
         self.epochs_done = epoch + 1
-        self.last_good = _snapshot(self.net)
+        np.copyto(self.last_good, self.flat)
         elapsed = self.clock.pause()
         seconds = elapsed - tally.start
         return EpochEnd(epoch + 1, self.config.epochs, tally.loss_sum / tally.seen,
@@ -295,7 +305,10 @@ class _Run:
         val_loss, val_acc = self.last_val
         score = val_loss if config.early_stopping_metric == "val_loss" else -val_acc
         if self.best_score is None or score < self.best_score:
-            self.best, self.best_epoch, self.best_score, self.waited = _snapshot(self.net), epoch + 1, score, 0
+            if self.best is None:
+                self.best = np.empty_like(self.flat)
+            np.copyto(self.best, self.flat)
+            self.best_epoch, self.best_score, self.waited = epoch + 1, score, 0
         else:
             self.waited += 1
             if config.early_stopping and self.waited >= config.early_stopping:
@@ -303,7 +316,7 @@ class _Run:
 
     def restore_best(self):
         if self.best is not None and self.best_epoch != self.epochs_done:
-            self.net.set_params(*self.best)
+            np.copyto(self.flat, self.best)
         else:
             self.best_epoch = None
 

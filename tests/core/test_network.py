@@ -128,3 +128,49 @@ def test_from_params_and_copy_are_independent(net):
     np.testing.assert_array_equal(rebuilt.predict_proba(X), net.predict_proba(X))
     with pytest.raises(ValueError, match="weights"):
         Network.from_params([np.zeros((3, 2))], [np.zeros(3)])
+
+
+def test_parameters_are_views_of_one_vector_in_layer_order():
+    net = Network([3, 4, 2], seed=1)
+    flat = net.flat_params()
+    expected = np.concatenate([net.weights[0].ravel(), net.biases[0], net.weights[1].ravel(), net.biases[1]])
+    np.testing.assert_array_equal(flat, expected)
+    flat[0] = 42.0
+    assert net.weights[0][0, 0] == 42.0
+
+
+def test_from_params_moves_its_arrays_into_one_vector_on_demand():
+    W = [np.ones((2, 3), np.float32), np.full((3, 1), 2.0, np.float32)]
+    b = [np.zeros(3, np.float32), np.ones(1, np.float32)]
+    net = Network.from_params(W, b, "relu", "sigmoid", "binary_cross_entropy")
+    assert net.weights[0] is W[0]
+    flat = net.flat_params()
+    assert flat.size == 6 + 3 + 3 + 1
+    np.testing.assert_array_equal(net.weights[1], W[1])
+    assert np.shares_memory(net.weights[1], flat) and not np.shares_memory(W[1], flat)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_scaled_backward_gives_the_gradients_of_the_scaled_cost(l2):
+    net = Network([5, 4, 3], hidden="tanh", seed=2, dtype=np.float64)
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((6, 5)), rng.integers(0, 3, 6)
+    T = net.targets(y, 6)
+    plain = net.gradients(X, y, l2)
+    Zs, As, Ds = net.forward_cache(X)
+    scaled = net.backward(Zs, As, Ds, T, l2, scale=0.25)
+    for (dW, db), (sW, sb) in zip(plain, scaled):
+        np.testing.assert_allclose(sW, 0.25 * dW, rtol=1e-12)
+        np.testing.assert_allclose(sb, 0.25 * db, rtol=1e-12)
+
+
+def test_forward_cost_equals_the_loss_from_a_separate_softmax():
+    net = Network([4, 6, 5], seed=4, dtype=np.float64)
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((7, 4)), rng.integers(0, 5, 7)
+    Zs, As, _, cost = net.forward_cost(X, net.targets(y, 7))
+    Z = Zs[-1]
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(As[-1], P, rtol=1e-12)
+    np.testing.assert_allclose(cost, -np.mean(np.log(P[np.arange(7), y])), rtol=1e-12)

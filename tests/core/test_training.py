@@ -209,3 +209,25 @@ def test_batch_accuracy_is_the_share_of_the_batch_classified_right():
     expected = np.mean(net.predict(X) == y)
     first = next(iter(train(net, (X, y), TrainConfig(batch_size=240, learning_rate=1e-9))))
     assert first.accuracy == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+def test_training_steps_equal_hand_applied_updates(optimizer):
+    """One epoch of full batches against θ updated by hand from Network.gradients (η folded or not)."""
+    X, y = blobs(seed=6, n=40)
+    net = Network([2, 5, 3], seed=7, dtype=np.float64)
+    by_hand = net.copy()
+    lr, mu = 0.3, 0.9
+    run(net, (X, y), optimizer=optimizer, learning_rate=lr, momentum=mu, batch_size=40, epochs=3, l2=0.01)
+    velocity = [np.zeros_like(p) for p in by_hand.params()]
+    for _ in range(3):
+        grads = [g for pair in by_hand.gradients(X, y, 0.01) for g in pair]
+        for p, g, v in zip(by_hand.params(), grads, velocity):
+            if optimizer == "sgd":
+                p -= lr * g
+            else:
+                v *= mu
+                v -= lr * g
+                p += mu * v - lr * g if optimizer == "nesterov" else v
+    for trained, expected in zip(net.params(), by_hand.params()):
+        np.testing.assert_allclose(trained, expected, rtol=1e-10, atol=1e-12)
