@@ -66,12 +66,13 @@ def training_split(config: ExperimentConfig, dataset: Dataset):
 
 def make_data_augmenter(config: ExperimentConfig, dataset: Dataset):
     """The augmenter for `config` (None without augmentation); ConfigError for point datasets."""
-    if not config.augment_shift and not config.augment_rotation:
+    if not config.augment_shift and not config.augment_rotation and not config.augment_elastic:
         return None
     if dataset.image_shape is None:
-        raise ConfigError(f"augment_shift/augment_rotation: augmentation needs images; "
+        raise ConfigError(f"augment_shift/augment_rotation/augment_elastic: augmentation needs images; "
                           f"dataset {dataset.name} holds {dataset.n_features}-D points")
-    return make_augmenter(dataset.image_shape, config.augment_shift, config.augment_rotation)
+    return make_augmenter(dataset.image_shape, config.augment_shift, config.augment_rotation,
+                          config.augment_elastic)
 
 
 def prepare(config: ExperimentConfig, dataset: Dataset | None = None) -> Prepared:

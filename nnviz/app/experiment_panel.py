@@ -51,6 +51,7 @@ FORM = (
     ("Data", "validation_split", "Validation split", "float", None),
     ("Data", "augment_shift", "Shift augmentation (px)", "int", (0, 20)),
     ("Data", "augment_rotation", "Rotation augmentation (°)", "float", None),
+    ("Data", "augment_elastic", "Elastic distortion (α)", "float", None),
     ("Network", "hidden_layers", "Hidden layers", "layers", None),
     ("Network", "activation", "Hidden activation", "choice", tuple(HIDDEN)),
     ("Network", "output", "Output", "choice", tuple(OUTPUT)),
@@ -383,6 +384,7 @@ class ExperimentPanel(QScrollArea):
         toy = dataset in TOY_SETS
         shown = {"n_samples": toy, "noise": toy, "classes": dataset in ("spirals", "blobs"),
                  "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
+                 "augment_elastic": not toy,
                  "early_stopping_metric": bool(values.get("early_stopping"))}
         for name in ("momentum", "beta1", "beta2", "rho", "epsilon"):
             shown[name] = name in OPTIMIZER_PARAMS.get(values.get("optimizer"), ())

@@ -74,14 +74,18 @@ def evaluate(net, X, Y):
 
 
 def _dropout_masks(net, rng, n, config):
-    """Inverted dropout masks for each layer input: kept units are scaled by 1/(1 − p)."""
+    """Inverted dropout masks for each layer input: kept units are scaled by 1/(1 − p).
+
+    A unit is dropped when a random 16-bit integer falls below p·2¹⁶ (p to within 2⁻¹⁶): drawing
+    integers costs about half as much as drawing floats, and the masks are drawn every batch.
+    """
     if not config.dropout and not config.input_dropout:
         return None
     masks = []
     for l, width in enumerate(net.sizes[:-1]):
         p = config.input_dropout if l == 0 else config.dropout
         if p:
-            keep = rng.random((n, width), dtype=net.dtype) >= p
+            keep = rng.integers(0, 1 << 16, size=(n, width), dtype=np.uint16) >= round(p * (1 << 16))
             masks.append(keep.astype(net.dtype) * net.dtype.type(1.0 / (1.0 - p)))
         else:
             masks.append(None)

@@ -23,6 +23,7 @@ from .plain import plain
 DATASET_NAMES = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
 IDX_PREFIX = "idx:"
 MAX_ROTATION = 180.0
+MAX_ELASTIC = 100.0  # nnviz.data.augment.MAX_ELASTIC
 
 
 class ConfigError(ValueError):
@@ -37,7 +38,8 @@ class ExperimentConfig(TrainConfig):
     go to the dataset loader (None = its default); train_subset > 0 keeps the first N training
     samples after a shuffle seeded by `seed`; validation_split is the share of the (subset of the)
     training set held out for validation; augment_shift (pixels) and augment_rotation (degrees)
-    randomly move each training image. hidden_layers lists the hidden widths ([] = none).
+    randomly move each training image, and augment_elastic (α) distorts it elastically (see
+    nnviz.data.make_augmenter). hidden_layers lists the hidden widths ([] = none).
     """
 
     title: str = ""
@@ -51,6 +53,7 @@ class ExperimentConfig(TrainConfig):
     validation_split: float = 0.1
     augment_shift: int = 0
     augment_rotation: float = 0.0
+    augment_elastic: float = 0.0
     hidden_layers: list[int] = field(default_factory=lambda: [128])
     activation: str = "relu"
     output: str = "softmax"
@@ -94,6 +97,9 @@ class ExperimentConfig(TrainConfig):
         if not (math.isfinite(self.augment_rotation) and 0 <= self.augment_rotation <= MAX_ROTATION):
             raise ConfigError(f"augment_rotation: {self.augment_rotation!r} is not allowed; "
                               f"must be a number of degrees ≥ 0 and ≤ {MAX_ROTATION:g}")
+        if not (math.isfinite(self.augment_elastic) and 0 <= self.augment_elastic <= MAX_ELASTIC):
+            raise ConfigError(f"augment_elastic: {self.augment_elastic!r} is not allowed; "
+                              f"must be a number ≥ 0 and ≤ {MAX_ELASTIC:g} (α; 34 is Simard's)")
 
     def _validate_architecture(self):
         for width in self.hidden_layers:

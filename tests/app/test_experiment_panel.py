@@ -116,3 +116,18 @@ def test_presets_are_listed_with_their_description_and_shown_when_chosen(qtbot, 
     assert config.title in panel.info.text() and "Expect" in panel.info.text()
     panel.editors["epochs"].setValue(3)
     assert "modified" in panel.info.text()
+
+
+def test_typing_an_elastic_distortion_reaches_the_config_and_a_bad_one_is_explained(qtbot, panel):
+    panel.set_config(tiny_digits())
+    assert panel.fields["augment_elastic"].isVisibleTo(panel)
+    editor = panel.editors["augment_elastic"]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "34")
+    assert panel.config().augment_elastic == 34.0 and panel.valid
+    editor.selectAll()
+    qtbot.keyClicks(editor, "-3")
+    assert not panel.valid
+    assert "augment_elastic" in panel.errors and "≥ 0" in panel.fields["augment_elastic"].error.text()
+    choose(panel, "dataset", "spirals")
+    assert not panel.fields["augment_elastic"].isVisibleTo(panel) or "augment_elastic" in panel.errors

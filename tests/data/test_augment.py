@@ -152,3 +152,41 @@ def test_rotate_images_by_90_degrees_matches_rot90():
         expected = np.stack([np.rot90(img, k=-1) for img in X.reshape(3, 7, 7)])
     np.testing.assert_allclose(turned, expected, atol=1e-5)
     np.testing.assert_allclose(rotate_images(X, (7, 7), 0.0), X)
+
+
+def test_elastic_distortion_moves_pixels_by_about_its_expected_amount():
+    """α 34, σ 4: the smoothed noise has std α·std(U)·‖g‖² per axis, g the normalised 1-D kernel."""
+    augmenter = make_augmenter((28, 28), 0, 0.0, elastic=34.0, elastic_sigma=4.0)
+    field = augmenter._elastic_field(400, np.random.default_rng(0))
+    g = np.exp(-0.5 * (np.arange(-27, 28) / 4.0) ** 2)
+    g /= g.sum()
+    expected = 34.0 * (1 / np.sqrt(3)) * (g ** 2).sum()  # away from the edges, where the kernel is whole
+    centre = field.reshape(2, 400, 28, 28)[:, :, 10:18, 10:18]
+    assert abs(centre.std() - expected) < 0.1 * expected
+    # Smooth: neighbouring pixels move almost together; pixels far apart independently.
+    images = field.reshape(2, 400, 28, 28)
+    near = np.corrcoef(images[0, :, 14, 14], images[0, :, 14, 15])[0, 1]
+    far = np.corrcoef(images[0, :, 4, 4], images[0, :, 24, 24])[0, 1]
+    assert near > 0.9 and abs(far) < 0.2
+
+
+def test_elastic_distortion_keeps_a_blob_nearby_and_in_range():
+    X = np.zeros((50, 28 * 28), np.float32)
+    X.reshape(50, 28, 28)[:, 11:17, 11:17] = 1.0
+    out = augment_images(X, (28, 28), np.random.default_rng(2), max_shift=0, elastic=34.0)
+    moved = centre_of_mass(out.reshape(50, 28, 28)) - 13.5
+    assert np.median(np.abs(moved)) < 2 and np.all(np.abs(moved) < 5)
+    assert out.min() >= 0 and out.max() <= 1 and np.all(out.sum(axis=1) > 0.25 * X.sum(axis=1))
+    assert not np.array_equal(out, X)
+
+
+def test_elastic_zero_with_zero_rotation_and_shift_is_identity():
+    X = np.random.default_rng(3).random((4, 28 * 28), dtype=np.float32)
+    out = augment_images(X, (28, 28), np.random.default_rng(4), max_shift=0, elastic=0.0)
+    np.testing.assert_array_equal(out, X)
+
+
+@pytest.mark.parametrize("kwargs", [{"elastic": -1.0}, {"elastic": 1000.0}, {"elastic": 5.0, "elastic_sigma": 0.0}])
+def test_bad_elastic_parameters_are_rejected(kwargs):
+    with pytest.raises(ValueError, match="elastic"):
+        make_augmenter((28, 28), 1, 0.0, **kwargs)

@@ -34,6 +34,13 @@ def test_dataset_names_are_the_data_registrys():
     assert DATASET_NAMES == DATASETS
 
 
+def test_the_elastic_limit_is_the_augmenters():
+    from nnviz.data.augment import MAX_ELASTIC as augmenter_limit
+    from nnviz.io.experiment import MAX_ELASTIC
+
+    assert MAX_ELASTIC == augmenter_limit
+
+
 def test_json_is_flat_and_round_trips_every_field():
     config = changed_config().validate()
     data = json.loads(config.to_json())
@@ -69,6 +76,7 @@ def test_train_config_carries_every_training_field():
     ("activation", "softmax"), ("output", "relu"), ("loss", "hinge"), ("init", "zeros"),
     ("dataset", "imagenet"), ("dataset", "idx:  "), ("validation_split", 1.0), ("validation_split", -0.1),
     ("augment_shift", -1), ("augment_rotation", -5.0), ("augment_rotation", 200.0), ("n_samples", 0),
+    ("augment_elastic", -1.0), ("augment_elastic", 500.0), ("augment_elastic", float("nan")),
     ("noise", -0.1), ("classes", 1), ("train_subset", -3), ("title", 3), ("restore_best", 1),
 ])
 def test_an_invalid_field_is_named_with_its_value(field, value):
