@@ -18,6 +18,8 @@ LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
+# Above this dead fraction the curves run along the top of their plot, so the legend moves down.
+DEAD_LEGEND_FLIP = 0.5
 
 
 class Series:
@@ -196,7 +198,13 @@ class LivePlots(QWidget):
             for l, dead in enumerate(e.dead_fractions):
                 if f"hidden {l + 1}" in self._curves["dead_units"]:
                     self._series("dead_units", f"hidden {l + 1}").extend(x, [dead])
+        if epochs:
+            self._place_dead_units_legend(max(epochs[-1].dead_fractions, default=0.0))
         self._dirty = self._dirty or bool(epochs)
+
+    def _place_dead_units_legend(self, latest_dead):
+        """Keep the legend off the curves: top right while they run low, bottom right once they are high."""
+        self._plots["dead_units"].legend.setOffset((-10, -10) if latest_dead > DEAD_LEGEND_FLIP else (-10, 10))
 
     def _series(self, plot, curve):
         return self._curves[plot][curve][1]
