@@ -22,6 +22,7 @@ _COMMAND_START = time.perf_counter()
 import numpy as np  # noqa: E402
 
 from nnviz import __version__  # noqa: E402
+from nnviz.console import TrainingConsole, print_train_summary  # noqa: E402
 from nnviz.core import (  # noqa: E402
     BatchEnd,
     Diverged,
@@ -51,11 +52,10 @@ from nnviz.io import (  # noqa: E402
     write_metrics,
 )
 from nnviz.prepare import load_config_dataset, prepare  # noqa: E402
+from nnviz.time_budget import budgeted  # noqa: E402
 
 GRADCHECK_TOLERANCE = 1e-6
 BUDGET_EPOCHS = 1_000_000       # "until the time budget runs out"
-BUDGET_SAFETY = 0.1             # seconds kept free for saving and printing
-PROGRESS_INTERVAL = 0.1         # seconds between two redraws of the \r progress line
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 
@@ -115,92 +115,6 @@ class _StopFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
-class _Console:
-    """Human-readable training output on `out`: a \\r progress line (terminals only) and epoch lines.
-
-    Every epoch gets a line in runs of up to 100 epochs; longer or time-budgeted runs print about
-    one a second (and always the last). `quiet` prints nothing here.
-    """
-
-    def __init__(self, out, quiet, epochs, deadline):
-        self.out, self.quiet, self.epochs, self.deadline = out, quiet, epochs, deadline
-        self.live = not quiet and out.isatty()
-        self.every_epoch = epochs <= 100 and not math.isfinite(deadline)
-        self.started = time.perf_counter()
-        self.last_draw = self.last_line = -math.inf
-        self.width = 0
-        self.accuracy = None    # of the last finished epoch (batches carry no accuracy)
-        self.pending = None     # the latest epoch line, until printed
-
-    def batch(self, e: BatchEnd):
-        now = time.perf_counter()
-        if not self.live or now - self.last_draw < PROGRESS_INTERVAL:
-            return
-        self.last_draw = now
-        if math.isfinite(self.deadline):
-            done = (now - self.started) / max(self.deadline - self.started, 1e-9)
-            where, eta = f"epoch {e.epoch}", self.deadline - now
-        else:
-            total = self.epochs * e.batches_per_epoch
-            done, where = e.step / total, f"epoch {e.epoch}/{self.epochs}"
-            eta = e.elapsed / e.step * (total - e.step)
-        filled = min(20, round(20 * done))
-        acc = "" if self.accuracy is None else f"  acc {self.accuracy:.2%}"
-        self._draw(f"[{'#' * filled}{'.' * (20 - filled)}] {where}  batch {e.batch}/{e.batches_per_epoch}"
-                   f"  loss {e.loss:.4f}{acc}  ETA {_duration(eta)}")
-
-    def epoch(self, e: EpochEnd):
-        self.accuracy = e.val_accuracy if e.val_accuracy is not None else e.train_accuracy
-        val = "" if e.val_loss is None else f"  val loss {e.val_loss:.4f} acc {e.val_accuracy:6.2%}"
-        of = f"/{e.epochs}" if math.isinf(self.deadline) else ""
-        self.pending = (f"epoch {e.epoch:>4}{of}  train loss {e.train_loss:.4f} acc {e.train_accuracy:6.2%}"
-                        f"{val}  lr {e.learning_rate:.4g}  {e.epoch_seconds:.2f} s")
-        now = time.perf_counter()
-        if self.every_epoch or now - self.last_line >= 1.0:
-            self.last_line = now
-            self.flush()
-
-    def flush(self):
-        """Print the pending epoch line (if any) over the progress line."""
-        if self.pending and not self.quiet:
-            self._draw("")
-            print(self.pending, file=self.out, flush=True)
-        self.pending = None
-
-    def _draw(self, text):
-        if self.live:
-            self.out.write("\r" + text.ljust(self.width) + ("" if text else "\r"))
-            self.out.flush()
-            self.width = len(text)
-
-
-def _duration(seconds):
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
-        else f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def _evaluation_reserve(net, X_test):
-    """Seconds to keep for the final test evaluation: twice one measured pass, plus a margin."""
-    start = time.perf_counter()
-    net.predict(X_test)
-    return 2 * (time.perf_counter() - start) + BUDGET_SAFETY
-
-
-def _budgeted(train_config, budget, start, net, X_test):
-    """(TrainConfig with the training budget, wall-clock deadline for training) so that loading,
-    training and the final test evaluation together take at most `budget` seconds from `start`."""
-    if not (budget > 0 and math.isfinite(budget)):
-        raise ValueError(f"--time-budget: {budget!r} is not allowed; must be seconds > 0")
-    deadline = start + budget - _evaluation_reserve(net, X_test)
-    remaining = deadline - time.perf_counter()
-    if remaining <= 0:
-        raise ValueError(f"--time-budget: {budget:g} s leaves no time to train "
-                         f"(loading took {time.perf_counter() - start:.1f} s)")
-    # The core's budget counts training time only; the deadline also covers handling the events.
-    return dataclasses.replace(train_config, time_budget=0.98 * remaining), deadline
-
-
 def _check_output(path, suffixes=None):
     """Fail before training, not after it, when an output file cannot be written."""
     if path is None:
@@ -224,9 +138,9 @@ def cmd_train(args):
     net, dataset = prepared.network, prepared.dataset
     train_config, deadline = prepared.train_config, math.inf
     if budget_mode:
-        train_config, deadline = _budgeted(train_config, args.time_budget, args.started, net, dataset.X_test)
+        train_config, deadline = budgeted(train_config, args.time_budget, args.started, net, dataset.X_test)
         config = dataclasses.replace(config, time_budget=train_config.time_budget)   # as run, when saved
-    console = _Console(sys.stdout, args.quiet or args.json, train_config.epochs, deadline)
+    console = TrainingConsole(sys.stdout, args.quiet or args.json, train_config.epochs, deadline)
     epochs, finished, diverged = [], None, None
     with _StopFlag() as stop:
         # Stopping through should_stop still evaluates, restores the best weights and finishes.
@@ -263,7 +177,7 @@ def cmd_train(args):
     if args.json:
         _emit({"type": "Summary", **summary})
     else:
-        _print_train_summary(summary, dataset.name)
+        print_train_summary(summary, dataset.name)
     if diverged is not None:
         return EXIT_FAILED
     return EXIT_INTERRUPTED if reason == "interrupted" else 0
@@ -299,20 +213,6 @@ def _json_record(event, epochs, n_classes, activation):
     elif isinstance(event, Diverged):
         record["findings"] = plain(diagnose(epochs, n_classes, activation, event))
     return record
-
-
-def _print_train_summary(s, dataset_name):
-    weights = (f"best-validation weights from epoch {s['best_epoch']}" if s["weights"] == "best_validation"
-               else "final weights")
-    print(f"test accuracy {s['test_accuracy']:.2%} on {s['test_samples']:,} {dataset_name} test samples "
-          f"({weights})")
-    print(f"{s['epochs']} epoch{'' if s['epochs'] == 1 else 's'} in {s['wall_seconds']:.1f} s wall time "
-          f"({s['samples_per_second']:,.0f} samples/s while training); finished: {s['reason']}")
-    for finding in s["health"]:
-        print(f"health {finding['level']}: {finding['message']}")
-    for key, what in (("saved", "model saved to"), ("log", "metrics log written to")):
-        if key in s:
-            print(f"{what} {s[key]}")
 
 
 # -- evaluate, predict --------------------------------------------------------------------------
