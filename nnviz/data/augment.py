@@ -86,12 +86,17 @@ class _Augmenter:
         return self._shift(X, shifts)
 
     def _elastic_field(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """(2, n, h*w) row and column displacements: α · G_σ * U(−1, 1), smoothed as G_r U G_cᵀ."""
+        """(2, n, h*w) row and column displacements: α · G_σ * U(−1, 1), smoothed as G_r U G_cᵀ.
+
+        Both smoothings run as one matrix product each over all 2n fields: the noise is drawn as
+        (h, 2n·w), smoothed along its rows, then laid out as (2n·h, w) and smoothed along its columns.
+        """
         h, w = self.shape
-        noise = rng.uniform(-1.0, 1.0, size=(2, n, h, w)).astype(np.float32)
-        field = self._smooth_rows @ noise @ self._smooth_cols.T
-        field *= np.float32(self.elastic)
-        return field.reshape(2, n, h * w)
+        noise = rng.random((h, 2 * n * w), dtype=np.float32)
+        noise *= np.float32(2 * self.elastic)
+        noise -= np.float32(self.elastic)  # α · U(−1, 1)
+        smoothed = (self._smooth_rows @ noise).reshape(h, 2 * n, w).transpose(1, 0, 2).reshape(2 * n * h, w)
+        return (smoothed @ self._smooth_cols.T).reshape(2, n, h * w)
 
     def _shift(self, X: np.ndarray, shifts: np.ndarray) -> np.ndarray:
         """out[i, y, x] = X[i, y - dy_i, x - dx_i] (0 outside): one slice copy per distinct shift."""
