@@ -58,11 +58,13 @@ class ReLU(Activation):
     def forward(self, Z):
         # max(z, 0) against an array of zeros shaped like Z: NumPy's SIMD loop wants two operands
         # of the same shape; with a scalar 0 it falls back to a loop about 3x slower.
-        if self._zeros.shape != Z.shape or self._zeros.dtype != Z.dtype:
+        # (Read once: copies of a network share this object across threads.)
+        zeros = self._zeros
+        if zeros.shape != Z.shape or zeros.dtype != Z.dtype:
             zeros = np.zeros_like(Z)
             zeros.flags.writeable = False
             self._zeros = zeros
-        return np.maximum(Z, self._zeros)
+        return np.maximum(Z, zeros)
 
     def backward(self, Z, A, dA):
         # In place is safe: dA is always a fresh buffer owned by the backward pass.

@@ -253,9 +253,10 @@ class Network:
         return grads
 
     def _ones(self, n):
-        if self._ones_cache.shape != (n,) or self._ones_cache.dtype != self.dtype:
-            self._ones_cache = np.ones(n, dtype=self.dtype)
-        return self._ones_cache
+        ones = self._ones_cache
+        if ones.shape != (n,) or ones.dtype != self.dtype:
+            ones = self._ones_cache = np.ones(n, dtype=self.dtype)
+        return ones
 
     def gradients(self, X, Y, l2=0.0):
         """[(∂C/∂Wˡ, ∂C/∂bˡ)] for the batch, same shapes as weights/biases (no dropout)."""
