@@ -231,3 +231,16 @@ def test_training_steps_equal_hand_applied_updates(optimizer):
                 p += mu * v - lr * g if optimizer == "nesterov" else v
     for trained, expected in zip(net.params(), by_hand.params()):
         np.testing.assert_allclose(trained, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_a_network_built_from_arrays_trains_like_the_network_it_came_from():
+    """A loaded model (Network.from_params) is moved into one parameter vector and trains the same."""
+    X, y = blobs(seed=8, n=60)
+    original = Network([2, 6, 3], seed=9, dtype=np.float64)
+    rebuilt = Network.from_params([W.copy() for W in original.weights], [b.copy() for b in original.biases],
+                                  "relu", "softmax", "cross_entropy")
+    for net in (original, rebuilt):
+        run(net, (X, y), optimizer="momentum", learning_rate=0.2, batch_size=16, epochs=4, seed=3)
+    for trained, expected in zip(rebuilt.params(), original.params()):
+        np.testing.assert_allclose(trained, expected, rtol=1e-12)
+    assert not np.allclose(rebuilt.weights[0], Network([2, 6, 3], seed=9, dtype=np.float64).weights[0])
