@@ -5,7 +5,7 @@ One epoch of MNIST, 784-128-64-10 ReLU/softmax + cross-entropy, He init, plain S
 alternate between them (each round starting with the next contender) and the best round of each
 is kept, so that background load hurts all alike. Prints samples/s and the ratio nnviz / reference.
 
-    python bench/throughput.py [--rounds 3] [--samples 60000]
+    python bench/throughput.py [--rounds 5] [--samples 60000]
 """
 
 import argparse
@@ -99,7 +99,7 @@ def make_torch_runner():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--samples", type=int, default=60000, help="training samples per epoch")
     args = parser.parse_args(argv)
 
