@@ -42,7 +42,7 @@ class Quadratic(Loss):
         return 0.5 * float(np.sum(D * D)) / len(Y)
 
     def delta(self, Z, A, Y, output):
-        return output.backward(Z, A, (A - Y) / len(Y))
+        return output.backward(Z, A, super().delta(Z, A, Y, output))  # σ'(zᴸ) ⊙ (A − Y)/n
 
 
 class CrossEntropy(Loss):
