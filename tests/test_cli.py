@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from nnviz import cli
+from nnviz.cli import commands as cli
 from nnviz.core import EpochEnd, LayerStats, Network
 from nnviz.data import load_dataset, xor_points
 from nnviz.io import load_model, save_model

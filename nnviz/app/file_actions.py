@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from nnviz.app.evaluation_dialog import EvaluationDialog
+from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.io import ConfigError, check_compatible, load_experiment, load_model, save_experiment, save_model
 from nnviz.prepare import prepare
 

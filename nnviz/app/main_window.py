@@ -13,19 +13,19 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
-from nnviz.app.activations_view import ActivationsView
 from nnviz.app.banner import MessageBanner
-from nnviz.app.boundary_view import DecisionBoundaryView
-from nnviz.app.diagnostics_docks import DiagnosticsDocks
-from nnviz.app.draw_panel import DrawPanel
-from nnviz.app.experiment_panel import ExperimentPanel
+from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.file_actions import FileActions
-from nnviz.app.live_plots import LivePlots
-from nnviz.app.redraw import RedrawScheduler, on_screen
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
-from nnviz.app.session import Session, model_key
-from nnviz.app.snapshot import Snapshot
-from nnviz.app.worker import TrainingRunner
+from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
+from nnviz.app.runtime.session import Session, model_key
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.runtime.worker import TrainingRunner
+from nnviz.app.views.activations_view import ActivationsView
+from nnviz.app.views.boundary_view import DecisionBoundaryView
+from nnviz.app.views.draw_panel import DrawPanel
+from nnviz.app.views.experiment_panel import ExperimentPanel
+from nnviz.app.views.live_plots import LivePlots
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
 

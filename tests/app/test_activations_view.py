@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
-from nnviz.app.activations_view import MAX_TILES, MAX_UNITS, TILE_PAD, ActivationsView
-from nnviz.app.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.views.activations_view import MAX_TILES, MAX_UNITS, TILE_PAD, ActivationsView
 from nnviz.core import Network
 
 RNG = np.random.default_rng(0)

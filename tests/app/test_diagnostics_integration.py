@@ -4,10 +4,10 @@ inspector."""
 import numpy as np
 from PySide6.QtCore import Qt
 
-from nnviz.app.health_dock import COLORS
-from nnviz.app.redraw import on_screen
+from nnviz.app.diagnostics.health_dock import COLORS
+from nnviz.app.diagnostics.runs_dock import curve_data
 from nnviz.app.run_controls import IDLE
-from nnviz.app.runs_dock import curve_data
+from nnviz.app.runtime.redraw import on_screen
 
 from .conftest import tiny_digits, tiny_spirals
 from .test_main_window import SEVEN, click, draw, train_until_epochs

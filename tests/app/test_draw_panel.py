@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from nnviz.app.draw_panel import DrawPanel
-from nnviz.app.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.views.draw_panel import DrawPanel
 from nnviz.core import Network, TrainConfig, TrainData, train
 from nnviz.data import load_dataset, preprocess_drawing
 

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from nnviz.app.evaluation_dialog import EvaluationDialog
+from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.core import Network, TrainConfig, TrainData, confusion_matrix, train
 from nnviz.data import Dataset, load_dataset
 

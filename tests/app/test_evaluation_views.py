@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.app.evaluation_views import (
+from nnviz.app.diagnostics.evaluation_views import (
     MAX_SHOWN,
     ConfusionView,
     ImageGallery,
@@ -184,7 +184,7 @@ def test_robustness_of_a_point_dataset_has_no_rotation_curve(qtbot):
 
 
 def test_the_evaluation_dialog_has_the_four_views_as_tabs_and_keeps_its_attributes(qtbot, net, digits):
-    from nnviz.app.evaluation_dialog import EvaluationDialog
+    from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 
     dialog = EvaluationDialog(net, digits)
     qtbot.addWidget(dialog)
@@ -197,7 +197,7 @@ def test_the_evaluation_dialog_has_the_four_views_as_tabs_and_keeps_its_attribut
 
 
 def test_double_clicking_a_mistake_in_the_dialog_explains_it_in_the_saliency_tab(qtbot, net, digits):
-    from nnviz.app.evaluation_dialog import EvaluationDialog
+    from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
     from nnviz.core.saliency import input_gradient
 
     dialog = EvaluationDialog(net, digits)
@@ -217,7 +217,7 @@ def test_double_clicking_a_mistake_in_the_dialog_explains_it_in_the_saliency_tab
 
 
 def test_a_point_dataset_dialog_has_no_saliency_tab(qtbot):
-    from nnviz.app.evaluation_dialog import EvaluationDialog
+    from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 
     X = np.array([[0.0, 0.0], [1.0, 1.0]], np.float32)
     data = Dataset("pts", X, np.array([0, 1]), X, np.array([0, 1]), 2, None, ("a", "b"))

@@ -2,8 +2,8 @@
 
 import pytest
 
-import nnviz.app.experiment_panel as experiment_panel
-from nnviz.app.experiment_panel import ExperimentPanel
+import nnviz.app.views.experiment_panel as experiment_panel
+from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.io import ExperimentConfig, list_presets
 
 from .conftest import tiny_digits, tiny_spirals

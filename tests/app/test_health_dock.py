@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.app.health_dock import COLORS, COLUMNS, HealthDock
-from nnviz.app.snapshot import Snapshot
-from nnviz.app.worker import PAUSED, TrainingRunner
+from nnviz.app.diagnostics.health_dock import COLORS, COLUMNS, HealthDock
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.runtime.worker import PAUSED, TrainingRunner
 from nnviz.core import Diverged, EpochEnd, Network, TrainConfig, TrainData, train
 from nnviz.core.health import DETECTORS, histograms
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.app.inspector_view import (
+from nnviz.app.diagnostics.inspector_view import (
     GRADCHECK_OK,
     KINDS,
     MAX_INPUTS,
@@ -14,7 +14,7 @@ from nnviz.app.inspector_view import (
     equation,
     pick_batch,
 )
-from nnviz.app.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import Network
 from nnviz.core.inspector import inspect_batch
 

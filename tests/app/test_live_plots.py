@@ -2,7 +2,7 @@
 
 import pytest
 
-from nnviz.app.live_plots import LivePlots
+from nnviz.app.views.live_plots import LivePlots
 from nnviz.core.events import EpochEnd, LayerStats
 
 

@@ -5,7 +5,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from nnviz.app.run_controls import IDLE, PAUSED, RUNNING
-from nnviz.app.worker import PAUSED as WORKER_PAUSED
+from nnviz.app.runtime.worker import PAUSED as WORKER_PAUSED
 from nnviz.io import load_model, save_experiment
 
 from .conftest import tiny_digits, tiny_spirals

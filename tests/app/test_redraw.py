@@ -1,6 +1,6 @@
 """The redraw scheduler: one stale view per tick, never more often than allowed, all on flush."""
 
-from nnviz.app.redraw import RedrawScheduler
+from nnviz.app.runtime.redraw import RedrawScheduler
 
 
 def test_every_marked_view_is_updated_once_with_the_latest_data(qtbot):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from nnviz.app import runs_dock
-from nnviz.app.runs_dock import RunsDock, curve_data
+from nnviz.app.diagnostics import runs_dock
+from nnviz.app.diagnostics.runs_dock import RunsDock, curve_data
 from nnviz.core import EpochEnd
 from nnviz.io import ExperimentConfig
 from nnviz.io.runs import load_runs, record_from_history

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Slot
 
-from nnviz.app.worker import PAUSED, TrainingRunner
+from nnviz.app.runtime.worker import PAUSED, TrainingRunner
 from nnviz.core import Network, TrainConfig, TrainData
 
 

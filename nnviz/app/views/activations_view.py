@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from nnviz.app.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
-from nnviz.app.shown_view import ShownView
+from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.app.views.shown_view import ShownView
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from nnviz.app.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.colors import class_colors
+from nnviz.app.views.colors import class_colors
 from nnviz.io.atomic import atomic_write_text
 from nnviz.io.runs import KEY_SETTINGS, differing_settings, format_value, load_runs, runs_to_csv, save_runs
 

@@ -6,9 +6,9 @@ import numpy as np
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout
 
-from nnviz.app.evaluation_views import ConfusionView, MistakesGallery, PerClassView, RobustnessView
-from nnviz.app.saliency_view import SaliencyView
-from nnviz.app.snapshot import Snapshot
+from nnviz.app.diagnostics.evaluation_views import ConfusionView, MistakesGallery, PerClassView, RobustnessView
+from nnviz.app.diagnostics.saliency_view import SaliencyView
+from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.evaluation import evaluate_test_set
 
 

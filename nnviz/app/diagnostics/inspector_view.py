@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from nnviz.app.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.core.inspector import check_batch, inspect_batch, step
 
 MAX_SAMPLES, MAX_UNITS, MAX_INPUTS = 32, 64, 128      # rows/columns shown per heatmap

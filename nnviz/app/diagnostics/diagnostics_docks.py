@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
 
-from nnviz.app.health_dock import HealthDock
-from nnviz.app.inspector_view import InspectorView, pick_batch
-from nnviz.app.redraw import on_screen
-from nnviz.app.runs_dock import RunsDock
-from nnviz.app.saliency_view import SaliencyView
+from nnviz.app.diagnostics.health_dock import HealthDock
+from nnviz.app.diagnostics.inspector_view import InspectorView, pick_batch
+from nnviz.app.diagnostics.runs_dock import RunsDock
+from nnviz.app.diagnostics.saliency_view import SaliencyView
+from nnviz.app.runtime.redraw import on_screen
 from nnviz.core import accuracy
 from nnviz.core.health import DETECTORS
 from nnviz.io.runs import record_from_history

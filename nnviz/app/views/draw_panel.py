@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.canvas import DrawCanvas
-from nnviz.app.colors import activation_levels, heatmap_colormap
+from nnviz.app.views.canvas import DrawCanvas
+from nnviz.app.views.colors import activation_levels, heatmap_colormap
 from nnviz.data import NothingDrawn, preprocess_drawing
 
 DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often

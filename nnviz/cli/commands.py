@@ -22,7 +22,8 @@ _COMMAND_START = time.perf_counter()
 import numpy as np  # noqa: E402
 
 from nnviz import __version__  # noqa: E402
-from nnviz.console import TrainingConsole, print_train_summary  # noqa: E402
+from nnviz.cli.console import TrainingConsole, print_train_summary  # noqa: E402
+from nnviz.cli.time_budget import budgeted  # noqa: E402
 from nnviz.core import (  # noqa: E402
     BatchEnd,
     Diverged,
@@ -52,7 +53,6 @@ from nnviz.io import (  # noqa: E402
     write_metrics,
 )
 from nnviz.prepare import load_config_dataset, prepare  # noqa: E402
-from nnviz.time_budget import budgeted  # noqa: E402
 
 GRADCHECK_TOLERANCE = 1e-6
 BUDGET_EPOCHS = 1_000_000       # "until the time budget runs out"

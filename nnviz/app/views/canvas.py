@@ -127,6 +127,15 @@ class DrawCanvas(QWidget):
             self._last = None
             self.strokeFinished.emit()
 
+    def draw_stroke(self, points):
+        """Paint one stroke through `points`, given as (x, y) fractions of the picture, as a mouse would."""
+        size = self._image.width()
+        at = [QPointF(x * size, y * size) for x, y in points]
+        self._paint_segment(at[0], at[0])
+        for start, end in zip(at, at[1:]):
+            self._paint_segment(start, end)
+        self.strokeFinished.emit()
+
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.clear()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.colors import heatmap_colormap
+from nnviz.app.views.colors import heatmap_colormap
 from nnviz.evaluation import robustness_curve
 
 MAX_CELL_TEXTS = 30       # classes up to which every confusion cell gets its count written in

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.redraw import on_screen
+from nnviz.app.runtime.redraw import on_screen
 from nnviz.core.health import (
     DEAD,
     DETECTORS,

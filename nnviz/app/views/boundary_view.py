@@ -9,8 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from nnviz.app.colors import class_colors
-from nnviz.app.shown_view import ShownView
+from nnviz.app.views.colors import class_colors
+from nnviz.app.views.shown_view import ShownView
 
 GRID = 120            # grid cells per axis: 14,400 points, one forward pass per snapshot
 MARGIN = 0.1          # share of the points' span added on every side

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from nnviz.app.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import TrainConfig
 from nnviz.io import ExperimentConfig
 from nnviz.io.logs import epoch_row

@@ -1,0 +1,1 @@
+"""The diagnostic docks and dialogs: training health, backprop inspector, evaluation, saliency, runs."""
