@@ -1,4 +1,4 @@
-"""The headless command line: `nnviz train | evaluate | predict | gradcheck | presets`.
+"""The headless command line: `nnviz train | evaluate | predict | gradcheck | lr-find | presets`.
 
 Every user error (bad config, unknown preset, missing or corrupt file, wrong-shape model, bad
 hyperparameter, empty drawing) is one line `nnviz: error: ...` on stderr and exit status 2;
@@ -11,7 +11,6 @@ import dataclasses
 import json
 import math
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,10 @@ _COMMAND_START = time.perf_counter()
 import numpy as np  # noqa: E402
 
 from nnviz import __version__  # noqa: E402
+from nnviz.cli import lr_find  # noqa: E402
 from nnviz.cli.console import TrainingConsole, print_train_summary  # noqa: E402
+from nnviz.cli.seeds import train_seeds  # noqa: E402
+from nnviz.cli.stop_flag import StopFlag  # noqa: E402
 from nnviz.cli.time_budget import budgeted  # noqa: E402
 from nnviz.core import (  # noqa: E402
     BatchEnd,
@@ -82,38 +84,14 @@ def _record(kind, **fields):
 
 
 def _experiment(args) -> ExperimentConfig:
-    """The --config file or --preset, with the --epochs / --seed overrides, validated."""
+    """The --config file or --preset, with the --epochs / --seed / --learning-rate overrides, validated."""
     config = load_experiment(args.config) if args.config else load_preset(args.preset)
-    changes = {k: getattr(args, k, None) for k in ("epochs", "seed")}
+    changes = {k: getattr(args, k, None) for k in ("epochs", "seed", "learning_rate")}
     changes = {k: v for k, v in changes.items() if v is not None}
     return dataclasses.replace(config, **changes).validate()
 
 
 # -- train ------------------------------------------------------------------------------------
-
-class _StopFlag:
-    """Turns the first Ctrl-C into a request to stop between two events; a second one aborts."""
-
-    def __init__(self):
-        self.requested = False
-        self._previous = None
-
-    def __enter__(self):
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:      # not the main thread: Ctrl-C stays a KeyboardInterrupt
-            self._previous = None
-        return self
-
-    def _handle(self, signum, frame):
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
 
 def _check_output(path, suffixes=None):
     """Fail before training, not after it, when an output file cannot be written."""
@@ -131,6 +109,8 @@ def cmd_train(args):
     _check_output(args.save)
     _check_output(args.log, LOG_FORMATS)
     config = _experiment(args)
+    if args.seeds is not None:
+        return _train_seeds(args, config)
     budget_mode = args.time_budget is not None
     if budget_mode and args.epochs is None:
         config = dataclasses.replace(config, epochs=BUDGET_EPOCHS)
@@ -142,7 +122,7 @@ def cmd_train(args):
         config = dataclasses.replace(config, time_budget=train_config.time_budget)   # as run, when saved
     console = TrainingConsole(sys.stdout, args.quiet or args.json, train_config.epochs, deadline)
     epochs, finished, diverged = [], None, None
-    with _StopFlag() as stop:
+    with StopFlag() as stop:
         # Stopping through should_stop still evaluates, restores the best weights and finishes.
         run = train(net, prepared.train_data, train_config,
                     should_stop=lambda: stop.requested or time.perf_counter() >= deadline)
@@ -181,6 +161,19 @@ def cmd_train(args):
     if diverged is not None:
         return EXIT_FAILED
     return EXIT_INTERRUPTED if reason == "interrupted" else 0
+
+
+def _train_seeds(args, config):
+    """`train --seeds N`: N runs one after another, each seed's test accuracy, then mean ± std."""
+    if args.seeds < 1:
+        raise ValueError(f"--seeds: {args.seeds} is not allowed; must be a whole number ≥ 1")
+    alone = [o for o, v in (("--save", args.save), ("--log", args.log), ("--json", args.json),
+                            ("--time-budget", args.time_budget)) if v]
+    if alone:
+        raise ValueError(f"--seeds trains several models: it cannot be combined with {', '.join(alone)}")
+    with StopFlag() as stop:
+        train_seeds(config, args.seeds, args.quiet, should_stop=lambda: stop.requested)
+    return EXIT_INTERRUPTED if stop.requested else 0
 
 
 def _train_summary(net, dataset, finished, epochs, reason):
@@ -330,6 +323,9 @@ def _parser():
     p = commands.add_parser("train", help="train an experiment")
     experiment_options(p)
     p.add_argument("--epochs", type=int, help="override the number of epochs")
+    p.add_argument("--learning-rate", type=float, metavar="ETA", help="override the learning rate")
+    p.add_argument("--seeds", type=int, metavar="N",
+                   help="train N times with seeds seed, seed+1, ... and print mean ± std test accuracy")
     p.add_argument("--time-budget", type=float, metavar="SECONDS",
                    help="finish the whole command (load, train, test) within this many seconds")
     p.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
@@ -357,6 +353,9 @@ def _parser():
                    help="entries checked per weight/bias array, chosen at random (default 30)")
     p.add_argument("--json", action="store_true", help="one JSON object per layer, then a summary")
     p.set_defaults(run=cmd_gradcheck)
+
+    lr_find.add_parser(commands, experiment_options,
+                       run=lambda args: lr_find.cmd_lr_find(args, _experiment, _check_output))
 
     p = commands.add_parser("presets", help="list the bundled presets")
     p.set_defaults(run=cmd_presets)

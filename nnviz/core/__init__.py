@@ -8,7 +8,8 @@ from .health import DETECTORS, Finding, diagnose, diagnose_layers, health_ratios
 from .initializers import INITIALIZERS
 from .inspector import BatchInspection, LayerTrace, check_batch, inspect_batch
 from .losses import LOSSES, VALID_PAIRS
-from .metrics import accuracy, confusion_matrix, per_class_accuracy
+from .lr_finder import RangeTest, lr_range_test
+from .metrics import accuracy, confusion_matrix, mean_std, per_class_accuracy
 from .network import Network, predictions
 from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import SCHEDULES, learning_rate
@@ -20,5 +21,5 @@ __all__ = [
     "evaluate", "BatchEnd", "EpochEnd", "Diverged", "Finished", "LayerStats", "gradient_check",
     "accuracy", "confusion_matrix", "per_class_accuracy", "make_optimizer", "learning_rate",
     "DETECTORS", "Finding", "diagnose", "diagnose_layers", "health_ratios", "histograms", "layer_report",
-    "BatchInspection", "LayerTrace", "inspect_batch", "check_batch",
+    "BatchInspection", "LayerTrace", "inspect_batch", "check_batch", "RangeTest", "lr_range_test", "mean_std",
 ]

@@ -21,3 +21,14 @@ def per_class_accuracy(confusion):
     totals = confusion.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(totals > 0, np.diag(confusion) / np.maximum(totals, 1), np.nan)
+
+
+def mean_std(values):
+    """(mean, sample standard deviation with n − 1 in the denominator) of a few runs' results.
+
+    One value has no spread to estimate: its std is reported as 0.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        raise ValueError("values: need at least one result")
+    return float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
