@@ -98,6 +98,7 @@ CRITERIA = {
     "dying-relu": ("> 50% dead hidden units", _dying, []),
     "vanishing-sigmoid": ("first-layer gradient ≥ 100x smaller", _vanishing, []),
     "spirals": ("≥ 97% train", _spirals, []),
+    "circles-features": (*_test_at_least(97.0), []),
     "fast": (*_budgeted_test(99.0, 60), ["--time-budget", "60"]),
     "best": (*_budgeted_test(99.4, 600), ["--time-budget", "600"]),
 }

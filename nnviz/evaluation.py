@@ -1,4 +1,4 @@
-"""Evaluation beyond accuracy: robustness to noise and rotation, mistakes ranked by confidence, confusion cells.
+"""Evaluation beyond accuracy: robustness to noise and rotation, mistakes ranked by confidence, ablation.
 
 Pure NumPy on top of nnviz.core and nnviz.data; the evaluation dialog and the CLI can share it.
 """
@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nnviz.core import accuracy, confusion_matrix, per_class_accuracy
+from nnviz.core.ablation import ablation_masks
 from nnviz.data import rotate_images
 
 KINDS = ("noise", "rotation")
@@ -152,3 +153,21 @@ def _rank_mistakes(predicted, confidence, y, limit):
     wrong = np.flatnonzero(predicted != np.asarray(y))
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
     return Mistakes(order, predicted[order], confidence[order])
+
+
+def parse_units(text):
+    """"L:U[,L:U…]" (hidden layer L from 1, unit U from 0) → [(L, U), ...]; ValueError naming the bad part."""
+    units = []
+    for part in text.split(","):
+        layer, sep, unit = part.strip().partition(":")
+        if not (sep and layer.strip().isdigit() and unit.strip().isdigit()):
+            raise ValueError(f"--ablate: {part.strip()!r} is not LAYER:UNIT (e.g. 1:3, hidden layer 1 "
+                             f"counted from 1, unit 3 counted from 0)")
+        units.append((int(layer), int(unit)))
+    return units
+
+
+def ablation_accuracy(net, X, y, units):
+    """(intact accuracy, accuracy with `units` knocked out) of `net` on X (n, d), labels y (n,)."""
+    masks = ablation_masks(net, units)
+    return accuracy(y, net.predict(X)), accuracy(y, net.predict(X, masks))

@@ -87,6 +87,25 @@ def test_evaluate_json_is_one_object_with_the_confusion_matrix(capsys, digits):
     assert np.sum(record["confusion_matrix"]) == 359 and len(record["per_class_accuracy"]) == 10
 
 
+def test_evaluate_ablate_prints_the_accuracy_without_those_units_next_to_the_intact_one(capsys, digits):
+    code, out, err = run(capsys, "evaluate", digits[3], "--ablate", "1:0,1:5")
+    net, test = load_model(digits[3]).network, load_dataset("digits8x8")
+    zeroed = net.copy()
+    zeroed.weights[1][[0, 5], :] = 0          # hidden units 0 and 5 of layer 1 send nothing on
+    ablated = np.mean(zeroed.predict(test.X_test) == test.y_test)
+    intact = np.mean(net.predict(test.X_test) == test.y_test)
+    assert code == 0 and err == ""
+    assert (f"with hidden units 1:0, 1:5 knocked out: test accuracy {ablated:.2%} (intact {intact:.2%})"
+            in out)
+
+
+@pytest.mark.parametrize("units,message", [("1-3", "'1-3' is not LAYER:UNIT"),
+                                           ("2:0", "layer 2 is not a hidden layer")])
+def test_evaluate_ablate_names_a_bad_unit(capsys, digits, units, message):
+    code, out, err = run(capsys, "evaluate", digits[3], "--ablate", units)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
 def test_predict_classifies_saved_test_digits(capsys, tmp_path, digits):
     test = load_dataset("digits8x8")
     right = 0
@@ -227,7 +246,7 @@ def broken_files(tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["train", "--preset", "nope"], "unknown preset 'nope'; presets: best, digits8x8"),
+    (["train", "--preset", "nope"], "unknown preset 'nope'; presets: best, circles-features, digits8x8"),
     (["train", "--config", "{d}/missing.json"], "missing.json: no such file"),
     (["train", "--config", "{d}/bad.json"], "bad.json: line 1, column"),
     (["train", "--config", "{d}/hyper.json"], "learning_rate: -0.1 is not allowed"),

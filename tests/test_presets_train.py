@@ -7,6 +7,7 @@ import dataclasses
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnviz.core import BatchEnd, EpochEnd, Finished, train
@@ -93,3 +94,10 @@ def test_the_benchmark_has_a_criterion_for_every_preset_and_keeps_old_rows():
     assert ISSUE_PRESETS <= set(bench.CRITERIA)
     rows = [["xor", "all 4 points right", "4/4 points right", "yes", "10000", "2.0 s", "240"]]
     assert bench._rows_in(bench._markdown(rows)) == {"xor": rows[0]}
+
+
+def test_circles_features_solves_circles_with_no_hidden_layer():
+    prepared, events = run(load_preset("circles-features"))
+    net, test = prepared.network, prepared.dataset
+    assert net.sizes == [2, 2] and net.features == ("x1^2", "x2^2")
+    assert np.mean(net.predict(test.X_test) == test.y_test) >= 0.97

@@ -40,6 +40,7 @@ from nnviz.core import (  # noqa: E402
     train,
 )
 from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
+from nnviz.evaluation import ablation_accuracy, parse_units  # noqa: E402
 from nnviz.io import (  # noqa: E402
     LOG_FORMATS,
     ExperimentConfig,
@@ -224,12 +225,20 @@ def cmd_evaluate(args):
     y_pred = net.predict(dataset.X_test)
     C = confusion_matrix(dataset.y_test, y_pred, dataset.n_classes)
     acc, per_class = accuracy(dataset.y_test, y_pred), per_class_accuracy(C)
+    ablated = None
+    if args.ablate:
+        units = parse_units(args.ablate)
+        ablated = {"units": [f"{l}:{u}" for l, u in units],
+                   "accuracy": ablation_accuracy(net, dataset.X_test, dataset.y_test, units)[1]}
     if args.json:
         _emit(_record("Evaluation", model=str(args.model), dataset=dataset.name, accuracy=acc,
                       test_samples=len(y_pred), class_names=dataset.class_names,
-                      per_class_accuracy=per_class, confusion_matrix=C))
+                      per_class_accuracy=per_class, confusion_matrix=C, ablated=ablated))
         return 0
     print(f"{args.model} on {dataset.name}: test accuracy {acc:.2%} ({int(np.trace(C)):,} of {len(y_pred):,})")
+    if ablated:
+        print(f"with hidden units {', '.join(ablated['units'])} knocked out: test accuracy "
+              f"{ablated['accuracy']:.2%} (intact {acc:.2%})")
     print()
     print("confusion matrix (rows: true class, columns: predicted class)")
     names = dataset.class_names
@@ -245,7 +254,7 @@ def cmd_evaluate(args):
 def cmd_predict(args):
     """Top-3 classes for an image (PNG/.npy, prepared like MNIST) or, for 2-D models, a point."""
     net = load_model(args.model).network
-    n_inputs = net.sizes[0]
+    n_inputs = net.input_width
     if args.point is not None:
         if args.image is not None:
             raise ValueError("give either an IMAGE or --point X Y, not both")
@@ -337,6 +346,8 @@ def _parser():
     p = commands.add_parser("evaluate", help="test a saved model")
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--dataset", metavar="NAME", help="dataset name or idx:FOLDER (default: the model's)")
+    p.add_argument("--ablate", metavar="L:U[,L:U...]",
+                   help="also test with these hidden units knocked out (layer from 1, unit from 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_evaluate)
 

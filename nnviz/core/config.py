@@ -15,7 +15,8 @@ EARLY_STOPPING_METRICS = ("val_loss", "val_accuracy")
 class TrainConfig:
     """Everything `train` needs besides the network and the data.
 
-    l2 is λ in the penalty (λ/2) Σ‖W‖²; dropout is the drop probability of hidden units (inverted
+    l2 is λ in the penalty (λ/2) Σ‖W‖² and l1 is λ₁ in λ₁ Σ|W| (it drives small weights to 0);
+    dropout is the drop probability of hidden units (inverted
     dropout, training only) and input_dropout that of input pixels; clip_norm > 0 rescales the
     gradients whenever their global norm exceeds it; early_stopping > 0 is the patience in epochs;
     time_budget > 0 stops training after that many seconds of wall time (and makes the schedule's
@@ -38,6 +39,7 @@ class TrainConfig:
     batch_size: int = 32
     epochs: int = 10
     l2: float = 0.0
+    l1: float = 0.0
     dropout: float = 0.0
     input_dropout: float = 0.0
     clip_norm: float = 0.0
@@ -64,6 +66,7 @@ class TrainConfig:
         _integer("batch_size", self.batch_size, 1)
         _integer("epochs", self.epochs, 1)
         _number("l2", self.l2, 0, None)
+        _number("l1", self.l1, 0, None)
         _number("dropout", self.dropout, 0, 1, high_open=True)
         _number("input_dropout", self.input_dropout, 0, 1, high_open=True)
         _number("clip_norm", self.clip_norm, 0, None)

@@ -8,12 +8,17 @@ Backpropagation, for a batch of n samples (δˡ = ∂C/∂zˡ, shape (n, d_out))
     BP3  ∂C/∂bˡ = Σₓ δˡ
     BP4  ∂C/∂Wˡ = aˡ⁻¹ᵀ δˡ
 
-With L2 strength λ the cost gains (λ/2) Σₗ ‖Wˡ‖² and ∂C/∂Wˡ gains λWˡ (biases are not decayed).
+With L2 strength λ the cost gains (λ/2) Σₗ ‖Wˡ‖² and ∂C/∂Wˡ gains λWˡ; with L1 strength λ₁ it gains
+λ₁ Σₗ Σ|Wˡ| and ∂C/∂Wˡ gains λ₁ sign(Wˡ) (a subgradient, 0 at 0). Biases are not decayed.
+
+A network built with input `features` (nnviz.core.features) takes 2-D points and feeds their
+features to its first layer: sizes[0] is the number of features, `input_width` is 2.
 """
 
 import numpy as np
 
 from .activations import hidden_activation, output_activation
+from .features import POINT_WIDTH, check_features, expand_features, is_identity
 from .initializers import init_layer
 from .losses import get_loss
 
@@ -33,12 +38,17 @@ def _check_sizes(sizes):
 class Network:
     """A fully connected network with one activation for the hidden layers and one for the output.
 
-    sizes: [d_in, hidden..., d_out]; dtype float32 (fast) or float64 (gradient checks).
+    sizes: [d_in, hidden..., d_out]; dtype float32 (fast) or float64 (gradient checks);
+    features: optional input feature names for 2-D points (None or ["x1", "x2"]: the raw input).
     """
 
     def __init__(self, sizes, hidden="relu", output="softmax", loss="cross_entropy", init="he",
-                 seed=0, dtype=np.float32, _empty=False):
+                 seed=0, dtype=np.float32, features=None, _empty=False):
         self.sizes = _check_sizes(sizes)
+        self.features = None if features is None or is_identity(features) else check_features(features)
+        if self.features is not None and len(self.features) != self.sizes[0]:
+            raise ValueError(f"sizes: {len(self.features)} input features need {len(self.features)} "
+                             f"inputs, got {self.sizes[0]}")
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype: must be float32 or float64, got {self.dtype}")
@@ -56,7 +66,8 @@ class Network:
         self._pack([W for W, _ in layers], [b for _, b in layers])
 
     @classmethod
-    def from_params(cls, weights, biases, hidden="relu", output="softmax", loss="cross_entropy"):
+    def from_params(cls, weights, biases, hidden="relu", output="softmax", loss="cross_entropy",
+                    features=None):
         """A network using the given arrays as its weights and biases (no copy, no initialisation)."""
         if not weights or len(weights) != len(biases):
             raise ValueError(f"weights: need one bias vector per weight matrix, got {len(weights)} and "
@@ -65,7 +76,8 @@ class Network:
         for l, (W, b) in enumerate(zip(weights, biases)):
             if W.ndim != 2 or W.shape[0] != sizes[l] or b.shape != (W.shape[1],):
                 raise ValueError(f"weights: layer {l + 1} has mismatched shapes W {W.shape}, b {b.shape}")
-        net = cls(sizes, hidden, output, loss, init="small", seed=0, dtype=weights[0].dtype, _empty=True)
+        net = cls(sizes, hidden, output, loss, init="small", seed=0, dtype=weights[0].dtype,
+                  features=features, _empty=True)
         net.weights, net.biases = list(weights), list(biases)
         return net
 
@@ -75,6 +87,20 @@ class Network:
     def n_layers(self):
         """Number of weight layers (hidden layers + 1)."""
         return len(self.weights)
+
+    @property
+    def input_width(self):
+        """Columns of the X it takes: 2 with input features (points), else sizes[0]."""
+        return POINT_WIDTH if self.features is not None else self.sizes[0]
+
+    def feature_space(self):
+        """This network seen from its first layer: takes the features (n, sizes[0]) directly and
+        shares the live weights (training expands the data once and trains this)."""
+        self.flat_params()
+        inner = object.__new__(Network)
+        inner.__dict__.update(self.__dict__)
+        inner.features = None
+        return inner
 
     def params(self):
         """[W¹, b¹, W², b², ...], the live arrays (optimisers update them in place)."""
@@ -129,10 +155,13 @@ class Network:
 
     # -- forward -------------------------------------------------------------------------------
 
-    def _as_input(self, X):
+    def inputs(self, X):
+        """X (n, input_width) → what the first layer takes (n, sizes[0]), in the network's dtype."""
         X = np.asarray(X)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X: expected shape (n, {self.sizes[0]}), got {X.shape}")
+        if X.ndim != 2 or X.shape[1] != self.input_width:
+            raise ValueError(f"X: expected shape (n, {self.input_width}), got {X.shape}")
+        if self.features is not None:
+            return expand_features(self.features, X, self.dtype)
         return X.astype(self.dtype, copy=False)
 
     def targets(self, Y, n):
@@ -191,21 +220,24 @@ class Network:
             As.append(A)
         return Zs, As, Ds, cost
 
-    def forward(self, X):
-        """Activations per layer for X (n, d_in), input first: [X, a¹, ..., aᴸ]."""
-        return self.forward_cache(self._as_input(X))[1]
+    def forward(self, X, masks=None):
+        """Activations per layer for X (n, d_in), input first: [X (or its features), a¹, ..., aᴸ].
 
-    def predict_proba(self, X):
+        masks: as in forward_cache (e.g. `ablation_masks`); the activations returned are unmasked.
+        """
+        return self.forward_cache(self.inputs(X), masks)[1]
+
+    def predict_proba(self, X, masks=None):
         """Output activations (n, d_out): class probabilities for softmax/sigmoid outputs."""
-        X = self._as_input(X)
+        X = self.inputs(X)
         out = np.empty((len(X), self.sizes[-1]), dtype=self.dtype)
         for start in range(0, len(X), PREDICT_CHUNK):
-            out[start:start + PREDICT_CHUNK] = self.forward_cache(X[start:start + PREDICT_CHUNK])[1][-1]
+            out[start:start + PREDICT_CHUNK] = self.forward_cache(X[start:start + PREDICT_CHUNK], masks)[1][-1]
         return out
 
-    def predict(self, X):
+    def predict(self, X, masks=None):
         """Class indices (n,): argmax of the outputs, or output > 0.5 for a single output unit."""
-        return predictions(self.predict_proba(X))
+        return predictions(self.predict_proba(X, masks))
 
     # -- cost and gradients --------------------------------------------------------------------
 
@@ -215,17 +247,23 @@ class Network:
             return 0.0
         return 0.5 * l2 * sum(float(np.sum(W * W, dtype=np.float64)) for W in self.weights)
 
-    def loss(self, X, Y, l2=0.0):
-        """Mean cost over the batch plus the L2 penalty."""
-        X = self._as_input(X)
+    def l1_penalty(self, l1):
+        """λ₁ Σₗ Σ|Wˡ|."""
+        if not l1:
+            return 0.0
+        return l1 * sum(float(np.sum(np.abs(W), dtype=np.float64)) for W in self.weights)
+
+    def loss(self, X, Y, l2=0.0, l1=0.0):
+        """Mean cost over the batch plus the L2 and L1 penalties."""
+        X = self.inputs(X)
         T = self.targets(Y, len(X))
         total, n = 0.0, len(X)
         for start in range(0, n, PREDICT_CHUNK):
             chunk = T[start:start + PREDICT_CHUNK]
             total += self.forward_cost(X[start:start + PREDICT_CHUNK], chunk)[3] * len(chunk)
-        return total / n + self.l2_penalty(l2)
+        return total / n + self.l2_penalty(l2) + self.l1_penalty(l1)
 
-    def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None, scale=1.0):
+    def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None, scale=1.0, l1=0.0):
         """Backpropagate through a cached forward pass; returns [(∂C/∂W, ∂C/∂b), ...].
 
         grads: optional preallocated [(dW, db), ...] to write into (the training loop reuses them).
@@ -243,6 +281,8 @@ class Network:
             np.matmul(Ds[l].T, delta, out=dW)                                        # BP4
             if l2:
                 dW += (scale * l2) * self.weights[l]
+            if l1:
+                dW += (scale * l1) * np.sign(self.weights[l])
             np.dot(ones, delta, out=db)                                              # BP3: 1ᵀδ
             if l == 0:
                 break
@@ -258,11 +298,11 @@ class Network:
             ones = self._ones_cache = np.ones(n, dtype=self.dtype)
         return ones
 
-    def gradients(self, X, Y, l2=0.0):
+    def gradients(self, X, Y, l2=0.0, l1=0.0):
         """[(∂C/∂Wˡ, ∂C/∂bˡ)] for the batch, same shapes as weights/biases (no dropout)."""
-        X = self._as_input(X)
+        X = self.inputs(X)
         Zs, As, Ds = self.forward_cache(X)
-        return self.backward(Zs, As, Ds, self.targets(Y, len(X)), l2)
+        return self.backward(Zs, As, Ds, self.targets(Y, len(X)), l2, l1=l1)
 
 
 def predictions(P):

@@ -30,7 +30,7 @@ def input_gradients(net, X, classes=None, score="logit"):
     """
     if score not in SCORES:
         raise ValueError(f"score: {score!r} is not allowed; allowed: {', '.join(SCORES)}")
-    X = net._as_input(X)
+    X = net.inputs(X)
     Zs, As, _ = net.forward_cache(X)
     n, k = As[-1].shape
     classes = _classes(As[-1], classes, n, k)

@@ -103,8 +103,8 @@ def _check_data(net, data):
     if isinstance(data, tuple):
         data = TrainData(*data)
     X = np.asarray(data.X_train)
-    if X.ndim != 2 or X.shape[1] != net.sizes[0] or len(X) == 0:
-        raise ValueError(f"data: training inputs must be (n, {net.sizes[0]}) with n ≥ 1, got {X.shape}")
+    if X.ndim != 2 or X.shape[1] != net.input_width or len(X) == 0:
+        raise ValueError(f"data: training inputs must be (n, {net.input_width}) with n ≥ 1, got {X.shape}")
     if len(data.y_train) != len(X):
         raise ValueError(f"data: {len(X)} training inputs but {len(data.y_train)} labels")
     if data.X_val is not None and data.y_val is not None and len(data.X_val) != len(data.y_val):
@@ -121,6 +121,10 @@ def train(net, data, config=None, should_stop=None):
     data = _check_data(net, data)
     if config.early_stopping and not data.has_validation:
         raise ValueError("early_stopping: needs a validation set (set a validation split > 0)")
+    if net.features is not None:   # expand the points once; train the same weights on their features
+        X_val = None if data.X_val is None else net.inputs(data.X_val)
+        data = TrainData(net.inputs(data.X_train), data.y_train, X_val, data.y_val, data.augment)
+        net = net.feature_space()
     return _train(net, data, config, should_stop or (lambda: False))
 
 
@@ -233,8 +237,8 @@ class _Run:
         masks = _dropout_masks(net, self.rng, n, config)
         with np.errstate(all="ignore"):
             Zs, As, Ds, loss = net.forward_cost(Xb, Tb, masks)
-            if config.l2:
-                loss += net.l2_penalty(config.l2)
+            if config.l2 or config.l1:
+                loss += net.l2_penalty(config.l2) + net.l1_penalty(config.l1)
             if self.explosion_limit is None:
                 self.explosion_limit = EXPLOSION_FACTOR * max(loss, 1.0)
             if not (math.isfinite(loss) and loss <= self.explosion_limit):
@@ -248,7 +252,7 @@ class _Run:
             # With an optimiser that needs only ηg, backprop yields ηg: one pass fewer per step.
             scaled = self.takes_scaled_gradients and self.lr > 0
             scale = self.lr if scaled else 1.0
-            net.backward(Zs, As, Ds, Tb, config.l2, masks, self.grads, scale)
+            net.backward(Zs, As, Ds, Tb, config.l2, masks, self.grads, scale, config.l1)
         tally.loss_sum += loss * n
         tally.correct += batch_correct
         tally.seen += n

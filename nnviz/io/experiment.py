@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig
+from nnviz.core.features import DEFAULT_FEATURES, POINT_WIDTH, check_features, is_identity
 
 from .atomic import atomic_write_text
 from .plain import plain
@@ -39,7 +40,9 @@ class ExperimentConfig(TrainConfig):
     samples after a shuffle seeded by `seed`; validation_split is the share of the (subset of the)
     training set held out for validation; augment_shift (pixels) and augment_rotation (degrees)
     randomly move each training image, and augment_elastic (α) distorts it elastically (see
-    nnviz.data.make_augmenter). hidden_layers lists the hidden widths ([] = none).
+    nnviz.data.make_augmenter). input_features picks what a 2-D point feeds the network
+    (nnviz.core.features; the default ["x1", "x2"] is the point itself). hidden_layers lists the
+    hidden widths ([] = none).
     """
 
     title: str = ""
@@ -54,6 +57,7 @@ class ExperimentConfig(TrainConfig):
     augment_shift: int = 0
     augment_rotation: float = 0.0
     augment_elastic: float = 0.0
+    input_features: list[str] = field(default_factory=lambda: list(DEFAULT_FEATURES))
     hidden_layers: list[int] = field(default_factory=lambda: [128])
     activation: str = "relu"
     output: str = "softmax"
@@ -102,6 +106,10 @@ class ExperimentConfig(TrainConfig):
                               f"must be a number ≥ 0 and ≤ {MAX_ELASTIC:g} (α; 34 is Simard's)")
 
     def _validate_architecture(self):
+        try:
+            check_features(self.input_features)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
         for width in self.hidden_layers:
             if width < 1:
                 raise ConfigError(f"hidden_layers: {self.hidden_layers!r} is not allowed; "
@@ -125,10 +133,15 @@ class ExperimentConfig(TrainConfig):
         return 1 if self.output == "sigmoid" and n_classes == 2 else n_classes
 
     def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32) -> Network:
-        """A freshly initialised network [n_inputs, *hidden_layers, n_outputs], seeded by `seed`."""
-        sizes = [n_inputs, *self.hidden_layers, self.n_outputs(n_classes)]
+        """A freshly initialised network [n_inputs, *hidden_layers, n_outputs], seeded by `seed`;
+        with input features, n_inputs must be 2 and the first size is the number of features."""
+        features = None if is_identity(self.input_features) else self.input_features
+        if features is not None and n_inputs != POINT_WIDTH:
+            raise ConfigError(f"input_features: {self.input_features!r} need 2-D points; this dataset "
+                              f"has {n_inputs} inputs (use {list(DEFAULT_FEATURES)!r})")
+        sizes = [len(features) if features else n_inputs, *self.hidden_layers, self.n_outputs(n_classes)]
         return Network(sizes, hidden=self.activation, output=self.output, loss=self.loss,
-                       init=self.init, seed=self.seed, dtype=dtype)
+                       init=self.init, seed=self.seed, dtype=dtype, features=features)
 
     # -- JSON ----------------------------------------------------------------------------------
 
@@ -153,8 +166,9 @@ class ExperimentConfig(TrainConfig):
                 hint = f"did you mean {' or '.join(close)}?" if close else f"allowed: {', '.join(_field_order())}"
                 raise ConfigError(f"unknown setting {key!r}; {hint}")
         values = {key: _check_type(key, value, kinds[key]) for key, value in d.items()}
-        if "hidden_layers" in values:
-            values["hidden_layers"] = list(values["hidden_layers"])
+        for name in ("hidden_layers", "input_features"):
+            if name in values:
+                values[name] = list(values[name])
         return cls(**values)
 
     def to_json(self) -> str:
@@ -215,8 +229,9 @@ def _check_type(name, value, kind):
         inner = [k for k in typing.get_args(kind) if k is not type(None)][0]
         return None if value is None else _check_type(name, value, inner)
     if typing.get_origin(kind) is list:
-        if not (isinstance(value, (list, tuple)) and all(_is_whole(v) for v in value)):
-            raise ConfigError(f"{name}: {value!r} is not allowed; must be a list of whole numbers")
+        accepts, description = _SIMPLE_TYPES[typing.get_args(kind)[0]]
+        if not (isinstance(value, (list, tuple)) and all(accepts(v) for v in value)):
+            raise ConfigError(f"{name}: {value!r} is not allowed; must be a list of {description.removeprefix('a ')}s")
         return value
     accepts, description = _SIMPLE_TYPES[kind]
     if not accepts(value):

@@ -1,7 +1,7 @@
 """Model files: a trained network as a `.npz` archive (weights, architecture, experiment, metrics).
 
 Layout: arrays W0..Wk and b0..bk, and 0-d string arrays `format` (FORMAT), `version` (nnviz's),
-`architecture` (JSON: sizes, hidden, output, loss), `config` (the experiment's JSON, or "null")
+`architecture` (JSON: sizes, hidden, output, loss, input features or null), `config` (the experiment's JSON, or "null")
 and `metrics` (JSON object). Loading never unpickles (allow_pickle=False) and checks everything.
 """
 
@@ -45,7 +45,7 @@ class LoadedModel:
 def save_model(path, net: Network, config: ExperimentConfig | None = None, metrics: dict | None = None):
     """Write `net` (with the optional experiment and a JSON-able metrics dict) to `path`, atomically."""
     architecture = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
-                    "loss": net.loss_name}
+                    "loss": net.loss_name, "features": list(net.features) if net.features else None}
     arrays = {
         "format": np.array(FORMAT),
         "version": np.array(__version__),
@@ -70,8 +70,8 @@ def load_model(path) -> LoadedModel:
 
 def check_compatible(net: Network, n_features: int, n_classes: int | None = None, dataset: str = "the data"):
     """Raise ModelMismatchError unless `net` takes n_features inputs (and fits n_classes classes)."""
-    if net.sizes[0] != n_features:
-        raise ModelMismatchError(f"model expects {net.sizes[0]} inputs, dataset {dataset} has {n_features}")
+    if net.input_width != n_features:
+        raise ModelMismatchError(f"model expects {net.input_width} inputs, dataset {dataset} has {n_features}")
     outputs = net.sizes[-1]
     if n_classes is not None and outputs != n_classes and not (outputs == 1 and n_classes == 2):
         raise ModelMismatchError(f"model has {outputs} outputs, dataset {dataset} has {n_classes} classes")
@@ -121,7 +121,8 @@ def _build(arrays):
     if fmt is None or fmt.shape != () or str(fmt) != FORMAT:
         raise ModelFileError(f"not an nnviz model file (format marker {FORMAT!r} missing)")
     version = _text(arrays, "version")
-    sizes, hidden, output, loss = _architecture(_json(arrays, "architecture"))
+    arch = _json(arrays, "architecture")
+    sizes, hidden, output, loss = _architecture(arch)
     weights, biases = [], []
     for l in range(len(sizes) - 1):
         weights.append(_layer_array(arrays, f"W{l}", (sizes[l], sizes[l + 1])))
@@ -130,7 +131,7 @@ def _build(arrays):
     if len(dtypes) != 1:
         raise ModelFileError(f"weights mix dtypes {sorted(str(d) for d in dtypes)}")
     try:
-        network = Network.from_params(weights, biases, hidden, output, loss)
+        network = Network.from_params(weights, biases, hidden, output, loss, arch.get("features"))
     except ValueError as error:
         raise ModelFileError(f"bad architecture: {error}") from None
     metrics = _json(arrays, "metrics")
@@ -146,6 +147,9 @@ def _architecture(arch):
     if not (isinstance(sizes, list) and len(sizes) >= 2
             and all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
         raise ModelFileError(f"architecture sizes must be ≥ 2 whole numbers ≥ 1, got {sizes!r}")
+    features = arch.get("features")
+    if features is not None and not (isinstance(features, list) and all(isinstance(f, str) for f in features)):
+        raise ModelFileError(f"architecture features must be a list of names or null, got {features!r}")
     names = [arch[k] for k in ("hidden", "output", "loss")]
     if not all(isinstance(n, str) for n in names):
         raise ModelFileError(f"architecture names must be strings, got {names!r}")

@@ -67,3 +67,34 @@ def test_single_layer_softmax_gradient_by_hand():
     (dW, db), = net.gradients(x, np.array([1]))
     np.testing.assert_allclose(db, [0.75, -0.75])
     np.testing.assert_allclose(dW, [[0.75 * np.log(3.0), -0.75 * np.log(3.0)], [0.0, 0.0]])
+
+
+def test_l1_gradient_matches_finite_differences_away_from_zero():
+    rng = np.random.default_rng(3)
+    net = Network([3, 4, 2], hidden="tanh", output="softmax", loss="cross_entropy", init="xavier",
+                  seed=3, dtype=np.float64)
+    for W in net.weights:   # |w| ≥ 0.1: a step of 1e-6 never crosses |w|'s kink at 0
+        W[...] = np.sign(W + 1e-12) * (0.1 + np.abs(W))
+    X, y, l1, eps = rng.standard_normal((6, 3)), rng.integers(0, 2, 6), 0.05, 1e-6
+    grads = net.gradients(X, y, l1=l1)
+    for (dW, _), W in zip(grads, net.weights):
+        numeric = np.empty_like(W)
+        for i in np.ndindex(W.shape):
+            saved = W[i]
+            W[i] = saved + eps
+            up = net.loss(X, y, l1=l1)
+            W[i] = saved - eps
+            down = net.loss(X, y, l1=l1)
+            W[i] = saved
+            numeric[i] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(dW, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_l1_adds_lambda_sum_of_absolute_weights_and_sign_gradient():
+    net = Network([2, 2, 1], hidden="tanh", output="linear", loss="quadratic", dtype=np.float64)
+    X, y = np.ones((3, 2)), np.zeros(3)
+    absolute = sum(np.sum(np.abs(W)) for W in net.weights)
+    assert net.loss(X, y, l1=0.2) - net.loss(X, y) == pytest.approx(0.2 * absolute)
+    plain, with_l1 = net.gradients(X, y), net.gradients(X, y, l1=0.2)
+    for (dW, _), (dW1, _), W in zip(plain, with_l1, net.weights):
+        np.testing.assert_allclose(dW1 - dW, 0.2 * np.sign(W))

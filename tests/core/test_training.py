@@ -244,3 +244,18 @@ def test_a_network_built_from_arrays_trains_like_the_network_it_came_from():
     for trained, expected in zip(rebuilt.params(), original.params()):
         np.testing.assert_allclose(trained, expected, rtol=1e-12)
     assert not np.allclose(rebuilt.weights[0], Network([2, 6, 3], seed=9, dtype=np.float64).weights[0])
+
+
+def test_a_network_with_input_features_trains_on_points_and_validates_on_points():
+    from nnviz.core.features import expand_features
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (200, 2))
+    y = (X[:, 0] ** 2 + X[:, 1] ** 2 < 0.5).astype(np.int64)           # a disc: linear in x1², x2²
+    features = ["x1^2", "x2^2"]
+    net = Network([2, 2], output="softmax", features=features, seed=0, dtype=np.float64)
+    twin = Network([2, 2], output="softmax", seed=0, dtype=np.float64)  # the same net, fed features by hand
+    config = TrainConfig(optimizer="adam", learning_rate=0.1, epochs=30, batch_size=50)
+    events = list(train(net, TrainData(X, y, X[:50], y[:50]), config))
+    list(train(twin, TrainData(expand_features(features, X), y, expand_features(features, X[:50]), y[:50]), config))
+    np.testing.assert_allclose(net.weights[0], twin.weights[0], rtol=1e-12)
+    assert events[-2].val_accuracy >= 0.95 and np.mean(net.predict(X) == y) >= 0.95

@@ -204,3 +204,28 @@ def test_atomic_write_into_a_missing_folder_names_the_target(tmp_path):
     with pytest.raises(FileNotFoundError) as error:
         atomic_write(target, lambda f: f.write(b"{}"))
     assert error.value.filename == str(target)
+
+
+def test_input_features_and_l1_round_trip_through_json(tmp_path):
+    config = ExperimentConfig(dataset="circles", input_features=["x1^2", "x2^2"], l1=0.001)
+    save_experiment(config, tmp_path / "e.json")
+    loaded = load_experiment(tmp_path / "e.json")
+    assert loaded.input_features == ["x1^2", "x2^2"] and loaded.l1 == 0.001
+    assert loaded.train_config().l1 == 0.001
+
+
+@pytest.mark.parametrize("value,message", [(["x1", "x3"], "input_features: 'x3' is not allowed"),
+                                           ([1, 2], "input_features: [1, 2] is not allowed; must be a list of strings"),
+                                           ([], "input_features: choose at least one")])
+def test_bad_input_features_are_named(value, message):
+    with pytest.raises(ConfigError) as error:
+        ExperimentConfig.from_dict({"dataset": "circles", "input_features": value}).validate()
+    assert message in str(error.value)
+
+
+def test_the_network_input_size_follows_the_features():
+    config = ExperimentConfig(dataset="circles", input_features=["x1", "x1*x2", "sin(x2)"], hidden_layers=[4])
+    assert config.build_network(2, 2).sizes == [3, 4, 2]
+    assert ExperimentConfig(dataset="circles").build_network(2, 2).sizes == [2, 128, 2]
+    with pytest.raises(ConfigError, match="input_features: .* need 2-D points; this dataset has 64 inputs"):
+        dataclasses.replace(config, dataset="digits8x8").build_network(64, 10)

@@ -171,3 +171,13 @@ def test_a_wrong_number_of_classes_is_named():
 
 def test_one_sigmoid_output_fits_two_classes():
     check_compatible(Network([2, 1], output="sigmoid", loss="binary_cross_entropy"), 2, 2, "xor")
+
+
+def test_input_features_survive_save_and_load(tmp_path):
+    net = Network([3, 4, 2], hidden="tanh", features=["x1^2", "x2^2", "x1*x2"], seed=2)
+    save_model(tmp_path / "f.npz", net)
+    loaded = load_model(tmp_path / "f.npz").network
+    X = np.random.default_rng(0).standard_normal((5, 2)).astype(np.float32)
+    assert loaded.features == net.features and loaded.input_width == 2
+    np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+    check_compatible(loaded, 2, 2)

@@ -309,7 +309,7 @@ class HealthDock(QWidget):
         if self._snapshot is None or self._X is None:
             return self._build_histograms(0)
         net = self._network()
-        if self._X.ndim != 2 or self._X.shape[1] != net.sizes[0]:
+        if self._X.ndim != 2 or self._X.shape[1] != net.input_width:
             return self._build_histograms(0)
         hists = histograms(net, self._X, bins=HIST_BINS)
         self._build_histograms(len(hists))

@@ -113,7 +113,7 @@ class ActivationsView(ShownView):
         if snapshot is None:
             return
         hidden = snapshot.sizes[1:-1]
-        probe_fits = self._X is not None and self._X.shape[1] == snapshot.sizes[0] and len(self._X)
+        probe_fits = self._X is not None and self._X.shape[1] == snapshot.input_width and len(self._X)
         notes = []
         if not hidden:
             notes.append("This network has no hidden layers: there are no hidden activations to show.")

@@ -135,13 +135,13 @@ class DecisionBoundaryView(ShownView):
             self.set_snapshot(self._snapshot)
 
     def _draw(self, snapshot):
-        if snapshot is None or snapshot.sizes[0] != 2:
+        if snapshot is None or snapshot.input_width != 2:
             self.probabilities = None
             self.probability_image.hide()
             self.class_image.hide()
             self.note.setText("No network yet" if snapshot is None else
                               f"The decision boundary needs a 2-D dataset; this network takes "
-                              f"{snapshot.sizes[0]} inputs")
+                              f"{snapshot.input_width} inputs")
             return
         P = snapshot.network().predict_proba(self.grid_points)
         self.probabilities = P
