@@ -1,4 +1,4 @@
-"""The File and Model menus: experiments (JSON), plot exports, trained networks (.npz), evaluation."""
+"""The File and Model menus: experiments (JSON), images to predict, plot exports, models (.npz), evaluation."""
 
 from dataclasses import replace
 
@@ -12,6 +12,7 @@ from nnviz.prepare import prepare
 
 MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy);;All files (*)"
 
 
 class FileActions:
@@ -24,6 +25,7 @@ class FileActions:
                                                    self.open_experiment)
         self.save_experiment_action = self._action("&Save experiment…", QKeySequence.StandardKey.Save,
                                                    self.save_experiment)
+        self.predict_image_action = self._action("&Predict image…", None, self.predict_image)
         self.export_action = self._action("Export plots (PNG + CSV)…", None, self.export_plots)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, window.close)
         self.save_action = self._action("&Save model…", "Ctrl+Shift+S", self.save)
@@ -41,6 +43,7 @@ class FileActions:
         menu = bar.addMenu("&File")
         menu.addActions([self.open_experiment_action, self.save_experiment_action])
         menu.addSeparator()
+        menu.addAction(self.predict_image_action)
         menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -75,6 +78,21 @@ class FileActions:
             save_experiment(w.panel.config(), path)
         except (ConfigError, OSError) as error:
             w.show_message(f"Cannot save the experiment: {error}", box=True)
+
+    def predict_image(self, path=None):
+        """Show an image file on the draw canvas and predict it (any format Pillow reads, or .npy)."""
+        w = self.window
+        if w.session is None or w.session.job.dataset.image_shape is None:
+            return w.show_message("Predicting an image needs a network trained on images: train or load one.",
+                                  "info")
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(w, "Predict an image", "", IMAGE_FILTER)
+        if not path:
+            return
+        w.docks["predict"].show()
+        w.docks["predict"].raise_()
+        if not w.draw_panel.show_image_file(path):
+            w.show_message(w.draw_panel.message_label.text())
 
     def export_plots(self):
         w = self.window

@@ -252,7 +252,7 @@ def cmd_evaluate(args):
 
 
 def cmd_predict(args):
-    """Top-3 classes for an image (PNG/.npy, prepared like MNIST) or, for 2-D models, a point."""
+    """Top-3 classes for an image (any format Pillow reads, or .npy; prepared like MNIST) or a 2-D point."""
     net = load_model(args.model).network
     n_inputs = net.input_width
     if args.point is not None:
@@ -264,7 +264,7 @@ def cmd_predict(args):
     else:
         side = math.isqrt(n_inputs)
         if args.image is None or side * side != n_inputs:
-            hint = "--point X Y" if n_inputs == 2 else "an IMAGE file (PNG or .npy)"
+            hint = "--point X Y" if n_inputs == 2 else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)"
             raise ValueError(f"the model takes {n_inputs} inputs: give {hint}")
         x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
     P = net.predict_proba(x)[0]
@@ -353,7 +353,7 @@ def _parser():
 
     p = commands.add_parser("predict", help="classify an image or a 2-D point with a saved model")
     p.add_argument("model", metavar="MODEL")
-    p.add_argument("image", metavar="IMAGE", nargs="?", help="PNG or .npy image")
+    p.add_argument("image", metavar="IMAGE", nargs="?", help="image file: PNG, JPEG, BMP, GIF, WebP, TIFF, … or .npy")
     p.add_argument("--point", type=float, nargs=2, metavar=("X", "Y"), help="a 2-D point instead")
     p.set_defaults(run=cmd_predict)
 

@@ -1,9 +1,10 @@
-"""Datasets for nnviz: IDX files, the dataset registry, augmentation and drawing preprocessing (NumPy only)."""
+"""Datasets for nnviz: IDX and image files, the dataset registry, augmentation and drawing preprocessing."""
 
 from nnviz.data.augment import augment_images, make_augmenter, rotate_images
 from nnviz.data.datasets import DATASETS, Dataset, load_dataset, load_idx_folder, split_validation, verify_checksums
-from nnviz.data.drawing import NothingDrawn, load_image_file, preprocess_drawing
+from nnviz.data.drawing import NothingDrawn, preprocess_drawing
 from nnviz.data.idx import IDXError, read_idx, write_idx
+from nnviz.data.image_file import load_image_file
 from nnviz.data.toy import xor_points
 
 __all__ = [

@@ -11,16 +11,11 @@ digits spans all 8 rows (and 2 to 7 columns), and the target centre is (3.5, 3.5
 centre of mass. Other sizes use box round(size * 20 / 28) and centre size / 2.
 """
 
-from pathlib import Path
-
 import numpy as np
-
-from nnviz.data.png import SIGNATURE, decode_png
 
 MNIST_SIZE, MNIST_BOX, MNIST_CENTRE = 28, 20, 14.0
 DIGITS8_SIZE, DIGITS8_BOX, DIGITS8_CENTRE = 8, 8, 3.5
 INK_THRESHOLD = 0.05  # on the [0, 1] scale; fainter pixels are treated as background noise
-_NPY_MAGIC = b"\x93NUMPY"
 
 
 class NothingDrawn(ValueError):
@@ -101,48 +96,3 @@ def to_unit_range(image, what: str = "image") -> np.ndarray:
     if is_bytes or (image.size and image.max() > 1):
         image /= 255
     return np.clip(image, 0, 1)
-
-
-def load_image_file(path) -> np.ndarray:
-    """Read a PNG or ``.npy`` image as a (h, w) float32 array in [0, 1], ink high.
-
-    PNG: 8-bit grayscale, gray+alpha, RGB or RGBA, non-interlaced. ``.npy``: (h, w) or
-    (h, w, 1..4) numeric, 0-1 or 0-255. Colour becomes luma (0.299 R + 0.587 G + 0.114 B);
-    transparency is composited over white, as a viewer shows it. An image with a light background
-    (mean > 0.5) is inverted so the ink is high. Raises ValueError naming the file for anything
-    that is not a supported image (OSError if it cannot be read at all).
-    """
-    path = Path(path)
-    data = path.read_bytes()
-    if data.startswith(SIGNATURE):
-        pixels = decode_png(data, str(path))
-    elif data.startswith(_NPY_MAGIC):
-        pixels = _load_npy(path)
-    else:
-        raise ValueError(f"{path}: not a PNG or .npy file")
-    image = to_unit_range(pixels, str(path))
-    if image.ndim == 3:
-        image = _to_gray(image, path)
-    if image.ndim != 2 or image.size == 0:
-        raise ValueError(f"{path}: expected a (height, width) image, got shape {image.shape}")
-    return 1 - image if image.mean() > 0.5 else image
-
-
-def _load_npy(path: Path) -> np.ndarray:
-    try:
-        return np.load(path, allow_pickle=False)
-    except ValueError as error:
-        raise ValueError(f"{path}: unreadable .npy file: {error}") from error
-
-
-def _to_gray(image: np.ndarray, path: Path) -> np.ndarray:
-    """(h, w, c) in [0, 1] -> (h, w): c = 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA; alpha over white."""
-    channels = image.shape[2]
-    if channels not in (1, 2, 3, 4):
-        raise ValueError(f"{path}: expected 1 to 4 channels, got {channels}")
-    colour = image[..., : 1 if channels <= 2 else 3]
-    gray = colour[..., 0] if colour.shape[2] == 1 else colour @ np.float32([0.299, 0.587, 0.114])
-    if channels in (2, 4):
-        alpha = image[..., -1]
-        gray = gray * alpha + (1 - alpha)
-    return gray.astype(np.float32)

@@ -2,7 +2,9 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.views.draw_panel import DrawPanel
@@ -173,3 +175,55 @@ def test_brush_slider_sets_the_pen_width(qtbot, panel):
     draw_stroke(qtbot, panel.canvas, [(0.5, 0.2), (0.5, 0.8)])
     ink_columns = np.flatnonzero(panel.canvas.image_array()[140] > 0)
     assert 6 <= len(ink_columns) <= 11
+
+
+# --- image files dropped on the canvas ---
+
+def save_digit(path, digits, i):
+    """Test digit i as a 64x64 picture, dark ink on white (as a scan)."""
+    pixels = (digits.X_test[i].reshape(8, 8) * 255).round().astype(np.uint8)
+    Image.fromarray(255 - np.kron(pixels, np.ones((8, 8), np.uint8))).save(path)
+
+
+def drop(widget, path):
+    """Drag a file over the widget and drop it, as the window system delivers it; True if both were accepted.
+
+    (QApplication.sendEvent does not deliver a drop outside a real drag, so the handlers are called.)
+    """
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    at, buttons, keys = QPointF(widget.width() / 2, widget.height() / 2), Qt.MouseButton.LeftButton, \
+        Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(at.toPoint(), Qt.DropAction.CopyAction, mime, buttons, keys)
+    widget.dragEnterEvent(enter)
+    if not enter.isAccepted():
+        return False
+    event = QDropEvent(at, Qt.DropAction.CopyAction, mime, buttons, keys)
+    widget.dropEvent(event)
+    return event.isAccepted()
+
+
+def test_an_image_dropped_on_the_canvas_is_predicted_like_the_digit_itself(qtbot, tmp_path, panel, digits, trained):
+    confident = [i for i, p in enumerate(trained.predict_proba(digits.X_test[:50])) if p.max() > 0.8]
+    i = confident[0]
+    save_digit(tmp_path / "scan.png", digits, i)
+    with qtbot.waitSignal(panel.predicted) as signal:
+        assert drop(panel.canvas, tmp_path / "scan.png")
+    assert not panel.canvas.is_empty()
+    expected = trained.predict_proba(preprocess_drawing(panel.canvas.image_array(), size=8).reshape(1, -1))[0]
+    np.testing.assert_allclose(signal.args[0], expected, rtol=1e-6)
+    assert panel.class_label.text() == str(trained.predict(digits.X_test[i:i + 1])[0])
+
+
+def test_a_dropped_file_that_is_not_an_image_is_a_message(tmp_path, panel):
+    (tmp_path / "notes.png").write_text("shopping list")
+    assert drop(panel.canvas, tmp_path / "notes.png")
+    assert "notes.png: not an image file" in panel.message_label.text()
+    assert panel.probabilities() is None and panel.canvas.is_empty()
+    mime = QMimeData()
+    mime.setText("just text")
+    enter = QDragEnterEvent(QPointF(5, 5).toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    enter.ignore()
+    panel.canvas.dragEnterEvent(enter)
+    assert not enter.isAccepted()

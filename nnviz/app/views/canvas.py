@@ -1,4 +1,4 @@
-"""A square paint canvas: white ink on black, drawn with the mouse into a grayscale QImage."""
+"""A square paint canvas: white ink on black, drawn with the mouse into a grayscale QImage; image files drop onto it."""
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -16,12 +16,14 @@ class DrawCanvas(QWidget):
 
     The picture is a CANVAS_PIXELS-square Grayscale8 QImage (ink 255 on 0), shown scaled to
     the largest centred square that fits the widget.
-    Signals: `changed` after each painted segment, `strokeFinished` on release, `cleared`.
+    Signals: `changed` after each painted segment, `strokeFinished` on release, `cleared`,
+    `fileDropped(path)` when a local file is dropped on the canvas.
     """
 
     changed = Signal()
     strokeFinished = Signal()
     cleared = Signal()
+    fileDropped = Signal(str)
 
     def __init__(self, parent=None, pixels=CANVAS_PIXELS):
         super().__init__(parent)
@@ -33,7 +35,8 @@ class DrawCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setToolTip("Draw with the left button; right-click, Esc or Delete clears")
+        self.setToolTip("Draw with the left button; right-click, Esc or Delete clears; drop an image file here")
+        self.setAcceptDrops(True)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -60,6 +63,24 @@ class DrawCanvas(QWidget):
         self._has_ink = False
         self.update()
         self.cleared.emit()
+
+    def set_picture(self, image):
+        """Show `image` (h, w) in [0, 1], ink high, scaled to fit the canvas and centred, as the drawing."""
+        pixels = np.ascontiguousarray(np.clip(np.asarray(image) * 255 + 0.5, 0, 255).astype(np.uint8))
+        h, w = pixels.shape
+        picture = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        side = self._image.width()
+        scaled = picture.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation)
+        self._image.fill(0)
+        painter = QPainter(self._image)
+        painter.drawImage((side - scaled.width()) // 2, (side - scaled.height()) // 2, scaled)
+        painter.end()
+        self._last = None
+        self._has_ink = bool(pixels.any())
+        self.update()
+        self.changed.emit()
+        self.strokeFinished.emit()
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -136,8 +157,24 @@ class DrawCanvas(QWidget):
             self._paint_segment(start, end)
         self.strokeFinished.emit()
 
+    def dragEnterEvent(self, event):
+        if _local_file(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        path = _local_file(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.fileDropped.emit(path)
+
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.clear()
         else:
             super().keyPressEvent(event)
+
+
+def _local_file(mime):
+    """The first local file a drag carries, or None."""
+    paths = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+    return paths[0] if paths else None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.views.canvas import DrawCanvas
 from nnviz.app.views.colors import activation_levels, heatmap_colormap
-from nnviz.data import NothingDrawn, preprocess_drawing
+from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 
 DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
 _BAR_BRUSH = (90, 140, 200)
@@ -59,6 +59,7 @@ class DrawPanel(QWidget):
         self.canvas.changed.connect(self._on_canvas_changed)
         self.canvas.strokeFinished.connect(self.predict_now)
         self.canvas.cleared.connect(self._on_cleared)
+        self.canvas.fileDropped.connect(self.show_image_file)
         self._drag_timer = QTimer(self, singleShot=True, interval=DRAG_PREDICT_MS)
         self._drag_timer.timeout.connect(self.predict_now)
 
@@ -198,6 +199,22 @@ class DrawPanel(QWidget):
         """The preprocessed drawing (side, side) float32 the network sees, or None."""
         self._refresh_input()
         return self._input
+
+    def show_image_file(self, path):
+        """Put the image file on the canvas (ink high, fitted) and predict it; a bad file is a message.
+
+        Returns True when the image was shown."""
+        if not self._image_dataset:
+            self._show_message("Images need an image dataset (this one is 2-D points)")
+            return False
+        try:
+            image = load_image_file(path)
+        except ValueError as error:
+            self._show_message(f"Cannot read the image {error}")
+            return False
+        self.canvas.set_picture(image)
+        self.predict_now()
+        return True
 
     def predict_now(self):
         """Preprocess the drawing (if it changed) and predict it with the current snapshot."""
