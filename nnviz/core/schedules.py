@@ -1,6 +1,6 @@
 """Learning-rate schedules: η as a function of training progress.
 
-`progress` is the fraction of training done, in [0, 1] (batches done / total batches, or elapsed
+`progress` is the fraction of training done, in [0, 1] (batches done / total batches, or training
 time / time budget when a budget is set, whichever is further); `epoch` counts from 0.
 """
 

@@ -6,8 +6,15 @@
 Between two events the network's weights are consistent, so the consumer may pause (stop calling
 `next`) or stop (`close()` the generator) at any event and keep a usable network. To stop and still
 get the end of a run (evaluation, best weights restored, `Finished`), pass `should_stop`, a
-callable checked after every batch. Time the consumer spends between events does not count as
-training time in `elapsed`; a time budget counts wall time.
+callable checked after every batch.
+
+Time the consumer spends between events (drawing, or holding the run paused) is not training
+time: `elapsed`, the time budget and a schedule that follows the clock all count training time
+only, read from `clock` (an injectable monotonic clock, `time.perf_counter` by default).
+
+A divergence restores the weights of the start of the latest epoch whose first batch passed the
+divergence check (with one batch an epoch: the weights before the update that diverged). Weights
+no check has seen are never kept as good.
 """
 
 import math
@@ -31,22 +38,23 @@ GRAD_NORM_SAMPLES = 32
 class _Clock:
     """Training time: runs inside the generator, stops while the consumer holds an event."""
 
-    def __init__(self):
+    def __init__(self, now):
+        self.now = now
         self.total = 0.0
-        self.resumed = time.perf_counter()
+        self.resumed = now()
 
     def pause(self):
-        now = time.perf_counter()
+        now = self.now()
         self.total += now - self.resumed
         self.resumed = now
         return self.total
 
     def resume(self):
-        self.resumed = time.perf_counter()
+        self.resumed = self.now()
 
     @property
     def elapsed(self):
-        return self.total + time.perf_counter() - self.resumed
+        return self.total + self.now() - self.resumed
 
 
 def _labels(T):
@@ -112,10 +120,11 @@ def _check_data(net, data):
     return data
 
 
-def train(net, data, config=None, should_stop=None):
+def train(net, data, config=None, should_stop=None, clock=time.perf_counter):
     """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); yield events.
 
     should_stop: optional callable; when it returns True after a batch, the run ends as "stopped".
+    clock: monotonic seconds (tests pass a fake one); only differences of its readings are used.
     """
     config = (config or TrainConfig()).validate()
     data = _check_data(net, data)
@@ -125,11 +134,11 @@ def train(net, data, config=None, should_stop=None):
         X_val = None if data.X_val is None else net.inputs(data.X_val)
         data = TrainData(net.inputs(data.X_train), data.y_train, X_val, data.y_val, data.augment)
         net = net.feature_space()
-    return _train(net, data, config, should_stop or (lambda: False))
+    return _train(net, data, config, should_stop or (lambda: False), clock)
 
 
-def _train(net, data, config, should_stop):
-    run = _Run(net, data, config)
+def _train(net, data, config, should_stop, clock):
+    run = _Run(net, data, config, clock)
     for epoch in range(config.epochs):
         tally = _EpochTally(net.n_layers)
         for b in range(run.batches):
@@ -167,10 +176,9 @@ class _EpochTally:
 class _Run:
     """One training run's state: data in the network's dtype, optimiser, clocks, best weights."""
 
-    def __init__(self, net, data, config):
+    def __init__(self, net, data, config, clock):
         self.net, self.config, self.augment = net, config, data.augment
-        self.clock = _Clock()
-        self.wall_start = time.perf_counter()
+        self.clock = _Clock(clock)
         self.rng = np.random.default_rng(config.seed)
         self.optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
                                         config.rho, config.epsilon)
@@ -197,7 +205,7 @@ class _Run:
         self.before_step = np.empty_like(self.flat)
         self.scheduled = config.schedule != "constant" or config.warmup > 0
 
-        self.last_good = self.flat.copy()
+        self.last_good, self.last_good_epoch = self.flat.copy(), 1
         self.best, self.best_epoch, self.best_score, self.waited = None, None, None, 0
         self.explosion_limit = None
         self.eval_seconds = 0.0
@@ -207,18 +215,16 @@ class _Run:
         self.order = self.epoch_T = self.epoch_labels = None
         self.last_val = (None, None)
 
-    def wall(self):
-        return time.perf_counter() - self.wall_start
-
     def out_of_time(self):
+        """Has training time, plus the next epoch's evaluation as long as the last one, used up the budget?"""
         budget = self.config.time_budget
-        return bool(budget) and self.wall() + self.eval_seconds >= budget
+        return bool(budget) and self.clock.elapsed + self.eval_seconds >= budget
 
     def progress(self):
-        """Share of the run done: by steps, or by the clock when a time budget is set."""
+        """Share of the run done: by steps, or by training time when a time budget is set."""
         by_steps = self.step_count / self.total_steps
         if self.config.time_budget:
-            return max(by_steps, self.wall() / max(self.config.time_budget - self.eval_seconds, 1e-9))
+            return max(by_steps, self.clock.elapsed / max(self.config.time_budget - self.eval_seconds, 1e-9))
         return by_steps
 
     def step(self, epoch, b, tally):
@@ -243,6 +249,9 @@ class _Run:
                 self.explosion_limit = EXPLOSION_FACTOR * max(loss, 1.0)
             if not (math.isfinite(loss) and loss <= self.explosion_limit):
                 return self.diverged(Xb, loss, epoch, b)
+            if b == 0:                  # these weights passed the check: the rollback point
+                np.copyto(self.last_good, self.flat)
+                self.last_good_epoch = epoch + 1
             batch_correct = int(np.count_nonzero(predictions(As[-1]) == self.epoch_labels[batch]))
             if self.scheduled:
                 self.lr = learning_rate(config.schedule, config.learning_rate, progress=self.progress(),
@@ -284,11 +293,12 @@ class _Run:
         what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
         return Diverged(epoch + 1, b + 1, loss,
                         f"the loss {what} at epoch {epoch + 1}, batch {b + 1} "
-                        f"(learning rate {self.lr:.3g}); the last good weights were restored")
+                        f"(learning rate {self.lr:.3g}); the last good weights were restored "
+                        f"(those of the start of epoch {self.last_good_epoch})")
 
     def end_epoch(self, epoch, tally):
-        """Validate, measure the layers' health, remember these weights as good; return EpochEnd."""
-        eval_start = time.perf_counter()
+        """Validate and measure the layers' health; return EpochEnd."""
+        eval_start = self.clock.now()
         val_loss = val_acc = None
         if self.validation:
             val_loss, val_acc = evaluate(self.net, *self.validation)
@@ -296,9 +306,8 @@ class _Run:
         with np.errstate(all="ignore"):
             stats = layer_stats(self.net, self.X_probe, tally.grad_norm_sum / max(tally.norm_count, 1),
                                 tally.update_ratios)
-        self.eval_seconds = time.perf_counter() - eval_start
+        self.eval_seconds = self.clock.now() - eval_start
         self.epochs_done = epoch + 1
-        np.copyto(self.last_good, self.flat)
         elapsed = self.clock.pause()
         seconds = elapsed - tally.start
         return EpochEnd(epoch + 1, self.config.epochs, tally.loss_sum / tally.seen,
