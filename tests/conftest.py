@@ -1,11 +1,25 @@
-"""Test-wide settings: Qt runs offscreen, and float warnings never pass silently."""
+"""Test-wide settings: Qt runs offscreen, float warnings are errors (pyproject's filterwarnings), and
+NNVIZ_CLOCK_ORIGIN=<seconds> runs the suite as if the monotonic clock started there (0: a machine
+just booted; 1e9: one up for decades), to show that no code compares a clock reading to a constant.
+"""
 
 import os
+import time
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-import pytest
+def _shift_clocks(origin):
+    for name in ("perf_counter", "monotonic"):
+        real = getattr(time, name)
+        start = real()
+        setattr(time, name, lambda real=real, start=start: real() - start + origin)
+
+
+if os.environ.get("NNVIZ_CLOCK_ORIGIN"):
+    _shift_clocks(float(os.environ["NNVIZ_CLOCK_ORIGIN"]))
 
 
 @pytest.fixture(scope="session")

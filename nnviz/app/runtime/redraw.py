@@ -9,8 +9,12 @@ fires) and leaves the thread idle for `cost × (1 − share) / share` before the
 then spends at most about `share` of its CPU time drawing, never stalls for more than one view's
 update, and cheap views get more frames than expensive ones (never more than `max_rate`). CPU
 time, not wall time: waiting for the lock while the worker trains costs the worker nothing.
+
+Times are read from `clock` (monotonic seconds; tests inject a fake one) and only ever compared
+with other readings: a view never drawn is ready at once, whatever the clock's origin.
 """
 
+import math
 import time
 
 from PySide6.QtCore import QObject, QTimer
@@ -22,8 +26,9 @@ def on_screen(widget):
 
 
 class RedrawScheduler(QObject):
-    def __init__(self, parent=None, share=0.1, max_rate=30.0):
+    def __init__(self, parent=None, share=0.1, max_rate=30.0, clock=time.perf_counter):
         super().__init__(parent)
+        self.clock = clock
         self.share = share
         self.min_interval = 1.0 / max_rate
         self._views = {}                 # name -> update callable
@@ -32,7 +37,7 @@ class RedrawScheduler(QObject):
         self._credit = {}                # name -> frames / weight (weighted fair queuing)
         self._stale = {}                 # name -> time it became stale
         self._last = {}                  # name -> time of its last update
-        self._next_tick = 0.0            # no tick before this (the budget)
+        self._next_tick = -math.inf      # no tick before this (the budget)
         self._measuring = None           # (name, start) of the update being measured
         self.costs = {}                  # name -> CPU seconds its last update took, paint included
         self.frames = {}                 # name -> number of updates so far
@@ -51,7 +56,7 @@ class RedrawScheduler(QObject):
 
     def mark(self, *names):
         """These views (all when none given) have new data to show."""
-        now = time.perf_counter()
+        now = self.clock()
         for name in names or self._views:
             self._stale.setdefault(name, now)
         self._schedule()
@@ -60,7 +65,7 @@ class RedrawScheduler(QObject):
         """Update every stale view now (a screenshot, the end of a run)."""
         for name in list(self._stale):
             del self._stale[name]
-            self._last[name] = time.perf_counter()
+            self._last[name] = self.clock()
             self._views[name]()
 
     def clear(self):
@@ -75,21 +80,21 @@ class RedrawScheduler(QObject):
     def _schedule(self):
         if self._measuring is not None or not self._stale:
             return
-        now = time.perf_counter()
+        now = self.clock()
         at = max(self._next_tick, min(self._ready_at(n) for n in self._stale))
-        wait_ms = max(0, int((at - now) * 1000))
+        wait_ms = int(max(0.0, at - now) * 1000)
         if not self._tick_timer.isActive() or self._tick_timer.remainingTime() > wait_ms:
             self._tick_timer.start(wait_ms)
 
     def _ready_at(self, name):
-        return self._last.get(name, 0.0) + self._intervals[name]
+        return self._last.get(name, -math.inf) + self._intervals[name]
 
     def _tick(self):
-        now = time.perf_counter()
+        now = self.clock()
         ready = [n for n in self._stale if now >= self._ready_at(n)]
         if not ready:
             return self._schedule()
-        name = min(ready, key=lambda n: (self._credit.get(n, 0.0), self._last.get(n, 0.0)))
+        name = min(ready, key=lambda n: (self._credit.get(n, 0.0), self._last.get(n, -math.inf)))
         self._credit[name] = self._credit.get(name, 0.0) + 1.0 / self._weights[name]
         del self._stale[name]
         self._last[name] = now
@@ -103,7 +108,7 @@ class RedrawScheduler(QObject):
             self._measuring = (name, start, hops - 1)
             return self._probe.start()
         self._measuring = None
-        now = time.perf_counter()
+        now = self.clock()
         self.costs[name] = time.thread_time() - start
         self.frames[name] = self.frames.get(name, 0) + 1
         self._next_tick = now + self.costs[name] * (1 - self.share) / self.share
