@@ -6,7 +6,6 @@ for; Train continues it while only training settings change, and builds a new on
 """
 
 import json
-from dataclasses import replace
 from functools import partial
 
 import pyqtgraph as pg
@@ -19,7 +18,7 @@ from nnviz.app.file_actions import FileActions
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.session import Session, model_key
-from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.app.runtime.worker import TrainingRunner
 from nnviz.app.views.activations_view import ActivationsView
 from nnviz.app.views.boundary_view import DecisionBoundaryView
@@ -186,15 +185,17 @@ class MainWindow(QMainWindow):
             return
         config = self.panel.config()
         if self.session is not None and model_key(self.session.config) == model_key(config):
-            job = replace(self.session.job, train_config=config.train_config())
-            setup, new = (lambda: job), False
+            # Continue from the latest weights: the worker builds its own network from the snapshot.
+            setup, new = partial(self.session.job.prepared, self.session.snapshot, config.train_config()), False
         else:
             setup, new = partial(prepare, config), True
         self._pending, self._run_config = (config, new), config
         self._finished_text = None
         self.banner_box.hide()
-        self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps,
-                           max_rate=UPDATE_RATE)
+        worker = self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps,
+                                    max_rate=UPDATE_RATE)
+        if not new:
+            self.session.run = worker.run_id
         self._set_state(PREPARING if new else (PAUSED if start_paused else RUNNING))
 
     def _connect(self, worker):
@@ -238,37 +239,38 @@ class MainWindow(QMainWindow):
         self.controls.show_progress(None, None)
         self._update_actions()
 
-    def adopt(self, config, job, metrics=None):
-        """Make `job.network` (e.g. a loaded model) the current network, with its experiment."""
+    def adopt(self, config, prepared, metrics=None):
+        """Make `prepared.network` (e.g. a loaded model) the current network, with its experiment."""
         self._runner.stop()
         self.set_experiment(config)
-        self.session = Session(config, job, Snapshot.of(job.network),
+        self.session = Session(config, RunData.of(prepared), Snapshot.of(prepared.network),
                                epochs_done=int((metrics or {}).get("epochs", 0) or 0))
         self._run_config = config
-        self._show_dataset(job)
+        self._show_dataset()
         self._update_actions()
 
     def _current(self, run):
         return run == self._runner.run_id and self._runner.active
 
-    def _on_ready(self, run, job):
+    def _on_ready(self, run, job, snapshot):
         if not self._current(run):
             return
         config, new = self._pending
         if new:
-            self.session = Session(config, job, Snapshot.of(job.network))
-            self._show_dataset(job)
+            self.session = Session(config, job, snapshot, run)
+            self._show_dataset()
         else:
-            self.session.job, self.session.config = job, config
-            self.diagnostics.on_ready(job)
+            self.session.job, self.session.config, self.session.snapshot = job, config, snapshot
+            self.diagnostics.on_ready(self.session)
         self.plots.begin_run(None if config.time_budget else config.epochs)
         if self.controls.state == PREPARING:
             self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
 
-    def _show_dataset(self, job):
+    def _show_dataset(self):
         """A new network on (maybe) a new dataset: per-layer plots, probe, canvas or boundary."""
+        job = self.session.job
         ds = job.dataset
-        self.plots.set_layers(job.network.n_layers)
+        self.plots.set_layers(self.session.snapshot.n_layers)
         self._last_batch = None
         image = ds.image_shape is not None
         self.predict_stack.setCurrentWidget(self.draw_panel if image else self.boundary)
@@ -279,7 +281,7 @@ class MainWindow(QMainWindow):
                                    ds.image_shape, ds.class_names)
         if not image:
             self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
-        self.diagnostics.on_dataset(job, PROBE_ROWS)
+        self.diagnostics.on_dataset(self.session, PROBE_ROWS)
         self._redraw.mark()
         self.redraw()
 
@@ -325,6 +327,9 @@ class MainWindow(QMainWindow):
             self.controls.show_finished(text)
 
     def _on_thread_stopped(self):
+        run, snapshot = self._runner.final
+        if self.session is not None and self.session.run == run and snapshot is not None:
+            self.session.snapshot = snapshot      # the weights it ended with, if its last report is queued
         self._set_state(IDLE)
         if self._finished_text:
             self.controls.show_finished(self._finished_text)

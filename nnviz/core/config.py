@@ -19,9 +19,9 @@ class TrainConfig:
     dropout is the drop probability of hidden units (inverted
     dropout, training only) and input_dropout that of input pixels; clip_norm > 0 rescales the
     gradients whenever their global norm exceeds it; early_stopping > 0 is the patience in epochs;
-    time_budget > 0 stops training after that many seconds of training time (time the
-    consumer holds the run paused does not count; the schedule's progress follows it too); restore_best keeps the best-validation weights at the end (early
-    stopping always does).
+    time_budget > 0 stops training after that many seconds of training time (time the consumer
+    holds the run paused does not count; the schedule's progress follows it too); restore_best
+    keeps the best-validation weights at the end (early stopping always does).
     """
 
     optimizer: str = "sgd"

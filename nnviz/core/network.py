@@ -57,7 +57,7 @@ class Network:
         self.hidden = hidden_activation(hidden)
         self.output = output_activation(output)
         self.cost = get_loss(loss, output)
-        self.weights, self.biases, self._flat = [], [], None
+        self.weights, self.biases, self._flat = [], [], None      # _pack fills them
         self._ones_cache = np.ones(0, dtype=self.dtype)
         if _empty:
             return
@@ -68,7 +68,11 @@ class Network:
     @classmethod
     def from_params(cls, weights, biases, hidden="relu", output="softmax", loss="cross_entropy",
                     features=None):
-        """A network using the given arrays as its weights and biases (no copy, no initialisation)."""
+        """A network whose weights and biases are copies of the given arrays (no initialisation).
+
+        It always owns its parameters: changing the given arrays later does not change it, training it
+        does not change them, and read-only arrays (a snapshot's) give a network that trains.
+        """
         if not weights or len(weights) != len(biases):
             raise ValueError(f"weights: need one bias vector per weight matrix, got {len(weights)} and "
                              f"{len(biases)}")
@@ -78,7 +82,7 @@ class Network:
                 raise ValueError(f"weights: layer {l + 1} has mismatched shapes W {W.shape}, b {b.shape}")
         net = cls(sizes, hidden, output, loss, init="small", seed=0, dtype=weights[0].dtype,
                   features=features, _empty=True)
-        net.weights, net.biases = list(weights), list(biases)
+        net._pack(weights, biases)
         return net
 
     # -- structure -----------------------------------------------------------------------------
@@ -96,7 +100,6 @@ class Network:
     def feature_space(self):
         """This network seen from its first layer: takes the features (n, sizes[0]) directly and
         shares the live weights (training expands the data once and trains this)."""
-        self.flat_params()
         inner = object.__new__(Network)
         inner.__dict__.update(self.__dict__)
         inner.features = None
@@ -119,12 +122,8 @@ class Network:
     def flat_params(self):
         """All weights and biases as one vector [W¹, b¹, W², b², ...] of which they are views.
 
-        Optimisers update it with a few whole-vector operations instead of a few per array. A
-        network built from separate arrays (`from_params`) has its values moved into one vector on
-        the first call, so arrays taken from it earlier no longer follow its training.
+        Optimisers update it with a few whole-vector operations instead of a few per array.
         """
-        if self._flat is None:
-            self._pack(self.weights, self.biases)
         return self._flat
 
     def _pack(self, weights, biases):

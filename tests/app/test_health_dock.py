@@ -1,6 +1,5 @@
 """HealthDock shows the core's verdicts: red for crafted failures, green for a healthy run, a divergence banner."""
 
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.runtime.worker import PAUSED, TrainingRunner
 from nnviz.core import Diverged, EpochEnd, Network, TrainConfig, TrainData, train
 from nnviz.core.health import DETECTORS, histograms
+from nnviz.prepare import Prepared
 
 
 def blobs(n=200, d=8, k=4, seed=0):
@@ -81,17 +81,10 @@ def test_divergence_shows_the_banner_and_its_button_asks_for_half_the_learning_r
     assert dock.level("divergence") == "n/a" and dock.table.rowCount() == 0
 
 
-@dataclass
-class Job:
-    network: Network
-    train_data: TrainData
-    train_config: TrainConfig
-
-
 def test_a_diverging_run_in_the_worker_pauses_rolls_back_and_raises_the_banner(dock, qtbot):
     net = Network([8, 16, 16, 4], hidden="relu", init="he", seed=0)
     start = [W.copy() for W in net.weights]
-    job = Job(net, DATA, TrainConfig(learning_rate=50.0, epochs=3, batch_size=16))
+    job = Prepared(None, net, DATA, TrainConfig(learning_rate=50.0, epochs=3, batch_size=16))
     runner = TrainingRunner()
     states = []
 

@@ -99,11 +99,10 @@ def test_train_fills_every_plot_then_pause_step_advances_exactly_one_batch_then_
 def test_train_again_continues_the_same_network_and_reset_starts_afresh(qtbot, window):
     train_until_epochs(qtbot, window, 1)
     click(qtbot, window, window.controls.stop)
-    network = window.session.job.network
-    done = window.session.epochs_done
+    session, done = window.session, window.session.epochs_done
     click(qtbot, window, window.controls.train)
     qtbot.waitUntil(lambda: window.session.epochs_done > done, timeout=30000)
-    assert window.session.job.network is network
+    assert window.session is session and session.run == window._runner.run_id == 2
     click(qtbot, window, window.controls.reset)     # reset during training stops cleanly
     assert not window._runner.active and window.session is None
     assert batches_drawn(window) == 0

@@ -38,9 +38,9 @@ class Recorder(QObject):
     def on_finished(self, run, event):
         self.finished.append(event)
 
-    @Slot(int, object)
-    def on_ready(self, run, job):
-        self.ready.append(job)
+    @Slot(int, object, object)
+    def on_ready(self, run, job, snapshot):
+        self.ready.append((job, snapshot))
 
     @property
     def batches(self):
@@ -51,7 +51,7 @@ def xor_job(epochs=50, batch_size=2, learning_rate=0.5, **config):
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 4, dtype=np.float32)
     y = np.array([0, 1, 1, 0] * 4)
     net = Network([2, 8, 2], hidden="tanh", init="xavier", seed=1)
-    return SimpleNamespace(network=net, train_data=TrainData(X, y),
+    return SimpleNamespace(dataset=None, network=net, train_data=TrainData(X, y),
                            train_config=TrainConfig(epochs=epochs, batch_size=batch_size,
                                                     learning_rate=learning_rate, **config))
 
@@ -74,7 +74,9 @@ def test_a_run_reports_every_batch_in_order_in_fewer_updates_than_batches(qtbot,
     rec = start(runner, lambda: job)
     with qtbot.waitSignal(runner.stopped, timeout=20000):
         pass
-    assert rec.ready == [job]
+    [(run_data, first)] = rec.ready
+    assert run_data.train_data is job.train_data and run_data.train_config is job.train_config
+    assert first.step == 0 and not any(W.flags.writeable for W in first.weights)
     assert rec.finished[-1].reason == "completed"
     steps = [b.step for b in rec.batches]
     assert steps == list(range(1, 300 * 8 + 1))
@@ -184,3 +186,39 @@ def test_garbage_is_collected_only_in_the_ui_thread_while_a_run_goes(qtbot, runn
     assert not gc.isenabled()          # the worker thread must never run the cyclic collector
     runner.stop()
     assert gc.isenabled()
+
+
+class BatchClock:
+    """A fake clock on which every training batch takes `batch_seconds` (the augmenter moves it)."""
+
+    def __init__(self, start, batch_seconds):
+        self.now, self.batch_seconds = start, batch_seconds
+
+    def __call__(self):
+        return self.now
+
+    def augment(self, X, rng):
+        self.now += self.batch_seconds
+        return X
+
+
+@pytest.mark.parametrize("batch_seconds", [1e-5, 1e-3, 0.1])
+@pytest.mark.parametrize("origin", [0.0, 1e9])
+def test_the_worker_reports_at_most_max_rate_times_a_second_whatever_the_batch_rate(batch_seconds, origin):
+    from nnviz.app.runtime.worker import RUNNING, TrainingWorker
+
+    clock = BatchClock(origin, batch_seconds)
+    job = xor_job(epochs=500)
+    job.train_data = TrainData(job.train_data.X_train, job.train_data.y_train, augment=clock.augment)
+    worker = TrainingWorker(lambda: job, max_rate=30.0, clock=clock)
+    reports = []                                   # (clock reading, update), in this thread: direct calls
+    worker.updated.connect(lambda run, update: reports.append((clock.now, update)))
+    worker.run()                                   # synchronously, without a thread
+    batches = 500 * 8
+    running = [t for t, update in reports if update.state == RUNNING]
+    assert all(b - a >= 1 / 30 - 1e-9 for a, b in zip(running, running[1:]))
+    expected = batches * batch_seconds * 30        # one report per 1/30 s of (fake) time...
+    assert len(running) <= max(expected, 0) + 1
+    if batch_seconds >= 1 / 30:                    # ...or one per batch when batches are slower
+        assert len(running) == batches
+    assert sum(len(update.batches) for _, update in reports) == batches

@@ -139,15 +139,29 @@ def test_parameters_are_views_of_one_vector_in_layer_order():
     assert net.weights[0][0, 0] == 42.0
 
 
-def test_from_params_moves_its_arrays_into_one_vector_on_demand():
+def test_from_params_copies_the_arrays_into_its_own_parameter_vector():
     W = [np.ones((2, 3), np.float32), np.full((3, 1), 2.0, np.float32)]
     b = [np.zeros(3, np.float32), np.ones(1, np.float32)]
     net = Network.from_params(W, b, "relu", "sigmoid", "binary_cross_entropy")
-    assert net.weights[0] is W[0]
     flat = net.flat_params()
     assert flat.size == 6 + 3 + 3 + 1
     np.testing.assert_array_equal(net.weights[1], W[1])
-    assert np.shares_memory(net.weights[1], flat) and not np.shares_memory(W[1], flat)
+    assert all(np.shares_memory(p, flat) for p in net.params())
+    assert not any(np.shares_memory(p, flat) for p in W + b)
+    W[0][0, 0] = 7.0                                    # the caller's arrays stay the caller's
+    assert net.weights[0][0, 0] == 1.0
+
+
+def test_a_network_from_read_only_arrays_can_be_changed_and_trained():
+    W = [np.ones((2, 3), np.float32), np.ones((3, 2), np.float32)]
+    b = [np.zeros(3, np.float32), np.zeros(2, np.float32)]
+    for p in W + b:
+        p.setflags(write=False)                         # as in a snapshot
+    net = Network.from_params(W, b)
+    net.set_params([2 * w for w in W], b)
+    assert net.weights[0][0, 0] == 2.0 and W[0][0, 0] == 1.0
+    net.flat_params()[:] = 0.0
+    assert not np.any(net.weights[1]) and np.all(W[1] == 1.0)
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.3])

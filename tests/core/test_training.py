@@ -234,7 +234,7 @@ def test_training_steps_equal_hand_applied_updates(optimizer):
 
 
 def test_a_network_built_from_arrays_trains_like_the_network_it_came_from():
-    """A loaded model (Network.from_params) is moved into one parameter vector and trains the same."""
+    """A loaded model (Network.from_params, its own copy of the arrays) trains like the original."""
     X, y = blobs(seed=8, n=60)
     original = Network([2, 6, 3], seed=9, dtype=np.float64)
     rebuilt = Network.from_params([W.copy() for W in original.weights], [b.copy() for b in original.biases],

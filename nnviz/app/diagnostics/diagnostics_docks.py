@@ -79,11 +79,11 @@ class DiagnosticsDocks:
 
     # -- what happens to the window's network and runs --------------------------------------------
 
-    def on_dataset(self, job, probe_rows):
+    def on_dataset(self, session, probe_rows):
         """A new network (trained or loaded) on its dataset."""
-        ds = job.dataset
+        ds = session.job.dataset
         self.health.set_probe(ds.X_test[:probe_rows], ds.y_test[:probe_rows])
-        self.on_ready(job)
+        self.on_ready(session)
         self.saliency.set_class_names(ds.class_names)
         self.clear_saliency()
         dock, image = self.docks["saliency"], ds.image_shape is not None
@@ -105,9 +105,9 @@ class DiagnosticsDocks:
             dock.hide()
         return state
 
-    def on_ready(self, job):
+    def on_ready(self, session):
         """A run starts (on a new or the same network): a fresh health history and run record."""
-        self.health.reset(n_classes=job.dataset.n_classes, activation=job.network.hidden_name)
+        self.health.reset(n_classes=session.job.dataset.n_classes, activation=session.snapshot.hidden)
         self._title_health()
         self._epochs, self._unshown = [], []
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.core import TrainConfig
 from nnviz.io import ExperimentConfig
 from nnviz.io.logs import epoch_row
@@ -17,11 +17,12 @@ def model_key(config):
 
 @dataclass
 class Session:
-    """The network being trained, the experiment it was built for and what we last saw of it."""
+    """The network being trained, as the UI sees it: its experiment, its data and its latest snapshot."""
 
     config: ExperimentConfig
-    job: object                   # nnviz.prepare.Prepared: dataset, network, train_data, train_config
-    snapshot: Snapshot | None = None
+    job: RunData                  # dataset, train_data, train_config (the live network stays in the worker)
+    snapshot: Snapshot            # the latest weights seen
+    run: int | None = None        # id of the run training it (None: loaded, not trained here)
     last_epoch: object = None     # the latest EpochEnd
     epochs_done: int = 0
 

@@ -1,10 +1,17 @@
-"""Immutable snapshots of a network's weights, the only thing the training worker hands to the UI."""
+"""What the training worker hands to the UI: immutable snapshots of the weights and the run's data.
+
+The live network stays in the worker thread. The UI receives a `RunData` (dataset, training data
+and settings) once a run is ready, then `Snapshot`s: read-only copies of the weights taken between
+two batches. To continue training, the next worker builds a new network from the latest snapshot.
+"""
 
 from dataclasses import dataclass
 
-from nnviz.core import Network
+from nnviz.core import Network, TrainConfig, TrainData
 from nnviz.core.features import POINT_WIDTH
 from nnviz.core.inspector import read_only_copy
+from nnviz.data import Dataset
+from nnviz.prepare import Prepared
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,28 @@ class Snapshot:
         """Columns of the X its network takes (2 for points, whatever the features)."""
         return POINT_WIDTH if self.features is not None else self.sizes[0]
 
+    @property
+    def n_layers(self):
+        return len(self.weights)
+
     def network(self):
-        """A Network computing with this snapshot's weights (shares the read-only arrays)."""
+        """A new Network with a writable copy of this snapshot's weights (`Network.from_params` copies)."""
         return Network.from_params(self.weights, self.biases, self.hidden, self.output, self.loss,
                                    self.features)
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A prepared run as the UI holds it: its dataset, training data and settings — never its network."""
+
+    dataset: Dataset
+    train_data: TrainData
+    train_config: TrainConfig
+
+    @classmethod
+    def of(cls, prepared):
+        return cls(prepared.dataset, prepared.train_data, prepared.train_config)
+
+    def prepared(self, snapshot, train_config):
+        """The run to continue from `snapshot`'s weights with `train_config` (called in the worker)."""
+        return Prepared(self.dataset, snapshot.network(), self.train_data, train_config)

@@ -1,13 +1,15 @@
 """The training worker: drives the core's `train` generator in a QThread and reports throttled updates.
 
-The worker is a parentless QObject moved to a QThread. It never touches a widget: it hands the UI
-small immutable `Update`s (a weight `Snapshot` plus the events since the previous update) at most
-`max_rate` times a second, however fast batches go. Pause, Step and Stop are thread-safe calls
-checked between batches; a paused worker sleeps on a condition variable (no busy loop).
+The worker is a parentless QObject moved to a QThread. It never touches a widget, and the network
+it trains never leaves its thread: it hands the UI the run's `RunData` and a first `Snapshot` (made
+here, between two batches), then small immutable `Update`s (a weight `Snapshot` plus the events
+since the previous update) at most `max_rate` times a second, however fast batches go. Pause, Step
+and Stop are thread-safe calls checked between batches; a paused worker sleeps on a condition variable (no busy loop).
 `TrainingRunner` owns the thread on the UI side and joins it cleanly on stop or shutdown.
 """
 
 import gc
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
@@ -70,23 +72,26 @@ class Update:
 
 
 class TrainingWorker(QObject):
-    """Runs `setup()` (→ object with network, train_data, train_config) then trains, in its thread.
+    """Runs `setup()` (→ nnviz.prepare.Prepared) then trains its network, in its thread.
 
     Signals, each carrying the run id first so that the UI can ignore a stopped run's late
-    reports, in order: ready(setup result) once; updated(Update) repeatedly; diverged(Diverged)
+    reports, in order: ready(RunData, first Snapshot) once; updated(Update) repeatedly; diverged(Diverged)
     if the loss blew up; failed(str) on an exception; finished(Finished) — reason "stopped" when
     asked to stop, "failed" after an error — and done() last, always.
     """
 
-    ready = Signal(int, object)
+    ready = Signal(int, object, object)
     updated = Signal(int, object)
     diverged = Signal(int, object)
     failed = Signal(int, str)
     finished = Signal(int, object)
     done = Signal()
 
-    def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0):
+    def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0,
+                 clock=time.perf_counter):
+        """clock: monotonic seconds for the report rate (tests inject a fake one)."""
         super().__init__()
+        self._clock = clock
         self.run_id = run_id
         self._setup = setup
         self._interval = 1.0 / max_rate
@@ -95,9 +100,10 @@ class TrainingWorker(QObject):
         self._steps = steps
         self._stop = False
         self._batches, self._epochs = [], []
-        self._last_emit = 0.0
+        self._last_emit = -math.inf
         self._net = None
         self._last_batch = None
+        self.last_snapshot = None    # the latest Snapshot sent (read it once the thread has ended)
 
     # -- controls, safe to call from any thread ------------------------------------------------
 
@@ -146,7 +152,8 @@ class TrainingWorker(QObject):
             return
         job = self._setup()
         self._net = job.network
-        self.ready.emit(self.run_id, job)
+        self.last_snapshot = Snapshot.of(self._net)
+        self.ready.emit(self.run_id, RunData.of(job), self.last_snapshot)
         events = train(job.network, job.train_data, job.train_config)
         try:
             if not self._gate():
@@ -170,7 +177,7 @@ class TrainingWorker(QObject):
                     self._flush(FINISHED)
                     self.finished.emit(self.run_id, event)
                     return
-                if time.perf_counter() - self._last_emit >= self._interval:
+                if self._clock() - self._last_emit >= self._interval:
                     self._flush(RUNNING)
         finally:
             events.close()
@@ -202,10 +209,10 @@ class TrainingWorker(QObject):
     def _flush(self, state):
         step = self._last_batch.step if self._last_batch else 0
         epoch = self._last_batch.epoch if self._last_batch else 0
-        snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
-        update = Update(snapshot, tuple(self._batches), tuple(self._epochs), state)
+        self.last_snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
+        update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state)
         self._batches, self._epochs = [], []
-        self._last_emit = time.perf_counter()
+        self._last_emit = self._clock()
         self.updated.emit(self.run_id, update)
 
     def _stopped_event(self, reason="stopped"):
@@ -220,8 +227,9 @@ class TrainingRunner(QObject):
     """Owns at most one worker thread at a time; the UI talks to training only through this.
 
     `start` takes a `connect(worker)` callback to hook up signals before the thread starts and
-    returns the worker; `stopped` is emitted
-    (in the UI thread) once the thread has finished and been released.
+    returns the worker; `stopped` is emitted (in the UI thread) once the thread has finished and
+    been released. `final` is then (run id, the last Snapshot the run sent or None): the weights
+    the run ended with, even when its last reports are still queued (a stop joins the thread first).
     """
 
     stopped = Signal()
@@ -231,6 +239,7 @@ class TrainingRunner(QObject):
         self._thread = None
         self._worker = None
         self._runs = 0
+        self.final = None
         self._gc = MainThreadGC(self)
 
     @property
@@ -302,6 +311,7 @@ class TrainingRunner(QObject):
         if thread is None or thread.isRunning():
             return
         self._thread = self._worker = None
+        self.final = (worker.run_id, worker.last_snapshot)      # the thread has ended: safe to read
         worker.deleteLater()
         thread.deleteLater()
         self._gc.stop()
