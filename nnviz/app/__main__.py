@@ -34,8 +34,9 @@ def parse_args(argv=None):
     parser.add_argument("--train-seconds", type=float, metavar="N",
                         help="start training at once and stop after N seconds")
     parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="with --train-seconds: save a screenshot of the window, then quit")
-    parser.add_argument("--size", default="1600x1000", metavar="WxH", help="window size (default 1600x1000)")
+                        help="save a screenshot of the window (after --train-seconds N of training), then quit")
+    parser.add_argument("--size", metavar="WxH", help="window size (default: fits the screen)")
+    parser.add_argument("--maximized", action="store_true", help="open the window maximised")
     parser.add_argument("--dock", metavar="NAME", help="with --screenshot: bring this dock to the front "
                         "(health, runs, saliency, inspector, ...)")
     return parser.parse_args(argv)
@@ -47,15 +48,16 @@ def open_window(args, on_done=None):
     from nnviz.app.scripted_run import ScriptedRun
     from nnviz.io import ConfigError, load_experiment
 
-    scripted = args.train_seconds is not None
+    scripted = args.train_seconds is not None or args.screenshot is not None
     settings = None
     if scripted:   # a scripted run neither reads nor changes the user's remembered layout
         settings = QSettings(str(Path(tempfile.mkdtemp(prefix="nnviz-")) / "settings.ini"),
                              QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, restore=not scripted)
     try:
-        width, height = (int(v) for v in args.size.lower().split("x"))
-        window.resize(width, height)
+        if args.size:
+            width, height = (int(v) for v in args.size.lower().split("x"))
+            window.resize(width, height)
         if args.preset:
             window.load_preset(args.preset)
         if args.experiment:
@@ -66,7 +68,7 @@ def open_window(args, on_done=None):
         print(f"nnviz-gui: {error}", file=sys.stderr)
         window.close()
         return None, None
-    window.show()
+    window.showMaximized() if args.maximized else window.show()
     run = None
     if scripted:
         run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock)

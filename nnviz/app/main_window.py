@@ -10,7 +10,16 @@ from functools import partial
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.app.banner import MessageBanner
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
@@ -25,6 +34,7 @@ from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel
 from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
+from nnviz.app.window_layout import RIGHT_LEAST, WindowLayout
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
 
@@ -39,7 +49,18 @@ VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, 
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict"}   # fed when on screen
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 STATE_VERSION = 1           # of the remembered dock layout: bump when docks are added (an old one is ignored)
+
+
+def _scrollable(widget):
+    """`widget` in a scroll area, so that a wide row of buttons in one tab cannot make the whole dock
+    column (and every tab beside it) wider than the window can spare."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -60,8 +81,9 @@ class MainWindow(QMainWindow):
         self._programmatic = False
         self._owed = set()                   # views skipped while off-screen
         self._build()
+        self.layout_defaults = WindowLayout(self, STATE_VERSION)
         self._layout_restored = False
-        self.resize(1600, 1000)
+        self.layout_defaults.fit_to_screen()
         if restore:
             self._restore_settings()
         self._update_actions()
@@ -99,7 +121,8 @@ class MainWindow(QMainWindow):
                 *self.diagnostics.dock_specs()):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{name}_dock")
-            dock.setWidget(widget)
+            wide = area == RIGHT and widget.minimumSizeHint().width() > RIGHT_LEAST
+            dock.setWidget(_scrollable(widget) if wide else widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
         self.diagnostics.arrange(self.docks)
@@ -128,6 +151,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addAction(self.controls.toolbar.toggleViewAction())
+        view.addSeparator()
+        self.reset_layout_action = view.addAction("&Reset layout", lambda: self.layout_defaults.reset())
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -399,8 +424,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._layout_restored:        # first show without a remembered layout: the default
             self._layout_restored = True
-            QTimer.singleShot(0, lambda: self.resizeDocks(
-                [self.docks["experiment"], self.docks["activations"]], [360, 600], Qt.Orientation.Horizontal))
+            QTimer.singleShot(0, self.layout_defaults.size_docks)
 
     def closeEvent(self, event):
         self.shutdown()

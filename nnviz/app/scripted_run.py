@@ -16,18 +16,24 @@ DEMO_STROKE = [(0.45 + 0.22 * math.sin(a), 0.3 - 0.14 * math.cos(a)) for a in
 
 
 class ScriptedRun:
-    """Train for `seconds` once the data are loaded, then screenshot (optional) and quit."""
+    """Train for `seconds` once the data are loaded, then screenshot (optional) and quit; with seconds
+    None, screenshot the window as it opened, without training."""
 
     def __init__(self, window, seconds, screenshot=None, on_done=None, dock=None):
         self.window, self.seconds, self.screenshot, self.dock = window, seconds, screenshot, dock
         self.on_done = on_done
+        self.trains = seconds is not None
         self.started = None
         self.exit_code = None
         self.timer = QTimer(window, interval=100)
         self.timer.timeout.connect(self._tick)
 
     def start(self):
-        self.window.start_training()
+        if self.seconds is None:
+            self.seconds = 0.0
+            self.started = time.perf_counter()
+        else:
+            self.window.start_training()
         self.timer.start()
 
     def _tick(self):
@@ -42,7 +48,7 @@ class ScriptedRun:
             return
         self.timer.stop()
         self.exit_code = 0
-        if w.session is None:
+        if self.trains and w.session is None:
             print(f"nnviz-gui: training did not start: {w.banner.text()}", file=sys.stderr)
             self.exit_code = 1
         if self.screenshot:

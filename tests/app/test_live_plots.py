@@ -1,6 +1,8 @@
 """Live plots: the dead-units legend stays off the curves it labels."""
 
+import numpy as np
 import pytest
+from PySide6.QtCore import QPointF, Qt
 
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.core.events import EpochEnd, LayerStats
@@ -29,17 +31,53 @@ def legend_in_upper_half(plots, qtbot):
     return legend.center().y() < box.center().y()
 
 
+def points_under_legend(plots, name, qtbot):
+    """How many of the plot's data points (and points on the lines between them) the legend covers."""
+    plot = plots.plot(name)
+    qtbot.wait(10)
+    legend, box = plot.legend.sceneBoundingRect(), plot.getViewBox()
+    covered = 0
+    for x, y in plots.data(name).values():
+        for t in np.linspace(0, 1, 50) if len(x) > 1 else [0]:
+            px = x[0] + t * (x[-1] - x[0])
+            covered += legend.contains(box.mapViewToScene(QPointF(px, np.interp(px, x, y))))
+    return covered
+
+
 @pytest.mark.parametrize("dead, upper", [(0.05, True), (0.95, False)])
 def test_the_dead_units_legend_sits_where_the_curves_are_not(plots, qtbot, dead, upper):
     plots.add_epochs([epoch(n, dead) for n in range(1, 4)])
     plots.refresh()
     assert legend_in_upper_half(plots, qtbot) == upper
+    assert points_under_legend(plots, "dead_units", qtbot) == 0
 
 
-def test_the_legend_moves_down_when_units_die_during_the_run(plots, qtbot):
+def test_the_legend_leaves_the_curves_when_units_die_during_the_run(plots, qtbot):
     plots.add_epochs([epoch(1, 0.1)])
     plots.refresh()
     assert legend_in_upper_half(plots, qtbot)
     plots.add_epochs([epoch(2, 0.9)])
     plots.refresh()
-    assert not legend_in_upper_half(plots, qtbot)
+    assert points_under_legend(plots, "dead_units", qtbot) == 0
+
+
+def legend_labels(plots, name):
+    return [label.text for _, label in plots.plot(name).legend.items]
+
+
+def test_a_curve_without_data_has_no_legend_entry(plots):
+    plots.add_epochs([epoch(1, 0.1)])          # no validation split: val_loss is None
+    plots.refresh()
+    assert legend_labels(plots, "accuracy") == ["train"]
+    assert "validation (epoch)" not in legend_labels(plots, "loss")
+    plots.set_layers(3)
+    assert legend_labels(plots, "accuracy") == []
+
+
+def test_the_loss_axis_turns_logarithmic(plots, qtbot):
+    plots.add_epochs([epoch(1, 0.1)])
+    plots.refresh()
+    qtbot.mouseClick(plots.log_loss, Qt.MouseButton.LeftButton)
+    assert plots.plot("loss").getAxis("left").logMode
+    low, high = plots.plot("loss").getViewBox().viewRange()[1]
+    assert low <= np.log10(0.5) <= high           # the train loss 0.5 is on the log axis

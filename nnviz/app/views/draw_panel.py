@@ -25,7 +25,10 @@ DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
 _BAR_BRUSH = (90, 140, 200)
 _BEST_BRUSH = (255, 150, 40)
 _FRAME = (110, 110, 115)
-_HIDDEN_ROW_HEIGHT = 26
+_HIDDEN_ROW_HEIGHT = 22
+_HIDDEN_LABEL_HEIGHT = 18
+INPUT_WIDTH = 90
+BARS_MIN_HEIGHT = 130     # px: the class-probability chart stays readable however many hidden rows
 
 
 def output_probabilities(outputs):
@@ -91,15 +94,16 @@ class DrawPanel(QWidget):
     def _build_plots(self):
         self.bar_plot = self.plots.addPlot(row=0, col=0, rowspan=2, title="class probabilities")
         self.bar_plot.setYRange(0, 1, padding=0.02)
+        self.bar_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])   # readable when short
         self.bar_plot.setMouseEnabled(False, False)
         self.bar_plot.hideButtons()
         self.bar_plot.setMenuEnabled(False)
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.8, brush=_BAR_BRUSH)
         self.bar_plot.addItem(self.bars)
-        self.plots.addLabel("network input", row=0, col=1)
+        self.plots.addLabel("network<br>input", row=0, col=1, size="8pt")
         view = self.plots.addViewBox(row=1, col=1, lockAspect=True, enableMouse=False)
         view.invertY(True)                  # row 0 of the image at the top
-        view.setFixedWidth(120)
+        view.setFixedWidth(INPUT_WIDTH)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         self._input_frame = QGraphicsRectItem()
         self._input_frame.setPen(pg.mkPen(_FRAME))
@@ -160,6 +164,8 @@ class DrawPanel(QWidget):
             self._hidden_widgets += [label, view]
             self.hidden_images.append(item)
         self._hidden_key = key
+        rows = len(snapshot.sizes) - 2
+        self.plots.setMinimumHeight(BARS_MIN_HEIGHT + rows * (_HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT))
 
     # -- public API ----------------------------------------------------------------------------
 

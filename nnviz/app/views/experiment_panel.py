@@ -209,8 +209,8 @@ class ExperimentPanel(QScrollArea):
         column.addStretch(1)
         self.setWidget(body)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body.setMinimumWidth(300)
-        self.setMinimumWidth(340)
+        body.setMinimumWidth(280)
+        self.setMinimumWidth(300)
         self.set_config(ExperimentConfig())
 
     # -- construction --------------------------------------------------------------------------

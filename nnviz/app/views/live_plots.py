@@ -11,15 +11,20 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtWidgets import QFileDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
+
+from nnviz.app.views.legend_corner import emptiest_corner
+from nnviz.app.views.plot_grid import PlotGrid
 
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
+LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
+LOG_HEADROOM = 0.3                   # decades kept free above the data on a log axis (for the legend)
+LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
+LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
-# Above this dead fraction the curves run along the top of their plot, so the legend moves down.
-DEAD_LEGEND_FLIP = 0.5
 
 
 class Series:
@@ -65,14 +70,24 @@ def _pen(color, width=1, alpha=255):
 
 
 class LivePlots(QWidget):
-    """Five plots in one pyqtgraph layout; the names in PLOTS address them (`plot(name)`)."""
+    """Five plots in a grid that reflows to the width; the names in PLOTS address them (`plot(name)`).
+    A legend lists only the curves that have data and sits in its plot's emptiest corner."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = pg.GraphicsLayoutWidget()
+        self.grid = PlotGrid()
+        self.log_loss = QCheckBox("Logarithmic loss axis")
+        self.log_loss.setToolTip("Show the loss on a log scale: late, small improvements become visible")
+        self.log_loss.toggled.connect(self._set_log_loss)
+        options = QHBoxLayout()
+        options.setContentsMargins(6, 2, 6, 0)
+        options.addWidget(self.log_loss)
+        options.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        layout.setSpacing(0)
+        layout.addLayout(options)
+        layout.addWidget(self.grid, 1)
         self._plots = {}
         self._curves = {}            # name -> {curve name: (PlotDataItem, Series)}
         self._dirty = False
@@ -81,19 +96,23 @@ class LivePlots(QWidget):
         self._ema = None
         self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
+        self._legends_due = False
         self._build()
 
     # -- construction --------------------------------------------------------------------------
 
-    def _add_plot(self, name, title, ylabel, row, col, colspan=1, log_y=False, legend_at=(-10, 10)):
-        plot = self.view.addPlot(row=row, col=col, colspan=colspan, title=title)
+    def _add_plot(self, name, title, ylabel, wide=False, log_y=False):
+        widget = pg.PlotWidget(title=title)
+        self.grid.add(widget, wide=wide)
+        plot = widget.getPlotItem()
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", ylabel)
         plot.setLogMode(y=log_y)
         plot.enableAutoRange(x=False)
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
-        plot.addLegend(offset=legend_at, labelTextSize="8pt", brush=pg.mkBrush(128, 128, 128, 60))
+        plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200),
+                       pen=pg.mkPen(200, 200, 200))
         menu = plot.getViewBox().menu
         menu.addSeparator()
         menu.addAction("Save plot as PNG…", lambda: self._ask_export(name, "png"))
@@ -102,28 +121,29 @@ class LivePlots(QWidget):
         self._curves[name] = {}
         return plot
 
-    def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None):
+    def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None, label=None):
         kwargs = {"symbol": symbol, "symbolSize": 5, "symbolBrush": color, "symbolPen": None} if symbol else {}
-        item = self._plots[plot_name].plot([], [], pen=pen, name=curve_name, **kwargs)
-        item.marker = symbol
+        item = self._plots[plot_name].plot([], [], pen=pen, **kwargs)   # in the legend once it has data
+        item.marker, item.label, item.in_legend = symbol, label or curve_name, False
         self._curves[plot_name][curve_name] = (item, Series())
         return item
 
     def _build(self):
-        self._add_plot("loss", "Loss", "loss", 0, 0, colspan=2)
+        self._add_plot("loss", "Loss", "loss", wide=True)
         self._add_curve("loss", "batch", _pen("#c4c4c4"))   # opaque: blended lines paint slowly
         self._add_curve("loss", "batch (smoothed)", _pen("#1f77b4"))
         self._add_curve("loss", "train (epoch)", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("loss", "validation (epoch)", _pen("#2ca02c"), "s", "#2ca02c")
-        self._add_plot("accuracy", "Accuracy", "accuracy", 1, 0, legend_at=(-10, -10))
+        self._plots["loss"].legend.setColumnCount(2)     # a wide plot: two short rows of entries
+        self._add_plot("accuracy", "Accuracy", "accuracy")
         self._add_curve("accuracy", "train", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("accuracy", "validation", _pen("#2ca02c"), "s", "#2ca02c")
-        self._add_plot("learning_rate", "Learning rate", "learning rate", 1, 1, legend_at=(-10, -10))
+        self._add_plot("learning_rate", "Learning rate", "learning rate")
         self._add_curve("learning_rate", "learning rate", _pen("#9467bd"))
         for plot in self._plots.values():     # every range is set in steps by _update_ranges
             plot.enableAutoRange(y=False)
-        self._add_plot("grad_norm", "Gradient norm per layer  ‖∂C/∂W‖", "norm (log)", 2, 0, log_y=True)
-        self._add_plot("dead_units", "Dead units per hidden layer", "fraction dead", 2, 1)
+        self._add_plot("grad_norm", "Gradient norm ‖∂C/∂W‖", "norm (log)", log_y=True)
+        self._add_plot("dead_units", "Dead units", "fraction dead")
         self._plots["dead_units"].setYRange(0, 1, padding=0.05)
 
     def set_layers(self, n_layers):
@@ -132,13 +152,17 @@ class LivePlots(QWidget):
             plot = self._plots[name]
             for item, _ in self._curves[name].values():
                 plot.removeItem(item)
-                plot.legend.removeItem(item)
+                if item.in_legend:
+                    plot.legend.removeItem(item)
             self._curves[name] = {}
         for l in range(n_layers):
             color = LAYER_COLORS[l % len(LAYER_COLORS)]
-            self._add_curve("grad_norm", f"layer {l + 1}", _pen(color), "o", color)
+            self._add_curve("grad_norm", f"layer {l + 1}", _pen(color), "o", color, label=f"W{l + 1}")
             if l < n_layers - 1:
                 self._add_curve("dead_units", f"hidden {l + 1}", _pen(color), "o", color)
+        # Entries side by side: a short row over the curves' headroom, not a tall column over the curves.
+        self._plots["grad_norm"].legend.setColumnCount(min(max(n_layers, 1), 4))
+        self._plots["dead_units"].legend.setColumnCount(min(max(n_layers - 1, 1), 2))
         self.clear()
 
     def clear(self):
@@ -151,7 +175,7 @@ class LivePlots(QWidget):
         self._ema = None
         self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
-        self._dirty = True
+        self._dirty = self._legends_due = True
         self.refresh()
 
     def begin_run(self, epochs=None):
@@ -160,6 +184,7 @@ class LivePlots(QWidget):
         self._epoch_offset = self._epochs_seen
         self._x_planned = self._epoch_offset + epochs if epochs else 0.0
         self._x_limit = 0.0
+        self._y_tops = {}                # the y axes follow this run's data (not an old divergence's spike)
         self._dirty = True
 
     # -- data ----------------------------------------------------------------------------------
@@ -198,13 +223,8 @@ class LivePlots(QWidget):
             for l, dead in enumerate(e.dead_fractions):
                 if f"hidden {l + 1}" in self._curves["dead_units"]:
                     self._series("dead_units", f"hidden {l + 1}").extend(x, [dead])
-        if epochs:
-            self._place_dead_units_legend(max(epochs[-1].dead_fractions, default=0.0))
+        self._legends_due = self._legends_due or bool(epochs)
         self._dirty = self._dirty or bool(epochs)
-
-    def _place_dead_units_legend(self, latest_dead):
-        """Keep the legend off the curves: top right while they run low, bottom right once they are high."""
-        self._plots["dead_units"].legend.setOffset((-10, -10) if latest_dead > DEAD_LEGEND_FLIP else (-10, 10))
 
     def _series(self, plot, curve):
         return self._curves[plot][curve][1]
@@ -222,6 +242,43 @@ class LivePlots(QWidget):
                     item.setData(series.x, series.y)
                     item._drawn = series.n
         self._update_ranges()
+        if self._legends_due:
+            self._legends_due = False
+            self._update_legends()
+
+    def _update_legends(self):
+        """List exactly the curves that have data, in the corner of each plot where they are not."""
+        for name, plot in self._plots.items():
+            legend, filled = plot.legend, []
+            for item, series in self._curves[name].values():
+                if (series.n > 0) != item.in_legend:
+                    if item.in_legend:
+                        legend.removeItem(item)
+                    else:
+                        legend.addItem(item, item.label)
+                    item.in_legend = not item.in_legend
+                if series.n:
+                    filled.append(series)
+            if filled:
+                self._move_legend(plot, filled)
+
+    def _move_legend(self, plot, filled):
+        box, size = plot.getViewBox(), plot.legend.boundingRect()
+        (x0, x1), (y0, y1) = box.viewRange()
+        width, height = max(box.width(), 1.0), max(box.height(), 1.0)
+        xs, ys = [], []
+        for s in filled:                     # the points and the lines between them
+            between = np.linspace(s.x[0], s.x[-1], LEGEND_SAMPLES)
+            xs += [s.x, between]
+            ys += [s.y, np.interp(between, s.x, s.y)]
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        if plot.ctrl.logYCheck.isChecked():
+            with np.errstate(all="ignore"):
+                y = np.log10(y)
+        fraction = ((size.width() + LEGEND_MARGIN) / width, (size.height() + LEGEND_MARGIN) / height)
+        corner = emptiest_corner(x, y, (x0, x1), (y0, y1), fraction, prefer=getattr(plot.legend, "corner", (1, 1)))
+        plot.legend.corner = corner
+        plot.legend.setOffset((10 if corner[0] == 0 else -10, -10 if corner[1] == 0 else 10))
 
     def _update_ranges(self):
         """One x range for all plots, grown in steps: an axis whose range changes at every frame
@@ -236,9 +293,26 @@ class LivePlots(QWidget):
                 plot.setXRange(0, self._x_limit, padding=0.02)
         self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").y])
         self._accuracy_steps()
-        self._log_steps("grad_norm")
-        self._y_steps("loss", [self._series("loss", c).y for c in ("batch (smoothed)", "train (epoch)",
-                                                                    "validation (epoch)")])
+        self._log_steps("grad_norm", [s.y for _, s in self._curves["grad_norm"].values() if s.n])
+        loss = [self._run_part(self._series("loss", c)) for c in ("batch (smoothed)", "train (epoch)",
+                                                                  "validation (epoch)")]
+        if self.log_loss.isChecked():
+            self._log_steps("loss", loss)
+        else:
+            self._y_steps("loss", loss, headroom=LOSS_HEADROOM)
+
+    def _run_part(self, series):
+        """The values of `series` drawn since the current run began."""
+        return series.y[np.searchsorted(series.x, self._epoch_offset):]
+
+    def _set_log_loss(self, log):
+        plot = self._plots["loss"]
+        plot.setLogMode(y=log)
+        plot.getAxis("left").setTicks(None)
+        plot.setLabel("left", "loss (log)" if log else "loss")
+        self._y_tops.pop("loss", None)
+        self._dirty = self._legends_due = True
+        self.refresh()
 
     def _accuracy_steps(self):
         values = [s.y for _, s in self._curves["accuracy"].values() if s.n]
@@ -248,13 +322,14 @@ class LivePlots(QWidget):
             self._y_tops["accuracy"] = bottom
             self._plots["accuracy"].setYRange(bottom, 1.0, padding=0.02)
 
-    def _log_steps(self, name):
-        """Whole decades around the data on a log axis."""
-        values = [s.y for _, s in self._curves[name].values() if s.n]
-        if not values:
+    def _log_steps(self, name, arrays):
+        """Whole decades around the (positive, finite) data on a log axis."""
+        values = np.concatenate([np.empty(0), *arrays])
+        values = values[np.isfinite(values) & (values > 0)]
+        if not len(values):
             return
-        logs = np.log10(np.concatenate(values))
-        span = (float(np.floor(logs.min())), float(np.ceil(logs.max())))
+        logs = np.log10(values)
+        span = (float(np.floor(logs.min())), float(np.ceil(logs.max() + LOG_HEADROOM)))
         if span[1] == span[0]:
             span = (span[0], span[0] + 1)
         if span != self._y_tops.get(name):
@@ -265,11 +340,11 @@ class LivePlots(QWidget):
                 [(d, f"{10.0 ** d:g}") for d in decades],
                 [(d + np.log10(m), "") for d in decades[:-1] for m in range(2, 10)]])
 
-    def _y_steps(self, name, arrays):
-        """y from 0 to a round number above the data, changed only when the data outgrow it."""
+    def _y_steps(self, name, arrays, headroom=1.05):
+        """y from 0 to a round number above the data (× headroom), changed only when the data outgrow it."""
         finite = [a[np.isfinite(a)] for a in arrays if len(a)]
         top = max((float(a.max()) for a in finite if len(a)), default=0.0)
-        top = _nice_ceiling(top * 1.05) if top > 0 else 1.0
+        top = _nice_ceiling(top * headroom) if top > 0 else 1.0
         if top != self._y_tops.get(name):
             self._y_tops[name] = top
             self._plots[name].setYRange(0, top, padding=0)

@@ -1,0 +1,72 @@
+"""The window fits the screen: every live plot readable and reachable at laptop sizes; View → Reset layout."""
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+
+from nnviz.app.views.live_plots import PLOTS
+from nnviz.app.window_layout import default_size
+
+
+def laid_out(window, qtbot, width, height):
+    window.resize(width, height)
+    window.layout_defaults.size_docks()
+    qtbot.wait(50)
+    return window
+
+
+def test_the_first_window_fits_the_screens_available_area():
+    for available in (QRect(0, 0, 1366, 740), QRect(0, 0, 1280, 690), QRect(0, 0, 1920, 1050)):
+        size = default_size(available)
+        assert size.width() <= available.width() and size.height() <= available.height()
+    assert default_size(QRect(0, 0, 3840, 2100)) == QSize(1600, 1000)
+
+
+@pytest.mark.parametrize("width, height", [(1366, 740), (1280, 690), (1000, 650)])
+def test_every_plot_is_readable_and_reachable(make_window, qtbot, width, height):
+    window = laid_out(make_window(), qtbot, width, height)
+    grid = window.plots.grid
+    viewport = grid.viewport()
+    window_rect = window.rect()
+    for name in PLOTS:
+        plot = window.plots.plot(name)
+        widget = plot.getViewWidget()
+        data_area = plot.getViewBox().sceneBoundingRect()
+        assert data_area.width() >= 150 and data_area.height() >= 100, (name, data_area)
+        # The whole plot (title, axes) inside its widget: nothing cut off at the widget's edges.
+        assert widget.rect().contains(plot.sceneBoundingRect().toAlignedRect().adjusted(1, 1, -1, -1)), name
+        bar = grid.verticalScrollBar()                # a user scrolls to it
+        bar.setValue(min(widget.y(), bar.maximum()))
+        qtbot.wait(10)
+        top_left = widget.mapTo(viewport, widget.rect().topLeft())
+        assert viewport.rect().contains(QRect(top_left, widget.size())), (name, top_left, widget.size())
+        in_window = QRect(viewport.mapTo(window, viewport.rect().topLeft()), viewport.size())
+        assert window_rect.contains(in_window), name
+
+
+def test_two_plot_columns_at_a_laptops_width_and_one_when_narrow(make_window, qtbot):
+    window = make_window()
+    assert laid_out(window, qtbot, 1366, 740).plots.grid.columns == 2
+    assert laid_out(window, qtbot, 900, 650).plots.grid.columns == 1
+
+
+def test_reset_layout_brings_back_the_default_docks(make_window, qtbot):
+    window = make_window()
+    window.docks["experiment"].close()
+    window.docks["predict"].setFloating(True)
+    window.reset_layout_action.trigger()
+    qtbot.wait(10)
+    assert window.docks["experiment"].isVisible()
+    assert not window.docks["predict"].isFloating()
+    assert window.docks["inspector"].isHidden()
+
+
+def test_a_screenshot_without_training_is_taken_at_once(qtbot, tmp_path):
+    from nnviz.app.__main__ import open_window, parse_args
+
+    shot, codes = tmp_path / "shot.png", []
+    window, run = open_window(parse_args(["--preset", "xor", "--screenshot", str(shot), "--size", "1000x650"]),
+                              codes.append)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: codes == [0], timeout=10000)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert window.session is None and not window.isVisible()      # nothing was trained
