@@ -13,8 +13,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
-from nnviz.data import Dataset, load_dataset, load_idx_folder, make_augmenter, split_validation
-from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig
+from nnviz.data import (
+    Dataset,
+    load_csv_dataset,
+    load_dataset,
+    load_idx_folder,
+    load_image_folder,
+    make_augmenter,
+    split_validation,
+)
+from nnviz.io import (
+    CSV_PREFIX,
+    IDX_PREFIX,
+    IMAGES_PREFIX,
+    ConfigError,
+    ExperimentConfig,
+    dataset_path,
+    resolve_dataset_path,
+)
 
 # Independent random streams drawn from the one seed (the dataset's own split uses the seed itself).
 SUBSET_STREAM, VALIDATION_STREAM = 1, 2
@@ -38,9 +54,15 @@ def load_config_dataset(config: ExperimentConfig, name: str | None = None) -> Da
     The dataset's own options apply only to the dataset the config was written for; another
     `name` is loaded with its defaults (and the config's seed, so 8x8 digits split the same way).
     """
+    own = name is None or name == config.dataset
+    prefix, path = dataset_path(resolve_dataset_path(name or config.dataset, "."))
+    if prefix == IDX_PREFIX:
+        return load_idx_folder(path)
+    if prefix == CSV_PREFIX:
+        return load_csv_dataset(path, config.label_column if own else None, seed=config.seed)
+    if prefix == IMAGES_PREFIX:
+        return load_image_folder(path, config.image_size if own else None, seed=config.seed)
     name = name or config.dataset
-    if name.startswith(IDX_PREFIX):
-        return load_idx_folder(name[len(IDX_PREFIX):].strip())
     if name != config.dataset:
         return load_dataset(name, seed=config.seed)
     return load_dataset(name, seed=config.seed, n_samples=config.n_samples, noise=config.noise,

@@ -7,11 +7,21 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
-from nnviz.io import ConfigError, check_compatible, load_experiment, load_model, save_experiment, save_model
-from nnviz.prepare import prepare
+from nnviz.io import (
+    CSV_PREFIX,
+    IMAGES_PREFIX,
+    ConfigError,
+    check_compatible,
+    load_experiment,
+    load_model,
+    save_experiment,
+    save_model,
+)
+from nnviz.prepare import load_config_dataset, prepare
 
 MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"
+CSV_FILTER = "CSV table (*.csv *.txt *.tsv);;All files (*)"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy);;All files (*)"
 
 
@@ -25,6 +35,8 @@ class FileActions:
                                                    self.open_experiment)
         self.save_experiment_action = self._action("&Save experiment…", QKeySequence.StandardKey.Save,
                                                    self.save_experiment)
+        self.open_dataset_action = self._action("Open &dataset (CSV)…", None, self.open_dataset)
+        self.open_image_folder_action = self._action("Open image &folder…", None, self.open_image_folder)
         self.predict_image_action = self._action("&Predict image…", None, self.predict_image)
         self.export_action = self._action("Export plots (PNG + CSV)…", None, self.export_plots)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, window.close)
@@ -43,7 +55,7 @@ class FileActions:
         menu = bar.addMenu("&File")
         menu.addActions([self.open_experiment_action, self.save_experiment_action])
         menu.addSeparator()
-        menu.addAction(self.predict_image_action)
+        menu.addActions([self.open_dataset_action, self.open_image_folder_action, self.predict_image_action])
         menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -78,6 +90,37 @@ class FileActions:
             save_experiment(w.panel.config(), path)
         except (ConfigError, OSError) as error:
             w.show_message(f"Cannot save the experiment: {error}", box=True)
+
+    def open_dataset(self, path=None):
+        """Train on a CSV table (numeric features, the label in the last column): it becomes the dataset."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Open a CSV dataset", "", CSV_FILTER)
+        if path:
+            self._use_dataset(f"{CSV_PREFIX}{path}")
+
+    def open_image_folder(self, path=None):
+        """Train on a folder of images with a subfolder per class: it becomes the dataset."""
+        if not path:
+            path = QFileDialog.getExistingDirectory(self.window, "Open an image folder (a subfolder per class)")
+        if path:
+            self._use_dataset(f"{IMAGES_PREFIX}{path}")
+
+    def _use_dataset(self, dataset):
+        """Make `dataset` the experiment's, once it has been read without error (else a message)."""
+        w = self.window
+        if not w.confirm_stop("open another dataset"):
+            return
+        config = replace(w.panel.config(), dataset=dataset, label_column=None, image_size=None)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            loaded = load_config_dataset(config)
+        except (OSError, ValueError) as error:
+            return w.show_message(f"Cannot open the dataset: {error}", box=True)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        w.set_experiment(config)
+        w.statusBar().showMessage(f"Dataset {loaded.name}: {len(loaded.X_train) + len(loaded.X_test):,} samples, "
+                                  f"{loaded.n_features} features, classes {', '.join(loaded.class_names)}", 10000)
 
     def predict_image(self, path=None):
         """Show an image file on the draw canvas and predict it (any format Pillow reads, or .npy)."""
@@ -116,7 +159,9 @@ class FileActions:
             return
         path = path if str(path).endswith(".npz") else f"{path}.npz"
         try:
-            save_model(path, session.snapshot.network(), session.config, session.metrics())
+            dataset = session.job.dataset
+            save_model(path, session.snapshot.network(), session.config, session.metrics(), dataset.class_names,
+                       dataset.standardization)
         except (OSError, ValueError) as error:
             return w.show_message(f"Cannot save the model: {error}", box=True)
         w.statusBar().showMessage(f"Model saved to {path}", 8000)

@@ -149,7 +149,7 @@ def cmd_train(args):
     if diverged is not None:
         print(f"nnviz: {diverged.message}; the model was not saved", file=sys.stderr)
     elif args.save:
-        save_model(args.save, net, config, summary)
+        save_model(args.save, net, config, summary, dataset.class_names, dataset.standardization)
         summary["saved"] = str(args.save)
     if args.log:
         write_metrics(args.log, [epoch_row(e) for e in epochs])
@@ -252,27 +252,48 @@ def cmd_evaluate(args):
 
 
 def cmd_predict(args):
-    """Top-3 classes for an image (any format Pillow reads, or .npy; prepared like MNIST) or a 2-D point."""
-    net = load_model(args.model).network
-    n_inputs = net.input_width
+    """Top-3 classes for an image (any format Pillow reads, or .npy; prepared like MNIST), a 2-D
+    point or a row of feature values (standardised as the model's training data; class names printed)."""
+    model = load_model(args.model)
+    n_inputs = model.network.input_width
+    given = [name for name, value in (("an IMAGE", args.image), ("--point", args.point), ("--row", args.row))
+             if value is not None]
+    if len(given) > 1:
+        raise ValueError(f"give one of an IMAGE, --point X Y or --row VALUES, not {' and '.join(given)}")
     if args.point is not None:
-        if args.image is not None:
-            raise ValueError("give either an IMAGE or --point X Y, not both")
         if n_inputs != 2:
             raise ValueError(f"--point: the model takes {n_inputs} inputs, not a 2-D point")
-        x = np.array([args.point])
+        x = model.standardize(np.array([args.point]))
+    elif args.row is not None:
+        values = _row_values(args.row)
+        if len(values) != n_inputs:
+            raise ValueError(f"--row: the model takes {n_inputs} values, got {len(values)}")
+        x = model.standardize(np.array([values]))
     else:
         side = math.isqrt(n_inputs)
-        if args.image is None or side * side != n_inputs:
-            hint = "--point X Y" if n_inputs == 2 else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)"
+        table = model.input_mean is not None or side * side != n_inputs      # a model of CSV rows
+        if args.image is None or table:
+            hint = ("--point X Y" if n_inputs == 2 else f"--row with {n_inputs} comma-separated values" if table
+                    else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)")
             raise ValueError(f"the model takes {n_inputs} inputs: give {hint}")
         x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
-    P = net.predict_proba(x)[0]
+    P = model.network.predict_proba(x)[0]
     if P.size == 1:             # one sigmoid unit: P(class 1)
         P = np.array([1.0 - P[0], P[0]])
     for k in np.argsort(-P, kind="stable")[:3]:
-        print(f"{k}  {P[k]:.4f}")
+        print(f"{model.class_name(k)}  {P[k]:.4f}")
     return 0
+
+
+def _row_values(text):
+    """--row "5.1,3.5,1.4,0.2" -> [5.1, 3.5, 1.4, 0.2]."""
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise ValueError(f"--row: {text!r} is not a comma-separated list of numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"--row: {text!r} holds a value that is not a finite number")
+    return values
 
 
 # -- gradcheck, presets -------------------------------------------------------------------------
@@ -345,16 +366,18 @@ def _parser():
 
     p = commands.add_parser("evaluate", help="test a saved model")
     p.add_argument("model", metavar="MODEL")
-    p.add_argument("--dataset", metavar="NAME", help="dataset name or idx:FOLDER (default: the model's)")
+    p.add_argument("--dataset", metavar="NAME",
+                   help="dataset name, idx:FOLDER, csv:FILE or images:FOLDER (default: the model's)")
     p.add_argument("--ablate", metavar="L:U[,L:U...]",
                    help="also test with these hidden units knocked out (layer from 1, unit from 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_evaluate)
 
-    p = commands.add_parser("predict", help="classify an image or a 2-D point with a saved model")
+    p = commands.add_parser("predict", help="classify an image, a 2-D point or a CSV row with a saved model")
     p.add_argument("model", metavar="MODEL")
     p.add_argument("image", metavar="IMAGE", nargs="?", help="image file: PNG, JPEG, BMP, GIF, WebP, TIFF, … or .npy")
     p.add_argument("--point", type=float, nargs=2, metavar=("X", "Y"), help="a 2-D point instead")
+    p.add_argument("--row", metavar="VALUES", help="feature values of a CSV row, comma-separated, without the label")
     p.set_defaults(run=cmd_predict)
 
     p = commands.add_parser("gradcheck", help="check backprop against finite differences")

@@ -1,10 +1,12 @@
 """Datasets for nnviz: IDX and image files, the dataset registry, augmentation and drawing preprocessing."""
 
 from nnviz.data.augment import augment_images, make_augmenter, rotate_images
+from nnviz.data.csv_data import load_csv_dataset
 from nnviz.data.datasets import DATASETS, Dataset, load_dataset, load_idx_folder, split_validation, verify_checksums
 from nnviz.data.drawing import NothingDrawn, preprocess_drawing
 from nnviz.data.idx import IDXError, read_idx, write_idx
 from nnviz.data.image_file import load_image_file
+from nnviz.data.image_folder import load_image_folder
 from nnviz.data.toy import xor_points
 
 __all__ = [
@@ -13,9 +15,11 @@ __all__ = [
     "IDXError",
     "NothingDrawn",
     "augment_images",
+    "load_csv_dataset",
     "load_dataset",
     "load_idx_folder",
     "load_image_file",
+    "load_image_folder",
     "make_augmenter",
     "preprocess_drawing",
     "read_idx",

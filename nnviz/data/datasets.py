@@ -28,6 +28,8 @@ class Dataset:
 
     X_*: (n, d) float32 (pixels in [0, 1], rows are flattened ``image_shape`` images; or 2-D points);
     y_*: (n,) int64 labels in 0..n_classes-1; image_shape: (h, w), or None for point sets.
+    input_mean, input_std: (d,) float32 μ and σ the features were standardised with, x' = (x − μ) / σ
+    (CSV datasets; None when the features are used as they are).
     """
 
     name: str
@@ -38,6 +40,8 @@ class Dataset:
     n_classes: int
     image_shape: tuple[int, int] | None
     class_names: tuple[str, ...]
+    input_mean: np.ndarray | None = None
+    input_std: np.ndarray | None = None
 
     def __post_init__(self):
         for part in ("train", "test"):
@@ -54,6 +58,11 @@ class Dataset:
         if len(self.class_names) != self.n_classes:
             raise ValueError(f"Dataset {self.name!r}: {len(self.class_names)} class_names for "
                              f"{self.n_classes} classes")
+
+    @property
+    def standardization(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(input_mean, input_std) when the features were standardised, else None."""
+        return None if self.input_mean is None else (self.input_mean, self.input_std)
 
     @property
     def n_features(self) -> int:
@@ -120,11 +129,13 @@ def _class_names(n_classes: int) -> tuple[str, ...]:
     return tuple(str(k) for k in range(n_classes))
 
 
-def _frozen(name, X_train, y_train, X_test, y_test, n_classes, image_shape) -> Dataset:
-    """Build a Dataset whose arrays are read-only."""
-    for array in (X_train, y_train, X_test, y_test):
+def _frozen(name, X_train, y_train, X_test, y_test, n_classes, image_shape, class_names=None,
+            **standardization) -> Dataset:
+    """Build a Dataset whose arrays are read-only (class names "0", "1", … unless given)."""
+    for array in (X_train, y_train, X_test, y_test, *standardization.values()):
         array.flags.writeable = False
-    return Dataset(name, X_train, y_train, X_test, y_test, n_classes, image_shape, _class_names(n_classes))
+    return Dataset(name, X_train, y_train, X_test, y_test, n_classes, image_shape,
+                   tuple(class_names or _class_names(n_classes)), **standardization)
 
 
 def _subsample_train(dataset: Dataset, n_samples: int, seed) -> Dataset:

@@ -7,6 +7,7 @@ fields are inherited from `nnviz.core.TrainConfig`, so the two can never drift a
 import difflib
 import json
 import math
+import os
 import types
 import typing
 from dataclasses import asdict, dataclass, field, fields
@@ -23,6 +24,10 @@ from .plain import plain
 # The names nnviz.data's registry knows (nnviz.io may not import nnviz.data; a test keeps them equal).
 DATASET_NAMES = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
 IDX_PREFIX = "idx:"
+CSV_PREFIX = "csv:"
+IMAGES_PREFIX = "images:"
+PATH_PREFIXES = (IDX_PREFIX, CSV_PREFIX, IMAGES_PREFIX)   # datasets read from a file or folder
+_PATH_FORMS = "idx:/path/to/folder, csv:/path/to/file.csv or images:/path/to/folder"
 MAX_ROTATION = 180.0
 MAX_ELASTIC = 100.0  # nnviz.data.augment.MAX_ELASTIC
 
@@ -35,10 +40,14 @@ class ConfigError(ValueError):
 class ExperimentConfig(TrainConfig):
     """A complete experiment: what to train on, which network, and how (every TrainConfig field).
 
-    dataset: a registry name (DATASET_NAMES) or "idx:/path/to/folder"; n_samples, noise, classes
-    go to the dataset loader (None = its default); train_subset > 0 keeps the first N training
-    samples after a shuffle seeded by `seed`; validation_split is the share of the (subset of the)
-    training set held out for validation; augment_shift (pixels) and augment_rotation (degrees)
+    dataset: a registry name (DATASET_NAMES), "idx:/path/to/folder" (MNIST's IDX layout),
+    "csv:/path/to/file.csv" (label_column: the label's header name or column index, None = the
+    last) or "images:/path/to/folder" (a subfolder per class; image_size: the side the images are
+    prepared at, None = 28); other datasets ignore label_column and image_size. In an experiment
+    file a relative path is relative to the file. n_samples, noise, classes go to the dataset
+    loader (None = its default); train_subset > 0 keeps the first N training samples after a
+    shuffle seeded by `seed`; validation_split is the share of the (subset of the) training set
+    held out for validation; augment_shift (pixels) and augment_rotation (degrees)
     randomly move each training image, and augment_elastic (α) distorts it elastically (see
     nnviz.data.make_augmenter). input_features picks what a 2-D point feeds the network
     (nnviz.core.features; the default ["x1", "x2"] is the point itself). hidden_layers lists the
@@ -57,6 +66,8 @@ class ExperimentConfig(TrainConfig):
     augment_shift: int = 0
     augment_rotation: float = 0.0
     augment_elastic: float = 0.0
+    label_column: str | int | None = None
+    image_size: int | None = None
     input_features: list[str] = field(default_factory=lambda: list(DEFAULT_FEATURES))
     hidden_layers: list[int] = field(default_factory=lambda: [128])
     activation: str = "relu"
@@ -83,12 +94,13 @@ class ExperimentConfig(TrainConfig):
         return self
 
     def _validate_data(self):
-        if self.dataset.startswith(IDX_PREFIX):
-            if not self.dataset[len(IDX_PREFIX):].strip():
-                raise ConfigError(f"dataset: {self.dataset!r} is not allowed; write idx:/path/to/folder")
-        elif self.dataset not in DATASET_NAMES:
+        prefix, path = dataset_path(self.dataset)
+        if prefix and not path:
+            raise ConfigError(f"dataset: {self.dataset!r} is not allowed; write {_PATH_FORMS}")
+        if not prefix and self.dataset not in DATASET_NAMES:
             raise ConfigError(f"dataset: {self.dataset!r} is not allowed; allowed: "
-                              f"{', '.join(DATASET_NAMES)}, or idx:/path/to/folder")
+                              f"{', '.join(DATASET_NAMES)}, or {_PATH_FORMS}")
+        _at_least("image_size", self.image_size, 4, optional=True)
         _at_least("n_samples", self.n_samples, 1, optional=True)
         if self.noise is not None and not (math.isfinite(self.noise) and self.noise >= 0):
             raise ConfigError(f"noise: {self.noise!r} is not allowed; must be a number ≥ 0 or null")
@@ -189,9 +201,27 @@ def load_experiment(path) -> ExperimentConfig:
     except json.JSONDecodeError as error:
         raise ConfigError(f"{path}: line {error.lineno}, column {error.colno}: {error.msg}") from None
     try:
-        return ExperimentConfig.from_dict(data).validate()
+        config = ExperimentConfig.from_dict(data)
+        config.dataset = resolve_dataset_path(config.dataset, path.parent)
+        return config.validate()
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
+
+
+def dataset_path(dataset: str) -> tuple[str, str]:
+    """("idx:" / "csv:" / "images:", the path after it, stripped) for a file dataset, else ("", "")."""
+    for prefix in PATH_PREFIXES:
+        if dataset.startswith(prefix):
+            return prefix, dataset[len(prefix):].strip()
+    return "", ""
+
+
+def resolve_dataset_path(dataset: str, base) -> str:
+    """A file dataset with `~` expanded and a relative path made absolute against the folder `base`."""
+    prefix, path = dataset_path(dataset)
+    if not path:
+        return dataset
+    return prefix + os.path.normpath(Path(base).absolute() / Path(path).expanduser())
 
 
 def save_experiment(config: ExperimentConfig, path) -> None:
@@ -226,8 +256,14 @@ _SIMPLE_TYPES = {
 def _check_type(name, value, kind):
     """Return `value` (ints widened to float for float fields) or raise ConfigError."""
     if typing.get_origin(kind) in (typing.Union, types.UnionType):
-        inner = [k for k in typing.get_args(kind) if k is not type(None)][0]
-        return None if value is None else _check_type(name, value, inner)
+        inner = [k for k in typing.get_args(kind) if k is not type(None)]
+        if value is None:
+            return None
+        for one in inner:
+            if _SIMPLE_TYPES.get(one, (lambda v: True,))[0](value):
+                return _check_type(name, value, one)
+        allowed = " or ".join(_SIMPLE_TYPES[one][1] for one in inner)
+        raise ConfigError(f"{name}: {value!r} is not allowed; must be {allowed} or null")
     if typing.get_origin(kind) is list:
         accepts, description = _SIMPLE_TYPES[typing.get_args(kind)[0]]
         if not (isinstance(value, (list, tuple)) and all(accepts(v) for v in value)):

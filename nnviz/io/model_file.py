@@ -2,7 +2,9 @@
 
 Layout: arrays W0..Wk and b0..bk, and 0-d string arrays `format` (FORMAT), `version` (nnviz's),
 `architecture` (JSON: sizes, hidden, output, loss, input features or null), `config` (the experiment's JSON, or "null")
-and `metrics` (JSON object). Loading never unpickles (allow_pickle=False) and checks everything.
+and `metrics` (JSON object); optionally `class_names` (JSON list) and `input_mean`, `input_std`
+(the standardisation x' = (x − μ) / σ the network's inputs need, e.g. for a CSV dataset).
+Loading never unpickles (allow_pickle=False) and checks everything.
 """
 
 import json
@@ -40,10 +42,26 @@ class LoadedModel:
     config: ExperimentConfig | None
     metrics: dict = field(default_factory=dict)
     version: str = ""
+    class_names: tuple[str, ...] | None = None
+    input_mean: np.ndarray | None = None
+    input_std: np.ndarray | None = None
+
+    def standardize(self, X: np.ndarray) -> np.ndarray:
+        """Raw inputs X (n, d) as the network takes them: (X − μ) / σ when the model has a
+        standardisation, else X itself."""
+        if self.input_mean is None:
+            return X
+        return ((X - self.input_mean) / self.input_std).astype(self.network.weights[0].dtype)
+
+    def class_name(self, k: int) -> str:
+        """The name of class k (its index as text when the model stores no names)."""
+        return self.class_names[k] if self.class_names else str(k)
 
 
-def save_model(path, net: Network, config: ExperimentConfig | None = None, metrics: dict | None = None):
-    """Write `net` (with the optional experiment and a JSON-able metrics dict) to `path`, atomically."""
+def save_model(path, net: Network, config: ExperimentConfig | None = None, metrics: dict | None = None,
+               class_names=None, standardization=None):
+    """Write `net` (with the optional experiment, a JSON-able metrics dict, the class names and the
+    input standardisation (μ, σ), each (d,)) to `path`, atomically."""
     architecture = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
                     "loss": net.loss_name, "features": list(net.features) if net.features else None}
     arrays = {
@@ -53,6 +71,10 @@ def save_model(path, net: Network, config: ExperimentConfig | None = None, metri
         "config": np.array(json.dumps(config.to_dict() if config is not None else None)),
         "metrics": np.array(json.dumps(plain(metrics or {}))),
     }
+    if class_names is not None:
+        arrays["class_names"] = np.array(json.dumps(list(class_names)))
+    if standardization is not None:
+        arrays["input_mean"], arrays["input_std"] = (np.asarray(a, np.float32) for a in standardization)
     for l, (W, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"W{l}"], arrays[f"b{l}"] = W, b
     atomic_write(path, lambda f: np.savez(f, **arrays))
@@ -137,7 +159,27 @@ def _build(arrays):
     metrics = _json(arrays, "metrics")
     if not isinstance(metrics, dict):
         raise ModelFileError("'metrics' entry must be a JSON object")
-    return LoadedModel(network, _config(_json(arrays, "config")), metrics, version)
+    return LoadedModel(network, _config(_json(arrays, "config")), metrics, version,
+                       _class_names(arrays, network), *_standardization(arrays, network.input_width))
+
+
+def _class_names(arrays, network):
+    if "class_names" not in arrays:
+        return None
+    names = _json(arrays, "class_names")
+    n = max(network.sizes[-1], 2)
+    if not (isinstance(names, list) and len(names) == n and all(isinstance(x, str) for x in names)):
+        raise ModelFileError(f"'class_names' entry must be a list of {n} strings, got {names!r}")
+    return tuple(names)
+
+
+def _standardization(arrays, n_inputs):
+    if "input_mean" not in arrays and "input_std" not in arrays:
+        return None, None
+    mean, std = (_layer_array(arrays, name, (n_inputs,)) for name in ("input_mean", "input_std"))
+    if not np.all(std > 0):
+        raise ModelFileError("array input_std must be > 0 everywhere")
+    return mean, std
 
 
 def _architecture(arch):

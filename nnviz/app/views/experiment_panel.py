@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
-from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig
+from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
 
 DATASETS = {"mnist": "MNIST", "digits8x8": "8×8 digits", "xor": "XOR", "circles": "Circles",
             "spirals": "Spirals", "moons": "Moons", "blobs": "Blobs"}
 OPEN_IDX = "__open_idx__"
+FILE_KINDS = {IDX_PREFIX: "IDX", "csv:": "CSV", "images:": "Images"}     # file datasets, as the list shows them
 TOY_SETS = {"xor", "circles", "spirals", "moons", "blobs"}
 OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
                     "rmsprop": ("rho", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
@@ -288,7 +289,8 @@ class ExperimentPanel(QScrollArea):
     def _write(self, editor, value):
         if editor.kind == "dataset":
             if editor.findData(value) < 0:
-                editor.insertItem(editor.count() - 1, f"IDX: {value[len(IDX_PREFIX):]}", value)
+                prefix, path = dataset_path(value)
+                editor.insertItem(editor.count() - 1, f"{FILE_KINDS.get(prefix, '?')}: {path}", value)
             editor.setCurrentIndex(editor.findData(value))
         elif editor.kind == "choice":
             editor.setCurrentIndex(editor.findData(value))

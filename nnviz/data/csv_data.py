@@ -1,0 +1,154 @@
+"""CSV datasets: numeric feature columns and one label column, standardised on the training split.
+
+    sepal_length,sepal_width,petal_length,petal_width,species      <- optional header
+    5.1,3.5,1.4,0.2,setosa
+
+The first row is a header when it holds fewer numbers than the second. Labels may be numbers or
+strings; the distinct labels, sorted (numerically when they all are numbers), are the classes.
+Rows are split into train/test by a seeded permutation; each feature is then standardised,
+x' = (x − μ) / σ, with μ and σ of the training part (σ = 1 for a constant column), and μ, σ
+travel with the dataset so a model can apply them to new rows.
+"""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_validation
+
+MAX_BYTES = 256 << 20          # a CSV larger than this is refused before reading
+_DELIMITERS = ",;\t"
+
+
+def load_csv_dataset(path, label_column=None, seed=0, test_fraction: float = 0.2) -> Dataset:
+    """A CSV file as a Dataset: split by `seed` into (1 - test_fraction) / test_fraction, features
+    standardised with the training part's μ and σ (kept as input_mean / input_std), class names
+    the original labels. See `read_csv_table` for the format and label_column."""
+    _check_test_fraction(test_fraction)
+    X, labels, _, _ = read_csv_table(path, label_column)
+    y, names = encode_labels(labels)
+    if len(names) < 2:
+        raise ValueError(f"{path}: every row has the label {names[0]!r}; a classifier needs at least two classes")
+    X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
+    if len(X_test) == 0:
+        raise ValueError(f"{path}: {len(X)} rows leave no test rows; give at least {math.ceil(1 / test_fraction)}")
+    mean, std = standardize(X_train)
+    X_train, X_test = ((part - mean) / std for part in (X_train, X_test))
+    return _frozen(Path(path).stem, X_train.astype(np.float32), y_train, X_test.astype(np.float32), y_test,
+                   len(names), None, names, input_mean=mean, input_std=std)
+
+
+def read_csv_table(path, label_column=None):
+    """Read `path` -> (X (n, d) float64, labels: list[str], feature names, label name).
+
+    label_column: the label's header name or column index (negative counts from the end; None =
+    the last column). Raises ValueError naming the file (and the line) for anything wrong.
+    """
+    path = Path(path)
+    rows = _rows(path)
+    if len(rows) < 2:
+        raise ValueError(f"{path}: a CSV dataset needs at least two rows, got {len(rows)}")
+    (_, first), (_, second) = rows[0], rows[1]
+    header = _count_numbers(first) < _count_numbers(second)
+    width = len(first)
+    names = [c.strip() for c in first] if header else [f"column {i}" for i in range(width)]
+    label = _label_index(label_column, names if header else None, width, path)
+    body = rows[1:] if header else rows
+    X = np.empty((len(body), width - 1))
+    labels = []
+    features = [i for i in range(width) if i != label]
+    for r, (line, cells) in enumerate(body):
+        if len(cells) != width:
+            raise ValueError(f"{path}: line {line}: expected {width} values, got {len(cells)}")
+        for j, i in enumerate(features):
+            X[r, j] = _number(cells[i], path, line, names[i])
+        text = cells[label].strip()
+        if not text:
+            raise ValueError(f"{path}: line {line}: the label ({names[label]}) is empty")
+        labels.append(text)
+    return X, labels, [names[i] for i in features], names[label]
+
+
+def encode_labels(labels: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Labels -> (y (n,) int64 class indices, class names): the distinct labels, sorted numerically
+    when all are numbers (names then printed as numbers: "3", "2.5"), else as strings."""
+    distinct = set(labels)
+    numbers = {text: _as_float(text) for text in distinct}
+    if all(v is not None for v in numbers.values()):
+        names = sorted(distinct, key=lambda t: numbers[t])
+        names = [f"{numbers[t]:g}" for t in names]
+        index = {t: names.index(f"{numbers[t]:g}") for t in distinct}
+    else:
+        names = sorted(distinct)
+        index = {t: i for i, t in enumerate(names)}
+    return np.array([index[t] for t in labels], dtype=np.int64), tuple(names)
+
+
+def standardize(X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(μ, σ), each (d,) float32, of the training features; σ = 1 where a column is constant."""
+    mean = X_train.mean(axis=0)
+    std = X_train.std(axis=0)
+    std[std == 0] = 1.0
+    return mean.astype(np.float32), std.astype(np.float32)
+
+
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every non-blank row."""
+    if not path.is_file():
+        raise ValueError(f"{path}: " + ("no such file" if not path.exists() else "not a regular file"))
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError(f"{path}: the file is larger than {MAX_BYTES >> 20} MB")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not a text (UTF-8) file: {error.reason} at byte {error.start}") from None
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=_DELIMITERS)
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(text.splitlines(), dialect)
+    try:
+        return [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    except csv.Error as error:
+        raise ValueError(f"{path}: line {reader.line_num}: {error}") from None
+
+
+def _label_index(label_column, names, width, path) -> int:
+    if width < 2:
+        raise ValueError(f"{path}: a CSV dataset needs at least one feature column and a label column")
+    if label_column is None:
+        return width - 1
+    if isinstance(label_column, str):
+        if names is not None and label_column in names:
+            return names.index(label_column)
+        if label_column.lstrip("-").isdigit():
+            label_column = int(label_column)
+        else:
+            known = ", ".join(names) if names is not None else "none: the file has no header"
+            raise ValueError(f"{path}: label_column {label_column!r} is not a column; columns: {known}")
+    if not -width <= label_column < width:
+        raise ValueError(f"{path}: label_column {label_column} is out of range: the file has {width} columns")
+    return label_column % width
+
+
+def _as_float(text: str):
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _count_numbers(cells) -> int:
+    return sum(_as_float(c) is not None for c in cells)
+
+
+def _number(text: str, path, line, column) -> float:
+    value = _as_float(text)
+    if value is None:
+        raise ValueError(f"{path}: line {line}, column {column}: {text.strip()!r} is not a finite number")
+    return value

@@ -1,0 +1,72 @@
+"""File → Open dataset (CSV) and Open image folder: the app trains on them and saves the class names with the model."""
+
+from dataclasses import replace
+
+import numpy as np
+
+from nnviz.app.run_controls import IDLE
+from nnviz.io import load_model
+from nnviz.resources import resource_path
+from tests.app.conftest import tiny_digits
+from tests.data.test_image_folder import make_folder
+
+IRIS = resource_path("datasets", "iris", "iris.csv")
+
+
+def train_for(qtbot, window, epochs):
+    window.set_experiment(replace(window.panel.config(), epochs=epochs, validation_split=0.0, hidden_layers=[8],
+                                  batch_size=8))
+    window.controls.train.trigger()
+    qtbot.waitUntil(lambda: window.session is not None and window.session.epochs_done >= epochs
+                    and window.controls.state == IDLE, timeout=30000)
+
+
+def test_iris_csv_opens_trains_and_its_model_keeps_the_species_names(qtbot, tmp_path, make_window):
+    window = make_window(tiny_digits())
+    window.files.open_dataset(str(IRIS))
+    assert window.panel.config().dataset == f"csv:{IRIS}" and window.panel.valid
+    assert "iris: 150 samples, 4 features, classes setosa, versicolor, virginica" in window.statusBar().currentMessage()
+    assert window.panel.editors["dataset"].currentText() == f"CSV: {IRIS}"
+    train_for(qtbot, window, 30)
+    window.files.save(str(tmp_path / "iris.npz"))
+    model = load_model(tmp_path / "iris.npz")
+    assert model.class_names == ("setosa", "versicolor", "virginica") and model.input_mean.shape == (4,)
+    dataset = window.session.job.dataset
+    np.testing.assert_allclose(model.input_mean, dataset.input_mean)
+
+
+def test_a_two_feature_csv_shows_the_decision_boundary(qtbot, tmp_path, make_window):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 2)) * [10, 1000] + [50, 5000]              # unstandardised scales
+    labels = np.where(X[:, 0] > 50, "high", "low")
+    rows = "\n".join(f"{a:.3f},{b:.3f},{c}" for (a, b), c in zip(X, labels))
+    (tmp_path / "two.csv").write_text(f"width,weight,kind\n{rows}\n", encoding="utf-8")
+    window = make_window(tiny_digits())
+    window.files.open_dataset(str(tmp_path / "two.csv"))
+    train_for(qtbot, window, 40)
+    window.redraw()
+    assert window.predict_stack.currentWidget() is window.boundary
+    P = window.boundary.probabilities
+    assert P is not None and P.shape[1] == 2
+    points = window.boundary.grid_points                     # standardised: the grid spans a few σ
+    assert np.abs(points).max() < 10
+
+
+def test_a_bad_csv_or_folder_is_a_message_and_the_experiment_is_unchanged(tmp_path, make_window):
+    window = make_window(tiny_digits())
+    (tmp_path / "bad.csv").write_text("a,b,c\n1,2,x\n3,oops,y\n", encoding="utf-8")
+    window.files.open_dataset(str(tmp_path / "bad.csv"))
+    assert "line 3, column b: 'oops' is not a finite number" in window.banner.text()
+    window.files.open_image_folder(str(tmp_path))
+    assert "needs a subfolder per class" in window.banner.text()
+    assert window.panel.config().dataset == "digits8x8"
+
+
+def test_an_image_folder_opens_and_trains(qtbot, tmp_path, make_window):
+    make_folder(tmp_path / "shapes", per_class=4)
+    window = make_window(tiny_digits())
+    window.files.open_image_folder(str(tmp_path / "shapes"))
+    assert window.panel.config().dataset == f"images:{tmp_path / 'shapes'}"
+    train_for(qtbot, window, 5)
+    assert window.predict_stack.currentWidget() is window.draw_panel
+    assert window.session.job.dataset.class_names == ("bar", "pole", "ring")
