@@ -34,6 +34,7 @@ from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel
 from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
+from nnviz.app.views.network_view import NetworkView
 from nnviz.app.window_layout import RIGHT_LEAST, WindowLayout
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
@@ -44,13 +45,15 @@ MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at
 DRAW_SHARE = 0.05
 # The curves are what a learner watches: they get 3 frames for every frame of another view (when
 # the budget is short) and up to 30 a second; heatmaps and the drawing's prediction need fewer.
-VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0}
-VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0}
-VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict"}   # fed when on screen
+VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
+              "network": 10.0}
+VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0}
+VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
+              "network": "network"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
-STATE_VERSION = 1           # of the remembered dock layout: bump when docks are added (an old one is ignored)
+STATE_VERSION = 2           # of the remembered dock layout: bump when docks are added (an old one is ignored)
 
 
 def _scrollable(widget):
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self.activations = ActivationsView()
         self.draw_panel = DrawPanel()
         self.boundary = DecisionBoundaryView()
+        self.network_view = NetworkView()
+        self.network_view.interventionsChanged.connect(lambda: self._redraw.mark("draw", "activations", "boundary"))
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)
@@ -118,6 +123,7 @@ class MainWindow(QMainWindow):
                 ("experiment", "Experiment", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("activations", "Activations", self.activations, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("predict", "Draw to predict", self.predict_stack, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("network", "Network", self.network_view, Qt.DockWidgetArea.RightDockWidgetArea),
                 *self.diagnostics.dock_specs()):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{name}_dock")
@@ -125,12 +131,13 @@ class MainWindow(QMainWindow):
             dock.setWidget(_scrollable(widget) if wide else widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["activations"], self.docks["network"])
         self.diagnostics.arrange(self.docks)
         self.controls = RunControls(self)
         self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
         self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"], VIEW_WEIGHTS["plots"])
         for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
-                             ("boundary", self.boundary)):
+                             ("boundary", self.boundary), ("network", self.network_view)):
             self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name])
             self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
         self._redraw.add("health", self.diagnostics.feed_health, VIEW_RATES["health"], VIEW_WEIGHTS["health"])
@@ -258,7 +265,7 @@ class MainWindow(QMainWindow):
         self.session = None
         self._last_batch = None
         self.plots.set_layers(0)
-        for widget in (self.draw_panel, self.activations, self.boundary):
+        for widget in (self.draw_panel, self.activations, self.boundary, self.network_view):
             widget.set_snapshot(None)
         self.diagnostics.reset()
         self.controls.show_progress(None, None)
@@ -306,6 +313,7 @@ class MainWindow(QMainWindow):
                                    ds.image_shape, ds.class_names)
         if not image:
             self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
+        self.network_view.set_dataset(ds, None if image else job.train_data.X_train)
         self.diagnostics.on_dataset(self.session, PROBE_ROWS)
         self._redraw.mark()
         self.redraw()
@@ -370,8 +378,9 @@ class MainWindow(QMainWindow):
     def _feed(self, widget, name):
         if self.session is None:
             return
-        if on_screen(self.docks[VIEW_DOCKS[name]]):
-            widget.set_snapshot(self.session.snapshot)
+        if on_screen(self.docks[VIEW_DOCKS[name]]):   # the others draw the network view's evaluated copy
+            snapshot = self.session.snapshot
+            widget.set_snapshot(snapshot if widget is self.network_view else self.network_view.evaluated(snapshot))
         else:                         # behind another dock's tab (off-screen, not hidden): when it shows
             self._owed.add(name)
 

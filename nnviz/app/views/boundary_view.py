@@ -41,6 +41,12 @@ def view_axes(x_range, y_range, n=GRID):
             np.linspace(y0 + dy / 2, y1 - dy / 2, n, dtype=np.float32))
 
 
+def plane_grid(xs, ys):
+    """The grid's points (len(ys) * len(xs), 2): row i * len(xs) + j is (xs[j], ys[i])."""
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
 def confidence_colors(P, colors):
     """k-class map: each point's class colour blended with NEUTRAL by its confidence.
 
@@ -122,9 +128,7 @@ class DecisionBoundaryView(ShownView):
 
     def _set_grid(self, view_range):
         (x0, x1), (y0, y1) = self._grid_range = tuple((float(a), float(b)) for a, b in view_range)
-        xs, ys = view_axes((x0, x1), (y0, y1))
-        gx, gy = np.meshgrid(xs, ys)
-        self.grid_points = np.column_stack([gx.ravel(), gy.ravel()])
+        self.grid_points = plane_grid(*view_axes((x0, x1), (y0, y1)))
         self._rect = (x0, y0, x1 - x0, y1 - y0)
 
     def _follow_view(self):

@@ -1,0 +1,180 @@
+"""The network view's model, without Qt: which units are drawn where, the edges between them, what the
+pointer is over, and the user's interventions (knocked-out units, edited weights) applied to a snapshot.
+
+Layers are counted as in the network: 0 is the input, 1..L-1 the hidden layers, L the output.
+Weight layer l (`weights[l]`, shape (d_l, d_l+1)) joins layer l to layer l + 1.
+"""
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.core.ablation import ablated_copy
+
+MAX_UNITS = 16        # units drawn per layer; a wider layer shows its strongest and "+N more"
+TILE = 1.0            # a node's side, in scene units
+UNIT_PITCH = 1.2      # distance between two nodes of a layer
+LAYER_PITCH = 3.2     # least distance between two layer columns
+ASPECT = 0.5          # layer columns at least this share of the tallest column apart (edges stay readable)
+IMAGE_TILE = 5.0      # side of the input drawn as one image (MNIST's 784 inputs)
+EDGE_PICK = 0.12      # how close (scene units) the pointer must be to an edge to read it
+
+
+def _width(weights, layer):
+    return weights[layer].shape[0] if layer < len(weights) else weights[-1].shape[1]
+
+
+def unit_importance(weights, layer):
+    """(d_layer,) √(‖incoming weights‖² + ‖outgoing weights‖²) of every unit of `layer`."""
+    total = np.zeros(_width(weights, layer))
+    if layer > 0:
+        total += np.sum(np.square(weights[layer - 1], dtype=np.float64), axis=0)
+    if layer < len(weights):
+        total += np.sum(np.square(weights[layer], dtype=np.float64), axis=1)
+    return np.sqrt(total)
+
+
+def shown_units(weights, layer, max_units=MAX_UNITS):
+    """Indices (ascending) of the units of `layer` to draw: all, or the max_units most important."""
+    if _width(weights, layer) <= max_units:
+        return np.arange(_width(weights, layer))
+    return np.sort(np.argsort(-unit_importance(weights, layer), kind="stable")[:max_units])
+
+
+def top_units(weights, layer, k):
+    """The k most important units of hidden layer `layer` (by `unit_importance`), as (layer, unit)."""
+    order = np.argsort(-unit_importance(weights, layer), kind="stable")[:k]
+    return [(layer, int(u)) for u in order]
+
+
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """Where each drawn node sits. units[l]: the unit indices drawn for layer l; centres[l]: their
+    (k, 2) scene positions; hidden[l]: how many units of layer l are not drawn; image_input: the
+    input is drawn as one image of side IMAGE_TILE centred at centres[0][0]."""
+
+    sizes: tuple
+    units: tuple
+    centres: tuple
+    hidden: tuple
+    image_input: bool
+
+    def half_side(self, layer):
+        return IMAGE_TILE / 2 if self.image_input and layer == 0 else TILE / 2
+
+    def node_at(self, x, y):
+        """(layer, unit) of the node under scene point (x, y), or None (also over the input image)."""
+        for layer, (units, centres) in enumerate(zip(self.units, self.centres)):
+            inside = np.all(np.abs(centres - (x, y)) <= self.half_side(layer), axis=1)
+            if inside.any():
+                return None if self.image_input and layer == 0 else (layer, int(units[np.argmax(inside)]))
+        return None
+
+    def centre(self, layer, unit):
+        """Scene position of a drawn unit (None when it is not drawn)."""
+        where = np.flatnonzero(self.units[layer] == unit)
+        return self.centres[layer][where[0]] if where.size else None
+
+    def edges(self, weights):
+        """Drawn edges: (starts (m, 2), ends (m, 2), values (m,), keys (m, 3) rows (l, i, j)).
+
+        An edge of weight layer l runs from the right side of unit i of layer l to the left side of
+        unit j of layer l + 1. No edges leave an input drawn as an image (its first-layer nodes show
+        their incoming weights instead)."""
+        starts, ends, values, keys = [], [], [], []
+        for l, W in enumerate(weights):
+            if l == 0 and self.image_input:
+                continue
+            a, b = self.units[l], self.units[l + 1]
+            ia, ib = (g.ravel() for g in np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij"))
+            starts.append(self.centres[l][ia] + (self.half_side(l), 0))
+            ends.append(self.centres[l + 1][ib] - (TILE / 2, 0))
+            values.append(np.asarray(W)[a[ia], b[ib]])
+            keys.append(np.column_stack([np.full(len(ia), l), a[ia], b[ib]]))
+        if not starts:
+            return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
+        return np.vstack(starts), np.vstack(ends), np.concatenate(values), np.vstack(keys).astype(np.int64)
+
+
+def make_layout(weights, image_input, max_units=MAX_UNITS):
+    """The Layout of a network with these weights: one column of nodes per layer, centred on y = 0."""
+    sizes = (weights[0].shape[0], *(W.shape[1] for W in weights))
+    units, centres, hidden = [], [], []
+    shift = (IMAGE_TILE - TILE) / 2 if image_input else 0.0
+    tallest = max(min(width, max_units) for width in sizes[int(image_input):]) * UNIT_PITCH
+    pitch = max(LAYER_PITCH, ASPECT * tallest)
+    for layer, width in enumerate(sizes):
+        if image_input and layer == 0:
+            units.append(np.arange(width))
+            centres.append(np.zeros((1, 2)))
+            hidden.append(0)
+            continue
+        drawn = shown_units(weights, layer, max_units)
+        ys = -(np.arange(len(drawn)) - (len(drawn) - 1) / 2) * UNIT_PITCH     # unit 0 on top
+        units.append(drawn)
+        centres.append(np.column_stack([np.full(len(drawn), layer * pitch + shift * (layer > 0)), ys]))
+        hidden.append(width - len(drawn))
+    return Layout(sizes, tuple(units), tuple(centres), tuple(hidden), image_input)
+
+
+def nearest_edge(starts, ends, point, tolerance=EDGE_PICK):
+    """Index of the segment (starts[i], ends[i]) closest to `point` when within `tolerance`, else None."""
+    if not len(starts):
+        return None
+    d = ends - starts
+    t = np.einsum("ij,ij->i", np.asarray(point) - starts, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-12)
+    distance = np.linalg.norm(starts + np.clip(t, 0, 1)[:, None] * d - point, axis=1)
+    best = int(np.argmin(distance))
+    return best if distance[best] <= tolerance else None
+
+
+@dataclass(frozen=True)
+class Interventions:
+    """What the user changed in the evaluated copy of the network (never in the trained weights).
+
+    ablated: (layer, unit) hidden units whose output is held at 0; weights: (l, i, j) -> value of
+    weights[l][i, j]; biases: (l, j) -> value of biases[l][j] (l: weight layer)."""
+
+    ablated: frozenset = frozenset()
+    weights: dict = field(default_factory=dict)
+    biases: dict = field(default_factory=dict)
+
+    def __bool__(self):
+        return bool(self.ablated or self.weights or self.biases)
+
+    def toggled(self, units):
+        """Knock out the given units, or bring them back when all of them already are."""
+        units = frozenset(units)
+        return replace(self, ablated=self.ablated - units if units <= self.ablated else self.ablated | units)
+
+    def restored(self, units=None):
+        """Bring back these units (all when None)."""
+        return replace(self, ablated=frozenset() if units is None else self.ablated - frozenset(units))
+
+    def with_weight(self, key, value):
+        return replace(self, weights={**self.weights, tuple(int(k) for k in key): float(value)})
+
+    def with_bias(self, key, value):
+        return replace(self, biases={**self.biases, tuple(int(k) for k in key): float(value)})
+
+    def without_edits(self):
+        return replace(self, weights={}, biases={})
+
+    def apply(self, snapshot):
+        """The snapshot with these interventions: a new Snapshot, or the same one when there are none.
+
+        Units and weights the snapshot's network does not have (a new architecture) are ignored."""
+        if not self or snapshot is None:
+            return snapshot
+        net = snapshot.network()
+        hidden = snapshot.sizes[1:-1]
+        units = [(l, u) for l, u in self.ablated if 1 <= l <= len(hidden) and u < hidden[l - 1]]
+        net = ablated_copy(net, units) if units else net      # network() is already a copy
+        for (l, i, j), value in self.weights.items():
+            if l < net.n_layers and i < net.sizes[l] and j < net.sizes[l + 1]:
+                net.weights[l][i, j] = value
+        for (l, j), value in self.biases.items():
+            if l < net.n_layers and j < net.sizes[l + 1]:
+                net.biases[l][j] = value
+        return Snapshot.of(net, snapshot.epoch, snapshot.step)

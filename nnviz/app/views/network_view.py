@@ -1,0 +1,458 @@
+"""The Network view: the architecture as a graph whose nodes show what each unit computes, live.
+
+2-D datasets: every node is a small map of its unit's output over the input plane (the decision
+boundary's plane, on a coarser grid), the output node being the boundary itself. Image datasets:
+the input is one image, first-layer nodes show their incoming weights. Edges are blue (positive)
+or orange (negative), thicker and more opaque the larger |w|. Hover reads a weight or a unit;
+click selects a unit (everywhere), Shift+click or "Knock out" holds units at 0 in the evaluated
+copy, double-click edits a weight or a bias. Everything is drawn from one Snapshot.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
+
+from nnviz.app.views.boundary_view import grid_axes, plane_grid
+from nnviz.app.views.colors import symmetric_levels
+from nnviz.app.views.network_detail import TEST_SAMPLE, NodeDetail
+from nnviz.app.views.network_model import TILE, Interventions, make_layout, nearest_edge, top_units
+from nnviz.app.views.network_paint import NEGATIVE, POSITIVE, diverging_lut, layer_levels, output_tiles, to_rgba
+from nnviz.app.views.shown_view import ShownView
+from nnviz.core import accuracy
+
+MAP_GRID = 64              # cells per axis of every node's map
+# |w| / max|w| above each threshold: (pen width, opacity). Thicker and more opaque with |w|.
+EDGE_BINS = ((0.0, 1.0, 40), (0.15, 1.0, 110), (0.35, 2.0, 170), (0.6, 3.5, 230))
+
+
+def _layer_name(layer, n_layers):
+    return "input" if layer == 0 else "output" if layer == n_layers else f"hidden {layer}"
+
+
+class NetworkView(ShownView):
+    """set_dataset(dataset) once per dataset, set_snapshot(snapshot) at every redraw.
+
+    `interventions` (network_model.Interventions) are what the user changed; `evaluated(snapshot)`
+    applies them, and other views should draw that copy. Signals: unitSelected(layer, unit) when a
+    unit is clicked, interventionsChanged() when a unit is knocked out or restored or a weight edited.
+    """
+
+    unitSelected = Signal(int, int)
+    interventionsChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.interventions = Interventions()
+        self.selected = []                 # [(layer, unit)], the last one is "the" selection
+        self.layout_model = None
+        self.hover_text = ""
+        self.accuracy_text = ""
+        self._dataset = None
+        self._grid = None                  # (MAP_GRID², 2) points of the plane, or None for images
+        self._grid_rect = None
+        self._shown = None                 # the evaluated snapshot last drawn
+        self._edges = None                 # (starts, ends, values, keys) drawn
+        self._maps = {}                    # (layer, unit) -> RGBA tile last drawn, for the detail view
+        self._build()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(self):
+        self.note = QLabel("No network yet", wordWrap=True)
+        self.readout = QLabel("Hover an edge or a unit to read it")
+        self.accuracy_label = QLabel("")
+        self.knock_button = QPushButton("Knock out", toolTip="Hold the selected hidden units at 0 (Shift+click "
+                                                             "a unit does the same); again to restore them")
+        self.top_k = QSpinBox(minimum=1, maximum=512, value=3, prefix="top ", toolTip="How many units")
+        self.top_button = QPushButton("Knock out top-k",
+                                      toolTip="Knock out the k units of the selected unit's layer with the largest "
+                                              "weights")
+        self.restore_button = QPushButton("Restore all", toolTip="Bring every knocked-out unit back")
+        self.reset_button = QPushButton("Reset edits", toolTip="Undo every weight and bias edited by hand")
+        self.knock_button.clicked.connect(self.knock_out_selected)
+        self.top_button.clicked.connect(self.knock_out_top_k)
+        self.restore_button.clicked.connect(self.restore_all)
+        self.reset_button.clicked.connect(self.reset_edits)
+        tools = QHBoxLayout()
+        for w in (self.knock_button, self.top_k, self.top_button, self.restore_button, self.reset_button):
+            tools.addWidget(w)
+        tools.addStretch(1)
+
+        self.graph = pg.GraphicsLayoutWidget()
+        self.view = self.graph.addViewBox()
+        self.view.setAspectLocked(True)
+        self.view.invertY(False)
+        self.edge_items = []
+        for sign in (1, -1):
+            for _, width, alpha in EDGE_BINS:
+                pen = pg.mkPen((*(POSITIVE if sign > 0 else NEGATIVE), alpha), width=width)
+                item = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=False)
+                self.view.addItem(item)
+                self.edge_items.append((sign, item))
+        self.node_items = []               # pooled ImageItems, one per drawn node
+        self.labels = []                   # pooled TextItems: layer captions and "+N more"
+        self.ablated_marks = pg.ScatterPlotItem(pxMode=False, symbol="x", size=0.8, pen=None,
+                                                brush=pg.mkBrush(200, 30, 30, 200))
+        self.selection_marks = pg.ScatterPlotItem(pxMode=False, symbol="s", size=TILE * 1.25,
+                                                  pen=pg.mkPen((20, 20, 20), width=2), brush=None)
+        for item in (self.ablated_marks, self.selection_marks):
+            item.setZValue(10)
+            self.view.addItem(item)
+        scene = self.graph.scene()
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self.graph.viewport().installEventFilter(self)     # double-clicks: pyqtgraph's scene drops them
+
+        self.detail = NodeDetail()
+        self.detail.hide()                 # until a unit is selected
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.graph)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.addWidget(self.note)
+        column.addLayout(tools)
+        column.addWidget(self.accuracy_label)
+        column.addWidget(split, 1)
+        column.addWidget(self.readout)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def set_dataset(self, dataset, points=None):
+        """The dataset whose test set measures the knock-out accuracy; for 2-D points, `points`
+        (m, 2) (default: the training set) set the plane the node maps cover."""
+        self._dataset = dataset
+        self.layout_model = None
+        self.selected = []
+        self.interventions = Interventions()
+        self.detail.set_dataset(dataset)
+        if dataset is not None and dataset.image_shape is None and dataset.n_features == 2:
+            X = dataset.X_train if points is None else points
+            xs, ys = grid_axes(np.asarray(X, dtype=np.float32), n=MAP_GRID)
+            self._grid = plane_grid(xs, ys)
+            dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+            self._grid_rect = (float(xs[0] - dx / 2), float(ys[0] - dy / 2),
+                               float(xs[-1] - xs[0] + dx), float(ys[-1] - ys[0] + dy))
+        else:
+            self._grid = self._grid_rect = None
+        self.set_snapshot(self._snapshot)
+
+    def evaluated(self, snapshot):
+        """`snapshot` with the user's interventions applied (the copy the other views should draw)."""
+        return self.interventions.apply(snapshot)
+
+    def select(self, layer, unit, add=False):
+        """Select a unit (add: keep the others selected too) and show it in the detail panel."""
+        key = (int(layer), int(unit))
+        self.selected = [s for s in self.selected if s != key] + [key] if add else [key]
+        self.detail.show()
+        self._show_selection()
+        self.unitSelected.emit(*key)
+
+    def knock_out(self, units):
+        """Toggle these hidden units' knock-out (all back when all of them are already out)."""
+        hidden = [(l, u) for l, u in units if self._snapshot and 1 <= l < len(self._snapshot.sizes) - 1]
+        if hidden:
+            self._set_interventions(self.interventions.toggled(hidden))
+
+    def knock_out_selected(self):
+        self.knock_out(self.selected)
+
+    def knock_out_top_k(self):
+        """Knock out the k units of the selected unit's (hidden) layer with the largest weights."""
+        if not self.selected or self._snapshot is None:
+            return
+        layer = self.selected[-1][0]
+        if 1 <= layer < len(self._snapshot.sizes) - 1:
+            self.knock_out(top_units(self._snapshot.weights, layer, self.top_k.value()))
+
+    def restore_all(self):
+        self._set_interventions(self.interventions.restored())
+
+    def reset_edits(self):
+        self._set_interventions(self.interventions.without_edits())
+
+    def edit_weight(self, l, i, j, value):
+        self._set_interventions(self.interventions.with_weight((l, i, j), value))
+
+    def edit_bias(self, l, j, value):
+        self._set_interventions(self.interventions.with_bias((l, j), value))
+
+    def ask_value(self, title, value):
+        """A number from the user, or None when cancelled (tests replace this method)."""
+        number, ok = QInputDialog.getDouble(self, "Edit", title, value, -1e6, 1e6, 4)
+        return number if ok else None
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _set_interventions(self, interventions):
+        self.interventions = interventions
+        self.interventionsChanged.emit()
+        self._draw(self._snapshot)
+
+    def _draw(self, snapshot):
+        if snapshot is None:
+            self._shown = None
+            self.note.setText("No network yet")
+            for item in self.node_items + self.labels:
+                item.hide()
+            for _, item in self.edge_items:
+                item.setData([], [])
+            return
+        shown = self.evaluated(snapshot)
+        self._shown = shown
+        image_shape = self._dataset.image_shape if self._dataset is not None else None
+        image_input = image_shape is not None and np.prod(image_shape) == snapshot.sizes[0]
+        layout = make_layout(snapshot.weights, image_input)
+        if self.layout_model is None or self.layout_model.sizes != layout.sizes:
+            self._fit(layout)
+        self.layout_model = layout
+        self._draw_edges(layout, shown.weights)
+        self._draw_nodes(layout, shown, image_shape if image_input else None)
+        self._draw_labels(layout, snapshot)
+        self._show_marks()
+        self._show_accuracy(snapshot, shown)
+        if self.selected:
+            self.detail.show_unit(*self.selected[-1], shown, self._maps.get(self.selected[-1]))
+
+    def _fit(self, layout):
+        """Show the whole graph with room for the captions (only when the architecture changes, so
+        that the user's zoom stays)."""
+        low = np.min([c.min(axis=0) - layout.half_side(l) for l, c in enumerate(layout.centres)], axis=0)
+        high = np.max([c.max(axis=0) + layout.half_side(l) for l, c in enumerate(layout.centres)], axis=0)
+        self.view.setRange(xRange=(float(low[0]) - 1.5, float(high[0]) + 1.5),
+                           yRange=(float(low[1]) - 1.2, float(high[1]) + 1.0), padding=0)
+
+    def _draw_edges(self, layout, weights):
+        starts, ends, values, keys = self._edges = layout.edges(weights)
+        scale = np.abs(values) / max(float(np.abs(values).max(initial=0.0)), 1e-12)
+        bins = np.digitize(scale, [b[0] for b in EDGE_BINS[1:]])
+        for n, (sign, item) in enumerate(self.edge_items):
+            pick = (bins == n % len(EDGE_BINS)) & ((values >= 0) if sign > 0 else (values < 0))
+            x = np.column_stack([starts[pick, 0], ends[pick, 0]]).ravel()
+            y = np.column_stack([starts[pick, 1], ends[pick, 1]]).ravel()
+            item.setData(x, y)
+
+    def _node_item(self, n):
+        while len(self.node_items) <= n:
+            item = pg.ImageItem(axisOrder="row-major")
+            self.view.addItem(item)
+            self.node_items.append(item)
+        return self.node_items[n]
+
+    def _draw_nodes(self, layout, shown, image_shape):
+        """Fill every drawn node's tile: maps over the plane, weight images or plain activity colours."""
+        self._maps = {}
+        tiles = self._tiles(layout, shown, image_shape)
+        n = 0
+        for layer, (units, centres) in enumerate(zip(layout.units, layout.centres)):
+            for k, (unit, centre) in enumerate(zip(units, centres)):
+                if layer == 0 and layout.image_input and k > 0:
+                    break
+                rgba = tiles[layer][k]
+                self._maps[(layer, int(unit))] = rgba
+                item = self._node_item(n)
+                item.setImage(rgba, autoLevels=False)
+                half = layout.half_side(layer)
+                item.setRect(centre[0] - half, centre[1] - half, 2 * half, 2 * half)
+                item.show()
+                n += 1
+        for item in self.node_items[n:]:
+            item.hide()
+
+    def _tiles(self, layout, shown, image_shape):
+        """Per layer, (k, h, w, 4) uint8 tiles for the drawn units."""
+        n_layers = len(shown.sizes) - 1
+        if self._grid is not None and shown.input_width == 2:
+            acts = shown.network().forward(self._grid)
+            tiles = []
+            for layer, A in enumerate(acts):
+                values = A[:, layout.units[layer]].T
+                if layer == n_layers:
+                    rgba = output_tiles(A, self._dataset.n_classes)[layout.units[layer]]
+                else:
+                    rgba = to_rgba(values, layer_levels(layer, n_layers, values, shown.hidden), diverging_lut())
+                tiles.append(rgba.reshape(len(values), MAP_GRID, MAP_GRID, 4))
+            return tiles
+        return self._image_tiles(layout, shown, image_shape)
+
+    def _image_tiles(self, layout, shown, image_shape):
+        """Image data: the input as the mean test image, first-layer nodes as their incoming weights,
+        deeper nodes as one colour, their mean activation on the test sample."""
+        n_layers = len(shown.sizes) - 1
+        lut = diverging_lut()
+        tiles = []
+        X = self._sample()[0]
+        acts = shown.network().forward(X) if X is not None and len(X) else None
+        for layer, units in enumerate(layout.units):
+            if layer == 0 and image_shape is not None:
+                mean = X.mean(axis=0) if acts is not None else np.zeros(int(np.prod(image_shape)))
+                tiles.append(to_rgba(mean.reshape(1, *image_shape)[:, ::-1], (-1.0, 1.0), lut))
+            elif layer == 1 and image_shape is not None:
+                W = np.asarray(shown.weights[0])[:, units].T.reshape(len(units), *image_shape)[:, ::-1]
+                tiles.append(to_rgba(W, symmetric_levels(W), lut))
+            elif acts is not None:
+                mean = acts[layer][:, units].mean(axis=0)
+                levels = layer_levels(layer, n_layers, acts[layer], shown.hidden)
+                tiles.append(to_rgba(mean.reshape(-1, 1, 1), levels, lut))
+            else:
+                tiles.append(np.full((len(units), 1, 1, 4), 200, dtype=np.uint8))
+        return tiles
+
+    def _sample(self):
+        """(X, y): the first TEST_SAMPLE test samples, or (None, None) without a dataset."""
+        if self._dataset is None:
+            return None, None
+        return self._dataset.X_test[:TEST_SAMPLE], self._dataset.y_test[:TEST_SAMPLE]
+
+    def _label(self, n):
+        while len(self.labels) <= n:
+            item = pg.TextItem(color=(40, 40, 40), anchor=(0.5, 1.0))
+            self.view.addItem(item)
+            self.labels.append(item)
+        return self.labels[n]
+
+    def _draw_labels(self, layout, snapshot):
+        n_layers = len(snapshot.sizes) - 1
+        n = 0
+        for layer, centres in enumerate(layout.centres):
+            top = centres[:, 1].max() + layout.half_side(layer)
+            caption = _layer_name(layer, n_layers)
+            if layer == 0 and snapshot.features:
+                caption += ": " + ", ".join(snapshot.features)
+            self._place(self._label(n), f"{caption} ({snapshot.sizes[layer]})", centres[0, 0], top + 0.2)
+            n += 1
+            if layout.hidden[layer]:
+                bottom = centres[:, 1].min() - layout.half_side(layer)
+                self._place(self._label(n), f"+{layout.hidden[layer]} more", centres[0, 0], bottom - 0.7)
+                n += 1
+        for item in self.labels[n:]:
+            item.hide()
+
+    @staticmethod
+    def _place(item, text, x, y):
+        item.setText(text)
+        item.setPos(float(x), float(y))
+        item.show()
+
+    def _show_marks(self):
+        layout = self.layout_model
+        if layout is None:
+            return
+        for item, units in ((self.ablated_marks, self.interventions.ablated), (self.selection_marks, self.selected)):
+            spots = [layout.centre(l, u) for l, u in units if l < len(layout.units)]
+            spots = np.array([s for s in spots if s is not None]).reshape(-1, 2)
+            item.setData(x=spots[:, 0], y=spots[:, 1])
+
+    def _show_accuracy(self, snapshot, shown):
+        X, y = self._sample()
+        if X is None or not len(X) or snapshot.input_width != X.shape[1]:
+            self.accuracy_text = ""
+        else:
+            intact = accuracy(y, snapshot.network().predict(X))
+            what = []
+            if self.interventions.ablated:
+                what.append(f"{len(self.interventions.ablated)} unit(s) knocked out")
+            edits = len(self.interventions.weights) + len(self.interventions.biases)
+            if edits:
+                what.append(f"{edits} value(s) edited")
+            where = f"{len(X):,} test samples"
+            if what:
+                changed = accuracy(y, shown.network().predict(X))
+                self.accuracy_text = (f"Test accuracy {changed:.1%} with {' and '.join(what)} "
+                                      f"(intact {intact:.1%}) on {where}")
+            else:
+                self.accuracy_text = f"Test accuracy {intact:.1%} on {where}"
+        self.accuracy_label.setText(self.accuracy_text)
+        self.note.setText("Each node: its unit's output over the input plane (the output node is the decision "
+                          "boundary). Blue: positive, orange: negative." if self._grid is not None else
+                          "First-layer nodes: their incoming weights. Deeper nodes: mean activation on the "
+                          "test sample. Blue: positive, orange: negative.")
+
+    def _show_selection(self):
+        self._show_marks()
+        if self.selected and self._shown is not None:
+            self.detail.show_unit(*self.selected[-1], self._shown, self._maps.get(self.selected[-1]))
+
+    # -- mouse ---------------------------------------------------------------------------------
+
+    def _scene_point(self, scene_pos):
+        p = self.view.mapSceneToView(scene_pos)
+        return p.x(), p.y()
+
+    def describe(self, x, y):
+        """What is under scene point (x, y): a unit's bias or an edge's weight, as text ("" for nothing)."""
+        if self.layout_model is None or self._shown is None:
+            return ""
+        n_layers = len(self._shown.sizes) - 1
+        node = self.layout_model.node_at(x, y)
+        if node is not None:
+            layer, unit = node
+            name = f"{_layer_name(layer, n_layers)} unit {unit}"
+            if layer == 0:
+                feature = self._shown.features[unit] if self._shown.features else f"x{unit + 1}"
+                return f"{name}: input feature {feature}"
+            bias = float(self._shown.biases[layer - 1][unit])
+            state = " (knocked out)" if node in self.interventions.ablated else ""
+            return f"{name}{state}: bias b = {bias:.4f}"
+        starts, ends, values, keys = self._edges
+        edge = nearest_edge(starts, ends, np.array([x, y]))
+        if edge is None:
+            return ""
+        l, i, j = keys[edge]
+        return (f"weight from {_layer_name(l, n_layers)} unit {i} to {_layer_name(l + 1, n_layers)} unit {j}: "
+                f"w = {values[edge]:.4f}")
+
+    def _on_mouse_moved(self, scene_pos):
+        x, y = self._scene_point(scene_pos)
+        self.hover_text = self.describe(x, y)
+        self.readout.setText(self.hover_text or "Hover an edge or a unit to read it")
+        self.graph.setToolTip(self.hover_text)      # Qt shows it when the pointer rests
+
+    def _on_mouse_clicked(self, event):
+        if self.layout_model is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        x, y = self._scene_point(event.scenePos())
+        node = self.layout_model.node_at(x, y)
+        if node is None or event.double():
+            return
+        modifiers = event.modifiers()
+        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+            self.select(*node)
+            self.knock_out([node])
+        else:
+            self.select(*node, add=bool(modifiers & Qt.KeyboardModifier.ControlModifier))
+
+    def eventFilter(self, watched, event):
+        if (watched is self.graph.viewport() and event.type() == QEvent.Type.MouseButtonDblClick
+                and event.button() == Qt.MouseButton.LeftButton and self.layout_model is not None):
+            x, y = self._scene_point(self.graph.mapToScene(event.position().toPoint()))
+            self._edit_at(x, y, self.layout_model.node_at(x, y))
+            return True
+        return super().eventFilter(watched, event)
+
+    def _edit_at(self, x, y, node):
+        """Double-click: edit the bias of the unit, or the weight of the edge, under (x, y)."""
+        if node is not None and node[0] > 0:
+            layer, unit = node
+            value = self.ask_value(f"Bias of {_layer_name(layer, len(self._shown.sizes) - 1)} unit {unit}",
+                                   float(self._shown.biases[layer - 1][unit]))
+            if value is not None:
+                self.edit_bias(layer - 1, unit, value)
+            return
+        starts, ends, values, keys = self._edges
+        edge = nearest_edge(starts, ends, np.array([x, y]))
+        if edge is not None:
+            l, i, j = (int(k) for k in keys[edge])
+            value = self.ask_value(f"Weight from unit {i} to unit {j}", float(values[edge]))
+            if value is not None:
+                self.edit_weight(l, i, j, value)
+
+    def scene_position(self, x, y):
+        """Widget coordinates of scene point (x, y) in the graph (for tests and screenshots)."""
+        scene = self.view.mapViewToScene(QPointF(x, y))
+        return self.graph.mapFromScene(scene)
+

@@ -1,0 +1,162 @@
+"""The Network view driven as a user would: hover reads a weight, Shift+click knocks a unit out and the
+accuracy shown is what an independent computation gives, double-click edits a weight, clicks select."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
+
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.views.network_view import NetworkView
+from nnviz.core import Network, train
+from nnviz.data import load_dataset
+
+
+@pytest.fixture(scope="module")
+def circles():
+    """Circles and a 2-4-2 tanh network trained on them (most test points right)."""
+    ds = load_dataset("circles", n_samples=200, seed=0)
+    net = Network([2, 4, 2], hidden="tanh", init="xavier", seed=0)
+    from nnviz.core import TrainConfig
+    list(train(net, (ds.X_train, ds.y_train), TrainConfig(optimizer="adam", learning_rate=0.05, epochs=60)))
+    return ds, net
+
+
+@pytest.fixture
+def view(qtbot, circles):
+    widget = NetworkView()
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    ds, net = circles
+    widget.set_dataset(ds)
+    widget.set_snapshot(Snapshot.of(net))
+    widget.grab()                      # one paint: the view's range is final, as when a user points
+    return widget
+
+
+def widget_point(view, x, y):
+    QApplication.processEvents()
+    return view.graph.mapFromScene(view.view.mapViewToScene(QPointF(x, y)))
+
+
+def unit_point(view, layer, unit):
+    return widget_point(view, *view.layout_model.centre(layer, unit))
+
+
+def edge_point(view, l, i, j):
+    """A point a third of the way along the edge (edges of a symmetric layout cross at their middles)."""
+    starts, ends, _, keys = view._edges
+    n = int(np.flatnonzero((keys == (l, i, j)).all(axis=1))[0])
+    return widget_point(view, *(starts[n] + (ends[n] - starts[n]) / 3))
+
+
+def accuracy_without(net, ds, units):
+    """Test accuracy with hidden units' outgoing weights zeroed by hand."""
+    W = [w.copy() for w in net.weights]
+    for layer, unit in units:
+        W[layer][unit, :] = 0
+    h = np.tanh(ds.X_test @ W[0] + net.biases[0])
+    return np.mean((h @ W[1] + net.biases[1]).argmax(axis=1) == ds.y_test)
+
+
+def test_hovering_an_edge_shows_its_weight(qtbot, view, circles):
+    _, net = circles
+    qtbot.mouseMove(view.graph.viewport(), edge_point(view, 1, 2, 1))
+    assert view.readout.text() == (f"weight from hidden 1 unit 2 to output unit 1: w = {net.weights[1][2, 1]:.4f}")
+    assert view.graph.toolTip() == view.readout.text()
+
+
+def test_hovering_a_unit_shows_its_bias(qtbot, view, circles):
+    _, net = circles
+    qtbot.mouseMove(view.graph.viewport(), unit_point(view, 1, 3))
+    assert view.readout.text() == f"hidden 1 unit 3: bias b = {net.biases[0][3]:.4f}"
+
+
+def test_shift_click_knocks_a_unit_out_and_the_accuracy_is_the_independent_one(qtbot, view, circles):
+    ds, net = circles
+    intact = np.mean(net.predict(ds.X_test) == ds.y_test)
+    assert view.accuracy_label.text() == f"Test accuracy {intact:.1%} on {len(ds.X_test)} test samples"
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     unit_point(view, 1, 1))
+    assert view.interventions.ablated == {(1, 1)}
+    expected = accuracy_without(net, ds, [(1, 1)])
+    assert view.accuracy_label.text() == (f"Test accuracy {expected:.1%} with 1 unit(s) knocked out "
+                                          f"(intact {intact:.1%}) on {len(ds.X_test)} test samples")
+    qtbot.mouseClick(view.restore_button, Qt.MouseButton.LeftButton)
+    assert view.accuracy_label.text() == f"Test accuracy {intact:.1%} on {len(ds.X_test)} test samples"
+
+
+def test_knock_out_top_k_takes_the_strongest_units_of_the_selected_layer(qtbot, view, circles):
+    ds, net = circles
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(view, 1, 0))
+    view.top_k.setValue(2)
+    qtbot.mouseClick(view.top_button, Qt.MouseButton.LeftButton)
+    norms = np.sqrt((net.weights[0] ** 2).sum(axis=0) + (net.weights[1] ** 2).sum(axis=1))
+    strongest = {(1, int(u)) for u in np.argsort(-norms)[:2]}
+    assert view.interventions.ablated == strongest
+    assert f"{accuracy_without(net, ds, strongest):.1%} with 2 unit(s)" in view.accuracy_label.text()
+
+
+def test_clicking_a_unit_selects_it_and_shows_it_large(qtbot, view):
+    with qtbot.waitSignal(view.unitSelected) as selected:
+        qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(view, 1, 2))
+    assert selected.args == [1, 2] and view.selected == [(1, 2)]
+    assert view.detail.isVisible() and view.detail.title.text() == "hidden layer 1, unit 2"
+    assert view.detail.tile_image.image.shape == (64, 64, 4)
+
+
+def test_double_clicking_an_edge_edits_that_weight_in_the_evaluated_copy_only(qtbot, view, circles):
+    _, net = circles
+    asked = []
+    view.ask_value = lambda title, value: asked.append((title, value)) or 3.25
+    with qtbot.waitSignal(view.interventionsChanged):
+        qtbot.mouseDClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=edge_point(view, 0, 1, 2))
+    assert asked == [("Weight from unit 1 to unit 2", pytest.approx(float(net.weights[0][1, 2])))]
+    shown = view.evaluated(Snapshot.of(net))
+    assert shown.weights[0][1, 2] == 3.25 and net.weights[0][1, 2] != 3.25
+    qtbot.mouseClick(view.reset_button, Qt.MouseButton.LeftButton)
+    assert view.evaluated(Snapshot.of(net)).weights[0][1, 2] == net.weights[0][1, 2]
+
+
+def test_every_node_shows_its_units_output_over_the_plane(view, circles):
+    ds, net = circles
+    from nnviz.app.views.network_view import MAP_GRID
+    assert set(view._maps) == {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0), (2, 1)}
+    assert all(tile.shape == (MAP_GRID, MAP_GRID, 4) for tile in view._maps.values())
+    # each hidden map is blue where its tanh is near +1 and orange where near -1
+    acts = net.forward(view._grid)[1]
+    for unit in range(4):
+        tile, a = view._maps[(1, unit)].reshape(-1, 4), acts[:, unit]
+        np.testing.assert_array_equal(tile[a > 0.9][:, 2] > tile[a > 0.9][:, 0], True)
+        np.testing.assert_array_equal(tile[a < -0.9][:, 0] > tile[a < -0.9][:, 2], True)
+    assert (acts > 0.9).any() and (acts < -0.9).any()
+
+
+def test_in_the_window_an_edited_weight_and_a_knocked_out_unit_change_the_boundary(qtbot, make_window):
+    from nnviz.prepare import prepare
+
+    from .conftest import tiny_spirals
+    config = tiny_spirals(hidden_layers=[4])
+    window = make_window(config)
+    job = prepare(config)
+    window.adopt(config, job)
+    window.docks["network"].raise_()
+    qtbot.waitUntil(lambda: window.network_view.layout_model is not None)
+    window.network_view.grab()
+    view, boundary = window.network_view, window.boundary
+    before = boundary.probabilities.copy()
+    view.ask_value = lambda title, value: 4.0
+    qtbot.mouseDClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=edge_point(view, 1, 2, 1))
+    window.redraw()
+    edited = job.network.copy()
+    edited.weights[1][2, 1] = 4.0
+    np.testing.assert_allclose(boundary.probabilities, edited.predict_proba(boundary.grid_points), rtol=1e-5)
+    assert np.abs(boundary.probabilities - before).max() > 0.01
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     unit_point(view, 1, 0))
+    window.redraw()
+    edited.weights[1][0, :] = 0
+    np.testing.assert_allclose(boundary.probabilities, edited.predict_proba(boundary.grid_points), rtol=1e-5)
+    assert job.network.weights[1][2, 1] != 4.0 and job.network.weights[1][0, 0] != 0    # trained weights untouched
