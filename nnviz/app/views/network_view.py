@@ -11,7 +11,7 @@ copy, double-click edits a weight or a bias. Everything is drawn from one Snapsh
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
 from nnviz.app.views.colors import symmetric_levels
@@ -74,10 +74,12 @@ class NetworkView(ShownView):
         self.top_button.clicked.connect(self.knock_out_top_k)
         self.restore_button.clicked.connect(self.restore_all)
         self.reset_button.clicked.connect(self.reset_edits)
-        tools = QHBoxLayout()
-        for w in (self.knock_button, self.top_k, self.top_button, self.restore_button, self.reset_button):
-            tools.addWidget(w)
-        tools.addStretch(1)
+        tools = QGridLayout()            # two short rows: the dock may be narrow
+        for column, w in enumerate((self.knock_button, self.restore_button, self.reset_button)):
+            tools.addWidget(w, 0, column)
+        tools.addWidget(self.top_k, 1, 0)
+        tools.addWidget(self.top_button, 1, 1)
+        tools.setColumnStretch(3, 1)
 
         self.graph = pg.GraphicsLayoutWidget()
         self.view = self.graph.addViewBox()
