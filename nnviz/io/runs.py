@@ -9,6 +9,8 @@ import csv
 import io
 import json
 import math
+import re
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ KEY_SETTINGS = ("dataset", "hidden_layers", "activation", "output", "loss", "opt
                 "batch_size", "epochs", "l2", "dropout")
 # Free text that never makes a useful comparison column.
 NOT_COMPARED = ("title", "description", "expected")
+RUN_ID = re.compile(r"[0-9a-f]{1,32}")
 
 
 class RunsFileError(ValueError):
@@ -38,14 +41,19 @@ class RunRecord:
     config: the experiment's settings (ExperimentConfig.to_dict()); curves: CURVES name -> one
     value per epoch (None where there is none, e.g. val_loss without a validation set);
     final_metrics: name -> number (epochs, train/val loss and accuracy, test_accuracy, seconds...);
-    timestamp: ISO 8601 local time the run finished.
+    timestamp: ISO 8601 local time the run finished; pinned: kept until deleted by hand; group: the
+    id shared by the runs of one "repeat with N seeds" ("" for a run of its own); run_id: a unique
+    id of hex digits (the file name in a RunStore).
     """
 
     name: str
     config: dict
     curves: dict
     final_metrics: dict
-    timestamp: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
+    timestamp: str = field(default_factory=lambda: datetime.now().isoformat(timespec="milliseconds"))
+    pinned: bool = False
+    group: str = ""
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
     @property
     def n_epochs(self) -> int:
@@ -56,9 +64,18 @@ class RunRecord:
         values = self.curves.get(name) or [None] * self.n_epochs
         return np.array([np.nan if v is None else v for v in values], dtype=float)
 
+    def best(self, name, highest=True):
+        """(best value of a curve, its epoch), or (None, None) when the run has no such value."""
+        values = self.curve(name)
+        if not np.isfinite(values).any():
+            return None, None
+        i = int(np.nanargmax(values) if highest else np.nanargmin(values))
+        return float(values[i]), i + 1
+
     def to_dict(self) -> dict:
         return plain({"name": self.name, "timestamp": self.timestamp, "config": self.config,
-                      "curves": self.curves, "final_metrics": self.final_metrics})
+                      "curves": self.curves, "final_metrics": self.final_metrics, "pinned": self.pinned,
+                      "group": self.group, "run_id": self.run_id})
 
     @classmethod
     def from_dict(cls, d) -> "RunRecord":
@@ -76,8 +93,15 @@ class RunRecord:
         for name, values in curves.items():
             if not all(v is None or _is_number(v) for v in values):
                 raise ValueError(f"curve {name!r} must hold numbers or null")
+        extra = {"pinned": d.get("pinned", False), "group": d.get("group", "")}
+        if not isinstance(extra["pinned"], bool) or not isinstance(extra["group"], str):
+            raise ValueError("'pinned' must be true or false and 'group' a string")
+        if "run_id" in d:
+            if not isinstance(d["run_id"], str) or not RUN_ID.fullmatch(d["run_id"]):
+                raise ValueError(f"'run_id' must be 1 to 32 hex digits, got {d['run_id']!r}")
+            extra["run_id"] = d["run_id"]
         return cls(d["name"], d["config"], {k: list(v) for k, v in curves.items()}, dict(d["final_metrics"]),
-                   d["timestamp"])
+                   d["timestamp"], **extra)
 
 
 def record_from_history(name, config, epoch_events, final_metrics=None, timestamp=None) -> RunRecord:

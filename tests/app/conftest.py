@@ -23,6 +23,16 @@ def tiny_spirals(**overrides):
     return ExperimentConfig(**values)
 
 
+@pytest.fixture(autouse=True)
+def runs_folder(tmp_path, monkeypatch):
+    """The app keeps its runs in tmp_path/runs, never in the user's data folder."""
+    from nnviz.app.diagnostics import runs_dock
+
+    folder = tmp_path / "runs"
+    monkeypatch.setattr(runs_dock, "runs_folder", lambda: folder)
+    return folder
+
+
 @pytest.fixture
 def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

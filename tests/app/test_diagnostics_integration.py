@@ -74,11 +74,12 @@ def test_two_finished_runs_are_listed_and_their_curves_overlaid(qtbot, make_wind
     assert all(0 < run.final_metrics["test_accuracy"] <= 1 for run in runs.runs)
     assert runs.table.rowCount() == 2 and window.docks["runs"].windowTitle() == "Runs (2)"
     headers = [runs.table.horizontalHeaderItem(c).text() for c in range(runs.table.columnCount())]
-    assert "learning_rate" in headers                                   # the setting that differs
-    for curves in runs.curves:
-        train_loss, _ = curves["loss"]
+    assert "Learning rate" in headers                                   # the setting that differs
+    for row in range(2):
+        train_loss = runs.curves(row, "loss")[0]
         assert train_loss.isVisible() and len(curve_data(train_loss)[1]) == 3
-    assert [label.text for _, label in runs.legends["loss"].items][-2:] == ["tiny digits #1", "tiny digits #2"]
+    assert [label.text for _, label in runs.plots.legends["loss"].items][-2:] == ["tiny digits #1",
+                                                                                  "tiny digits #2"]
 
 
 def test_the_saliency_view_explains_the_drawn_digit_when_it_is_shown(qtbot, window):

@@ -6,18 +6,22 @@ dock is fed by the window's redraw scheduler (`feed_health`), so that epochs arr
 frames are diagnosed once per frame, not once per epoch.
 """
 
+import dataclasses
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
 
+from nnviz.app.diagnostics import runs_dock
 from nnviz.app.diagnostics.health_dock import HealthDock
 from nnviz.app.diagnostics.inspector_view import InspectorView, pick_batch
-from nnviz.app.diagnostics.runs_dock import RunsDock
 from nnviz.app.diagnostics.saliency_view import SaliencyView
+from nnviz.app.diagnostics.seed_repeat import SeedRepeat
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.core import accuracy
 from nnviz.core.health import DETECTORS
+from nnviz.io.run_store import RunStore
 from nnviz.io.runs import record_from_history
 
 RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -37,11 +41,13 @@ class DiagnosticsDocks:
         self.docks = {}
         self.health = HealthDock()
         self.inspector = InspectorView()
-        self.runs = RunsDock()
+        self.runs = runs_dock.RunsDock(store=RunStore(runs_dock.runs_folder()))
         self.saliency = SaliencyView()
         self.health.continue_with_half_lr.connect(self.continue_with_half_lr)
         self.inspector.batch_requested.connect(self.inspect_batch)
         self.runs.runs_changed.connect(self._title_runs)
+        self.repeat = SeedRepeat(window)
+        self.runs.repeat_requested.connect(self.repeat.start)
         window.draw_panel.predicted.connect(self._on_predicted)
         window.draw_panel.canvas.cleared.connect(self.clear_saliency)
         self.inspect_action = QAction("&Inspect a batch…", window)
@@ -52,7 +58,7 @@ class DiagnosticsDocks:
         window.addAction(self.inspect_action)
         self._epochs = []               # EpochEnds of the current run, for its record in the runs list
         self._unshown = []              # EpochEnds the health dock has not diagnosed yet
-        self._runs_done = 0
+        self._runs_done = len(self.runs.runs)      # runs kept from earlier sessions: numbering goes on
         self._diverged_run = None       # id of the run whose divergence the health banner offers to continue
         self._saliency_stale = False    # a prediction arrived while the saliency view was off-screen
         self._saliency_put_away = False  # we closed the saliency dock for a 2-D dataset
@@ -73,6 +79,7 @@ class DiagnosticsDocks:
             self.window.tabifyDockWidget(docks["activations"], docks[name])
         docks["activations"].raise_()
         docks["inspector"].hide()
+        self._title_runs()
         docks["saliency"].visibilityChanged.connect(lambda shown: shown and self._refresh_saliency())
         docks["health"].visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(
             0, self.health.draw_if_shown))
@@ -138,6 +145,7 @@ class DiagnosticsDocks:
         finished no epoch."""
         w = self.window
         session, config = w.session, w._run_config
+        self.repeat.on_finished(event.reason)
         if event.reason == "failed" or not self._epochs or session is None or config is None:
             return
         ds = session.job.dataset
@@ -146,8 +154,9 @@ class DiagnosticsDocks:
             with np.errstate(all="ignore"):
                 final["test_accuracy"] = accuracy(ds.y_test, session.snapshot.network().predict(ds.X_test))
         self._runs_done += 1
-        name = f"{config.title or config.dataset} #{self._runs_done}"
-        self.runs.add_run(record_from_history(name, config, self._epochs, final))
+        name, group = self.repeat.record_label(f"{config.title or config.dataset} #{self._runs_done}")
+        record = record_from_history(name, config, self._epochs, final)
+        self.runs.add_run(dataclasses.replace(record, group=group))
         self._epochs = []
 
     def reset(self):

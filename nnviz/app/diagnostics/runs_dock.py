@@ -1,20 +1,29 @@
-"""The session's finished runs: checked runs overlay their loss and accuracy curves, a table compares
-their settings and results, and the list can be saved, loaded and exported as CSV."""
+"""The runs list: finished runs kept across restarts, grouped by dataset, compared on what differs.
+
+One row per entry: a run, or the N runs of a "repeat with N seeds" shown as one row (mean ± std
+bands on the curves, mean ± std test accuracy in the table). Checked rows overlay their curves;
+the table's setting columns are those that differ among the checked rows, with the experiment
+form's labels. With a `RunStore`, every run is saved when added and the store's rule (pinned runs
+forever, the newest unpinned ones up to a number and a size) decides what stays.
+"""
 
 import dataclasses
+from itertools import count
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
-import pyqtgraph as pg
-from pyqtgraph.graphicsItems.LegendItem import ItemSample
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -22,212 +31,256 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.views.colors import class_colors
+from nnviz.app.diagnostics.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, result_cells
+from nnviz.app.diagnostics.runs_plots import RunsPlots
+from nnviz.app.views.colors import N_RUN_COLORS, run_color
 from nnviz.io.atomic import atomic_write_text
 from nnviz.io.runs import KEY_SETTINGS, differing_settings, format_value, load_runs, runs_to_csv, save_runs
 
-RESULT_COLUMNS = (("epochs", "epochs"), ("val_accuracy", "val accuracy"), ("test_accuracy", "test accuracy"),
-                  ("seconds", "time"))
-_PALETTE = class_colors(10)
 _ERROR_STYLE = "color: #b00020;"
 EMPTY_TEXT = "No runs yet: each finished training run is added here."
 
 
-class _Sample(ItemSample):
-    """A legend sample that does not hide its curve when clicked (the table's checkboxes do that)."""
-
-    def mouseClickEvent(self, event):
-        event.accept()
-
-
-def _result_text(key, value):
-    if value is None:
-        return ""
-    if key.endswith("accuracy"):
-        return f"{100 * value:.2f} %"
-    if key == "seconds":
-        if value < 10:
-            return f"{value:.2f} s"
-        return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {value % 60:02.0f} s"
-    return format_value(value)
+def runs_folder():
+    """Where the app keeps its runs: "runs" in the app's data folder (tests redirect it)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base) / "runs"
 
 
 class RunsDock(QWidget):
-    """`add_run(record)` adds a finished run (nnviz.io.runs.RunRecord), checked.
+    """`add_run(record)` adds a finished run, checked; records with the same `group` form one row.
 
-    The table's first column holds each run's checkbox and (editable) name; the curves of checked
-    runs are drawn — solid train, dashed validation — with one legend entry per run. Signal
-    `runs_changed()` after runs are added, removed, renamed or loaded.
+    Signals: `runs_changed()` after runs are added, removed, renamed, pinned or loaded;
+    `repeat_requested(int)` when the user asks to repeat the current experiment with N seeds.
     """
 
     runs_changed = Signal()
+    repeat_requested = Signal(int)
 
-    def __init__(self, parent=None):
+    def __init__(self, store=None, parent=None):
         super().__init__(parent)
-        self.runs = []            # RunRecord, in table order
-        self.curves = []          # per run: {"loss": (train, val), "accuracy": (train, val)} PlotDataItems
-        self._colors = []
-        self._checked = []        # per run: are its curves drawn
-        self._next_color = 0
+        self.store = store
+        self.entries = []         # Entry, oldest first
         self._filling = False
+        self._colors = count()
 
-        self.plot_widget = pg.GraphicsLayoutWidget()
-        self.plots, self.legends = {}, {}
-        for col, (name, y_label) in enumerate((("loss", "loss"), ("accuracy", "accuracy (%)"))):
-            plot = self.plot_widget.addPlot(row=0, col=col, title=name)
-            plot.setLabel("bottom", "epoch")
-            plot.setLabel("left", y_label)
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            self.legends[name] = plot.addLegend(offset=(-10, 10) if name == "loss" else (-10, -10),
-                                                sampleType=_Sample)
-            self.plots[name] = plot
-        # Legend keys for the line styles (items never added to a plot, only shown in the legend).
-        self._style_keys = [(pg.PlotDataItem([], [], pen=pg.mkPen((200, 200, 200), style=style)), text)
-                            for style, text in ((Qt.PenStyle.SolidLine, "train"),
-                                                (Qt.PenStyle.DashLine, "validation"))]
-
+        self.plots = RunsPlots()
+        self.dataset_box = QComboBox(toolTip="Runs are grouped by dataset: show this dataset's runs")
+        self.dataset_box.currentIndexChanged.connect(lambda _: self._refresh())
         self.table = QTableWidget(0, 1)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.itemChanged.connect(self._on_item_changed)
+        self.seeds = QSpinBox(minimum=2, maximum=20, value=5, toolTip="How many seeds to repeat with")
+        self.repeat_button = QPushButton("Repeat with seeds", toolTip="Train the current experiment again "
+                                         "with seeds seed, seed+1, …, one after another, as one row")
+        self.repeat_button.clicked.connect(lambda: self.repeat_requested.emit(self.seeds.value()))
+        self.pin_button = QPushButton("Pin", toolTip="Pinned runs are kept until deleted; the others "
+                                      "make room for new ones")
+        self.delete_button = QPushButton("Delete", toolTip="Delete the selected runs (also from disk)")
         self.save_button = QPushButton("Save…", toolTip="Save every run of the list to a JSON file")
         self.load_button = QPushButton("Load…", toolTip="Add the runs of a saved JSON file to the list")
         self.export_button = QPushButton("Export CSV…", toolTip="One row per run: settings and final metrics")
-        self.remove_button = QPushButton("Remove", toolTip="Remove the selected rows from the list")
+        self.pin_button.clicked.connect(self.toggle_pin_selected)
+        self.delete_button.clicked.connect(self.remove_selected)
         self.save_button.clicked.connect(lambda: self.save())
         self.load_button.clicked.connect(lambda: self.load())
         self.export_button.clicked.connect(lambda: self.export_csv())
-        self.remove_button.clicked.connect(self.remove_selected)
         self.status = QLabel(wordWrap=True)
 
+        top = QHBoxLayout()
+        for widget in (QLabel("Dataset:"), self.dataset_box, self.seeds, self.repeat_button):
+            top.addWidget(widget)
+        top.addStretch(1)
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.load_button, self.export_button, self.remove_button):
+        for button in (self.pin_button, self.delete_button, self.save_button, self.load_button,
+                       self.export_button):
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
         lower = QWidget()
         column = QVBoxLayout(lower)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
         column.addWidget(self.table, 1)
         column.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.plot_widget)
+        splitter.addWidget(self.plots)
         splitter.addWidget(lower)
         splitter.setSizes([300, 200])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        if store is not None:
+            records, problems = store.load()
+            self._add(records, checked=False)
+            for entry in self.entries[-1:]:
+                entry.checked = True
+            if problems:
+                self._say(f"Skipped unreadable runs: {'; '.join(problems)}", error=True)
         self._refresh()
 
     # -- the list ------------------------------------------------------------------------------
 
-    def add_run(self, record, checked=True):
-        """Add one finished run to the list (its curves drawn if `checked`)."""
+    @property
+    def runs(self):
+        """Every run record, entry by entry."""
+        return [r for entry in self.entries for r in entry.records]
+
+    @property
+    def shown(self):
+        """The entries of the chosen dataset, in table order."""
+        dataset = self.dataset_box.currentData()
+        return [e for e in self.entries if e.dataset == dataset]
+
+    def add_run(self, record, checked=True, snapshots=None):
+        """Add one finished run (saved to the store with its snapshot arrays, then pruned)."""
+        if self.store is not None:
+            try:
+                self.store.save(record, snapshots)
+            except OSError as error:
+                self._say(f"Could not save the run: {error}", error=True)
         self.add_runs([record], checked)
+        self._prune()
 
     def add_runs(self, records, checked=True):
-        for record in records:
-            color = tuple(int(v) for v in _PALETTE[self._next_color % len(_PALETTE)])
-            self._next_color += 1
-            self.runs.append(record)
-            self._colors.append(color)
-            self._checked.append(bool(checked))
-            self.curves.append(self._make_curves(record, color, checked))
-        self._refresh()
+        self._add(records, checked)
+        self._refresh(self.entries[-1].dataset if records else None)
         self.runs_changed.emit()
 
+    def _add(self, records, checked):
+        for record in records:
+            entry = next((e for e in self.entries if record.group and e.key == record.group), None)
+            if entry is not None:
+                entry.records.append(record)
+                self.plots.remove(entry.key)
+            else:
+                entry = Entry([record], self._free_color())
+                entry.checked = bool(checked)
+                self.entries.append(entry)
+            self.plots.add(entry.key, entry.records, entry.color)
+
+    def _free_color(self):
+        """The first of the twenty run colours no entry uses (they repeat only beyond twenty)."""
+        used = {e.color for e in self.entries}
+        return next((run_color(i) for i in range(N_RUN_COLORS) if run_color(i) not in used),
+                    run_color(next(self._colors)))
+
+    def _prune(self):
+        if self.store is None:
+            return
+        doomed = set(self.store.prune(self.runs))
+        for entry in list(self.entries):
+            kept = [r for r in entry.records if r.run_id not in doomed]
+            if len(kept) < len(entry.records):
+                self._drop(entry)
+                if kept:
+                    self._add(kept, entry.checked)
+        if doomed:
+            self._refresh()
+
+    def _drop(self, entry):
+        self.plots.remove(entry.key)
+        self.entries.remove(entry)
+
     def remove_run(self, row):
-        for name, pair in self.curves[row].items():
-            for item in pair:
-                self.plots[name].removeItem(item)
-        del self.runs[row], self.curves[row], self._colors[row], self._checked[row]
+        """Delete the row's runs from the list (and from the store)."""
+        entry = self.shown[row]
+        if self.store is not None:
+            for record in entry.records:
+                self.store.delete(record.run_id)
+        self._drop(entry)
         self._refresh()
         self.runs_changed.emit()
 
     def remove_selected(self):
-        for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):
+        for row in sorted(self._selected_rows(), reverse=True):
             self.remove_run(row)
+
+    def toggle_pin_selected(self):
+        """Pin the selected rows (or unpin them when all are pinned already)."""
+        entries = [self.shown[row] for row in self._selected_rows()]
+        pin = not all(e.records[0].pinned for e in entries)
+        for entry in entries:
+            self._update(entry, pinned=pin)
+        self._refresh()
+        self.runs_changed.emit()
+
+    def _update(self, entry, **changes):
+        entry.records = [dataclasses.replace(r, **changes) for r in entry.records]
+        if self.store is not None:
+            for record in entry.records:
+                self.store.save(record)
+
+    def _selected_rows(self):
+        return {index.row() for index in self.table.selectedIndexes()}
 
     def checked_runs(self):
         """The runs whose curves are drawn, in list order."""
-        return [run for row, run in enumerate(self.runs) if self.is_checked(row)]
+        return [r for entry in self.shown if entry.checked for r in entry.records]
 
     def is_checked(self, row):
-        return self._checked[row]
+        return self.shown[row].checked
 
     def set_checked(self, row, checked):
         self.table.item(row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
-    # -- curves --------------------------------------------------------------------------------
-
-    def _make_curves(self, record, color, visible):
-        """The run's four curves, created once; checking the run only toggles their visibility."""
-        epochs = record.curve("epoch")
-        curves = {}
-        for name, scale in (("loss", 1.0), ("accuracy", 100.0)):
-            pair = []
-            for part, style in (("train", Qt.PenStyle.SolidLine), ("val", Qt.PenStyle.DashLine)):
-                values = record.curve(f"{part}_{name}") * scale
-                item = pg.PlotDataItem(epochs, values, pen=pg.mkPen(color, style=style), connect="finite",
-                                       symbol="o" if len(epochs) == 1 else None, symbolSize=5, symbolBrush=color,
-                                       symbolPen=None)
-                item.setVisible(visible)
-                self.plots[name].addItem(item)
-                pair.append(item)
-            curves[name] = tuple(pair)
-        return curves
-
-    def _show_checked(self):
-        """Curves and legend entries of the checked runs (the legend is rebuilt: toggles are rare)."""
-        for legend in self.legends.values():
-            legend.clear()
-        if any(self._checked):
-            for item, text in self._style_keys:
-                self.legends["loss"].addItem(item, f"<i>{text}</i>")
-        for row, (run, curves) in enumerate(zip(self.runs, self.curves)):
-            checked = self.is_checked(row)
-            for name, (train, val) in curves.items():
-                train.setVisible(checked)
-                val.setVisible(checked)
-                if checked:
-                    self.legends[name].addItem(train, run.name)
+    def curves(self, row, name):
+        """(train, validation, band) plot items of a row's entry on the `name` plot."""
+        return self.plots.curves(self.shown[row].key, name)
 
     # -- the table -----------------------------------------------------------------------------
 
     def setting_columns(self):
-        """Settings the table shows: those that differ between the runs (a single run: the key settings)."""
-        if len(self.runs) >= 2:
-            return differing_settings(self.runs)
-        return [key for key in KEY_SETTINGS if self.runs and key in self.runs[0].config]
+        """Settings that differ among the checked rows, in the form's order (one checked row: the key settings)."""
+        configs = [e.settings() for e in self.shown if e.checked]
+        if len(configs) >= 2:
+            return sorted(differing_settings([SimpleNamespace(config=c) for c in configs]),
+                          key=lambda name: FORM_ORDER.get(name, len(FORM_ORDER)))
+        return [key for key in KEY_SETTINGS if configs and key in configs[0]]
 
-    def _refresh(self):
-        """Rebuild the table and show the checked runs' curves (after runs are added or removed)."""
-        settings = self.setting_columns()
-        headers = ["run", *settings, *(title for _, title in RESULT_COLUMNS)]
+    def _fill_datasets(self, dataset):
+        """The dataset chooser: every dataset with runs, `dataset` (else the current one) chosen."""
+        datasets = list(dict.fromkeys(e.dataset for e in self.entries))
+        dataset = dataset if dataset in datasets else self.dataset_box.currentData()
+        self.dataset_box.blockSignals(True)
+        self.dataset_box.clear()
+        for name in datasets:
+            n = sum(len(e.records) for e in self.entries if e.dataset == name)
+            self.dataset_box.addItem(f"{name} ({n} run{'s' if n > 1 else ''})", name)
+        self.dataset_box.setCurrentIndex(datasets.index(dataset) if dataset in datasets else len(datasets) - 1)
+        self.dataset_box.blockSignals(False)
+
+    def _refresh(self, dataset=None):
+        """Rebuild the chooser and the table (of `dataset`, else the chosen one); show the checked curves."""
+        self._fill_datasets(dataset)
+        shown, settings = self.shown, self.setting_columns()
+        headers = ["run", *(LABELS.get(s, s) for s in settings), *RESULTS]
         self._filling = True
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(self.runs))
-        for row, (run, color) in enumerate(zip(self.runs, self._colors)):
-            name = QTableWidgetItem(run.name)
+        self.table.setRowCount(len(shown))
+        for row, entry in enumerate(shown):
+            name = QTableWidgetItem(entry.name)
             name.setFlags(name.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable)
-            name.setCheckState(Qt.CheckState.Checked if self._checked[row] else Qt.CheckState.Unchecked)
-            name.setData(Qt.ItemDataRole.DecorationRole, QColor(*color))
-            name.setToolTip(f"{run.timestamp}\n" + "\n".join(f"{k}: {format_value(run.config[k])}"
-                                                            for k in KEY_SETTINGS if k in run.config))
+            name.setCheckState(Qt.CheckState.Checked if entry.checked else Qt.CheckState.Unchecked)
+            name.setData(Qt.ItemDataRole.DecorationRole, QColor(*entry.color))
+            config = entry.settings()
+            name.setToolTip(f"{entry.records[-1].timestamp}\n" + "\n".join(
+                f"{LABELS.get(k, k)}: {format_value(config[k])}" for k in KEY_SETTINGS if k in config))
             self.table.setItem(row, 0, name)
-            cells = [format_value(run.config.get(key)) for key in settings]
-            cells += [_result_text(key, run.final_metrics.get(key)) for key, _ in RESULT_COLUMNS]
+            results = result_cells(entry)
+            cells = [format_value(config.get(key)) for key in settings] + [results[c] for c in RESULTS]
             for col, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._filling = False
-        self._show_checked()
-        for button in (self.save_button, self.export_button, self.remove_button):
-            button.setEnabled(bool(self.runs))
-        if not self.runs:
+        self.plots.show({e.key: e.name for e in shown if e.checked})
+        for button in (self.save_button, self.export_button, self.delete_button, self.pin_button):
+            button.setEnabled(bool(self.entries))
+        if not self.entries:
             self._say(EMPTY_TEXT)
         elif self.status.text() == EMPTY_TEXT:
             self._say("")
@@ -235,12 +288,15 @@ class RunsDock(QWidget):
     def _on_item_changed(self, item):
         if self._filling or item.column() != 0:
             return
-        row = item.row()
-        self._checked[row] = item.checkState() == Qt.CheckState.Checked
-        if item.text() != self.runs[row].name:
-            self.runs[row] = dataclasses.replace(self.runs[row], name=item.text())
+        entry = self.shown[item.row()]
+        checked = item.checkState() == Qt.CheckState.Checked
+        renamed = item.text() != entry.name
+        if renamed:
+            self._update(entry, name=item.text())
             self.runs_changed.emit()
-        self._show_checked()
+        if renamed or checked != entry.checked:
+            entry.checked = checked
+            self._refresh()
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -259,7 +315,8 @@ class RunsDock(QWidget):
             loaded = load_runs(path)
         except (OSError, ValueError) as error:
             return self._say(f"Cannot load the runs: {error}", error=True)
-        new = [run for run in loaded if run not in self.runs]
+        known = {r.run_id for r in self.runs}
+        new = [run for run in loaded if run.run_id not in known]
         self.add_runs(new)
         self._say(f"Loaded {len(new)} runs from {path}")
 

@@ -9,6 +9,13 @@ _CLASS_RGB = np.array([
     (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
 ], dtype=np.uint8)
 
+# Runs: Tableau 10, then ten more picked greedily for the largest smallest CIELAB distance to the
+# others (≥ 27 ΔE between any two of the twenty; colours too light for a white plot left out).
+_RUN_RGB = np.concatenate([_CLASS_RGB, np.array([
+    (0, 0, 221), (0, 0, 0), (0, 0, 117), (240, 50, 230), (149, 181, 120),
+    (107, 0, 79), (188, 183, 255), (121, 0, 0), (0, 87, 89), (145, 30, 180),
+], dtype=np.uint8)])
+
 # Levels for activations whose range is known in advance; the others get [min(0, lowest), highest].
 _BOUNDED_LEVELS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
 
@@ -16,6 +23,14 @@ _BOUNDED_LEVELS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 
 def class_colors(n_classes):
     """(n_classes, 3) uint8 RGB colours, one per class."""
     return _CLASS_RGB[np.arange(n_classes) % len(_CLASS_RGB)]
+
+
+def run_color(index):
+    """(r, g, b) of the run colour `index`: twenty distinct colours, then they repeat."""
+    return tuple(int(v) for v in _RUN_RGB[index % len(_RUN_RGB)])
+
+
+N_RUN_COLORS = len(_RUN_RGB)
 
 
 def heatmap_colormap():

@@ -1,0 +1,72 @@
+"""One row of the Runs dock: a run or a seed group (`Entry`), and the text of its result cells."""
+
+from nnviz.app.views.experiment_panel import FORM
+from nnviz.core import mean_std
+from nnviz.io.runs import format_value
+
+LABELS = {name: label for _, name, label, _, _ in FORM}
+FORM_ORDER = {name: i for i, name in enumerate(LABELS)}
+STATUS = {"stopped": "stopped", "diverged": "diverged", "early_stopping": "stopped early",
+          "time_budget": "time is up", "completed": ""}
+
+
+class Entry:
+    """One row: a run or a seed group (records share `group`), with its colour and check state."""
+
+    def __init__(self, records, color):
+        self.records, self.color, self.checked = list(records), color, True
+
+    @property
+    def key(self):
+        return self.records[0].group or self.records[0].run_id
+
+    @property
+    def name(self):
+        return self.records[0].name
+
+    @property
+    def dataset(self):
+        return str(self.records[0].config.get("dataset", "?"))
+
+    def settings(self):
+        """The settings to compare: a group's seeds as one range."""
+        config = dict(self.records[0].config)
+        if len(self.records) > 1:
+            seeds = sorted(r.config.get("seed", 0) for r in self.records)
+            config["seed"] = f"{seeds[0]}–{seeds[-1]} ({len(seeds)} seeds)"
+        return config
+
+
+def _percent(value):
+    return "" if value is None else f"{100 * value:.2f} %"
+
+
+def _seconds(value):
+    if value is None:
+        return ""
+    if value < 10:
+        return f"{value:.2f} s"
+    return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {value % 60:02.0f} s"
+
+
+def result_cells(entry):
+    """{column title: text} of an entry's results: final and best validation accuracy, test accuracy."""
+    records = entry.records
+    first = records[0]
+    best, epoch = first.best("val_accuracy")
+    tests = [r.final_metrics.get("test_accuracy") for r in records]
+    if len(records) > 1 and None not in tests:
+        mean, std = mean_std(tests)
+        test = f"{100 * mean:.2f} ± {100 * std:.2f} %"
+    else:
+        test = _percent(tests[0])
+    reasons = {STATUS.get(r.final_metrics.get("finish_reason"), "") for r in records} - {""}
+    return {"status": " · ".join((["pinned"] if first.pinned else []) + sorted(reasons)),
+            "epochs": format_value(first.final_metrics.get("epochs")),
+            "final val acc": _percent(first.final_metrics.get("val_accuracy")),
+            "best val acc": f"{_percent(best)} (epoch {epoch})" if best is not None else "",
+            "test accuracy": test,
+            "time": _seconds(first.final_metrics.get("seconds"))}
+
+
+RESULTS = ("status", "epochs", "final val acc", "best val acc", "test accuracy", "time")

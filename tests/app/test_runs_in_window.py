@@ -1,0 +1,45 @@
+"""The Runs dock in the main window: runs survive a restart, “Repeat with seeds” trains N fresh runs."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from nnviz.core import accuracy, train
+from nnviz.prepare import prepare
+
+from .conftest import tiny_digits
+from .test_diagnostics_integration import train_to_the_end
+
+
+def test_finished_runs_survive_a_restart(qtbot, make_window, runs_folder):
+    window = make_window(tiny_digits(epochs=2))
+    train_to_the_end(qtbot, window)
+    record = window.diagnostics.runs.runs[0]
+    window.close()
+    assert (runs_folder / f"{record.run_id}.json").exists()
+    again = make_window(tiny_digits(epochs=2))
+    runs = again.diagnostics.runs
+    assert runs.runs == [record] and runs.table.rowCount() == 1
+    assert runs.table.item(0, 0).text() == "tiny digits #1" and again.docks["runs"].windowTitle() == "Runs (1)"
+
+
+def test_repeat_with_three_seeds_trains_three_fresh_runs_shown_as_one_row(qtbot, make_window):
+    config = tiny_digits(epochs=2, seed=4)
+    window = make_window(config)
+    runs = window.diagnostics.runs
+    runs.seeds.setValue(3)
+    qtbot.mouseClick(runs.repeat_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(runs.runs) == 3 and not window.diagnostics.repeat.active, timeout=60000)
+    assert [r.config["seed"] for r in runs.runs] == [4, 5, 6]
+    assert len({r.group for r in runs.runs}) == 1 and runs.table.rowCount() == 1
+    assert window.panel.config().seed == 4                       # the form is given back as it was
+    # Each seed's run is the experiment trained from scratch with that seed.
+    tests = []
+    for seed in (4, 5, 6):
+        prepared = prepare(config.__class__(**{**config.to_dict(), "seed": seed}))
+        for _ in train(prepared.network, prepared.train_data, prepared.train_config):
+            pass
+        tests.append(accuracy(prepared.dataset.y_test, prepared.network.predict(prepared.dataset.X_test)))
+    assert [r.final_metrics["test_accuracy"] for r in runs.runs] == tests
+    col = [runs.table.horizontalHeaderItem(c).text() for c in range(runs.table.columnCount())].index("test accuracy")
+    assert runs.table.item(0, col).text() == f"{100 * np.mean(tests):.2f} ± {100 * np.std(tests, ddof=1):.2f} %"
+    assert runs.curves(0, "accuracy")[2].isVisible()              # the band
