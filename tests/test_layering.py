@@ -15,8 +15,9 @@ ALLOWED = {
     "nnviz.io": {"nnviz.core"},
     "nnviz.prepare": {"nnviz.core", "nnviz.data", "nnviz.io"},
     "nnviz.evaluation": {"nnviz.core", "nnviz.data", "nnviz.io"},
-    "nnviz.cli": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation"},
-    "nnviz.app": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation"},
+    "nnviz.export": {"nnviz.core", "nnviz.data", "nnviz.io"},
+    "nnviz.cli": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation", "nnviz.export"},
+    "nnviz.app": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation", "nnviz.export"},
 }
 QT = ("PySide6", "pyqtgraph")
 
@@ -53,7 +54,7 @@ def test_every_import_goes_the_way_design_md_allows():
         for imported in imports_of(path):
             root = imported.split(".")[0]
             if layer in ("nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation",
-                         "nnviz.cli") and root in QT:
+                         "nnviz.export", "nnviz.cli") and root in QT:
                 wrong.append(f"{path.relative_to(PACKAGE.parent)} imports {imported}")
             if root != "nnviz" or imported in ("nnviz", "nnviz.resources"):
                 continue
@@ -75,7 +76,8 @@ def test_the_core_imports_numpy_and_the_standard_library_only():
 
 def test_core_data_io_workflow_and_cli_import_no_qt_at_run_time():
     code = ("import sys, importlib\n"
-            "for m in ('nnviz.core', 'nnviz.data', 'nnviz.io', 'nnviz.prepare', 'nnviz.evaluation', 'nnviz.cli'):\n"
+            "for m in ('nnviz.core', 'nnviz.data', 'nnviz.io', 'nnviz.prepare', 'nnviz.evaluation', 'nnviz.export',\n"
+            "          'nnviz.cli'):\n"
             "    importlib.import_module(m)\n"
             "print(sorted(m for m in sys.modules if m.startswith(QT)))").replace("QT", repr(QT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,10 +7,12 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
+from nnviz.export import export_numpy, export_onnx
 from nnviz.io import (
     CSV_PREFIX,
     IMAGES_PREFIX,
     ConfigError,
+    LoadedModel,
     check_compatible,
     load_experiment,
     load_model,
@@ -22,6 +24,7 @@ from nnviz.prepare import load_config_dataset, prepare
 MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"
 CSV_FILTER = "CSV table (*.csv *.txt *.tsv);;All files (*)"
+ONNX_FILTER, NUMPY_FILTER = "ONNX model (*.onnx)", "NumPy folder: weights.npz + predict.py (*)"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy);;All files (*)"
 
 
@@ -43,6 +46,7 @@ class FileActions:
         self.save_action = self._action("&Save model…", "Ctrl+Shift+S", self.save)
         self.load_action = self._action("&Load model…", "Ctrl+L", self.load)
         self.evaluate_action = self._action("&Evaluate on test set…", "Ctrl+E", self.evaluate)
+        self.export_model_action = self._action("E&xport (ONNX or NumPy)…", None, self.export_model)
 
     def _action(self, text, shortcut, slot):
         action = self.window.addAction(text)
@@ -63,7 +67,7 @@ class FileActions:
 
     def add_model_menu(self, bar):
         menu = bar.addMenu("&Model")
-        menu.addActions([self.save_action, self.load_action])
+        menu.addActions([self.save_action, self.load_action, self.export_model_action])
         menu.addSeparator()
         menu.addAction(self.evaluate_action)
         return menu
@@ -165,6 +169,31 @@ class FileActions:
         except (OSError, ValueError) as error:
             return w.show_message(f"Cannot save the model: {error}", box=True)
         w.statusBar().showMessage(f"Model saved to {path}", 8000)
+
+    def export_model(self, path=None, kind=None):
+        """Export the current network as an ONNX file (kind "onnx") or a NumPy folder (kind "numpy")."""
+        w = self.window
+        session = w.session
+        if session is None or session.snapshot is None:
+            return w.show_message("Nothing to export yet: train or load a network first.", "info")
+        if not path:
+            path, chosen = QFileDialog.getSaveFileName(w, "Export the model", "model.onnx",
+                                                       f"{ONNX_FILTER};;{NUMPY_FILTER}")
+            kind = "numpy" if chosen == NUMPY_FILTER else "onnx"
+        if not path:
+            return
+        dataset = session.job.dataset
+        model = LoadedModel(session.snapshot.network(), session.config, session.metrics(), "",
+                            dataset.class_names, dataset.input_mean, dataset.input_std)
+        try:
+            if kind == "numpy":
+                export_numpy(model, path)
+            else:
+                path = path if str(path).endswith(".onnx") else f"{path}.onnx"
+                export_onnx(model, path)
+        except (OSError, ValueError) as error:
+            return w.show_message(f"Cannot export the model: {error}", box=True)
+        w.statusBar().showMessage(f"Model exported to {path}", 8000)
 
     def load(self, path=None):
         """Stop any run, read the model, load its dataset and make it the current network."""

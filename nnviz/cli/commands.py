@@ -1,4 +1,4 @@
-"""The headless command line: `nnviz train | evaluate | predict | gradcheck | lr-find | presets`.
+"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | presets`.
 
 Every user error (bad config, unknown preset, missing or corrupt file, wrong-shape model, bad
 hyperparameter, empty drawing) is one line `nnviz: error: ...` on stderr and exit status 2;
@@ -41,6 +41,7 @@ from nnviz.core import (  # noqa: E402
 )
 from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
 from nnviz.evaluation import ablation_accuracy, parse_units  # noqa: E402
+from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx  # noqa: E402
 from nnviz.io import (  # noqa: E402
     LOG_FORMATS,
     ExperimentConfig,
@@ -296,6 +297,23 @@ def _row_values(text):
     return values
 
 
+def cmd_export(args):
+    """Write a saved model as an ONNX file, or as a folder that predicts with NumPy alone."""
+    model = load_model(args.model)
+    out = Path(args.out)
+    if args.format == "onnx":
+        if out.suffix.lower() != ".onnx":
+            raise ValueError(f"{out}: an ONNX file name must end in .onnx (or give --format numpy for a folder)")
+        _check_output(out)
+        export_onnx(model, out)
+        print(f"wrote {out}: input '{INPUT_NAME}' float32 (n, {model.network.input_width}), "
+              f"{describe_input(model)}; output '{OUTPUT_NAME}' float32 (n, {model.network.sizes[-1]})")
+    else:
+        files = export_numpy(model, out)
+        print(f"wrote {', '.join(str(f) for f in files)}; run: python {files[1]} IMAGE_OR_ROW")
+    return 0
+
+
 # -- gradcheck, presets -------------------------------------------------------------------------
 
 def cmd_gradcheck(args):
@@ -379,6 +397,13 @@ def _parser():
     p.add_argument("--point", type=float, nargs=2, metavar=("X", "Y"), help="a 2-D point instead")
     p.add_argument("--row", metavar="VALUES", help="feature values of a CSV row, comma-separated, without the label")
     p.set_defaults(run=cmd_predict)
+
+    p = commands.add_parser("export", help="write a saved model as ONNX, or as a NumPy-only predict.py folder")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("out", metavar="OUT", help="OUT.onnx, or a folder with --format numpy")
+    p.add_argument("--format", choices=("onnx", "numpy"), default="onnx",
+                   help="onnx (default; needs the onnx package) or numpy (weights.npz + predict.py)")
+    p.set_defaults(run=cmd_export)
 
     p = commands.add_parser("gradcheck", help="check backprop against finite differences")
     experiment_options(p)

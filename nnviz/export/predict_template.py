@@ -1,0 +1,89 @@
+"""Predict with a network exported by `nnviz export MODEL OUT_DIR --format numpy`: NumPy only (Pillow for images).
+
+    python predict.py digit.png              an image file: the top 3 classes
+    python predict.py 5.1,3.5,1.4,0.2        a row of feature values (a CSV row without its label)
+
+weights.npz holds W1..WL and b1..bL, the standardisation (input_mean, input_std) if the model has
+one, and `info` (JSON: sizes, activations, input features, class names, image side).
+drawing.py is nnviz's own MNIST-style preprocessing, copied unchanged.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def softmax(z):
+    """Row-wise e^(z − max z) / Σ e^(z − max z)."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+ACTIVATIONS = {
+    "sigmoid": lambda z: 0.5 * (1 + np.tanh(z / 2)),
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
+    "linear": lambda z: z,
+    "softmax": softmax,
+}
+FEATURES = {"x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2, "x1^2": lambda x1, x2: x1 * x1,
+            "x2^2": lambda x1, x2: x2 * x2, "x1*x2": lambda x1, x2: x1 * x2,
+            "sin(x1)": lambda x1, x2: np.sin(x1), "sin(x2)": lambda x1, x2: np.sin(x2)}
+
+
+def load(folder=HERE):
+    """(arrays, info) from weights.npz."""
+    with np.load(folder / "weights.npz", allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    return arrays, json.loads(str(arrays.pop("info")))
+
+
+def predict_proba(arrays, info, X):
+    """Raw inputs X (n, d) -> outputs (n, k): standardise, expand point features, then a = f(a·W + b) per layer."""
+    a = np.asarray(X, dtype=np.float32)
+    if "input_mean" in arrays:
+        a = (a - arrays["input_mean"]) / arrays["input_std"]
+    if info["features"]:
+        a = np.column_stack([FEATURES[name](a[:, 0], a[:, 1]) for name in info["features"]]).astype(np.float32)
+    layers = len(info["sizes"]) - 1
+    for l in range(1, layers + 1):
+        activation = ACTIVATIONS[info["hidden"] if l < layers else info["output"]]
+        a = activation(a @ arrays[f"W{l}"] + arrays[f"b{l}"])
+    return a
+
+
+def read_image(path, side):
+    """An image file -> (1, side*side) in [0, 1], ink high: luma, alpha over white, light background
+    inverted, then prepared like MNIST by drawing.py."""
+    from drawing import preprocess_drawing
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        pixels = np.asarray(ImageOps.exif_transpose(image).convert("RGBA"), dtype=np.float32) / 255
+    alpha = pixels[..., 3]
+    gray = (pixels[..., :3] @ np.float32([0.299, 0.587, 0.114])) * alpha + (1 - alpha)
+    gray = 1 - gray if gray.mean() > 0.5 else gray
+    return preprocess_drawing(gray, size=side).reshape(1, -1)
+
+
+def main(argument):
+    arrays, info = load()
+    if Path(argument).is_file():
+        X = read_image(argument, info["image_side"])
+    else:
+        X = np.array([[float(value) for value in argument.split(",")]])
+    P = predict_proba(arrays, info, X)[0]
+    if P.size == 1:                     # one sigmoid unit: P(class 1)
+        P = np.array([1 - P[0], P[0]])
+    for k in np.argsort(-P, kind="stable")[:3]:
+        print(f"{info['class_names'][k]}  {P[k]:.4f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
