@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nnviz.core import accuracy, confusion_matrix, per_class_accuracy
+from nnviz.core import accuracy, class_probabilities, confusion_matrix, per_class_accuracy, predictions
 from nnviz.core.ablation import ablation_masks
 from nnviz.data import rotate_images
 
@@ -80,13 +80,8 @@ def predictions_and_confidence(P):
     The confidence is the output of the predicted class (its probability for softmax); with one
     sigmoid output p the prediction is p > 0.5 and the confidence max(p, 1 − p).
     """
-    P = np.asarray(P)
-    if P.shape[1] == 1:
-        p = P[:, 0]
-        predicted = (p > 0.5).astype(np.int64)
-        return predicted, np.where(predicted == 1, p, 1 - p)
-    predicted = np.argmax(P, axis=1)
-    return predicted, P[np.arange(len(P)), predicted]
+    predicted = predictions(np.asarray(P))
+    return predicted, class_probabilities(P)[np.arange(len(predicted)), predicted]
 
 
 def mistakes_from_outputs(P, y, limit=None):

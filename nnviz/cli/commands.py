@@ -32,6 +32,7 @@ from nnviz.core import (  # noqa: E402
     EpochEnd,
     Finished,
     accuracy,
+    class_probabilities,
     confusion_matrix,
     diagnose,
     gradient_check,
@@ -278,9 +279,7 @@ def cmd_predict(args):
                     else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)")
             raise ValueError(f"the model takes {n_inputs} inputs: give {hint}")
         x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
-    P = model.network.predict_proba(x)[0]
-    if P.size == 1:             # one sigmoid unit: P(class 1)
-        P = np.array([1.0 - P[0], P[0]])
+    P = class_probabilities(model.network.predict_proba(x))[0]
     for k in np.argsort(-P, kind="stable")[:3]:
         print(f"{model.class_name(k)}  {P[k]:.4f}")
     return 0

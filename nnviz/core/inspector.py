@@ -59,11 +59,7 @@ class BatchInspection:
 def deltas(net, Zs, As, T):
     """[δ¹, ..., δᴸ] (each (n, d_out)) for a cached forward pass without dropout: BP1, then BP2 backwards."""
     delta = net.cost.delta(Zs[-1], As[-1], T, net.output)                    # BP1
-    out = [delta]
-    for l in range(net.n_layers - 1, 0, -1):
-        delta = net.hidden.backward(Zs[l - 1], As[l], delta @ net.weights[l].T)  # BP2
-        out.append(delta)
-    return out[::-1]
+    return [d for _, d in net.backpropagate(Zs, As, delta)][::-1]            # BP2
 
 
 def inspect_batch(net, X, Y, l2=0.0):

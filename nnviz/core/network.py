@@ -18,6 +18,7 @@ features to its first layer: sizes[0] is the number of features, `input_width` i
 import numpy as np
 
 from .activations import hidden_activation, output_activation
+from .classes import predictions
 from .features import POINT_WIDTH, check_features, expand_features, is_identity
 from .initializers import init_layer
 from .losses import get_loss
@@ -271,11 +272,11 @@ class Network:
         """
         if grads is None:
             grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(self.weights, self.biases)]
-        delta = self.cost.delta(Zs[-1], As[-1], T, self.output)                     # BP1
-        ones = self._ones(len(delta))  # Σₓ δ as a matrix-vector product runs ~2x faster than a sum
+        delta_out = self.cost.delta(Zs[-1], As[-1], T, self.output)                 # BP1
+        ones = self._ones(len(delta_out))  # Σₓ δ as a matrix-vector product runs ~2x faster than a sum
         if scale != 1.0:
-            delta *= scale
-        for l in range(self.n_layers - 1, -1, -1):
+            delta_out *= scale
+        for l, delta in self.backpropagate(Zs, As, delta_out, masks):               # BP2
             dW, db = grads[l]
             np.matmul(Ds[l].T, delta, out=dW)                                        # BP4
             if l2:
@@ -283,13 +284,22 @@ class Network:
             if l1:
                 dW += (scale * l1) * np.sign(self.weights[l])
             np.dot(ones, delta, out=db)                                              # BP3: 1ᵀδ
+        return grads
+
+    def backpropagate(self, Zs, As, delta, masks=None):
+        """BP2 down from δᴸ = `delta`: yields (l, δ of weight layer l) for l = L−1, ..., 0 (0-based).
+
+        δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ ⊙ mask) ⊙ σ'(zˡ), with the dropout mask of layer l+1's input when given. The
+        one BP2 loop: `backward`, the inspector and saliency all run it. Zs, As: from `forward_cache`.
+        """
+        for l in range(self.n_layers - 1, -1, -1):
+            yield l, delta
             if l == 0:
-                break
-            dA = delta @ self.weights[l].T                                           # BP2
+                return
+            dA = delta @ self.weights[l].T
             if masks is not None and masks[l] is not None:
                 dA *= masks[l]
             delta = self.hidden.backward(Zs[l - 1], As[l], dA)
-        return grads
 
     def _ones(self, n):
         ones = self._ones_cache
@@ -303,9 +313,3 @@ class Network:
         Zs, As, Ds = self.forward_cache(X)
         return self.backward(Zs, As, Ds, self.targets(Y, len(X)), l2, l1=l1)
 
-
-def predictions(P):
-    """Class indices from outputs P (n, k): argmax, or P > 0.5 when k == 1."""
-    if P.shape[1] == 1:
-        return (P[:, 0] > 0.5).astype(np.int64)
-    return P.argmax(axis=1)

@@ -20,6 +20,8 @@ A network with one sigmoid output scores class 1 by z (or a = σ(z)) and class 0
 
 import numpy as np
 
+from .classes import n_classes, predictions
+
 SCORES = ("logit", "output")
 
 
@@ -40,11 +42,9 @@ def input_gradients(net, X, classes=None, score="logit"):
         seed[:, 0] = np.where(classes == 1, 1.0, -1.0)  # class 0 is scored by −z (or 1 − a)
     else:
         seed[np.arange(n), classes] = 1.0
-    delta = seed if score == "logit" else net.output.backward(Zs[-1], As[-1], seed)    # δᴸ
-    for l in range(net.n_layers - 1, 0, -1):
-        dA = delta @ net.weights[l].T
-        delta = net.hidden.backward(Zs[l - 1], As[l], dA)                                 # BP2
-    return delta @ net.weights[0].T
+    delta_out = seed if score == "logit" else net.output.backward(Zs[-1], As[-1], seed)    # δᴸ
+    deltas = [delta for _, delta in net.backpropagate(Zs, As, delta_out)]                 # BP2
+    return deltas[-1] @ net.weights[0].T                                                  # δ¹ W¹ᵀ
 
 
 def input_gradient(net, x, class_index=None, score="logit"):
@@ -60,11 +60,11 @@ def input_gradient(net, x, class_index=None, score="logit"):
 def _classes(A, classes, n, k):
     """The classes to explain as (n,) int64: given, or predicted (argmax; a > 0.5 for one output)."""
     if classes is None:
-        return (A[:, 0] > 0.5).astype(np.int64) if k == 1 else np.argmax(A, axis=1)
+        return predictions(A)
     classes = np.asarray(classes, dtype=np.int64).reshape(-1)
     if len(classes) != n:
         raise ValueError(f"classes: {len(classes)} classes for {n} inputs")
-    n_classes = 2 if k == 1 else k
-    if classes.size and (classes.min() < 0 or classes.max() >= n_classes):
-        raise ValueError(f"class_index: must be in 0..{n_classes - 1}, got {classes.min()}..{classes.max()}")
+    count = n_classes(k)
+    if classes.size and (classes.min() < 0 or classes.max() >= count):
+        raise ValueError(f"class_index: must be in 0..{count - 1}, got {classes.min()}..{classes.max()}")
     return classes

@@ -22,10 +22,10 @@ import time
 
 import numpy as np
 
+from .classes import predictions
 from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
 from .events import BatchEnd, Diverged, EpochEnd, Finished
-from .network import predictions
 from .optimizers import LinearInGradient, make_optimizer
 from .schedules import learning_rate
 
@@ -57,18 +57,6 @@ class _Clock:
         return self.total + self.now() - self.resumed
 
 
-def _labels(T):
-    return predictions(T) if T.shape[1] > 1 else (T[:, 0] > 0.5).astype(np.int64)
-
-
-def _class_labels(net, y, T):
-    """Integer class labels for accuracy: y itself when it already is labels."""
-    y = np.asarray(y)
-    if y.ndim == 1 and net.sizes[-1] > 1:
-        return y.astype(np.int64, copy=False)
-    return _labels(T)
-
-
 def _check_batch_finite(Xb):
     """NaN or inf in the inputs would pass for a diverging network; name the real cause."""
     if not np.all(np.isfinite(Xb)):
@@ -78,7 +66,7 @@ def _check_batch_finite(Xb):
 def evaluate(net, X, Y):
     """(mean loss, accuracy) of `net` on X with labels or targets Y, without dropout."""
     T = net.targets(Y, len(X))
-    return net.loss(X, T), float(np.mean(net.predict(X) == _labels(T)))
+    return net.loss(X, T), float(np.mean(net.predict(X) == predictions(T)))
 
 
 def _dropout_masks(net, rng, n, config):
@@ -185,7 +173,7 @@ class _Run:
         self.takes_scaled_gradients = isinstance(self.optimizer, LinearInGradient)
         self.X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
         self.T = net.targets(data.y_train, len(self.X))
-        self.labels = _class_labels(net, data.y_train, self.T)
+        self.labels = predictions(self.T)                 # the targets' classes (one-hot T: the labels)
         self.validation = None
         if data.has_validation:
             X_val = np.asarray(data.X_val, dtype=net.dtype)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig
+from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig, output_units
 from nnviz.core.features import DEFAULT_FEATURES, POINT_WIDTH, check_features, is_identity
 
 from .atomic import atomic_write_text
@@ -142,7 +142,7 @@ class ExperimentConfig(TrainConfig):
 
     def n_outputs(self, n_classes: int) -> int:
         """Output units for n_classes: 1 for a sigmoid output on two classes, else n_classes."""
-        return 1 if self.output == "sigmoid" and n_classes == 2 else n_classes
+        return output_units(n_classes, self.output)
 
     def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32) -> Network:
         """A freshly initialised network [n_inputs, *hidden_layers, n_outputs], seeded by `seed`;

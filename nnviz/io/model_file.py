@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from nnviz import __version__
-from nnviz.core import Network
+from nnviz.core import Network, classes
 
 from .atomic import atomic_write
 from .experiment import ConfigError, ExperimentConfig
@@ -95,7 +95,7 @@ def check_compatible(net: Network, n_features: int, n_classes: int | None = None
     if net.input_width != n_features:
         raise ModelMismatchError(f"model expects {net.input_width} inputs, dataset {dataset} has {n_features}")
     outputs = net.sizes[-1]
-    if n_classes is not None and outputs != n_classes and not (outputs == 1 and n_classes == 2):
+    if n_classes is not None and classes.n_classes(outputs) != n_classes:
         raise ModelMismatchError(f"model has {outputs} outputs, dataset {dataset} has {n_classes} classes")
 
 

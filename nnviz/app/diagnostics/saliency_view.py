@@ -5,6 +5,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnviz.core import n_classes
 from nnviz.core.saliency import input_gradient
 
 SCORES = {"logit": "logit z", "output": "output (probability)"}
@@ -113,7 +114,7 @@ class SaliencyView(QWidget):
         net = snapshot.network()
         x = image.reshape(-1)
         c = self.class_combo.currentData()
-        if c is None or c >= max(2, snapshot.sizes[-1]):
+        if c is None or c >= n_classes(snapshot.sizes[-1]):
             c = int(net.predict(x.reshape(1, -1))[0])
         score = self.score_combo.currentData()
         with np.errstate(all="ignore"):

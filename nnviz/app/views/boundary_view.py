@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from nnviz.app.views.colors import class_colors
 from nnviz.app.views.shown_view import ShownView
+from nnviz.core import class_probabilities
 
 GRID = 120            # grid cells per axis: 14,400 points, one forward pass per snapshot
 MARGIN = 0.1          # share of the points' span added on every side
@@ -150,7 +151,7 @@ class DecisionBoundaryView(ShownView):
         P = snapshot.network().predict_proba(self.grid_points)
         self.probabilities = P
         if P.shape[1] <= 2:
-            p1 = P[:, 0] if P.shape[1] == 1 else P[:, 1]
+            p1 = class_probabilities(P)[:, 1]
             self._show(self.probability_image, p1.reshape(GRID, GRID), self.class_image)
             self.note.setText("Colour: the network's probability of class 1")
         else:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.views.canvas import DrawCanvas
 from nnviz.app.views.colors import activation_levels, heatmap_colormap
+from nnviz.core import class_probabilities
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 
 DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
@@ -29,11 +30,6 @@ _HIDDEN_ROW_HEIGHT = 22
 _HIDDEN_LABEL_HEIGHT = 18
 INPUT_WIDTH = 90
 BARS_MIN_HEIGHT = 130     # px: the class-probability chart stays readable however many hidden rows
-
-
-def output_probabilities(outputs):
-    """Network outputs for one sample (k,) -> class probabilities; one sigmoid output p -> [1-p, p]."""
-    return np.array([1 - outputs[0], outputs[0]]) if len(outputs) == 1 else outputs
 
 
 class DrawPanel(QWidget):
@@ -238,7 +234,7 @@ class DrawPanel(QWidget):
             return self._show_message(f"The network takes {self._network.sizes[0]} inputs, "
                                       f"the drawing gives {self._input.size}")
         activations = self._network.forward(self._input.reshape(1, -1))
-        self._show_prediction(output_probabilities(activations[-1][0]), activations[1:-1])
+        self._show_prediction(class_probabilities(activations[-1][:1])[0], activations[1:-1])
 
     # -- internals -----------------------------------------------------------------------------
 
