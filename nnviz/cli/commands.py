@@ -40,6 +40,7 @@ from nnviz.core import (  # noqa: E402
     per_class_accuracy,
     train,
 )
+from nnviz.core.gradcheck import PASS_TOLERANCE, check_level  # noqa: E402
 from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
 from nnviz.evaluation import ablation_accuracy, parse_units  # noqa: E402
 from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx  # noqa: E402
@@ -59,7 +60,6 @@ from nnviz.io import (  # noqa: E402
 )
 from nnviz.prepare import load_config_dataset, prepare  # noqa: E402
 
-GRADCHECK_TOLERANCE = 1e-6
 BUDGET_EPOCHS = 1_000_000       # "until the time budget runs out"
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -324,12 +324,12 @@ def cmd_gradcheck(args):
     X, y = dataset.X_train[:args.samples], dataset.y_train[:args.samples]
     net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64)
     errors = gradient_check(net, X, y, l2=config.l2, max_entries=args.max_entries, seed=config.seed)
-    passed = all(e < GRADCHECK_TOLERANCE for e in errors)
+    passed = all(check_level(e) == "ok" for e in errors)
     if not args.json:
         print(f"gradient check on {len(X)} {dataset.name} samples (float64, at most "
               f"{args.max_entries} entries per array)")
     for l, (error, W) in enumerate(zip(errors, net.weights), start=1):
-        verdict = "PASS" if error < GRADCHECK_TOLERANCE else "FAIL"
+        verdict = "PASS" if check_level(error) == "ok" else "FAIL"
         if args.json:
             _emit(_record("GradCheckLayer", layer=l, shape=W.shape, relative_error=error,
                           passed=verdict == "PASS"))
@@ -337,10 +337,10 @@ def cmd_gradcheck(args):
             shape = f"{W.shape[0]}x{W.shape[1]}"
             print(f"layer {l}  {shape:>9}  relative error {error:.2e}  {verdict}")
     if args.json:
-        _emit(_record("Summary", passed=passed, tolerance=GRADCHECK_TOLERANCE, samples=len(X)))
+        _emit(_record("Summary", passed=passed, tolerance=PASS_TOLERANCE, samples=len(X)))
     else:
-        print(f"{'PASS' if passed else 'FAIL'}: relative error {'below' if passed else 'not below'} "
-              f"{GRADCHECK_TOLERANCE:g} in {'every' if passed else 'some'} layer")
+        print(f"{'PASS' if passed else 'FAIL'}: relative error {'at most' if passed else 'above'} "
+              f"{PASS_TOLERANCE:g} in {'every' if passed else 'some'} layer")
     return 0 if passed else EXIT_FAILED
 
 

@@ -2,6 +2,16 @@
 
 import numpy as np
 
+# Relative error of a layer: at most PASS_TOLERANCE means backprop is right (float64 central
+# differences with ε = 1e-6 agree to ~1e-7 or better on every activation × loss); above
+# WARN_TOLERANCE the gradient is wrong; in between, suspect (kinks of ReLU near a sample, say).
+PASS_TOLERANCE, WARN_TOLERANCE = 1e-6, 1e-4
+
+
+def check_level(error):
+    """"ok", "warning" or "alarm" for a layer's relative error (see the tolerances above)."""
+    return "ok" if error <= PASS_TOLERANCE else "warning" if error <= WARN_TOLERANCE else "alarm"
+
 
 def gradient_check(net, X, Y, l2=0.0, epsilon=1e-6, max_entries=None, seed=0):
     """Relative error per layer between analytic and numerical gradients.

@@ -139,7 +139,11 @@ def histograms(net, X_probe, bins=30):
 
 # -- detectors ----------------------------------------------------------------------------------
 
-def _level(value, thresholds, above=True):
+def threshold_level(value, thresholds, above=True):
+    """"ok", "warning" or "alarm" for `value` against (warning, alarm) thresholds: above them (or below,
+    with above=False) is bad. A missing or non-finite value is "ok" (nothing to judge)."""
+    if value is None or not math.isfinite(value):
+        return "ok"
     warning, alarm = thresholds
     if above:
         return "alarm" if value > alarm else "warning" if value > warning else "ok"
@@ -162,7 +166,7 @@ def _unit_share(detector, event, activation, kinds, attr, thresholds, noun, what
         return Finding(detector, "ok", None, "Not applicable: no hidden layers", False)
     shares = [getattr(s, attr) for s in hidden]
     l = int(np.argmax(shares)) + 1
-    level = _level(shares[l - 1], thresholds)
+    level = threshold_level(shares[l - 1], thresholds)
     if level == "ok":
         return Finding(detector, "ok", l, f"Fine: no layer has over {thresholds[0]:.0%} {noun} units "
                                           f"(most: layer {l}, {shares[l - 1]:.0%})")
@@ -195,7 +199,7 @@ def _vanishing(event, activation):
         return Finding("vanishing_gradients", "ok", None, "Not measurable: the output layer's gradient "
                                                           "is 0", False)
     l, worst, r, s = min(scales, key=lambda t: t[1])
-    level = _level(worst, VANISHING, above=False)
+    level = threshold_level(worst, VANISHING, above=False)
     if level == "ok":
         return Finding("vanishing_gradients", "ok", l, f"Fine: every layer learns at least {worst:.2g}× "
                                                        f"as fast as the output layer")
@@ -219,7 +223,7 @@ def _exploding(event):
     updates = [s.update_ratio for s in event.layers]
     upd_l = int(np.nanargmax(updates)) + 1 if not all(np.isnan(updates)) else None
     upd = updates[upd_l - 1] if upd_l else 0.0
-    grow_level, upd_level = _level(grow, EXPLODING), _level(upd, UPDATE_RATIO)
+    grow_level, upd_level = threshold_level(grow, EXPLODING), threshold_level(upd, UPDATE_RATIO)
     if LEVELS.index(grow_level) >= LEVELS.index(upd_level) and grow_level != "ok":
         return Finding("exploding_gradients", grow_level, grow_l,
                        f"Layer {grow_l}'s gradients are {grow:.0f}× the output layer's — lower the "

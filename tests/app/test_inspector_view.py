@@ -5,7 +5,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.app.diagnostics.inspector_view import (
-    GRADCHECK_OK,
     KINDS,
     MAX_INPUTS,
     MAX_SAMPLES,
@@ -16,6 +15,7 @@ from nnviz.app.diagnostics.inspector_view import (
 )
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import Network
+from nnviz.core.gradcheck import PASS_TOLERANCE
 from nnviz.core.inspector import inspect_batch
 
 RNG = np.random.default_rng(0)
@@ -82,7 +82,7 @@ def test_step_moves_the_copy_by_minus_lr_times_the_gradient_and_leaves_the_snaps
 def test_gradient_check_labels_show_tiny_errors_in_green(view):
     view.set_network(Network([4, 6, 5, 3], hidden="tanh", seed=3, dtype=np.float64), X, LABELS)
     view.check_button.click()
-    assert len(view.gradcheck_errors) == 3 and max(view.gradcheck_errors) <= GRADCHECK_OK
+    assert len(view.gradcheck_errors) == 3 and max(view.gradcheck_errors) <= PASS_TOLERANCE
     layer_labels = [label for label in view.gradcheck_labels if label.property("level")]
     assert [label.property("level") for label in layer_labels] == ["ok"] * 3
     assert layer_labels[0].text().startswith("layer 1: ") and "✓" in layer_labels[0].text()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.runtime.redraw import on_screen
+from nnviz.app.text import superscript
 from nnviz.core.health import (
     DEAD,
     DETECTORS,
@@ -46,6 +47,7 @@ from nnviz.core.health import (
     health_ratios,
     histograms,
     layer_report,
+    threshold_level,
 )
 
 COLORS = {"ok": "#2ca02c", "warning": "#f0a500", "alarm": "#d62728", "n/a": "#b0b0b0"}
@@ -56,20 +58,8 @@ MEASURE_BATCH = 64          # probe samples whose gradient "Measure now" takes
 WEIGHT_BRUSH, ACT_BRUSH = (31, 119, 180, 120), (255, 127, 14, 120)
 
 
-def _level(value, warning, alarm, above=True):
-    if value is None or not math.isfinite(value):
-        return "ok"
-    if above:
-        return "alarm" if value > alarm else "warning" if value > warning else "ok"
-    return "alarm" if value < alarm else "warning" if value < warning else "ok"
-
-
 def _number(value, fmt="{:.3g}"):
     return "—" if value is None or not math.isfinite(value) else fmt.format(value)
-
-
-def _sup(l):
-    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 class _Light:
@@ -233,12 +223,12 @@ class HealthDock(QWidget):
             dead = None if out or self.activation != "relu" else s.dead_fraction
             sat = None if out or self.activation not in SATURATING else s.saturated_fraction
             cells = (
-                (_number(dead, "{:.0%}"), _level(dead, *DEAD)),
-                (_number(sat, "{:.0%}"), _level(sat, *SATURATED)),
+                (_number(dead, "{:.0%}"), threshold_level(dead, DEAD)),
+                (_number(sat, "{:.0%}"), threshold_level(sat, SATURATED)),
                 (_number(s.grad_norm), "ok"),
-                (_number(ratio), "ok" if out else max(_level(ratio, *VANISHING, above=False),
-                                                      _level(ratio, *EXPLODING), key=_severity)),
-                (_number(s.update_ratio, "{:.2g}"), _level(s.update_ratio, *UPDATE_RATIO)),
+                (_number(ratio), "ok" if out else max(threshold_level(ratio, VANISHING, above=False),
+                                                      threshold_level(ratio, EXPLODING), key=_severity)),
+                (_number(s.update_ratio, "{:.2g}"), threshold_level(s.update_ratio, UPDATE_RATIO)),
                 (_number(s.activation_mean), "ok"),
                 (_number(s.activation_std), "ok"),
             )
@@ -326,8 +316,8 @@ class HealthDock(QWidget):
         self.weight_plots, self.weight_curves, self.act_plots, self.act_curves = [], [], [], []
         for l in range(1, n_layers + 1):
             for col, (name, brush, plots, curves) in enumerate((
-                    (f"weights W{_sup(l)}", WEIGHT_BRUSH, self.weight_plots, self.weight_curves),
-                    (f"activations a{_sup(l)} on the probe", ACT_BRUSH, self.act_plots, self.act_curves))):
+                    (f"weights W{superscript(l)}", WEIGHT_BRUSH, self.weight_plots, self.weight_curves),
+                    (f"activations a{superscript(l)} on the probe", ACT_BRUSH, self.act_plots, self.act_curves))):
                 plot = self.plots.addPlot(row=l - 1, col=col, title=name)
                 plot.setMouseEnabled(False, False)
                 plot.hideButtons()

@@ -13,27 +13,23 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from nnviz.app.text import superscript
 from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.core.gradcheck import check_level
 from nnviz.core.inspector import check_batch, inspect_batch, step
 
 MAX_SAMPLES, MAX_UNITS, MAX_INPUTS = 32, 64, 128      # rows/columns shown per heatmap
 KINDS = ("z", "a", "delta", "db", "dW")
 ROW_HEIGHT = 230                                      # pixels per layer
 GRADCHECK_ENTRIES = 40                                # entries checked per weight matrix and bias vector
-GRADCHECK_OK, GRADCHECK_WARN = 1e-6, 1e-4
 CHECK_COLORS = {"ok": "#2ca02c", "warning": "#d08c00", "alarm": "#d62728"}
 # Output/loss pairs whose BP1 simplifies to (a − y)/n.
 CANCELLING = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
 
 
-def sup(l):
-    """The superscript digits of l: sup(12) == "¹²"."""
-    return str(l).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
 def equation(net, l, kind, l2=0.0):
     """The formula behind heatmap `kind` of layer l (1-based), e.g. "δ² = (δ³ W³ᵀ) ⊙ σ'(z²)   BP2"."""
-    s, p, L = sup(l), sup(l - 1), net.n_layers
+    s, p, L = superscript(l), superscript(l - 1), net.n_layers
     act = net.output_name if l == L else net.hidden_name
     if kind == "z":
         return f"z{s} = a{p}W{s} + b{s}"
@@ -44,7 +40,7 @@ def equation(net, l, kind, l2=0.0):
             return f"δ{s} = (a{s} − y) / n   BP1"
         return f"δ{s} = ∇ₐC ⊙ σ'(z{s})   BP1"
     if kind == "delta":
-        return f"δ{s} = (δ{sup(l + 1)} W{sup(l + 1)}ᵀ) ⊙ σ'(z{s})   BP2"
+        return f"δ{s} = (δ{superscript(l + 1)} W{superscript(l + 1)}ᵀ) ⊙ σ'(z{s})   BP2"
     if kind == "db":
         return f"∂C/∂b{s} = Σₓ δ{s}   BP3"
     return f"∂C/∂W{s} = a{p}ᵀ δ{s}" + (f" + λW{s}" if l2 else "") + "   BP4"
@@ -260,7 +256,7 @@ class InspectorView(QWidget):
         else:
             texts = [("Gradient check, relative error:", None)]
             for l, e in enumerate(errors, start=1):
-                level = "ok" if e <= GRADCHECK_OK else "warning" if e <= GRADCHECK_WARN else "alarm"
+                level = check_level(e)
                 texts.append((f"layer {l}: {e:.1e} {'✓' if level == 'ok' else '✗'}", level))
         for text, level in texts:
             label = QLabel(text)
@@ -274,8 +270,8 @@ class InspectorView(QWidget):
 
     def describe(self, layer, kind, row, col):
         value = self.shown(layer, kind)[row, col]
-        name = {"z": f"z{sup(layer)}", "a": f"a{sup(layer)}", "delta": f"δ{sup(layer)}",
-                "db": f"∂C/∂b{sup(layer)}", "dW": f"∂C/∂W{sup(layer)}"}[kind]
+        name = {"z": f"z{superscript(layer)}", "a": f"a{superscript(layer)}", "delta": f"δ{superscript(layer)}",
+                "db": f"∂C/∂b{superscript(layer)}", "dW": f"∂C/∂W{superscript(layer)}"}[kind]
         if kind == "dW":
             row_name = int(input_rows(self.inspection.layers[layer - 1])[row])
             where = f"input {row_name}, unit {col}"
