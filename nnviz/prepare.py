@@ -82,7 +82,7 @@ def training_split(config: ExperimentConfig, dataset: Dataset):
                                                         (config.seed, VALIDATION_STREAM))
     if len(X_train) == 0 or len(X_val) == 0:
         raise ConfigError(f"validation_split: {config.validation_split!r} leaves no training or no "
-                          f"validation samples out of {len(X)}")
+                          f"validation samples out of {len(X)}", "validation_split")
     return X_train, y_train, X_val, y_val
 
 
@@ -92,7 +92,7 @@ def make_data_augmenter(config: ExperimentConfig, dataset: Dataset):
         return None
     if dataset.image_shape is None:
         raise ConfigError(f"augment_shift/augment_rotation/augment_elastic: augmentation needs images; "
-                          f"dataset {dataset.name} holds {dataset.n_features}-D points")
+                          f"dataset {dataset.name} holds {dataset.n_features}-D points", "augment_shift")
     return make_augmenter(dataset.image_shape, config.augment_shift, config.augment_rotation,
                           config.augment_elastic)
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .fields import choice, number, reject, whole
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 
@@ -51,31 +52,31 @@ class TrainConfig:
     probe_size: int = 256
 
     def validate(self):
-        """Raise ValueError naming the first bad field, its value and what is allowed."""
-        _choice("optimizer", self.optimizer, tuple(OPTIMIZERS))
-        _choice("schedule", self.schedule, SCHEDULES)
-        _choice("early_stopping_metric", self.early_stopping_metric, EARLY_STOPPING_METRICS)
-        _number("learning_rate", self.learning_rate, 0, None, low_open=True)
+        """Raise FieldError (a ValueError) naming the first bad field, its value and what is allowed."""
+        choice("optimizer", self.optimizer, tuple(OPTIMIZERS))
+        choice("schedule", self.schedule, SCHEDULES)
+        choice("early_stopping_metric", self.early_stopping_metric, EARLY_STOPPING_METRICS)
+        number("learning_rate", self.learning_rate, 0, None, low_open=True)
         for name in ("momentum", "beta1", "beta2", "rho"):
-            _number(name, getattr(self, name), 0, 1, high_open=True)
-        _number("epsilon", self.epsilon, 0, None, low_open=True)
-        _integer("step_epochs", self.step_epochs, 1)
-        _number("step_gamma", self.step_gamma, 0, 1, low_open=True)
-        _number("min_learning_rate", self.min_learning_rate, 0, None)
-        _number("warmup", self.warmup, 0, 1, high_open=True)
-        _integer("batch_size", self.batch_size, 1)
-        _integer("epochs", self.epochs, 1)
-        _number("l2", self.l2, 0, None)
-        _number("l1", self.l1, 0, None)
-        _number("dropout", self.dropout, 0, 1, high_open=True)
-        _number("input_dropout", self.input_dropout, 0, 1, high_open=True)
-        _number("clip_norm", self.clip_norm, 0, None)
-        _integer("early_stopping", self.early_stopping, 0)
-        _number("time_budget", self.time_budget, 0, None)
-        _integer("seed", self.seed, 0)
-        _integer("probe_size", self.probe_size, 1)
+            number(name, getattr(self, name), 0, 1, high_open=True)
+        number("epsilon", self.epsilon, 0, None, low_open=True)
+        whole("step_epochs", self.step_epochs, 1)
+        number("step_gamma", self.step_gamma, 0, 1, low_open=True)
+        number("min_learning_rate", self.min_learning_rate, 0, None)
+        number("warmup", self.warmup, 0, 1, high_open=True)
+        whole("batch_size", self.batch_size, 1)
+        whole("epochs", self.epochs, 1)
+        number("l2", self.l2, 0, None)
+        number("l1", self.l1, 0, None)
+        number("dropout", self.dropout, 0, 1, high_open=True)
+        number("input_dropout", self.input_dropout, 0, 1, high_open=True)
+        number("clip_norm", self.clip_norm, 0, None)
+        whole("early_stopping", self.early_stopping, 0)
+        number("time_budget", self.time_budget, 0, None)
+        whole("seed", self.seed, 0)
+        whole("probe_size", self.probe_size, 1)
         if not isinstance(self.restore_best, bool):
-            raise ValueError(f"restore_best: must be true or false, got {self.restore_best!r}")
+            reject("restore_best", self.restore_best, "must be true or false")
         return self
 
     @classmethod
@@ -97,30 +98,3 @@ class TrainData:
     @property
     def has_validation(self):
         return self.X_val is not None and len(self.X_val) > 0
-
-
-def _choice(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
-
-
-def _is_real(value):
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
-def _number(name, value, low, high, low_open=False, high_open=False):
-    ok = _is_real(value) and np.isfinite(value)
-    if ok and low is not None:
-        ok = value > low if low_open else value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        lo = "" if low is None else f"{'>' if low_open else '≥'} {low}"
-        hi = "" if high is None else f"{'<' if high_open else '≤'} {high}"
-        rule = " and ".join(r for r in (lo, hi) if r)
-        raise ValueError(f"{name}: {value!r} is not allowed; must be a number {rule}")
-
-
-def _integer(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name}: {value!r} is not allowed; must be a whole number ≥ {low}")

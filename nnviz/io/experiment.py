@@ -6,7 +6,6 @@ fields are inherited from `nnviz.core.TrainConfig`, so the two can never drift a
 
 import difflib
 import json
-import math
 import os
 import types
 import typing
@@ -17,6 +16,7 @@ import numpy as np
 
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig, output_units
 from nnviz.core.features import DEFAULT_FEATURES, POINT_WIDTH, check_features, is_identity
+from nnviz.core.fields import FieldError, choice, is_real, is_whole, number, reject, shown, whole
 
 from .atomic import atomic_write_text
 from .plain import plain
@@ -32,8 +32,9 @@ MAX_ROTATION = 180.0
 MAX_ELASTIC = 100.0  # nnviz.data.augment.MAX_ELASTIC
 
 
-class ConfigError(ValueError):
-    """A bad experiment: the message names the field (or file), the bad value and what is allowed."""
+class ConfigError(FieldError):
+    """A bad experiment: the message names the field (or file), the bad value and what is allowed;
+    `field` is the setting's name (None when the problem is not one setting's, e.g. a bad file)."""
 
 
 @dataclass
@@ -79,60 +80,50 @@ class ExperimentConfig(TrainConfig):
 
     def validate(self):
         """Raise ConfigError naming the first bad field, its value and what is allowed; return self."""
-        for f in fields(self):
-            _check_type(f.name, getattr(self, f.name), f.type)
-        self._validate_data()
-        self._validate_architecture()
         try:
+            for f in fields(self):
+                _check_type(f.name, getattr(self, f.name), f.type)
+            self._validate_data()
+            self._validate_architecture()
             TrainConfig.validate(self)
-        except ValueError as error:
-            raise ConfigError(str(error)) from None
+        except FieldError as error:
+            raise ConfigError(str(error), error.field) from None
         for name in ("early_stopping", "restore_best"):
             if getattr(self, name) and self.validation_split == 0:
-                raise ConfigError(f"{name}: {getattr(self, name)!r} needs a validation set; "
-                                  f"set validation_split > 0")
+                raise ConfigError(f"{name}: {shown(getattr(self, name))} needs a validation set; "
+                                  f"set validation_split > 0", name)
         return self
 
     def _validate_data(self):
         prefix, path = dataset_path(self.dataset)
         if prefix and not path:
-            raise ConfigError(f"dataset: {self.dataset!r} is not allowed; write {_PATH_FORMS}")
-        if not prefix and self.dataset not in DATASET_NAMES:
-            raise ConfigError(f"dataset: {self.dataset!r} is not allowed; allowed: "
-                              f"{', '.join(DATASET_NAMES)}, or {_PATH_FORMS}")
-        _at_least("image_size", self.image_size, 4, optional=True)
-        _at_least("n_samples", self.n_samples, 1, optional=True)
-        if self.noise is not None and not (math.isfinite(self.noise) and self.noise >= 0):
-            raise ConfigError(f"noise: {self.noise!r} is not allowed; must be a number ≥ 0 or null")
-        _at_least("classes", self.classes, 2, optional=True)
-        _at_least("train_subset", self.train_subset, 0)
-        if not (math.isfinite(self.validation_split) and 0 <= self.validation_split < 1):
-            raise ConfigError(f"validation_split: {self.validation_split!r} is not allowed; "
-                              f"must be a number ≥ 0 and < 1")
-        _at_least("augment_shift", self.augment_shift, 0)
-        if not (math.isfinite(self.augment_rotation) and 0 <= self.augment_rotation <= MAX_ROTATION):
-            raise ConfigError(f"augment_rotation: {self.augment_rotation!r} is not allowed; "
-                              f"must be a number of degrees ≥ 0 and ≤ {MAX_ROTATION:g}")
-        if not (math.isfinite(self.augment_elastic) and 0 <= self.augment_elastic <= MAX_ELASTIC):
-            raise ConfigError(f"augment_elastic: {self.augment_elastic!r} is not allowed; "
-                              f"must be a number ≥ 0 and ≤ {MAX_ELASTIC:g} (α; 34 is Simard's)")
+            reject("dataset", self.dataset, f"write {_PATH_FORMS}")
+        if not prefix:
+            choice("dataset", self.dataset, DATASET_NAMES, also=f", or {_PATH_FORMS}")
+        whole("image_size", self.image_size, 4, optional=True)
+        whole("n_samples", self.n_samples, 1, optional=True)
+        number("noise", self.noise, 0, optional=True)
+        whole("classes", self.classes, 2, optional=True)
+        whole("train_subset", self.train_subset, 0)
+        number("validation_split", self.validation_split, 0, 1, high_open=True)
+        whole("augment_shift", self.augment_shift, 0)
+        number("augment_rotation", self.augment_rotation, 0, MAX_ROTATION, what="a number of degrees")
+        number("augment_elastic", self.augment_elastic, 0, MAX_ELASTIC, note=" (α; 34 is Simard's)")
 
     def _validate_architecture(self):
         try:
             check_features(self.input_features)
         except ValueError as error:
-            raise ConfigError(str(error)) from None
-        for width in self.hidden_layers:
-            if width < 1:
-                raise ConfigError(f"hidden_layers: {self.hidden_layers!r} is not allowed; "
-                                  f"every width must be a whole number ≥ 1")
-        _choice("activation", self.activation, HIDDEN)
-        _choice("output", self.output, OUTPUT)
-        _choice("loss", self.loss, LOSSES)
+            raise FieldError(str(error), "input_features") from None
+        if any(width < 1 for width in self.hidden_layers):
+            reject("hidden_layers", self.hidden_layers, "every width must be a whole number ≥ 1")
+        choice("activation", self.activation, HIDDEN)
+        choice("output", self.output, OUTPUT)
+        choice("loss", self.loss, LOSSES)
         if self.loss not in VALID_PAIRS[self.output]:
-            raise ConfigError(f"loss: {self.loss!r} does not go with output {self.output!r}; "
-                              f"allowed with {self.output!r}: {', '.join(VALID_PAIRS[self.output])}")
-        _choice("init", self.init, INITIALIZERS)
+            raise FieldError(f"loss: {shown(self.loss)} does not go with output {shown(self.output)}; "
+                             f"allowed with {shown(self.output)}: {', '.join(VALID_PAIRS[self.output])}", "loss")
+        choice("init", self.init, INITIALIZERS)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -149,8 +140,8 @@ class ExperimentConfig(TrainConfig):
         with input features, n_inputs must be 2 and the first size is the number of features."""
         features = None if is_identity(self.input_features) else self.input_features
         if features is not None and n_inputs != POINT_WIDTH:
-            raise ConfigError(f"input_features: {self.input_features!r} need 2-D points; this dataset "
-                              f"has {n_inputs} inputs (use {list(DEFAULT_FEATURES)!r})")
+            raise ConfigError(f"input_features: {shown(self.input_features)} need 2-D points; this dataset "
+                              f"has {n_inputs} inputs (use {list(DEFAULT_FEATURES)!r})", "input_features")
         sizes = [len(features) if features else n_inputs, *self.hidden_layers, self.n_outputs(n_classes)]
         return Network(sizes, hidden=self.activation, output=self.output, loss=self.loss,
                        init=self.init, seed=self.seed, dtype=dtype, features=features)
@@ -176,7 +167,7 @@ class ExperimentConfig(TrainConfig):
             if key not in kinds:
                 close = difflib.get_close_matches(str(key), kinds, n=3)
                 hint = f"did you mean {' or '.join(close)}?" if close else f"allowed: {', '.join(_field_order())}"
-                raise ConfigError(f"unknown setting {key!r}; {hint}")
+                raise ConfigError(f"unknown setting {shown(key)}; {hint}")
         values = {key: _check_type(key, value, kinds[key]) for key, value in d.items()}
         for name in ("hidden_layers", "input_features"):
             if name in values:
@@ -205,7 +196,7 @@ def load_experiment(path) -> ExperimentConfig:
         config.dataset = resolve_dataset_path(config.dataset, path.parent)
         return config.validate()
     except ConfigError as error:
-        raise ConfigError(f"{path}: {error}") from None
+        raise ConfigError(f"{path}: {error}", error.field) from None
 
 
 def dataset_path(dataset: str) -> tuple[str, str]:
@@ -237,18 +228,10 @@ def _field_order():
 
 # -- field checks -----------------------------------------------------------------------------
 
-def _is_whole(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
 _SIMPLE_TYPES = {
     bool: (lambda v: isinstance(v, bool), "true or false"),
-    int: (_is_whole, "a whole number"),
-    float: (_is_number, "a number"),
+    int: (is_whole, "a whole number"),
+    float: (is_real, "a number"),
     str: (lambda v: isinstance(v, str), "a string"),
 }
 
@@ -263,26 +246,15 @@ def _check_type(name, value, kind):
             if _SIMPLE_TYPES.get(one, (lambda v: True,))[0](value):
                 return _check_type(name, value, one)
         allowed = " or ".join(_SIMPLE_TYPES[one][1] for one in inner)
-        raise ConfigError(f"{name}: {value!r} is not allowed; must be {allowed} or null")
+        raise ConfigError(f"{name}: {shown(value)} is not allowed; must be {allowed} or null", name)
     if typing.get_origin(kind) is list:
         accepts, description = _SIMPLE_TYPES[typing.get_args(kind)[0]]
         if not (isinstance(value, (list, tuple)) and all(accepts(v) for v in value)):
-            raise ConfigError(f"{name}: {value!r} is not allowed; must be a list of {description.removeprefix('a ')}s")
+            raise ConfigError(f"{name}: {shown(value)} is not allowed; must be a list of "
+                              f"{description.removeprefix('a ')}s", name)
         return value
     accepts, description = _SIMPLE_TYPES[kind]
     if not accepts(value):
-        raise ConfigError(f"{name}: {value!r} is not allowed; must be {description}")
+        raise ConfigError(f"{name}: {shown(value)} is not allowed; must be {description}", name)
     return float(value) if kind is float else value
 
-
-def _choice(name, value, allowed):
-    if value not in allowed:
-        raise ConfigError(f"{name}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
-
-
-def _at_least(name, value, low, optional=False):
-    if value is None and optional:
-        return
-    if value < low:
-        rule = f"must be a whole number ≥ {low}" + (" or null" if optional else "")
-        raise ConfigError(f"{name}: {value!r} is not allowed; {rule}")

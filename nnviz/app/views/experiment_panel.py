@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QToolButton,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.views.form_fields import ERROR_STYLE, Field, HiddenLayersEditor
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
@@ -38,7 +37,6 @@ TOY_SETS = {"xor", "circles", "spirals", "moons", "blobs"}
 OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
                     "rmsprop": ("rho", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
 SCHEDULE_PARAMS = {"constant": (), "step": ("step_epochs", "step_gamma"), "cosine": ("min_learning_rate",)}
-ERROR_STYLE = "color: #c62828; font-size: 11px;"
 MAX_ERROR_PASSES = 12
 
 # (group, field, label, kind, option): kind choice → option is the names; int → (min, max);
@@ -91,92 +89,6 @@ def choose_idx_folder(parent):
 
 def _format_float(value):
     return "" if value is None else f"{value:g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.3g}"
-
-
-class Field(QWidget):
-    """An editor with its error line (hidden while the value is fine) right under it."""
-
-    def __init__(self, editor):
-        super().__init__()
-        self.editor = editor
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(1)
-        box.addWidget(editor)
-        box.addWidget(self.error)
-
-    def set_error(self, text):
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
-        self.editor.setProperty("invalid", bool(text))
-        target = "QSpinBox" if self.editor.kind == "layers" else f"#{self.editor.objectName()}"
-        self.editor.setStyleSheet(f"{target} {{ border: 1px solid #c62828; }}" if text else "")
-        self.editor.setToolTip(text)
-
-
-class HiddenLayersEditor(QWidget):
-    """The hidden layers as a list of widths: add a layer, remove one, set its units."""
-
-    changed = Signal()
-
-    def __init__(self):
-        super().__init__()
-        self._rows = QVBoxLayout()
-        self._rows.setSpacing(2)
-        self.spins = []
-        self.add_button = QPushButton("+ Add layer")
-        self.add_button.clicked.connect(lambda: self._append(self.spins[-1].value() if self.spins else 32, True))
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(self._rows)
-        box.addWidget(self.add_button)
-
-    def layers(self):
-        return [spin.value() for spin in self.spins]
-
-    def set_layers(self, widths):
-        while self.spins:
-            self._remove(self.spins[-1], notify=False)
-        for width in widths:
-            self._append(width, notify=False)
-
-    def _append(self, width, notify):
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        spin = QSpinBox()
-        spin.setRange(0, 4096)
-        spin.setValue(width)
-        spin.setSuffix(" units")
-        spin.valueChanged.connect(self.changed)
-        remove = QToolButton()
-        remove.setText("✕")
-        remove.setToolTip("Remove this layer")
-        remove.clicked.connect(lambda: self._remove(spin, notify=True))
-        number = QLabel(f"{len(self.spins) + 1}.")
-        number.setMinimumWidth(18)
-        line.addWidget(number)
-        line.addWidget(spin, 1)
-        line.addWidget(remove)
-        spin._row = row
-        self.spins.append(spin)
-        self._rows.addWidget(row)
-        if notify:
-            self.changed.emit()
-
-    def _remove(self, spin, notify):
-        index = self.spins.index(spin)
-        self.spins.pop(index)
-        spin._row.setParent(None)
-        spin._row.deleteLater()
-        for i, other in enumerate(self.spins):
-            other._row.layout().itemAt(0).widget().setText(f"{i + 1}.")
-        if notify:
-            self.changed.emit()
 
 
 class ExperimentPanel(QScrollArea):
@@ -357,12 +269,11 @@ class ExperimentPanel(QScrollArea):
                 candidate.validate()
                 break
             except ConfigError as error:
-                text = str(error)
-                name, _, reason = text.partition(": ")
+                name = error.field
                 if name not in self.editors or name in errors:
-                    errors.setdefault("_", text)
+                    errors.setdefault("_", str(error))
                     break
-                errors[name] = reason
+                errors[name] = str(error).removeprefix(f"{name}: ")
                 candidate = replace(candidate, **{name: getattr(defaults, name)})
         return errors
 
