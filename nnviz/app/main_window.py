@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -25,8 +24,9 @@ from nnviz.app.banner import MessageBanner
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.file_actions import FileActions
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
+from nnviz.app.runtime.pace import WATCHABLE, watchable_pace
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
-from nnviz.app.runtime.session import Session, model_key
+from nnviz.app.runtime.session import Session, describe_change, model_key
 from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.app.runtime.worker import TrainingRunner
 from nnviz.app.views.activations_view import ActivationsView
@@ -50,6 +50,8 @@ VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "bounda
 VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0}
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network"}
+LIVE_SETTINGS_DELAY_MS = 300                     # an edit applies once the typing pauses this long
+SETTING_COLOR = "#9467bd"
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -83,6 +85,11 @@ class MainWindow(QMainWindow):
         self._last_batch = None
         self._programmatic = False
         self._owed = set()                   # views skipped while off-screen
+        self._stale = False                  # the views show a network the experiment no longer describes
+        self._epochs_before = 0              # epochs the network had done when the current run began
+        self._complete = False               # the last run did all it was asked
+        self._live_settings = QTimer(self, singleShot=True, interval=LIVE_SETTINGS_DELAY_MS)
+        self._live_settings.timeout.connect(self._apply_live_settings)
         self._build()
         self.layout_defaults = WindowLayout(self, STATE_VERSION)
         self._layout_restored = False
@@ -142,6 +149,7 @@ class MainWindow(QMainWindow):
             self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
         self._redraw.add("health", self.diagnostics.feed_health, VIEW_RATES["health"], VIEW_WEIGHTS["health"])
         self.addToolBar(self.controls.toolbar)
+        self.set_pace(self.controls.pace_box.currentData())
         self.files = FileActions(self)
         self._build_menus()
 
@@ -167,18 +175,11 @@ class MainWindow(QMainWindow):
         """Show `text` in the window's banner (and, with box, in a non-modal message box)."""
         self.banner_box.show_message(text, level, box)
 
-    def ask(self, title, question):
-        """A yes/no question (tests replace this method)."""
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
-
     def confirm_stop(self, what):
-        """True when no run is going, or the user agreed to stop it (then it is stopped)."""
-        if self.controls.state == IDLE:
-            return True
-        if not self.ask("Training is running", f"Training is running. Stop it and {what}?"):
-            return False
-        self.stop_training()
+        """Stop any run before `what` (an explicit user action: opening a file, loading a model)
+        replaces it; no question asked (the finished part of the run is in the Runs dock). True."""
+        if self.controls.state != IDLE:
+            self.stop_training()
         return True
 
     # -- experiment ----------------------------------------------------------------------------
@@ -198,17 +199,51 @@ class MainWindow(QMainWindow):
         raise ConfigError(f"unknown preset {name!r}; presets: {', '.join(p for p, _ in self.presets)}")
 
     def _on_preset_chosen(self, name, config):
-        if self.confirm_stop(f"load the preset “{config.title or name}”"):
-            self.set_experiment(config)
+        """A preset is a new experiment: the previous run's views are cleared, not left as if current."""
+        self.reset()
+        self.set_experiment(config)
+        self.controls.show_status(f"Preset {name}: press Train (F5)")
 
     def _on_panel_changed(self):
         self._update_actions()
-        if self._programmatic or self.controls.state == IDLE:
+        if not self._programmatic:
+            self._mark_pending()
+            self._live_settings.start()       # applied once the typing pauses
+
+    def _apply_live_settings(self):
+        """Training settings edited while a run goes apply from its next batch (no dialog, no stop); the
+        change is marked on the learning-rate plot. Other changes wait for Train (see _mark_pending)."""
+        if not self._runner.active or self.session is None or not self.panel.valid:
             return
-        if self.ask("Training is running", "Changing the experiment stops the current run. Stop it?"):
-            self.stop_training()
+        config = self.panel.config()
+        if model_key(config) != model_key(self.session.config) or config == self._run_config:
+            return
+        old, self._run_config = self._run_config, config
+        self._runner.apply_settings(config.train_config())
+        if self._last_batch is not None:
+            x = self.plots.run_position(self._last_batch.epoch, self._last_batch.batch)
+            self.plots.mark("learning_rate", x, describe_change(old, config), SETTING_COLOR)
+
+    def set_pace(self, choice):
+        """The Speed box: batches a second, or WATCHABLE (the pace rule for each run's data)."""
+        rule = watchable_pace if choice == WATCHABLE else choice
+        now = rule(self.session.job) if callable(rule) and self.session is not None else None
+        self._runner.set_pace(rule, now)
+
+    def _mark_pending(self):
+        """While the experiment needs a network other than the one shown (architecture, data,
+        initialisation, seed), say so: the views belong to the previous run until Train or Reset."""
+        stale = self.session is not None and self.panel.valid and \
+            model_key(self.panel.config()) != model_key(self.session.config)
+        if stale == self._stale:
+            return
+        self._stale = stale
+        self.plots.set_previous_run(stale)
+        if stale:
+            self.show_message("The experiment now needs a new network: the views show the previous run. "
+                              "Train starts the new network; Reset clears the views.", "info")
         else:
-            self.set_experiment(self._run_config)
+            self.banner_box.hide()
 
     # -- running -------------------------------------------------------------------------------
 
@@ -222,6 +257,7 @@ class MainWindow(QMainWindow):
         else:
             setup, new = partial(prepare, config), True
         self._pending, self._run_config = (config, new), config
+        self._epochs_before = 0 if new else self.session.epochs_done
         self._finished_text = None
         self.banner_box.hide()
         worker = self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps,
@@ -269,6 +305,7 @@ class MainWindow(QMainWindow):
             widget.set_snapshot(None)
         self.diagnostics.reset()
         self.controls.show_progress(None, None)
+        self._mark_pending()
         self._update_actions()
 
     def adopt(self, config, prepared, metrics=None):
@@ -279,6 +316,8 @@ class MainWindow(QMainWindow):
                                epochs_done=int((metrics or {}).get("epochs", 0) or 0))
         self._run_config = config
         self._show_dataset()
+        self._mark_pending()
+        self.controls.show_status(f"Loaded model · trained {self.session.epochs_done} epochs")
         self._update_actions()
 
     def _current(self, run):
@@ -291,6 +330,7 @@ class MainWindow(QMainWindow):
         if new:
             self.session = Session(config, job, snapshot, run)
             self._show_dataset()
+            self._mark_pending()
         else:
             self.session.job, self.session.config, self.session.snapshot = job, config, snapshot
             self.diagnostics.on_ready(self.session)
@@ -335,6 +375,7 @@ class MainWindow(QMainWindow):
 
     def _on_diverged(self, run, event):
         if run == self._runner.run_id:
+            self.plots.mark_divergence(event)
             self.show_message(f"Training diverged: {event.message}. Continue with half the learning rate "
                               f"from Training health, or clip the gradients.", "warning")
             self.diagnostics.on_diverged(event)
@@ -356,8 +397,9 @@ class MainWindow(QMainWindow):
         self.redraw()
         self.diagnostics.on_finished(event)
         self._finished_text = text
+        self._complete = event.reason in ("completed", "time_budget")
         if not self._runner.active:
-            self.controls.show_finished(text)
+            self.controls.show_finished(text, self._complete)
 
     def _on_thread_stopped(self):
         run, snapshot = self._runner.final
@@ -365,7 +407,7 @@ class MainWindow(QMainWindow):
             self.session.snapshot = snapshot      # the weights it ended with, if its last report is queued
         self._set_state(IDLE)
         if self._finished_text:
-            self.controls.show_finished(self._finished_text)
+            self.controls.show_finished(self._finished_text, self._complete)
 
     def _set_state(self, state):
         self.controls.set_state(state, can_train=self.panel.valid, has_network=self.session is not None)
@@ -392,7 +434,7 @@ class MainWindow(QMainWindow):
     def _show_plots(self):
         self.plots.refresh()
         if self._last_batch is not None and self._run_config is not None:
-            self.controls.show_progress(self._last_batch, self._run_config)
+            self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before)
 
     def redraw(self):
         """Draw every view that has news now (screenshots, tests, the end of a run)."""

@@ -6,7 +6,9 @@ run can never start while one is going.
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QProgressBar, QStyle, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStyle, QToolBar
+
+from nnviz.app.runtime.pace import CHOICES
 
 IDLE, PREPARING, RUNNING, PAUSED = "idle", "preparing", "running", "paused"
 
@@ -54,6 +56,16 @@ class RunControls:
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for a in self.actions:
             self.toolbar.addAction(a)
+        self.pace_box = QComboBox()
+        self.pace_box.setToolTip("How fast training goes: watchable spreads a 2-D toy run over ~20 s (images "
+                                 "train at full speed); or a fixed number of batches a second. Step (F10) "
+                                 "trains one batch. Applies at once, also while training runs.")
+        for label, value in CHOICES:
+            self.pace_box.addItem(label, value)
+        self.pace_box.currentIndexChanged.connect(lambda _: window.set_pace(self.pace_box.currentData()))
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(QLabel(" Speed "))
+        self.toolbar.addWidget(self.pace_box)
         self.state_label = QLabel("Ready")
         self.position_label = QLabel()
         self.speed_label = QLabel()
@@ -86,26 +98,41 @@ class RunControls:
         self.reset.setEnabled(busy or has_network)
         self.state_label.setText({IDLE: "Ready", PREPARING: "Loading data…", RUNNING: "Training",
                                   PAUSED: "Paused"}[state])
+        if state != RUNNING:
+            self.eta_label.clear()                 # no estimate while nothing runs
 
-    def show_progress(self, batch, config):
-        """Status from the latest BatchEnd and the run's TrainConfig."""
+    def show_progress(self, batch, config, epochs_before=0):
+        """Status from the latest BatchEnd and the run's TrainConfig; `epochs_before`: epochs the network
+        had trained before this run (a continued run counts on from there)."""
         if batch is None:
             for label in (self.position_label, self.speed_label, self.eta_label):
                 label.clear()
             self.progress.setValue(0)
             return
-        self.position_label.setText(f"epoch {batch.epoch}/{config.epochs} · batch {batch.batch}/"
-                                    f"{batch.batches_per_epoch}")
         speed = batch.samples_seen / max(batch.elapsed, 1e-9)
         self.speed_label.setText(f"{_rate(speed)} samples/s")
-        fraction = batch.step / max(config.epochs * batch.batches_per_epoch, 1)
+        epoch = f"epoch {epochs_before + batch.epoch}"
         if config.time_budget:
-            fraction = max(fraction, batch.elapsed / config.time_budget)
+            fraction = batch.elapsed / config.time_budget
+            self.position_label.setText(f"{epoch} · {_duration(min(batch.elapsed, config.time_budget))} / "
+                                        f"{_duration(config.time_budget)}")
+        else:
+            fraction = batch.step / max(config.epochs * batch.batches_per_epoch, 1)
+            self.position_label.setText(f"{epoch}/{epochs_before + config.epochs} · batch {batch.batch}/"
+                                        f"{batch.batches_per_epoch}")
         fraction = min(fraction, 1.0)
         remaining = batch.elapsed * (1 - fraction) / max(fraction, 1e-9)
-        self.eta_label.setText(f"ETA {_duration(remaining)}")
+        self.eta_label.setText(f"ETA {_duration(remaining)}" if self.state == RUNNING else "")
         self.progress.setValue(round(1000 * fraction))
 
-    def show_finished(self, text):
+    def show_finished(self, text, complete=False):
+        """The run ended (`complete`: it did all it was asked, e.g. its time is up: the bar shows 100%)."""
         self.state_label.setText(text)
         self.eta_label.clear()
+        if complete:
+            self.progress.setValue(self.progress.maximum())
+
+    def show_status(self, text):
+        """A message in place of the run's status (e.g. a loaded model); progress cleared."""
+        self.show_progress(None, None)
+        self.state_label.setText(text)

@@ -8,6 +8,11 @@ Between two events the network's weights are consistent, so the consumer may pau
 get the end of a run (evaluation, best weights restored, `Finished`), pass `should_stop`, a
 callable checked after every batch.
 
+To change training settings while it runs (learning rate, momentum, L2, dropout, schedule, batch
+size, …), pass `settings`, a callable checked after every batch that returns a new TrainConfig or
+None: the change applies from the next batch (a new batch size from the next epoch), the weights
+and the optimiser's state carry on.
+
 Time the consumer spends between events (drawing, or holding the run paused) is not training
 time: `elapsed`, the time budget and a schedule that follows the clock all count training time
 only, read from `clock` (an injectable monotonic clock, `time.perf_counter` by default).
@@ -108,10 +113,11 @@ def _check_data(net, data):
     return data
 
 
-def train(net, data, config=None, should_stop=None, clock=time.perf_counter):
+def train(net, data, config=None, should_stop=None, clock=time.perf_counter, settings=None):
     """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); yield events.
 
     should_stop: optional callable; when it returns True after a batch, the run ends as "stopped".
+    settings: optional callable returning a new TrainConfig (applied from the next batch) or None.
     clock: monotonic seconds (tests pass a fake one); only differences of its readings are used.
     """
     config = (config or TrainConfig()).validate()
@@ -122,12 +128,15 @@ def train(net, data, config=None, should_stop=None, clock=time.perf_counter):
         X_val = None if data.X_val is None else net.inputs(data.X_val)
         data = TrainData(net.inputs(data.X_train), data.y_train, X_val, data.y_val, data.augment)
         net = net.feature_space()
-    return _train(net, data, config, should_stop or (lambda: False), clock)
+    return _train(net, data, config, should_stop or (lambda: False), clock, settings or (lambda: None))
 
 
-def _train(net, data, config, should_stop, clock):
+def _train(net, data, config, should_stop, clock, settings):
     run = _Run(net, data, config, clock)
-    for epoch in range(config.epochs):
+    epoch = -1
+    while epoch + 1 < run.config.epochs:        # the number of epochs may change while it runs
+        epoch += 1
+        run.begin_epoch()
         tally = _EpochTally(net.n_layers)
         for b in range(run.batches):
             event = run.step(epoch, b, tally)
@@ -142,6 +151,9 @@ def _train(net, data, config, should_stop, clock):
             if should_stop():
                 run.reason = "stopped"
                 break
+            changed = settings()
+            if changed is not None:
+                run.apply(changed)
         yield run.end_epoch(epoch, tally)
         run.clock.resume()
         run.track_best(epoch)
@@ -180,10 +192,7 @@ class _Run:
             self.validation = (X_val, net.targets(data.y_val, len(X_val)))
         self.X_probe = (self.validation[0] if self.validation else self.X)[:config.probe_size]
 
-        self.batch_size = min(config.batch_size, len(self.X))
-        self.batches = math.ceil(len(self.X) / self.batch_size)
-        self.total_steps = config.epochs * self.batches
-        self.norm_stride = max(1, self.batches // GRAD_NORM_SAMPLES)
+        self.begin_epoch()
         # One vector for all parameters and one for all gradients: the optimiser's step is a few
         # whole-vector operations, whatever the depth.
         self.flat = net.flat_params()
@@ -202,6 +211,30 @@ class _Run:
         self.reason = "completed"
         self.order = self.epoch_T = self.epoch_labels = None
         self.last_val = (None, None)
+
+    def begin_epoch(self):
+        """Batch size and the steps it implies: fixed for an epoch (a live change waits for the next)."""
+        self.batch_size = min(self.config.batch_size, len(self.X))
+        self.batches = math.ceil(len(self.X) / self.batch_size)
+        self.total_steps = self.config.epochs * self.batches
+        self.norm_stride = max(1, self.batches // GRAD_NORM_SAMPLES)
+
+    def apply(self, config):
+        """Train on with new settings: the same weights; the optimiser keeps its state unless it is
+        another optimiser; η follows the new learning rate (or schedule) from the next batch."""
+        config = config.validate()
+        old, self.config = self.config, config
+        if config.optimizer != old.optimizer:
+            self.optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
+                                            config.rho, config.epsilon)
+            self.takes_scaled_gradients = isinstance(self.optimizer, LinearInGradient)
+        else:
+            for name in ("momentum", "beta1", "beta2", "rho", "epsilon"):
+                if hasattr(self.optimizer, name):
+                    setattr(self.optimizer, name, getattr(config, name))
+        self.scheduled = config.schedule != "constant" or config.warmup > 0
+        self.lr = config.learning_rate
+        self.total_steps = config.epochs * self.batches
 
     def out_of_time(self):
         """Has training time, plus the next epoch's evaluation as long as the last one, used up the budget?"""

@@ -48,7 +48,6 @@ def make_window(qtbot, settings):
     def make(config=None, restore=False):
         window = MainWindow(settings=settings, restore=restore)
         qtbot.addWidget(window)
-        window.ask = lambda title, question: True
         if config is not None:
             window.set_experiment(config)
         window.show()

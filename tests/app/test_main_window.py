@@ -2,7 +2,7 @@
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from nnviz.app.run_controls import IDLE, PAUSED, RUNNING
 from nnviz.app.runtime.worker import PAUSED as WORKER_PAUSED
@@ -197,17 +197,45 @@ def test_a_two_d_dataset_shows_the_decision_boundary_updated_live(qtbot, make_wi
     assert window.boundary._snapshot is window.session.snapshot
 
 
-def test_changing_the_experiment_during_a_run_asks_first(qtbot, window):
-    questions = []
-    window.ask = lambda title, question: questions.append(question) or False
+def test_a_learning_rate_edit_during_a_run_applies_at_a_later_batch_without_a_dialog(qtbot, window):
+    boxes = []
+    window.show_message = lambda *args, **kwargs: boxes.append(args)
     click(qtbot, window, window.controls.train)
-    qtbot.waitUntil(lambda: window.session is not None)
-    window.panel.editors["epochs"].setValue(7)
-    assert questions and window.controls.state != IDLE
-    assert window.panel.config().epochs == 2000         # the edit was undone
-    window.ask = lambda title, question: True
-    window.panel.editors["epochs"].setValue(7)
-    assert window.controls.state == IDLE and window.panel.config().epochs == 7
+    qtbot.waitUntil(lambda: window._last_batch is not None, timeout=30000)
+    editor = window.panel.editors["learning_rate"]
+    editor.selectAll()
+    qtbot.keyClicks(editor, "0.025")                       # typed as a user would, key by key
+    qtbot.waitUntil(lambda: window._last_batch.learning_rate == 0.025, timeout=30000)
+    assert window.controls.state == RUNNING and window.session.run == window._runner.run_id
+    assert editor.text() == "0.025" and not QApplication.activeModalWidget()
+    assert window.plots.markers("learning_rate") == ["η 0.1→0.025"]
+    assert not boxes
+
+
+def test_an_architecture_edit_during_a_run_is_pending_until_train(qtbot, window):
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window._last_batch is not None, timeout=30000)
+    window.panel.editors["seed"].setValue(5)
+    qtbot.wait(400)
+    assert window.controls.state == RUNNING                 # the run goes on, with its network
+    assert "previous run" in window.plots.plot("loss").titleLabel.text
+    assert "new network" in window.banner.text()
+    click(qtbot, window, window.controls.stop)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE)
+    click(qtbot, window, window.controls.train)            # Train builds the new network
+    qtbot.waitUntil(lambda: window.session.config.seed == 5, timeout=30000)
+    assert "previous run" not in window.plots.plot("loss").titleLabel.text
+
+
+def test_choosing_a_preset_clears_the_previous_runs_views(qtbot, window):
+    train_until_epochs(qtbot, window, 2)
+    click(qtbot, window, window.controls.stop)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE)
+    window.load_preset("xor")
+    assert window.session is None
+    assert all(n == 0 for curves in window.plots.point_counts().values() for n in curves.values())
+    assert window.controls.position_label.text() == "" and "xor" in window.controls.state_label.text()
+    assert window.draw_panel.snapshot is None
 
 
 def test_a_bad_idx_folder_is_reported_in_the_window(qtbot, make_window, tmp_path):

@@ -7,12 +7,25 @@ from nnviz.core import TrainConfig
 from nnviz.io import ExperimentConfig
 from nnviz.io.logs import epoch_row
 
-NOT_MODEL_FIELDS = set(TrainConfig.field_names()) | {"title", "description", "expected"}
+CHANGE_NAMES = {"learning_rate": "η", "momentum": "μ"}
+# The seed also draws the initial weights: a new seed is a new network.
+NOT_MODEL_FIELDS = (set(TrainConfig.field_names()) - {"seed"}) | {"title", "description", "expected"}
 
 
 def model_key(config):
     """What a network and its data depend on: everything but the training settings."""
     return {k: v for k, v in config.to_dict().items() if k not in NOT_MODEL_FIELDS}
+
+
+def describe_change(old, new):
+    """What changed between two experiments, briefly: "η 0.1→0.05, batch size 32→64"."""
+    before, after = old.to_dict(), new.to_dict()
+    parts = []
+    for key in (k for k in after if before.get(k) != after[k]):
+        name, a, b = CHANGE_NAMES.get(key, key.replace("_", " ")), before.get(key), after[key]
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b))
+        parts.append(f"{name} {a:g}→{b:g}" if numbers else f"{name} {b}")
+    return ", ".join(parts)
 
 
 @dataclass

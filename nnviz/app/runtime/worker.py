@@ -99,6 +99,10 @@ class TrainingWorker(QObject):
         self._paused = start_paused
         self._steps = steps
         self._stop = False
+        self._settings = None        # a TrainConfig to apply at the next batch (set from the UI thread)
+        self._pace = 0.0             # batches a second at most; 0: as fast as it goes
+        self._pace_rule = None
+        self._next_batch_at = -math.inf
         self._batches, self._epochs = [], []
         self._last_emit = -math.inf
         self._net = None
@@ -128,6 +132,27 @@ class TrainingWorker(QObject):
             self._stop = True
             self._cond.notify_all()
 
+    def apply_settings(self, train_config):
+        """Train on with these settings from the next batch (the latest call wins)."""
+        with self._cond:
+            self._settings = train_config
+
+    def set_pace(self, batches_per_second):
+        """At most this many batches a second (0: full speed), so that a run can be watched; a
+        callable is a rule, pace(prepared run), applied once the run is prepared."""
+        if callable(batches_per_second):
+            self._pace_rule = batches_per_second
+            return
+        with self._cond:
+            self._pace = max(float(batches_per_second), 0.0)
+            self._next_batch_at = -math.inf
+            self._cond.notify_all()
+
+    def _take_settings(self):
+        with self._cond:
+            settings, self._settings = self._settings, None
+            return settings
+
     @property
     def paused(self):
         return self._paused
@@ -151,10 +176,12 @@ class TrainingWorker(QObject):
             self.finished.emit(self.run_id, self._stopped_event())
             return
         job = self._setup()
+        if self._pace_rule is not None:
+            self.set_pace(self._pace_rule(job))
         self._net = job.network
         self.last_snapshot = Snapshot.of(self._net)
         self.ready.emit(self.run_id, RunData.of(job), self.last_snapshot)
-        events = train(job.network, job.train_data, job.train_config)
+        events = train(job.network, job.train_data, job.train_config, settings=self._take_settings)
         try:
             if not self._gate():
                 self.finished.emit(self.run_id, self._stopped_event())
@@ -192,7 +219,7 @@ class TrainingWorker(QObject):
             if self._stop:
                 return False
             if not self._paused:
-                return True
+                return self._keep_pace()
             if self._steps:
                 self._steps -= 1
                 return True
@@ -205,6 +232,25 @@ class TrainingWorker(QObject):
             if self._paused and self._steps:
                 self._steps -= 1
             return True
+
+    def _keep_pace(self):
+        """(Holding the lock.) With a pace set, wait for the next batch's turn; stop or pause end the wait
+        (a pause then holds at the next gate). True unless stopped."""
+        if self._pace:
+            if self._batches or self._epochs:
+                self._cond.release()               # what the user sees is never a step behind
+                try:
+                    self._flush(RUNNING)
+                finally:
+                    self._cond.acquire()
+            while not self._stop and not self._paused and self._pace:
+                wait = self._next_batch_at - self._clock()
+                if wait <= 0:
+                    break
+                self._cond.wait(wait)
+            self._next_batch_at = max(self._next_batch_at + 1.0 / self._pace, self._clock()) if self._pace \
+                else -math.inf
+        return not self._stop
 
     def _flush(self, state):
         step = self._last_batch.step if self._last_batch else 0
@@ -239,6 +285,7 @@ class TrainingRunner(QObject):
         self._thread = None
         self._worker = None
         self._runs = 0
+        self.pace = 0.0              # batches a second for every run (0: full speed)
         self.final = None
         self._gc = MainThreadGC(self)
 
@@ -264,6 +311,7 @@ class TrainingRunner(QObject):
         self._runs += 1
         worker = TrainingWorker(setup, run_id=self._runs, max_rate=max_rate, start_paused=start_paused,
                                 steps=steps)
+        worker.set_pace(self.pace)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
@@ -286,6 +334,18 @@ class TrainingRunner(QObject):
     def step(self):
         if self._worker:
             self._worker.step()
+
+    def set_pace(self, pace, now=None):
+        """Batches a second (0: full speed), or a rule pace(prepared run), for the next runs; the
+        running one goes at `now` (default: `pace`)."""
+        self.pace = pace
+        if self._worker:
+            self._worker.set_pace(pace if now is None else now)
+
+    def apply_settings(self, train_config):
+        """New training settings for the running worker, from its next batch."""
+        if self._worker:
+            self._worker.apply_settings(train_config)
 
     def stop(self, wait=True):
         """Ask the worker to stop between two batches; with wait, join the thread and release it."""

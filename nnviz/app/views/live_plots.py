@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from nnviz.app.views.legend_corner import emptiest_corner
@@ -19,6 +20,7 @@ from nnviz.app.views.plot_grid import PlotGrid
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
 LOG_HEADROOM = 0.3                   # decades kept free above the data on a log axis (for the legend)
@@ -89,6 +91,9 @@ class LivePlots(QWidget):
         layout.addLayout(options)
         layout.addWidget(self.grid, 1)
         self._plots = {}
+        self._titles = {}
+        self._markers = []           # (plot, InfiniteLine): divergences and live setting changes
+        self._batches_per_epoch = 1
         self._curves = {}            # name -> {curve name: (PlotDataItem, Series)}
         self._dirty = False
         self._epoch_offset = 0
@@ -103,6 +108,7 @@ class LivePlots(QWidget):
 
     def _add_plot(self, name, title, ylabel, wide=False, log_y=False):
         widget = pg.PlotWidget(title=title)
+        self._titles[name] = title
         self.grid.add(widget, wide=wide)
         plot = widget.getPlotItem()
         plot.setLabel("bottom", "epoch")
@@ -172,6 +178,10 @@ class LivePlots(QWidget):
                 if item.marker is not None:
                     item.setSymbol(item.marker)
         self._epoch_offset = self._epochs_seen = 0
+        for plot, line in self._markers:
+            plot.removeItem(line)
+        self._markers = []
+        self.set_previous_run(False)
         self._ema = None
         self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
@@ -193,6 +203,7 @@ class LivePlots(QWidget):
         """Append BatchEnd events (oldest first)."""
         if not batches:
             return
+        self._batches_per_epoch = batches[-1].batches_per_epoch
         x = np.array([self._epoch_offset + b.epoch - 1 + b.batch / b.batches_per_epoch for b in batches])
         loss = np.array([b.loss for b in batches], float)
         smooth = np.empty_like(loss)
@@ -225,6 +236,36 @@ class LivePlots(QWidget):
                     self._series("dead_units", f"hidden {l + 1}").extend(x, [dead])
         self._legends_due = self._legends_due or bool(epochs)
         self._dirty = self._dirty or bool(epochs)
+
+    def mark(self, name, x, text, color=DIVERGED_COLOR):
+        """A labelled vertical line at epoch x on plot `name` (a divergence, a setting changed live)."""
+        line = pg.InfiniteLine(x, angle=90, pen=pg.mkPen(color, style=Qt.PenStyle.DashLine), label=text,
+                               labelOpts={"position": 0.85, "color": color, "anchors": [(1, 0), (1, 0)]})
+        self._plots[name].addItem(line)
+        self._markers.append((self._plots[name], line))
+
+    def markers(self, name):
+        """The labels of the marker lines on plot `name`, oldest first."""
+        return [line.label.format for plot, line in self._markers if plot is self._plots[name]]
+
+    def run_position(self, epoch, batch):
+        """The x (in epochs) of batch `batch` of epoch `epoch` of the current run."""
+        return self._epoch_offset + epoch - 1 + batch / self._batches_per_epoch
+
+    def mark_divergence(self, event):
+        """Draw where the loss exploded (its value when finite: the spike) on the loss plot."""
+        x = self.run_position(event.epoch, event.batch)
+        if np.isfinite(event.loss):
+            self._series("loss", "batch").extend([x], [event.loss])
+            self._dirty = True
+        self.mark("loss", x, f"diverged (loss {event.loss:.3g})")
+        self.refresh()
+
+    def set_previous_run(self, previous):
+        """Label every plot as showing the previous run (the experiment has changed since)."""
+        for name, plot in self._plots.items():
+            plot.setTitle(f"{self._titles[name]} — previous run" if previous else self._titles[name],
+                          color="#888888" if previous else None)
 
     def _series(self, plot, curve):
         return self._curves[plot][curve][1]

@@ -1,0 +1,56 @@
+"""The status bar: one cumulative epoch count, a time budget as time, no estimate while paused; the pace rule."""
+
+from dataclasses import replace
+
+import pytest
+
+from nnviz.app.run_controls import PAUSED, RUNNING
+from nnviz.app.runtime.pace import WATCH_SECONDS, WATCHABLE, watchable_pace
+from nnviz.core import BatchEnd, TrainConfig
+from nnviz.io import ExperimentConfig
+from nnviz.prepare import prepare
+
+
+def batch(epoch=3, elapsed=33.0, step=30):
+    return BatchEnd(epoch, 5, 10, step, 0.5, 0.1, 640, elapsed)
+
+
+@pytest.fixture
+def controls(make_window):
+    return make_window().controls
+
+
+def test_a_continued_run_counts_epochs_on_from_the_earlier_ones(controls):
+    controls.set_state(RUNNING, can_train=True, has_network=True)
+    controls.show_progress(batch(epoch=3), TrainConfig(epochs=10), epochs_before=10)
+    assert controls.position_label.text() == "epoch 13/20 · batch 5/10"
+
+
+def test_a_time_budget_shows_time_spent_of_time_allowed_and_no_eta_while_paused(controls):
+    controls.set_state(RUNNING, can_train=True, has_network=True)
+    controls.show_progress(batch(elapsed=33.0), TrainConfig(epochs=1000, time_budget=60.0))
+    assert controls.position_label.text() == "epoch 3 · 0:33 / 1:00"
+    assert controls.progress.value() == 550 and controls.eta_label.text() == "ETA 0:27"
+    controls.set_state(PAUSED, can_train=True, has_network=True)
+    controls.show_progress(batch(elapsed=33.0), TrainConfig(epochs=1000, time_budget=60.0))
+    assert controls.eta_label.text() == ""
+    controls.show_finished("Time is up", complete=True)
+    assert controls.progress.value() == controls.progress.maximum()
+
+
+def test_the_watchable_pace_spreads_a_toy_run_over_the_watch_time_and_leaves_images_at_full_speed():
+    spirals = prepare(ExperimentConfig(dataset="spirals", n_samples=200, batch_size=20, epochs=300,
+                                       validation_split=0.0))
+    assert len(spirals.train_data.X_train) == 160                # 200 points, a fifth held out for testing
+    assert watchable_pace(spirals) == pytest.approx(8 * 300 / WATCH_SECONDS)      # 8 batches an epoch
+    digits = prepare(ExperimentConfig(dataset="digits8x8", train_subset=64))
+    assert watchable_pace(digits) == 0.0
+    assert watchable_pace(replace(spirals, train_config=replace(spirals.train_config, epochs=1))) == 1.0
+
+
+def test_the_speed_box_sets_the_pace_of_the_next_and_the_running_run(make_window):
+    window = make_window()
+    box = window.controls.pace_box
+    assert box.currentData() == WATCHABLE and window._runner.pace is watchable_pace
+    box.setCurrentIndex(box.findData(10.0))
+    assert window._runner.pace == 10.0
