@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.banner import MessageBanner
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.file_actions import FileActions
+from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.runtime.pace import WATCHABLE, watchable_pace
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
@@ -150,6 +151,8 @@ class MainWindow(QMainWindow):
         self._redraw.add("health", self.diagnostics.feed_health, VIEW_RATES["health"], VIEW_WEIGHTS["health"])
         self.addToolBar(self.controls.toolbar)
         self.set_pace(self.controls.pace_box.currentData())
+        self.replay = Replay(self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
         self.files = FileActions(self)
         self._build_menus()
 
@@ -304,6 +307,8 @@ class MainWindow(QMainWindow):
         for widget in (self.draw_panel, self.activations, self.boundary, self.network_view):
             widget.set_snapshot(None)
         self.diagnostics.reset()
+        self.replay.clear()
+        self.plots.set_cursor(None)
         self.controls.show_progress(None, None)
         self._mark_pending()
         self._update_actions()
@@ -314,6 +319,8 @@ class MainWindow(QMainWindow):
         self.set_experiment(config)
         self.session = Session(config, RunData.of(prepared), Snapshot.of(prepared.network),
                                epochs_done=int((metrics or {}).get("epochs", 0) or 0))
+        self.replay.clear()
+        self.plots.set_cursor(None)
         self._run_config = config
         self._show_dataset()
         self._mark_pending()
@@ -334,6 +341,7 @@ class MainWindow(QMainWindow):
         else:
             self.session.job, self.session.config, self.session.snapshot = job, config, snapshot
             self.diagnostics.on_ready(self.session)
+        self.replay.begin_run(self.session, new)
         self.plots.begin_run(None if config.time_budget else config.epochs)
         if self.controls.state == PREPARING:
             self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
@@ -370,6 +378,7 @@ class MainWindow(QMainWindow):
             self.session.epochs_done += len(update.epochs)
             self.diagnostics.on_epochs(update.epochs)
         self.session.snapshot = update.snapshot
+        self.replay.add(update.kept)
         self.worker_state = update.state
         self._redraw.mark()
 
@@ -421,7 +430,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         if on_screen(self.docks[VIEW_DOCKS[name]]):   # the others draw the network view's evaluated copy
-            snapshot = self.session.snapshot
+            snapshot = self.replay.shown(self.session.snapshot)
             widget.set_snapshot(snapshot if widget is self.network_view else self.network_view.evaluated(snapshot))
         else:                         # behind another dock's tab (off-screen, not hidden): when it shows
             self._owed.add(name)
@@ -435,6 +444,11 @@ class MainWindow(QMainWindow):
         self.plots.refresh()
         if self._last_batch is not None and self._run_config is not None:
             self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before)
+
+    def replay_moved(self):
+        """The replay slider moved: every view draws the snapshot it now shows."""
+        self._redraw.mark()
+        self.redraw()
 
     def redraw(self):
         """Draw every view that has news now (screenshots, tests, the end of a run)."""

@@ -58,6 +58,8 @@ class DiagnosticsDocks:
         window.addAction(self.inspect_action)
         self._epochs = []               # EpochEnds of the current run, for its record in the runs list
         self._unshown = []              # EpochEnds the health dock has not diagnosed yet
+        self.health_history = []        # every EpochEnd of the current run (replay diagnoses a prefix)
+        self._was_replaying = False
         self._runs_done = len(self.runs.runs)      # runs kept from earlier sessions: numbering goes on
         self._diverged_run = None       # id of the run whose divergence the health banner offers to continue
         self._saliency_stale = False    # a prediction arrived while the saliency view was off-screen
@@ -116,20 +118,26 @@ class DiagnosticsDocks:
         """A run starts (on a new or the same network): a fresh health history and run record."""
         self.health.reset(n_classes=session.job.dataset.n_classes, activation=session.snapshot.hidden)
         self._title_health()
-        self._epochs, self._unshown = [], []
+        self._epochs, self._unshown, self.health_history = [], [], []
 
     def on_epochs(self, epochs):
         self._epochs.extend(epochs)
         self._unshown.extend(epochs)
+        self.health_history.extend(epochs)
 
     def feed_health(self):
-        """From the redraw scheduler: diagnose the epochs since the last frame; the snapshot's histograms."""
-        if self._unshown:
-            self.health.update_epoch(self._unshown[-1], self.health.history + self._unshown)
-            self._unshown = []
+        """From the redraw scheduler: diagnose the epochs since the last frame (or, while replaying,
+        those up to the replayed moment); the shown snapshot's histograms."""
+        replay = self.window.replay
+        history = self.health_history
+        if replay.scrubbing:
+            history = [e for e in history if e.epoch <= replay.completed_epochs()]
+        if history and (self._unshown or replay.scrubbing or self._was_replaying):
+            self.health.update_epoch(history[-1], history)
             self._title_health()
+        self._unshown, self._was_replaying = [], replay.scrubbing
         session = self.window.session
-        self.health.set_snapshot(session.snapshot if session is not None else None)
+        self.health.set_snapshot(replay.shown(session.snapshot) if session is not None else None)
 
     def on_diverged(self, event):
         """The core rolled the weights back and ends the run: red light, banner, health dock in front."""
@@ -164,7 +172,7 @@ class DiagnosticsDocks:
         self.health.reset()
         self.health.set_snapshot(None)
         self._title_health()
-        self._epochs, self._unshown = [], []
+        self._epochs, self._unshown, self.health_history = [], [], []
         self.clear_saliency()
 
     # -- slots ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from nnviz.app.runtime.history import keep_step
 from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
 
@@ -69,6 +70,7 @@ class Update:
     batches: tuple          # BatchEnd events, oldest first
     epochs: tuple           # EpochEnd events, oldest first
     state: str              # RUNNING, PAUSED or FINISHED
+    kept: tuple = ()        # Snapshots worth keeping for replay (history.keep_step, epoch ends), oldest first
 
 
 class TrainingWorker(QObject):
@@ -103,7 +105,7 @@ class TrainingWorker(QObject):
         self._pace = 0.0             # batches a second at most; 0: as fast as it goes
         self._pace_rule = None
         self._next_batch_at = -math.inf
-        self._batches, self._epochs = [], []
+        self._batches, self._epochs, self._kept = [], [], []
         self._last_emit = -math.inf
         self._net = None
         self._last_batch = None
@@ -190,12 +192,15 @@ class TrainingWorker(QObject):
                 if isinstance(event, BatchEnd):
                     self._last_batch = event
                     self._batches.append(event)
+                    if keep_step(event.step):
+                        self._keep()
                     if not self._gate():
                         self._flush(FINISHED)
                         self.finished.emit(self.run_id, self._stopped_event())
                         return
                 elif isinstance(event, EpochEnd):
                     self._epochs.append(event)
+                    self._keep()
                 elif isinstance(event, Diverged):
                     self._flush(PAUSED)
                     self.diverged.emit(self.run_id, event)
@@ -256,10 +261,16 @@ class TrainingWorker(QObject):
         step = self._last_batch.step if self._last_batch else 0
         epoch = self._last_batch.epoch if self._last_batch else 0
         self.last_snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
-        update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state)
-        self._batches, self._epochs = [], []
+        update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state, tuple(self._kept))
+        self._batches, self._epochs, self._kept = [], [], []
         self._last_emit = self._clock()
         self.updated.emit(self.run_id, update)
+
+    def _keep(self):
+        """Copy the weights for replay (once per step: an epoch's end may also be a log-spaced step)."""
+        last = self._last_batch
+        if last is not None and not (self._kept and self._kept[-1].step == last.step):
+            self._kept.append(Snapshot.of(self._net, epoch=last.epoch, step=last.step))
 
     def _stopped_event(self, reason="stopped"):
         last = self._last_batch

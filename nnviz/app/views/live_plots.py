@@ -95,6 +95,7 @@ class LivePlots(QWidget):
         self._markers = []           # (plot, InfiniteLine): divergences and live setting changes
         self._batches_per_epoch = 1
         self._curves = {}            # name -> {curve name: (PlotDataItem, Series)}
+        self.cursors = {}            # name -> the replay's vertical line, once there is one
         self._dirty = False
         self._epoch_offset = 0
         self._epochs_seen = 0
@@ -151,6 +152,17 @@ class LivePlots(QWidget):
         self._add_plot("grad_norm", "Gradient norm ‖∂C/∂W‖", "norm (log)", log_y=True)
         self._add_plot("dead_units", "Dead units", "fraction dead")
         self._plots["dead_units"].setYRange(0, 1, padding=0.05)
+
+    def set_cursor(self, x):
+        """A vertical line at epoch x on every plot (the replayed moment); None hides it."""
+        for name, plot in self._plots.items():
+            line = self.cursors.get(name)
+            if line is None:
+                line = self.cursors[name] = pg.InfiniteLine(angle=90, pen=_pen("#d62728"))
+                plot.addItem(line, ignoreBounds=True)
+            line.setVisible(x is not None)
+            if x is not None:
+                line.setValue(x)
 
     def set_layers(self, n_layers):
         """A new network with n_layers weight layers: per-layer curves are rebuilt, all data cleared."""

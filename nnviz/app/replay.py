@@ -1,0 +1,144 @@
+"""Replay: a slider (and Play) that shows every view as it was at an earlier point of training.
+
+The worker hands over the snapshots worth keeping (every epoch, log-spaced early steps); a
+`SnapshotHistory` holds them in bounded memory. While the slider sits at its right end the views
+follow training live; anywhere else they all draw the chosen snapshot (`shown`), training going
+on meanwhile, and the curves show a cursor at its position.
+"""
+
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QSlider, QToolBar, QToolButton
+
+from nnviz.app.runtime.history import SnapshotHistory
+
+PLAY_INTERVAL_MS = 120          # one snapshot further per tick while playing
+
+
+class ReplayBar(QToolBar):
+    """Play/Pause, the slider over the kept snapshots and what it shows. Signal `moved(index)`."""
+
+    moved = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__("Replay", parent)
+        self.setObjectName("replay_toolbar")
+        self.play_button = QToolButton(text="▶ Play", toolTip="Replay training from the slider's position")
+        self.play_button.setCheckable(True)
+        self.slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=0)
+        self.slider.setToolTip("Drag back to see every view as it was earlier in training; "
+                               "at the right end the views follow training live")
+        self.slider.setMinimumWidth(240)
+        self.label = QLabel("Replay: nothing trained yet")
+        self.label.setMinimumWidth(230)
+        self.addWidget(QLabel(" Replay "))
+        self.addWidget(self.play_button)
+        self.addWidget(self.slider)
+        self.addWidget(self.label)
+        self.slider.valueChanged.connect(self.moved)
+
+
+class Replay:
+    """The history of the window's network and the bar that scrubs through it (for a MainWindow)."""
+
+    def __init__(self, window, history=None):
+        self.window = window
+        self.history = history if history is not None else SnapshotHistory()
+        self.bar = ReplayBar(window)
+        self.bar.moved.connect(self._on_moved)
+        self.bar.play_button.toggled.connect(self._on_play)
+        self._timer = QTimer(window, interval=PLAY_INTERVAL_MS)
+        self._timer.timeout.connect(self._tick)
+        self._offset, self._batches = 0, 1          # epochs before this run; batches per epoch
+        self._index = None                          # the snapshot shown, or None: live
+
+    # -- what the views draw -------------------------------------------------------------------
+
+    @property
+    def scrubbing(self):
+        return self._index is not None
+
+    def shown(self, live):
+        """The snapshot the views should draw: the chosen one while scrubbing, else `live`."""
+        return self.history.snapshots[self._index] if self.scrubbing else live
+
+    # -- fed by the window ---------------------------------------------------------------------
+
+    def begin_run(self, session, new):
+        """A run starts: `session` (a new network when `new`) and its first snapshot."""
+        if new:
+            self.clear()
+        data = session.job.train_data
+        n = len(data.X_train)
+        self._batches = math.ceil(n / max(1, min(session.job.train_config.batch_size, n)))
+        self._offset = session.epochs_done
+        self.add([session.snapshot])
+
+    def add(self, snapshots):
+        """Keep the snapshots the worker sent (oldest first)."""
+        if not snapshots:
+            return
+        shown = self.history.positions[self._index] if self.scrubbing else None
+        for snapshot in snapshots:
+            self.history.add(self._offset + snapshot.step / self._batches, snapshot)
+        if shown is not None:               # thinning may have moved it: stay at the same point
+            self._index = self.history.nearest(shown)
+        self._sync_slider()
+
+    def clear(self):
+        self.history.clear()
+        self._index = None
+        self.bar.play_button.setChecked(False)
+        self._sync_slider()
+
+    def completed_epochs(self):
+        """Epochs of the current run completed at the snapshot shown (replay only)."""
+        return self.shown(None).step // self._batches
+
+    def position(self, index=None):
+        """x on the curves (epochs) of snapshot `index` (default: the one shown)."""
+        index = self._index if index is None else index
+        return None if index is None else self.history.positions[index]
+
+    # -- the bar -------------------------------------------------------------------------------
+
+    def _sync_slider(self):
+        slider, last = self.bar.slider, max(len(self.history) - 1, 0)
+        slider.blockSignals(True)
+        slider.setMaximum(last)
+        slider.setValue(last if self._index is None else self._index)
+        slider.blockSignals(False)
+        self._describe()
+
+    def _on_moved(self, value):
+        last = len(self.history) - 1
+        self._index = None if value >= last else value
+        self._describe()
+        self.window.plots.set_cursor(self.position())
+        self.window.replay_moved()
+
+    def _describe(self):
+        if not len(self.history):
+            text = "Replay: nothing trained yet"
+        elif self._index is None:
+            text = f"live · {len(self.history)} snapshots kept"
+        else:
+            s = self.history.snapshots[self._index]
+            text = f"epoch {self.history.positions[self._index]:.2f} · step {s.step:,} (training goes on)"
+        self.bar.label.setText(text)
+
+    def _on_play(self, playing):
+        if playing:
+            if not self.scrubbing and len(self.history):
+                self.bar.slider.setValue(0)          # from the start
+            self._timer.start()
+        else:
+            self._timer.stop()
+        self.bar.play_button.setText("⏸ Pause" if playing else "▶ Play")
+
+    def _tick(self):
+        slider = self.bar.slider
+        slider.setValue(slider.value() + 1)
+        if not self.scrubbing:
+            self.bar.play_button.setChecked(False)
