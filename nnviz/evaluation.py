@@ -12,6 +12,7 @@ import numpy as np
 from nnviz.core import accuracy, class_probabilities, confusion_matrix, per_class_accuracy, predictions
 from nnviz.core.ablation import ablation_masks
 from nnviz.data import rotate_images
+from nnviz.guard import UserError
 
 KINDS = ("noise", "rotation")
 DEFAULT_LEVELS = {"noise": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0),        # std of the added noise
@@ -108,13 +109,13 @@ def perturb(X, kind, level, image_shape, rng):
     each image rotated about its centre by +level or −level degrees (sign at random, bilinear,
     zero outside). Level 0 returns X itself."""
     if kind not in KINDS:
-        raise ValueError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+        raise UserError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
     if not (np.isfinite(level) and level >= 0):
-        raise ValueError(f"levels: {level!r} is not allowed; must be a number ≥ 0")
+        raise UserError(f"levels: {level!r} is not allowed; must be a number ≥ 0")
     if kind == "rotation" and image_shape is None:
-        raise ValueError("kind: 'rotation' needs an image dataset; this one holds points")
+        raise UserError("kind: 'rotation' needs an image dataset; this one holds points")
     if kind == "rotation" and level > MAX_ROTATION:
-        raise ValueError(f"levels: {level!r} is not allowed for rotation; must be ≤ {MAX_ROTATION:g} degrees")
+        raise UserError(f"levels: {level!r} is not allowed for rotation; must be ≤ {MAX_ROTATION:g} degrees")
     if level == 0:
         return X
     if kind == "noise":
@@ -132,7 +133,7 @@ def robustness_curve(net, dataset, kind="noise", levels=None, seed=0, max_sample
     two float arrays of the same length; level 0 gives the clean accuracy of the subset.
     """
     if kind not in KINDS:
-        raise ValueError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+        raise UserError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
     levels = np.asarray(DEFAULT_LEVELS[kind] if levels is None else levels, dtype=float).reshape(-1)
     rng = np.random.default_rng(seed)
     X, y = dataset.X_test, dataset.y_test
@@ -151,12 +152,12 @@ def _rank_mistakes(predicted, confidence, y, limit):
 
 
 def parse_units(text):
-    """"L:U[,L:U…]" (hidden layer L from 1, unit U from 0) → [(L, U), ...]; ValueError naming the bad part."""
+    """"L:U[,L:U…]" (hidden layer L from 1, unit U from 0) → [(L, U), ...]; UserError naming the bad part."""
     units = []
     for part in text.split(","):
         layer, sep, unit = part.strip().partition(":")
         if not (sep and layer.strip().isdigit() and unit.strip().isdigit()):
-            raise ValueError(f"--ablate: {part.strip()!r} is not LAYER:UNIT (e.g. 1:3, hidden layer 1 "
+            raise UserError(f"--ablate: {part.strip()!r} is not LAYER:UNIT (e.g. 1:3, hidden layer 1 "
                              f"counted from 1, unit 3 counted from 0)")
         units.append((int(layer), int(unit)))
     return units

@@ -103,5 +103,6 @@ def prepare(config: ExperimentConfig, dataset: Dataset | None = None) -> Prepare
     dataset = dataset if dataset is not None else load_config_dataset(config)
     X_train, y_train, X_val, y_val = training_split(config, dataset)
     data = TrainData(X_train, y_train, X_val, y_val, make_data_augmenter(config, dataset))
-    network = config.build_network(dataset.n_features, dataset.n_classes)
+    network = config.build_network(dataset.n_features, dataset.n_classes,
+                                   n_samples=max(len(dataset.X_train), len(dataset.X_test)))
     return Prepared(dataset, network, data, config.train_config())

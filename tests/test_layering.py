@@ -5,11 +5,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "nnviz"
 
-# layer -> the nnviz layers it may import (besides itself, nnviz.resources and the bare `nnviz` for its version,
-# which anyone may import)
+# Modules every layer may import: the bare `nnviz` (for its version), nnviz.resources (where bundled files
+# are) and nnviz.guard (user errors, safe file reads, memory checks: standard library and NumPy only).
+FOUNDATION = ("nnviz", "nnviz.resources", "nnviz.guard")
+# layer -> the nnviz layers it may import (besides itself and FOUNDATION)
 ALLOWED = {
+    "nnviz.guard": set(),
     "nnviz.core": set(),
     "nnviz.data": set(),
     "nnviz.io": {"nnviz.core"},
@@ -53,10 +58,10 @@ def test_every_import_goes_the_way_design_md_allows():
             continue
         for imported in imports_of(path):
             root = imported.split(".")[0]
-            if layer in ("nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation",
+            if layer in ("nnviz.guard", "nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation",
                          "nnviz.export", "nnviz.cli") and root in QT:
                 wrong.append(f"{path.relative_to(PACKAGE.parent)} imports {imported}")
-            if root != "nnviz" or imported in ("nnviz", "nnviz.resources"):
+            if root != "nnviz" or imported in FOUNDATION or layer_of(imported) == "nnviz.guard":
                 continue
             target = layer_of(imported)
             if target != layer and target not in ALLOWED[layer]:
@@ -64,9 +69,10 @@ def test_every_import_goes_the_way_design_md_allows():
     assert wrong == []
 
 
-def test_the_core_imports_numpy_and_the_standard_library_only():
+@pytest.mark.parametrize("package", ["core", "guard"])
+def test_the_core_and_the_guards_import_numpy_and_the_standard_library_only(package):
     third_party = set()
-    for path in (PACKAGE / "core").rglob("*.py"):
+    for path in (PACKAGE / package).rglob("*.py"):
         for imported in imports_of(path):
             root = imported.split(".")[0]
             if root not in sys.stdlib_module_names and root not in ("numpy", "nnviz"):
@@ -76,8 +82,8 @@ def test_the_core_imports_numpy_and_the_standard_library_only():
 
 def test_core_data_io_workflow_and_cli_import_no_qt_at_run_time():
     code = ("import sys, importlib\n"
-            "for m in ('nnviz.core', 'nnviz.data', 'nnviz.io', 'nnviz.prepare', 'nnviz.evaluation', 'nnviz.export',\n"
-            "          'nnviz.cli'):\n"
+            "for m in ('nnviz.guard', 'nnviz.core', 'nnviz.data', 'nnviz.io', 'nnviz.prepare', 'nnviz.evaluation',\n"
+            "          'nnviz.export', 'nnviz.cli'):\n"
             "    importlib.import_module(m)\n"
             "print(sorted(m for m in sys.modules if m.startswith(QT)))").replace("QT", repr(QT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

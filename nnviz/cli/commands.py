@@ -1,8 +1,10 @@
 """The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | presets`.
 
-Every user error (bad config, unknown preset, missing or corrupt file, wrong-shape model, bad
-hyperparameter, empty drawing) is one line `nnviz: error: ...` on stderr and exit status 2;
-divergence and a failed gradient check exit 1; Ctrl-C during training stops cleanly (exit 130).
+Every user error (a `UserError`: bad config, unknown preset, missing, corrupt or non-regular file,
+wrong-shape model, bad hyperparameter, too big for memory, empty drawing; or an OSError naming a
+file) is one line `nnviz: error: ...` on stderr and exit status 2; any other exception is a bug in
+nnviz: it says so, prints the traceback and exits 1. Divergence and a failed gradient check exit 1;
+Ctrl-C during training stops cleanly (exit 130).
 """
 
 import argparse
@@ -11,8 +13,10 @@ import dataclasses
 import json
 import math
 import os
+import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 # Taken before the heavy imports below, so that --time-budget on the command line counts them too.
@@ -44,7 +48,9 @@ from nnviz.core.gradcheck import PASS_TOLERANCE, check_level  # noqa: E402
 from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
 from nnviz.evaluation import ablation_accuracy, parse_units  # noqa: E402
 from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx  # noqa: E402
+from nnviz.guard import UserError, one_line, shorten  # noqa: E402
 from nnviz.io import (  # noqa: E402
+    IDX_PREFIX,
     LOG_FORMATS,
     ExperimentConfig,
     check_compatible,
@@ -73,7 +79,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fail(message):
-    print(f"nnviz: error: {' '.join(str(message).split())}", file=sys.stderr)
+    print(f"nnviz: error: {one_line(message)}", file=sys.stderr)
 
 
 def _emit(record):
@@ -102,9 +108,11 @@ def _check_output(path, suffixes=None):
         return
     path = Path(path)
     if not path.parent.is_dir():
-        raise ValueError(f"{path}: the folder {path.parent} does not exist")
+        raise UserError(f"{path}: the folder {path.parent} does not exist")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
     if suffixes and path.suffix.lower() not in suffixes:
-        raise ValueError(f"{path}: the file name must end in one of {', '.join(suffixes)}")
+        raise UserError(f"{path}: the file name must end in one of {', '.join(suffixes)}")
 
 
 def cmd_train(args):
@@ -169,11 +177,11 @@ def cmd_train(args):
 def _train_seeds(args, config):
     """`train --seeds N`: N runs one after another, each seed's test accuracy, then mean ± std."""
     if args.seeds < 1:
-        raise ValueError(f"--seeds: {args.seeds} is not allowed; must be a whole number ≥ 1")
+        raise UserError(f"--seeds: {args.seeds} is not allowed; must be a whole number ≥ 1")
     alone = [o for o, v in (("--save", args.save), ("--log", args.log), ("--json", args.json),
                             ("--time-budget", args.time_budget)) if v]
     if alone:
-        raise ValueError(f"--seeds trains several models: it cannot be combined with {', '.join(alone)}")
+        raise UserError(f"--seeds trains several models: it cannot be combined with {', '.join(alone)}")
     with StopFlag() as stop:
         train_seeds(config, args.seeds, args.quiet, should_stop=lambda: stop.requested)
     return EXIT_INTERRUPTED if stop.requested else 0
@@ -219,8 +227,12 @@ def cmd_evaluate(args):
     config = model.config
     if config is None:
         if not args.dataset:
-            raise ValueError(f"{args.model}: the model holds no experiment; name the data with --dataset")
+            raise UserError(f"{args.model}: the model holds no experiment; name the data with --dataset")
         config = ExperimentConfig(dataset=args.dataset)
+    folder = config.dataset.removeprefix(IDX_PREFIX).strip()
+    if not args.dataset and config.dataset.startswith(IDX_PREFIX) and not Path(folder).is_dir():
+        raise UserError(f"{args.model}: the model was trained on the IDX folder {folder}, which does not exist "
+                        f"(any more); name the data with --dataset")
     dataset = load_config_dataset(config, args.dataset)
     net = model.network
     check_compatible(net, dataset.n_features, dataset.n_classes, dataset.name)
@@ -261,15 +273,18 @@ def cmd_predict(args):
     given = [name for name, value in (("an IMAGE", args.image), ("--point", args.point), ("--row", args.row))
              if value is not None]
     if len(given) > 1:
-        raise ValueError(f"give one of an IMAGE, --point X Y or --row VALUES, not {' and '.join(given)}")
+        raise UserError(f"give one of an IMAGE, --point X Y or --row VALUES, not {' and '.join(given)}")
     if args.point is not None:
         if n_inputs != 2:
-            raise ValueError(f"--point: the model takes {n_inputs} inputs, not a 2-D point")
+            raise UserError(f"--point: the model takes {n_inputs} inputs, not a 2-D point")
+        if not all(map(math.isfinite, args.point)):
+            raise UserError(f"--point: {args.point[0]:g} {args.point[1]:g} is not allowed; "
+                            f"X and Y must be finite numbers")
         x = model.standardize(np.array([args.point]))
     elif args.row is not None:
         values = _row_values(args.row)
         if len(values) != n_inputs:
-            raise ValueError(f"--row: the model takes {n_inputs} values, got {len(values)}")
+            raise UserError(f"--row: the model takes {n_inputs} values, got {len(values)}")
         x = model.standardize(np.array([values]))
     else:
         side = math.isqrt(n_inputs)
@@ -277,7 +292,7 @@ def cmd_predict(args):
         if args.image is None or table:
             hint = ("--point X Y" if n_inputs == 2 else f"--row with {n_inputs} comma-separated values" if table
                     else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)")
-            raise ValueError(f"the model takes {n_inputs} inputs: give {hint}")
+            raise UserError(f"the model takes {n_inputs} inputs: give {hint}")
         x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
     P = class_probabilities(model.network.predict_proba(x))[0]
     for k in np.argsort(-P, kind="stable")[:3]:
@@ -290,9 +305,9 @@ def _row_values(text):
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError:
-        raise ValueError(f"--row: {text!r} is not a comma-separated list of numbers") from None
+        raise UserError(f"--row: {shorten(text)} is not a comma-separated list of numbers") from None
     if not all(math.isfinite(v) for v in values):
-        raise ValueError(f"--row: {text!r} holds a value that is not a finite number")
+        raise UserError(f"--row: {shorten(text)} holds a value that is not a finite number")
     return values
 
 
@@ -319,10 +334,10 @@ def cmd_gradcheck(args):
     """Backprop against finite differences (float64) on a few training samples of an experiment."""
     config = _experiment(args)
     if args.samples < 1 or args.max_entries < 1:
-        raise ValueError("--samples and --max-entries must be whole numbers ≥ 1")
+        raise UserError("--samples and --max-entries must be whole numbers ≥ 1")
     dataset = load_config_dataset(config)
     X, y = dataset.X_train[:args.samples], dataset.y_train[:args.samples]
-    net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64)
+    net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64, n_samples=len(X))
     errors = gradient_check(net, X, y, l2=config.l2, max_entries=args.max_entries, seed=config.seed)
     passed = all(check_level(e) == "ok" for e in errors)
     if not args.json:
@@ -422,7 +437,7 @@ def _parser():
 
 def main(argv=None) -> int:
     """Run the command line (sys.argv[1:] when argv is None); return the exit status:
-    0 ok, 1 diverged or gradient check failed, 2 user error, 130 interrupted.
+    0 ok, 1 diverged, gradient check failed or a bug in nnviz, 2 user error, 130 interrupted.
 
     The command's clock (for --time-budget) starts when nnviz.cli was imported if argv is None
     (a real command line), else now.
@@ -433,19 +448,28 @@ def main(argv=None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
+        with contextlib.suppress(ValueError):      # a second Ctrl-C while we say so must not add a traceback
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("nnviz: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:     # the reader went away (`nnviz train --json | head`): say no more
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
-    except (ValueError, OSError) as error:
-        _fail(_describe(error))
+    except UserError as error:
+        _fail(error)
         return EXIT_USAGE
+    except OSError as error:
+        if not error.filename:          # not about a file the user named: ours to explain
+            return _bug()
+        _fail(f"{error.filename}: {error.strerror or error}")
+        return EXIT_USAGE
+    except Exception:
+        return _bug()
 
 
-def _describe(error):
-    """An exception as a user-facing sentence (an OSError names its file)."""
-    if isinstance(error, OSError) and error.filename and error.strerror:
-        return f"{error.filename}: {error.strerror}"
-    return str(error) or type(error).__name__
+def _bug():
+    """Report the exception being handled as what it is: a bug, with the traceback to report."""
+    print("nnviz: this is a bug in nnviz; please report it with the traceback below:", file=sys.stderr)
+    traceback.print_exc(file=sys.stderr)
+    return EXIT_FAILED

@@ -6,17 +6,19 @@ zeroing row U of Wᴸ⁺¹ (its outgoing weights), since zᴸ⁺¹ = aᴸ Wᴸ�
 
 import numpy as np
 
+from nnviz.guard import UserError
+
 
 def check_units(net, units):
-    """The units as a sorted tuple of (L, U), or ValueError naming the first that is not a hidden unit."""
+    """The units as a sorted tuple of (L, U), or UserError naming the first that is not a hidden unit."""
     hidden = net.sizes[1:-1]
     checked = set()
     for layer, unit in units:
         if not 1 <= layer <= len(hidden):
-            raise ValueError(f"ablate: layer {layer} is not a hidden layer; this network has "
+            raise UserError(f"ablate: layer {layer} is not a hidden layer; this network has "
                              + (f"hidden layers 1..{len(hidden)}" if hidden else "no hidden layer"))
         if not 0 <= unit < hidden[layer - 1]:
-            raise ValueError(f"ablate: hidden layer {layer} has units 0..{hidden[layer - 1] - 1}, not {unit}")
+            raise UserError(f"ablate: hidden layer {layer} has units 0..{hidden[layer - 1] - 1}, not {unit}")
         checked.add((int(layer), int(unit)))
     return tuple(sorted(checked))
 

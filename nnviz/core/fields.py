@@ -9,21 +9,18 @@ import math
 
 import numpy as np
 
-MAX_SHOWN = 60        # characters of a bad value quoted in a message; longer values are cut
+from nnviz.guard import UserError, shorten
+from nnviz.guard.errors import MAX_VALUE_CHARS as MAX_SHOWN  # noqa: F401  (characters of a quoted value)
+
+shown = shorten       # `value` as a message quotes it: its repr, cut to MAX_SHOWN characters
 
 
-class FieldError(ValueError):
+class FieldError(UserError):
     """A bad value for one setting; `field` names it (None when no single setting is to blame)."""
 
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
-
-
-def shown(value):
-    """`value` as a message quotes it: its repr, cut to MAX_SHOWN characters."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
 
 
 def reject(field, value, rule):

@@ -28,6 +28,7 @@ class SGD(LinearInGradient):
     """θ ← θ − η g."""
 
     name = "sgd"
+    slots = 0                  # parameter-sized state arrays
 
     def step_scaled(self, params, scaled_grads):
         for p, g in zip(params, scaled_grads):
@@ -38,6 +39,7 @@ class Momentum(LinearInGradient):
     """v ← μv − ηg;  θ ← θ + v."""
 
     name = "momentum"
+    slots = 1
 
     def __init__(self, momentum=0.9):
         self.momentum = momentum
@@ -62,6 +64,7 @@ class Nesterov(Momentum):
     """
 
     name = "nesterov"
+    slots = 1
 
     def step_scaled(self, params, scaled_grads):
         for p, g, v in zip(params, scaled_grads, self._velocities(params)):
@@ -76,6 +79,7 @@ class RMSprop:
     """s ← ρs + (1 − ρ)g²;  θ ← θ − η g / (√s + ε)."""
 
     name = "rmsprop"
+    slots = 1
 
     def __init__(self, rho=0.9, epsilon=1e-8):
         self.rho, self.epsilon = rho, epsilon
@@ -95,6 +99,7 @@ class Adam:
     with the bias corrections m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)."""
 
     name = "adam"
+    slots = 2
 
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon

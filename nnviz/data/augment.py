@@ -8,6 +8,8 @@ resampling of the whole batch. Never a Python loop per sample.
 
 import numpy as np
 
+from nnviz.guard import UserError
+
 MAX_ELASTIC = 100.0
 
 
@@ -53,13 +55,13 @@ class _Augmenter:
             raise ValueError(f"image_shape must be (height, width) with positive sizes, got {image_shape}")
         h, w = self.shape = (int(image_shape[0]), int(image_shape[1]))
         if not (isinstance(max_shift, (int, np.integer)) and 0 <= max_shift < min(h, w)):
-            raise ValueError(f"max_shift must be an integer in [0, {min(h, w)}), got {max_shift}")
+            raise UserError(f"max_shift must be an integer in [0, {min(h, w)}), got {max_shift}")
         if not 0 <= max_rotation <= 180:
-            raise ValueError(f"max_rotation must be in [0, 180] degrees, got {max_rotation}")
+            raise UserError(f"max_rotation must be in [0, 180] degrees, got {max_rotation}")
         if not 0 <= elastic <= MAX_ELASTIC:
-            raise ValueError(f"elastic must be in [0, {MAX_ELASTIC}], got {elastic}")
+            raise UserError(f"elastic must be in [0, {MAX_ELASTIC}], got {elastic}")
         if not elastic_sigma > 0:
-            raise ValueError(f"elastic_sigma must be > 0 pixels, got {elastic_sigma}")
+            raise UserError(f"elastic_sigma must be > 0 pixels, got {elastic_sigma}")
         self.max_shift, self.max_rotation = int(max_shift), float(max_rotation)
         self.elastic = float(elastic)
         self._smooth_rows, self._smooth_cols = _gaussian_matrix(h, elastic_sigma), _gaussian_matrix(w, elastic_sigma)

@@ -15,10 +15,13 @@ import numpy as np
 
 from nnviz.data.idx import IDXError, read_idx
 from nnviz.data.toy import TOY_DEFAULTS, TOY_GENERATORS, xor_points
+from nnviz.guard import UserError, check_fits
 from nnviz.resources import resource_path
 
 DATASETS = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
 _IMAGE_SETS = {"mnist": 10, "digits8x8": 10}  # name -> number of classes
+# Generating a point: float64 (x, y) and temporaries, an int64 label, the float32 copy, the split's copies.
+TOY_BYTES_PER_POINT = 96
 _IDX_FILES = (("train-images", "idx3"), ("train-labels", "idx1"), ("t10k-images", "idx3"), ("t10k-labels", "idx1"))
 
 
@@ -83,13 +86,13 @@ def load_dataset(name: str, *, seed: int = 0, n_samples: int | None = None, nois
     both train and test set, without noise.
     """
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}")
+        raise UserError(f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}")
     if name in TOY_GENERATORS:
         return _load_toy(name, seed, n_samples, noise, test_fraction, classes)
     if noise is not None:
-        raise ValueError(f"noise applies only to the 2-D toy sets, not to {name!r}")
+        raise UserError(f"noise applies only to the 2-D toy sets, not to {name!r}")
     if classes is not None and classes != _IMAGE_SETS[name]:
-        raise ValueError(f"classes must be {_IMAGE_SETS[name]} (or None) for {name!r}, got {classes}")
+        raise UserError(f"classes must be {_IMAGE_SETS[name]} (or None) for {name!r}, got {classes}")
     if name == "mnist":
         dataset = _mnist()
     else:
@@ -142,7 +145,7 @@ def _subsample_train(dataset: Dataset, n_samples: int, seed) -> Dataset:
     """Keep a seeded random subset of ``n_samples`` training samples (in their original order)."""
     n = len(dataset.X_train)
     if not 1 <= n_samples <= n:
-        raise ValueError(f"n_samples must be between 1 and {n} for {dataset.name!r}, got {n_samples}")
+        raise UserError(f"n_samples must be between 1 and {n} for {dataset.name!r}, got {n_samples}")
     keep = np.sort(np.random.default_rng(seed).choice(n, n_samples, replace=False))
     X, y = dataset.X_train[keep], dataset.y_train[keep]
     X.flags.writeable = y.flags.writeable = False
@@ -158,14 +161,15 @@ def _load_toy(name, seed, n_samples, noise, test_fraction, classes) -> Dataset:
     k = default_classes if classes is None else classes
     noise = default_noise if noise is None else noise
     if classes_variable and not (isinstance(k, (int, np.integer)) and 2 <= k <= 10):
-        raise ValueError(f"classes must be an integer from 2 to 10 for {name!r}, got {classes}")
+        raise UserError(f"classes must be an integer from 2 to 10 for {name!r}, got {classes}")
     if not classes_variable and k != default_classes:
-        raise ValueError(f"classes must be {default_classes} (or None) for {name!r}, got {classes}")
+        raise UserError(f"classes must be {default_classes} (or None) for {name!r}, got {classes}")
     if not (isinstance(n, (int, np.integer)) and n >= 2 * k):
-        raise ValueError(f"n_samples must be an integer of at least {2 * k} for {name!r}, got {n_samples}")
+        raise UserError(f"n_samples must be an integer of at least {2 * k} for {name!r}, got {n_samples}")
     if not 0 <= noise < np.inf:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
+        raise UserError(f"noise must be a finite number >= 0, got {noise}")
     _check_test_fraction(test_fraction)
+    check_fits(f"n_samples {n:,} of {name}", n * TOY_BYTES_PER_POINT)
     rng = np.random.default_rng(seed)
     X, y = TOY_GENERATORS[name](n, noise, k, rng)
     n_test = min(max(1, int(n * test_fraction)), n - 1)
@@ -202,11 +206,13 @@ def load_idx_folder(path) -> Dataset:
     Needs train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
     t10k-labels-idx1-ubyte, each optionally gzipped (``.gz``) and optionally spelled with '.'
     before ``idx`` (``train-images.idx3-ubyte``). Images must be (n, h, w) ubyte; labels (n,)
-    integers >= 0. name = folder name, n_classes = largest training label + 1.
+    integers >= 0. name = folder name, n_classes = largest training label + 1, and every class
+    0..n_classes-1 must occur among the training labels (a stray label 200 would otherwise make
+    201 classes, most of them never seen).
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise ValueError(f"{folder}: not a folder")
+        raise UserError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
     train_images, train_labels, test_images, test_labels = (_find_idx(folder, stem, kind)
                                                             for stem, kind in _IDX_FILES)
     X_train, image_shape = _read_images(train_images)
@@ -217,6 +223,10 @@ def load_idx_folder(path) -> Dataset:
     y_train = _read_labels(train_labels, len(X_train), train_images)
     y_test = _read_labels(test_labels, len(X_test), test_images)
     n_classes = int(y_train.max()) + 1
+    missing = np.setdiff1d(np.arange(n_classes), y_train)
+    if len(missing):
+        raise IDXError(f"{train_labels}: labels span 0..{n_classes - 1}, but {len(missing)} of those {n_classes} "
+                       f"classes never occur (e.g. {missing[0]}); labels must be 0..K-1 with every class present")
     if y_test.max() >= n_classes:
         raise IDXError(f"{test_labels}: label {y_test.max()} out of range: training labels span 0..{n_classes - 1}")
     return _frozen(folder.name, X_train, y_train, X_test, y_test, n_classes, image_shape)
@@ -225,9 +235,9 @@ def load_idx_folder(path) -> Dataset:
 def _find_idx(folder: Path, stem: str, kind: str) -> Path:
     for name in (f"{stem}-{kind}-ubyte", f"{stem}.{kind}-ubyte"):
         for suffix in ("", ".gz"):
-            if (folder / (name + suffix)).is_file():
+            if (folder / (name + suffix)).exists():     # read_idx refuses what is not a regular file
                 return folder / (name + suffix)
-    raise ValueError(f"{folder}: missing {stem}-{kind}-ubyte[.gz]; an IDX folder needs "
+    raise UserError(f"{folder}: missing {stem}-{kind}-ubyte[.gz]; an IDX folder needs "
                      + ", ".join(f"{s}-{k}-ubyte" for s, k in _IDX_FILES))
 
 
@@ -238,6 +248,7 @@ def _read_images(path: Path) -> tuple[np.ndarray, tuple[int, int]]:
         raise IDXError(f"{path}: images must be 2-D (file shape count x height x width), got shape {images.shape}")
     if images.dtype != np.uint8:
         raise IDXError(f"{path}: images must be unsigned bytes (IDX type 0x08), got {images.dtype}")
+    check_fits(f"{path}: {images.shape[0]:,} images of {images.shape[1]}x{images.shape[2]}", images.size * 4)
     X = np.divide(images.reshape(len(images), -1), np.float32(255), dtype=np.float32)  # one pass
     return X, images.shape[1:]
 

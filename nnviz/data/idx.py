@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.guard import UserError, check_fits, open_regular
+
 # IDX type code -> big-endian NumPy dtype.
 _DTYPES = {
     0x08: np.dtype(">u1"),
@@ -25,7 +27,7 @@ MAX_DATA_BYTES = 2**31  # larger headers are rejected before anything is allocat
 _CHUNK = 1 << 22  # bytes per read, so a lying header never makes us allocate more than we find
 
 
-class IDXError(ValueError):
+class IDXError(UserError):
     """A file is not a valid IDX file; the message names the file and what is wrong."""
 
 
@@ -38,15 +40,17 @@ def read_idx(path) -> np.ndarray:
     """
     path = Path(path)
     try:
-        with open(path, "rb") as raw:
+        raw = open_regular(path)
+    except UserError as error:
+        raise IDXError(str(error)) from None
+    try:
+        with raw:
             is_gzip = raw.read(2) == _GZIP_MAGIC
             raw.seek(0)
             if is_gzip:
                 with gzip.GzipFile(fileobj=raw) as stream:
                     return _read_stream(stream, path)
             return _read_stream(raw, path)
-    except FileNotFoundError as error:
-        raise IDXError(f"{path}: no such file") from error
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
         raise IDXError(f"{path}: corrupt gzip stream: {error}") from error
     except OSError as error:
@@ -78,6 +82,7 @@ def _read_stream(stream, path: Path) -> np.ndarray:
     if nbytes > MAX_DATA_BYTES:
         raise IDXError(f"{path}: absurd dimensions: header says {shape_text} = {nbytes} bytes, "
                        f"more than the {MAX_DATA_BYTES}-byte limit")
+    check_fits(f"{path}: {shape_text} {dtype.name} items", 2 * nbytes)   # the bytes read, then the array
     data = bytearray()
     while len(data) < nbytes:
         chunk = stream.read(min(_CHUNK, nbytes - len(data)))

@@ -7,12 +7,14 @@ side, which keeps far more detail than the 20-pixel box a digit ends up in.
 """
 
 import math
+import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from nnviz.data.drawing import to_unit_range
+from nnviz.guard import UserError, open_regular, read_npy
 
 MAX_SIDE = 512              # longest side kept before preprocessing (pixels)
 MAX_PIXELS = 1 << 26        # 67 megapixels decoded at most (a 8192x8192 PNG; JPEGs count after draft)
@@ -28,26 +30,25 @@ def load_image_file(path, max_side: int = MAX_SIDE) -> np.ndarray:
     the EXIF orientation is applied; images larger than ``max_side`` are reduced (aspect kept).
     Colour becomes luma (0.299 R + 0.587 G + 0.114 B); transparency is composited over white, as
     a viewer shows it. An image with a light background (mean > 0.5) is inverted so the ink is
-    high. Raises ValueError naming the file for anything that is not a readable image, including a
-    file that cannot be opened.
+    high. Raises UserError naming the file for anything that is not a readable image, including a
+    file that cannot be opened or is not a regular file (a FIFO, a device).
     """
     path = Path(path)
-    if path.exists() and not path.is_file():
-        raise ValueError(f"{path}: not a regular file")
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             if f.read(len(_NPY_MAGIC)) == _NPY_MAGIC:
-                pixels = _load_npy(path)
+                f.seek(0)
+                pixels = read_npy(f, str(path), os.fstat(f.fileno()).st_size)
             else:
                 f.seek(0)
                 pixels = _decode(f, path, max_side)
     except OSError as error:
-        raise ValueError(f"{path}: cannot read the file: {error.strerror or error}") from None
+        raise UserError(f"{path}: cannot read the file: {error.strerror or error}") from None
     image = to_unit_range(pixels, str(path))
     if image.ndim == 3:
         image = _to_gray(image, path)
     if image.ndim != 2 or image.size == 0:
-        raise ValueError(f"{path}: expected a (height, width) image, got shape {image.shape}")
+        raise UserError(f"{path}: expected a (height, width) image, got shape {image.shape}")
     return 1 - image if image.mean() > 0.5 else image
 
 
@@ -66,12 +67,12 @@ def _decode(file, path: Path, max_side: int) -> np.ndarray:
                 ImageOps.exif_transpose(image, in_place=True)     # loads the (first) frame; no copy
                 return _to_array(_reduce(_standard_mode(image), max_side))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValueError(f"{path}: the image is too large to read safely ({error}; at most "
+        raise UserError(f"{path}: the image is too large to read safely ({error}; at most "
                          f"{MAX_PIXELS:,} pixels)") from None
     except UnidentifiedImageError:
-        raise ValueError(f"{path}: not an image file (no format Pillow reads, nor .npy)") from None
+        raise UserError(f"{path}: not an image file (no format Pillow reads, nor .npy)") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as error:
-        raise ValueError(f"{path}: damaged or unsupported image: {error}") from None
+        raise UserError(f"{path}: damaged or unsupported image: {error}") from None
 
 
 def _standard_mode(image):
@@ -101,18 +102,11 @@ def _to_array(image) -> np.ndarray:
     return pixels
 
 
-def _load_npy(path: Path) -> np.ndarray:
-    try:
-        return np.load(path, allow_pickle=False)
-    except ValueError as error:
-        raise ValueError(f"{path}: unreadable .npy file: {error}") from error
-
-
 def _to_gray(image: np.ndarray, path: Path) -> np.ndarray:
     """(h, w, c) in [0, 1] -> (h, w): c = 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA; alpha over white."""
     channels = image.shape[2]
     if channels not in (1, 2, 3, 4):
-        raise ValueError(f"{path}: expected 1 to 4 channels, got {channels}")
+        raise UserError(f"{path}: expected 1 to 4 channels, got {channels}")
     colour = image[..., : 1 if channels <= 2 else 3]
     gray = colour[..., 0] if colour.shape[2] == 1 else colour @ np.float32([0.299, 0.587, 0.114])
     if channels in (2, 4):

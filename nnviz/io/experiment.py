@@ -17,6 +17,8 @@ import numpy as np
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Network, TrainConfig, output_units
 from nnviz.core.features import DEFAULT_FEATURES, POINT_WIDTH, check_features, is_identity
 from nnviz.core.fields import FieldError, choice, is_real, is_whole, number, reject, shown, whole
+from nnviz.core.footprint import training_bytes
+from nnviz.guard import UserError, check_fits, read_json
 
 from .atomic import atomic_write_text
 from .plain import plain
@@ -30,6 +32,7 @@ PATH_PREFIXES = (IDX_PREFIX, CSV_PREFIX, IMAGES_PREFIX)   # datasets read from a
 _PATH_FORMS = "idx:/path/to/folder, csv:/path/to/file.csv or images:/path/to/folder"
 MAX_ROTATION = 180.0
 MAX_ELASTIC = 100.0  # nnviz.data.augment.MAX_ELASTIC
+MAX_HIDDEN_LAYERS = 64   # deeper plain MLPs do not train here, and the window shows one row per layer
 
 
 class ConfigError(FieldError):
@@ -111,6 +114,9 @@ class ExperimentConfig(TrainConfig):
         number("augment_elastic", self.augment_elastic, 0, MAX_ELASTIC, note=" (α; 34 is Simard's)")
 
     def _validate_architecture(self):
+        if len(self.hidden_layers) > MAX_HIDDEN_LAYERS:
+            raise FieldError(f"hidden_layers: {len(self.hidden_layers):,} layers are not allowed; "
+                             f"at most {MAX_HIDDEN_LAYERS}", "hidden_layers")
         try:
             check_features(self.input_features)
         except ValueError as error:
@@ -135,14 +141,21 @@ class ExperimentConfig(TrainConfig):
         """Output units for n_classes: 1 for a sigmoid output on two classes, else n_classes."""
         return output_units(n_classes, self.output)
 
-    def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32) -> Network:
+    def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32, n_samples=None) -> Network:
         """A freshly initialised network [n_inputs, *hidden_layers, n_outputs], seeded by `seed`;
-        with input features, n_inputs must be 2 and the first size is the number of features."""
+        with input features, n_inputs must be 2 and the first size is the number of features.
+
+        Raises MemoryLimitError, before allocating anything, when training it on `n_samples`
+        samples (default: one batch) needs more memory than is available.
+        """
         features = None if is_identity(self.input_features) else self.input_features
         if features is not None and n_inputs != POINT_WIDTH:
             raise ConfigError(f"input_features: {shown(self.input_features)} need 2-D points; this dataset "
                               f"has {n_inputs} inputs (use {list(DEFAULT_FEATURES)!r})", "input_features")
         sizes = [len(features) if features else n_inputs, *self.hidden_layers, self.n_outputs(n_classes)]
+        needed = training_bytes(sizes, self.batch_size, n_samples or self.batch_size, self.optimizer,
+                                np.dtype(dtype).itemsize)
+        check_fits(f"hidden_layers {shown(self.hidden_layers)} on {sizes[0]} inputs", needed)
         return Network(sizes, hidden=self.activation, output=self.output, loss=self.loss,
                        init=self.init, seed=self.seed, dtype=dtype, features=features)
 
@@ -182,15 +195,9 @@ def load_experiment(path) -> ExperimentConfig:
     """Read and validate an experiment JSON file; every problem is a ConfigError naming the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"{path}: line {error.lineno}, column {error.colno}: {error.msg}") from None
+        data = read_json(path, what="experiment file")
+    except UserError as error:
+        raise ConfigError(str(error)) from None
     try:
         config = ExperimentConfig.from_dict(data)
         config.dataset = resolve_dataset_path(config.dataset, path.parent)

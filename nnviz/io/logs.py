@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from nnviz.core import EpochEnd
+from nnviz.guard import UserError
 
 from .atomic import atomic_write_text
 from .plain import plain
@@ -37,7 +38,7 @@ def write_metrics(path, rows) -> None:
     path = Path(path)
     kind = LOG_FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise ValueError(f"log file: {path} must end in one of {', '.join(LOG_FORMATS)}")
+        raise UserError(f"log file: {path} must end in one of {', '.join(LOG_FORMATS)}")
     atomic_write_text(path, _csv(rows) if kind == "csv" else _json_lines(rows))
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import Network, classes
+from nnviz.guard import UserError, open_regular, read_npy
 
 from .atomic import atomic_write
 from .experiment import ConfigError, ExperimentConfig
@@ -26,11 +27,11 @@ FORMAT = "nnviz-model/1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-class ModelFileError(ValueError):
+class ModelFileError(UserError):
     """A model file that cannot be used; the message names the file and the problem."""
 
 
-class ModelMismatchError(ValueError):
+class ModelMismatchError(UserError):
     """A valid model used on data of the wrong shape (input size or number of classes)."""
 
 
@@ -100,26 +101,32 @@ def check_compatible(net: Network, n_features: int, n_classes: int | None = None
 
 
 def _read_arrays(path):
-    """Every array of the archive, read eagerly so a truncated member fails here."""
-    if not path.is_file():
-        raise ModelFileError("no such file" if not path.exists() else "not a file")
+    """Every array of the archive, read eagerly (each header checked first) so a bad member fails here."""
     try:
-        with open(path, "rb") as f:
-            magic = f.read(len(_ZIP_MAGIC))
-        if magic != _ZIP_MAGIC:
-            raise ModelFileError("not an nnviz model file (not a .npz archive)")
-        if not zipfile.is_zipfile(path):
-            raise ModelFileError("damaged or truncated model file (the archive's directory is missing)")
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        if isinstance(error, ModelFileError):
-            raise
-        raise ModelFileError(f"damaged or truncated model file ({error})") from None
-    for name, value in arrays.items():
-        if not isinstance(value, np.ndarray):
-            raise ModelFileError(f"not an nnviz model file ('{name}' is not a NumPy array)")
-    return arrays
+        f = open_regular(path)
+    except UserError as error:
+        raise ModelFileError(str(error).removeprefix(f"{path}: ")) from None
+    with f:
+        try:
+            if f.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
+                raise ModelFileError("not an nnviz model file (not a .npz archive)")
+            if not zipfile.is_zipfile(f):
+                raise ModelFileError("damaged or truncated model file (the archive's directory is missing)")
+            with zipfile.ZipFile(f) as archive:
+                return {info.filename.removesuffix(".npy"): _member(archive, info) for info in archive.infolist()}
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as error:
+            raise ModelFileError(f"damaged or truncated model file ({error})") from None
+
+
+def _member(archive, info):
+    """One array of the archive (UserError from read_npy says what is wrong with it)."""
+    if not info.filename.endswith(".npy"):
+        raise ModelFileError(f"not an nnviz model file ('{info.filename}' is not a NumPy array)")
+    with archive.open(info) as member:
+        try:
+            return read_npy(member, f"'{info.filename}'", info.file_size)
+        except UserError as error:
+            raise ModelFileError(f"damaged model file: {error}") from None
 
 
 def _text(arrays, name):

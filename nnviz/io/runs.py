@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.guard import UserError, read_json, shorten
+
 from .atomic import atomic_write_text
 from .plain import plain
 
@@ -30,7 +32,7 @@ NOT_COMPARED = ("title", "description", "expected")
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
 
 
-class RunsFileError(ValueError):
+class RunsFileError(UserError):
     """A runs file that cannot be read: the message starts with the file's path."""
 
 
@@ -85,20 +87,20 @@ class RunRecord:
         for key, kind in (("name", str), ("timestamp", str), ("config", dict), ("curves", dict),
                           ("final_metrics", dict)):
             if not isinstance(d.get(key), kind):
-                raise ValueError(f"{key!r} must be {'a string' if kind is str else 'an object'}")
+                raise ValueError(f"{shorten(key)} must be {'a string' if kind is str else 'an object'}")
         curves = d["curves"]
         lengths = {name: len(values) if isinstance(values, list) else -1 for name, values in curves.items()}
         if "epoch" not in curves or len(set(lengths.values())) > 1 or -1 in lengths.values():
             raise ValueError(f"'curves' must hold lists of equal length, one of them 'epoch'; got {lengths}")
         for name, values in curves.items():
             if not all(v is None or _is_number(v) for v in values):
-                raise ValueError(f"curve {name!r} must hold numbers or null")
+                raise ValueError(f"curve {shorten(name)} must hold numbers or null")
         extra = {"pinned": d.get("pinned", False), "group": d.get("group", "")}
         if not isinstance(extra["pinned"], bool) or not isinstance(extra["group"], str):
             raise ValueError("'pinned' must be true or false and 'group' a string")
         if "run_id" in d:
             if not isinstance(d["run_id"], str) or not RUN_ID.fullmatch(d["run_id"]):
-                raise ValueError(f"'run_id' must be 1 to 32 hex digits, got {d['run_id']!r}")
+                raise ValueError(f"'run_id' must be 1 to 32 hex digits, got {shorten(d['run_id'])}")
             extra["run_id"] = d["run_id"]
         return cls(d["name"], d["config"], {k: list(v) for k, v in curves.items()}, dict(d["final_metrics"]),
                    d["timestamp"], **extra)
@@ -139,22 +141,15 @@ def load_runs(path) -> list[RunRecord]:
     """Read a file written by `save_runs`; every problem is a RunsFileError naming the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RunsFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RunsFileError(f"{path}: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise RunsFileError(f"{path}: not a runs file (line {error.lineno}, column {error.colno}: "
-                            f"{error.msg})") from None
+        document = read_json(path, what="runs file")
+    except UserError as error:
+        raise RunsFileError(str(error)) from None
     is_runs = isinstance(document, dict) and document.get("format") == FORMAT
     if not is_runs or not isinstance(document.get("runs"), list):
         raise RunsFileError(f"{path}: not a runs file (expected a JSON object with \"format\": \"{FORMAT}\" "
                             f"and a list of \"runs\")")
     if document.get("version") != VERSION:
-        raise RunsFileError(f"{path}: runs file version {document.get('version')!r}; "
+        raise RunsFileError(f"{path}: runs file version {shorten(document.get('version'))}; "
                             f"this nnviz reads version {VERSION}")
     runs = []
     for i, d in enumerate(document["runs"], start=1):

@@ -224,7 +224,7 @@ def test_a_corrupt_file_is_reported_in_the_dock_with_its_name(dock, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{oops")
     dock.load(path)
-    assert str(path) in dock.status.text() and "not a runs file" in dock.status.text()
+    assert str(path) in dock.status.text() and "line 1, column 2" in dock.status.text()
     assert dock.runs == []
 
 

@@ -215,7 +215,7 @@ def test_idx_folder_corrupt_file_raises_idx_error(tmp_path):
 
 
 def test_idx_folder_that_does_not_exist(tmp_path):
-    with pytest.raises(ValueError, match="not a folder"):
+    with pytest.raises(ValueError, match="nowhere: no such folder"):
         load_idx_folder(tmp_path / "nowhere")
 
 

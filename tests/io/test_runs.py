@@ -87,7 +87,7 @@ def test_a_failed_save_leaves_the_old_file(tmp_path):
 
 
 @pytest.mark.parametrize("text,message", [
-    ("{not json", "not a runs file"),
+    ("{not json", "line 1, column 2: Expecting property name"),
     ('{"format": "other", "runs": []}', "not a runs file"),
     ('{"format": "nnviz-runs", "version": 99, "runs": []}', "version 99"),
     ('{"format": "nnviz-runs", "version": 1, "runs": [{"name": 3}]}', "run 1: 'name' must be a string"),

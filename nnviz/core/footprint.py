@@ -1,0 +1,22 @@
+"""The memory a network and its training need, estimated from the layer sizes before anything is allocated."""
+
+from .network import PREDICT_CHUNK
+from .optimizers import OPTIMIZERS
+
+INIT_BYTES_PER_WEIGHT = 16      # initialisers draw float64 and scale them (one temporary) before the cast
+CACHED_PER_UNIT = 3             # z, a and δ of every unit for every row of a batch (BP1-BP2)
+
+
+def training_bytes(sizes, batch_size, n_samples, optimizer="adam", itemsize=4) -> int:
+    """Bytes to initialise `sizes` = [n_0, ..., n_L] and train it on `n_samples` samples.
+
+    P = Σ_l (n_l + 1) n_{l+1} parameters, each held as weight, gradient and the optimiser's `slots`;
+    the largest layer's float64 draw at initialisation; and for a batch of min(batch_size,
+    n_samples) rows plus one prediction chunk, CACHED_PER_UNIT values per unit and row.
+    Python integers throughout, so absurd sizes give an absurd number, not an overflow.
+    """
+    layers = [(n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:])]
+    params = sum(layers) * (2 + OPTIMIZERS[optimizer].slots) * itemsize
+    init = max(layers, default=0) * INIT_BYTES_PER_WEIGHT
+    rows = min(batch_size, n_samples) + min(PREDICT_CHUNK, n_samples)
+    return params + init + CACHED_PER_UNIT * rows * sum(sizes) * itemsize
