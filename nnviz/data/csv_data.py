@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_validation
+from nnviz.guard import UserError, read_capped
 
 MAX_BYTES = 256 << 20          # a CSV larger than this is refused before reading
 _DELIMITERS = ",;\t"
@@ -30,10 +31,10 @@ def load_csv_dataset(path, label_column=None, seed=0, test_fraction: float = 0.2
     X, labels, _, _ = read_csv_table(path, label_column)
     y, names = encode_labels(labels)
     if len(names) < 2:
-        raise ValueError(f"{path}: every row has the label {names[0]!r}; a classifier needs at least two classes")
+        raise UserError(f"{path}: every row has the label {names[0]!r}; a classifier needs at least two classes")
     X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
     if len(X_test) == 0:
-        raise ValueError(f"{path}: {len(X)} rows leave no test rows; give at least {math.ceil(1 / test_fraction)}")
+        raise UserError(f"{path}: {len(X)} rows leave no test rows; give at least {math.ceil(1 / test_fraction)}")
     mean, std = standardize(X_train)
     X_train, X_test = ((part - mean) / std for part in (X_train, X_test))
     return _frozen(Path(path).stem, X_train.astype(np.float32), y_train, X_test.astype(np.float32), y_test,
@@ -44,12 +45,12 @@ def read_csv_table(path, label_column=None):
     """Read `path` -> (X (n, d) float64, labels: list[str], feature names, label name).
 
     label_column: the label's header name or column index (negative counts from the end; None =
-    the last column). Raises ValueError naming the file (and the line) for anything wrong.
+    the last column). Raises UserError naming the file (and the line) for anything wrong.
     """
     path = Path(path)
     rows = _rows(path)
     if len(rows) < 2:
-        raise ValueError(f"{path}: a CSV dataset needs at least two rows, got {len(rows)}")
+        raise UserError(f"{path}: a CSV dataset needs at least two rows, got {len(rows)}")
     (_, first), (_, second) = rows[0], rows[1]
     header = _count_numbers(first) < _count_numbers(second)
     width = len(first)
@@ -61,12 +62,12 @@ def read_csv_table(path, label_column=None):
     features = [i for i in range(width) if i != label]
     for r, (line, cells) in enumerate(body):
         if len(cells) != width:
-            raise ValueError(f"{path}: line {line}: expected {width} values, got {len(cells)}")
+            raise UserError(f"{path}: line {line}: expected {width} values, got {len(cells)}")
         for j, i in enumerate(features):
             X[r, j] = _number(cells[i], path, line, names[i])
         text = cells[label].strip()
         if not text:
-            raise ValueError(f"{path}: line {line}: the label ({names[label]}) is empty")
+            raise UserError(f"{path}: line {line}: the label ({names[label]}) is empty")
         labels.append(text)
     return X, labels, [names[i] for i in features], names[label]
 
@@ -96,16 +97,10 @@ def standardize(X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _rows(path: Path) -> list[tuple[int, list[str]]]:
     """(line number, cells) of every non-blank row."""
-    if not path.is_file():
-        raise ValueError(f"{path}: " + ("no such file" if not path.exists() else "not a regular file"))
-    if path.stat().st_size > MAX_BYTES:
-        raise ValueError(f"{path}: the file is larger than {MAX_BYTES >> 20} MB")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_capped(path, MAX_BYTES, "CSV file").decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not a text (UTF-8) file: {error.reason} at byte {error.start}") from None
-    except OSError as error:
-        raise ValueError(f"{path}: cannot read the file: {error.strerror or error}") from None
+        raise UserError(f"{path}: not a text (UTF-8) file: {error.reason} at byte {error.start}") from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=_DELIMITERS)
     except csv.Error:
@@ -114,12 +109,12 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         return [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
     except csv.Error as error:
-        raise ValueError(f"{path}: line {reader.line_num}: {error}") from None
+        raise UserError(f"{path}: line {reader.line_num}: {error}") from None
 
 
 def _label_index(label_column, names, width, path) -> int:
     if width < 2:
-        raise ValueError(f"{path}: a CSV dataset needs at least one feature column and a label column")
+        raise UserError(f"{path}: a CSV dataset needs at least one feature column and a label column")
     if label_column is None:
         return width - 1
     if isinstance(label_column, str):
@@ -129,9 +124,9 @@ def _label_index(label_column, names, width, path) -> int:
             label_column = int(label_column)
         else:
             known = ", ".join(names) if names is not None else "none: the file has no header"
-            raise ValueError(f"{path}: label_column {label_column!r} is not a column; columns: {known}")
+            raise UserError(f"{path}: label_column {label_column!r} is not a column; columns: {known}")
     if not -width <= label_column < width:
-        raise ValueError(f"{path}: label_column {label_column} is out of range: the file has {width} columns")
+        raise UserError(f"{path}: label_column {label_column} is out of range: the file has {width} columns")
     return label_column % width
 
 
@@ -150,5 +145,5 @@ def _count_numbers(cells) -> int:
 def _number(text: str, path, line, column) -> float:
     value = _as_float(text)
     if value is None:
-        raise ValueError(f"{path}: line {line}, column {column}: {text.strip()!r} is not a finite number")
+        raise UserError(f"{path}: line {line}, column {column}: {text.strip()!r} is not a finite number")
     return value

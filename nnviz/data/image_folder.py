@@ -17,6 +17,7 @@ import numpy as np
 from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_validation
 from nnviz.data.drawing import MNIST_SIZE, NothingDrawn, preprocess_drawing
 from nnviz.data.image_file import load_image_file
+from nnviz.guard import UserError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".npy"}
 
@@ -26,7 +27,7 @@ def load_image_folder(path, image_size: int | None = None, seed=0, test_fraction
     folder = Path(path).expanduser()
     size = image_size or MNIST_SIZE
     if not folder.is_dir():
-        raise ValueError(f"{folder}: not a folder")
+        raise UserError(f"{folder}: not a folder")
     if (folder / "train").is_dir() and (folder / "test").is_dir():
         names = class_folders(folder / "train")
         X_train, y_train = _read_classes(folder / "train", names, size)
@@ -37,7 +38,7 @@ def load_image_folder(path, image_size: int | None = None, seed=0, test_fraction
         X, y = _read_classes(folder, names, size)
         X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
         if len(X_test) == 0:
-            raise ValueError(f"{folder}: {len(X)} images leave none for testing; add more, or train/ and test/")
+            raise UserError(f"{folder}: {len(X)} images leave none for testing; add more, or train/ and test/")
     return _frozen(folder.name, X_train, y_train, X_test, y_test, len(names), (size, size), names)
 
 
@@ -45,7 +46,7 @@ def class_folders(folder: Path) -> tuple[str, ...]:
     """The sorted names of the class subfolders (at least two)."""
     names = tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")))
     if len(names) < 2:
-        raise ValueError(f"{folder}: an image-folder dataset needs a subfolder per class, at least two; "
+        raise UserError(f"{folder}: an image-folder dataset needs a subfolder per class, at least two; "
                          f"found {len(names)}")
     return names
 
@@ -66,12 +67,12 @@ def _read_classes(folder: Path, names, size, known=False) -> tuple[np.ndarray, n
             try:
                 images.append(preprocess_drawing(load_image_file(file), size=size).ravel())
             except NothingDrawn:
-                raise ValueError(f"{file}: the image is blank (no ink)") from None
+                raise UserError(f"{file}: the image is blank (no ink)") from None
             labels.append(k)
     if known:
         extra = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} - set(names)
         if extra:
-            raise ValueError(f"{folder}: classes {', '.join(sorted(extra))} are not in the train/ folder")
+            raise UserError(f"{folder}: classes {', '.join(sorted(extra))} are not in the train/ folder")
     if not images:
-        raise ValueError(f"{folder}: no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) in the class subfolders")
+        raise UserError(f"{folder}: no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) in the class subfolders")
     return np.array(images, dtype=np.float32), np.array(labels, dtype=np.int64)
