@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.guard import UserError, shorten
+
 from .config import TrainConfig, TrainData
 from .optimizers import make_optimizer
 
@@ -95,9 +97,9 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
     if isinstance(data, tuple):
         data = TrainData(*data)
     if not (0 < min_lr < max_lr and math.isfinite(max_lr)):
-        raise ValueError(f"learning rates: need 0 < η_min < η_max, got {min_lr!r} and {max_lr!r}")
+        raise UserError(f"learning rates: need 0 < η_min < η_max, got {shorten(min_lr)} and {shorten(max_lr)}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 3:
-        raise ValueError(f"steps: {steps!r} is not allowed; must be a whole number ≥ 3")
+        raise UserError(f"steps: {shorten(steps)} is not allowed; must be a whole number ≥ 3")
     net = net.copy()
     X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
     T = net.targets(data.y_train, len(X))
