@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.guard import read_json
+
 from .atomic import atomic_write, atomic_write_text
 from .runs import RUN_ID, RunRecord
 
@@ -43,7 +45,7 @@ class RunStore:
             return records, problems
         for path in sorted(self.folder.glob("*.json")):
             try:
-                record = RunRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+                record = RunRecord.from_dict(read_json(path, what="run file"))
             except (OSError, UnicodeDecodeError, ValueError) as error:
                 problems.append(f"{path.name}: {error}")
                 continue
