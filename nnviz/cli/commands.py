@@ -45,7 +45,7 @@ from nnviz.core import (  # noqa: E402
     train,
 )
 from nnviz.core.gradcheck import PASS_TOLERANCE, check_level  # noqa: E402
-from nnviz.data import load_image_file, preprocess_drawing  # noqa: E402
+from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing  # noqa: E402
 from nnviz.evaluation import ablation_accuracy, parse_units  # noqa: E402
 from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx  # noqa: E402
 from nnviz.guard import UserError, one_line, shorten  # noqa: E402
@@ -293,7 +293,10 @@ def cmd_predict(args):
             hint = ("--point X Y" if n_inputs == 2 else f"--row with {n_inputs} comma-separated values" if table
                     else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)")
             raise UserError(f"the model takes {n_inputs} inputs: give {hint}")
-        x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
+        try:
+            x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
+        except NothingDrawn as error:
+            raise UserError(f"{args.image}: {error}") from None
     P = class_probabilities(model.network.predict_proba(x))[0]
     for k in np.argsort(-P, kind="stable")[:3]:
         print(f"{model.class_name(k)}  {P[k]:.4f}")
@@ -317,7 +320,7 @@ def cmd_export(args):
     out = Path(args.out)
     if args.format == "onnx":
         if out.suffix.lower() != ".onnx":
-            raise ValueError(f"{out}: an ONNX file name must end in .onnx (or give --format numpy for a folder)")
+            raise UserError(f"{out}: an ONNX file name must end in .onnx (or give --format numpy for a folder)")
         _check_output(out)
         export_onnx(model, out)
         print(f"wrote {out}: input '{INPUT_NAME}' float32 (n, {model.network.input_width}), "

@@ -13,14 +13,12 @@ centre of mass. Other sizes use box round(size * 20 / 28) and centre size / 2.
 
 import numpy as np
 
-from nnviz.guard import UserError
-
 MNIST_SIZE, MNIST_BOX, MNIST_CENTRE = 28, 20, 14.0
 DIGITS8_SIZE, DIGITS8_BOX, DIGITS8_CENTRE = 8, 8, 3.5
 INK_THRESHOLD = 0.05  # on the [0, 1] scale; fainter pixels are treated as background noise
 
 
-class NothingDrawn(UserError):
+class NothingDrawn(ValueError):
     """The canvas holds no ink."""
 
     def __init__(self, message: str = "nothing drawn: the canvas is empty"):
@@ -90,11 +88,11 @@ def to_unit_range(image, what: str = "image") -> np.ndarray:
     """Any numeric array -> float32 in [0, 1]: uint8, or anything with values above 1, is taken as 0-255."""
     image = np.asarray(image)
     if image.dtype.kind not in "biuf":
-        raise UserError(f"{what} must be numeric, got dtype {image.dtype}")
+        raise ValueError(f"{what} must be numeric, got dtype {image.dtype}")
     is_bytes = image.dtype == np.uint8
     image = image.astype(np.float32)
     if not np.isfinite(image).all():
-        raise UserError(f"{what} contains NaN or infinite values")
+        raise ValueError(f"{what} contains NaN or infinite values")
     if is_bytes or (image.size and image.max() > 1):
         image /= 255
     return np.clip(image, 0, 1)

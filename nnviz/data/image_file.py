@@ -44,7 +44,10 @@ def load_image_file(path, max_side: int = MAX_SIDE) -> np.ndarray:
                 pixels = _decode(f, path, max_side)
     except OSError as error:
         raise UserError(f"{path}: cannot read the file: {error.strerror or error}") from None
-    image = to_unit_range(pixels, str(path))
+    try:
+        image = to_unit_range(pixels, str(path))
+    except ValueError as error:     # drawing.py stays free of nnviz imports (export copies it)
+        raise UserError(str(error)) from None
     if image.ndim == 3:
         image = _to_gray(image, path)
     if image.ndim != 2 or image.size == 0:

@@ -8,6 +8,7 @@ import numpy as np
 
 from nnviz.data import drawing
 from nnviz.export.onnx_graph import image_side
+from nnviz.guard import UserError
 from nnviz.io import atomic_write
 
 TEMPLATE = Path(__file__).with_name("predict_template.py")
@@ -21,7 +22,7 @@ def export_numpy(model, folder) -> list[Path]:
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ValueError(f"{folder}: not a folder")
+        raise UserError(f"{folder}: not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     net = model.network
     info = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from nnviz import __version__
+from nnviz.guard import UserError
 from nnviz.io import atomic_write
 
 INPUT_NAME, OUTPUT_NAME = "input", "probabilities"
@@ -133,5 +134,5 @@ def _onnx():
     try:
         import onnx
     except ImportError:
-        raise ValueError('ONNX export needs the onnx package: pip install "nnviz[export]" (or onnx)') from None
+        raise UserError('ONNX export needs the onnx package: pip install "nnviz[export]" (or onnx)') from None
     return onnx
