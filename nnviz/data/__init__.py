@@ -6,7 +6,7 @@ from nnviz.data.datasets import DATASETS, Dataset, load_dataset, load_idx_folder
 from nnviz.data.drawing import NothingDrawn, preprocess_drawing
 from nnviz.data.idx import IDXError, read_idx, write_idx
 from nnviz.data.image_file import load_image_file
-from nnviz.data.image_folder import load_image_folder
+from nnviz.data.image_folder import load_image_folder, read_labelled_images
 from nnviz.data.toy import xor_points
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "make_augmenter",
     "preprocess_drawing",
     "read_idx",
+    "read_labelled_images",
     "rotate_images",
     "split_validation",
     "verify_checksums",

@@ -42,6 +42,18 @@ def load_image_folder(path, image_size: int | None = None, seed=0, test_fraction
     return _frozen(folder.name, X_train, y_train, X_test, y_test, len(names), (size, size), names)
 
 
+def read_labelled_images(folder, class_names, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every image in the subfolders of `folder` named like one of `class_names` -> X (n, size*size)
+    float32, y (n,) int64 (the index of the subfolder's name in class_names); others are skipped.
+    A missing folder holds no images."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return np.zeros((0, size * size), np.float32), np.zeros(0, np.int64)
+    present = [name for name in class_names if (folder / name).is_dir()]
+    X, y = _read_classes(folder, present, size, allow_empty=True)
+    return X, np.array([list(class_names).index(present[k]) for k in y], dtype=np.int64)
+
+
 def class_folders(folder: Path) -> tuple[str, ...]:
     """The sorted names of the class subfolders (at least two)."""
     names = tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")))
@@ -57,7 +69,7 @@ def image_files(folder: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in IMAGE_SUFFIXES)
 
 
-def _read_classes(folder: Path, names, size, known=False) -> tuple[np.ndarray, np.ndarray]:
+def _read_classes(folder: Path, names, size, known=False, allow_empty=False) -> tuple[np.ndarray, np.ndarray]:
     """Every image of every class subfolder -> X (n, size*size) float32, y (n,) int64."""
     images, labels = [], []
     for k, name in enumerate(names):
@@ -73,6 +85,8 @@ def _read_classes(folder: Path, names, size, known=False) -> tuple[np.ndarray, n
         extra = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} - set(names)
         if extra:
             raise UserError(f"{folder}: classes {', '.join(sorted(extra))} are not in the train/ folder")
+    if not images and allow_empty:
+        return np.zeros((0, size * size), np.float32), np.zeros(0, np.int64)
     if not images:
         raise UserError(f"{folder}: no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) in the class subfolders")
     return np.array(images, dtype=np.float32), np.array(labels, dtype=np.int64)

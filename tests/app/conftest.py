@@ -3,6 +3,9 @@
 import pytest
 from PySide6.QtCore import QSettings
 
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.core import Network, TrainConfig, TrainData, train
+from nnviz.data import load_dataset
 from nnviz.io import ExperimentConfig
 
 
@@ -30,6 +33,16 @@ def runs_folder(tmp_path, monkeypatch):
 
     folder = tmp_path / "runs"
     monkeypatch.setattr(runs_dock, "runs_folder", lambda: folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def my_digits_folder(tmp_path, monkeypatch):
+    """The personal drawings go to tmp_path/my_digits, never to the user's data folder."""
+    from nnviz.app.views import my_digits
+
+    folder = tmp_path / "my_digits"
+    monkeypatch.setattr(my_digits, "my_digits_folder", lambda: folder)
     return folder
 
 
@@ -63,3 +76,32 @@ def make_window(qtbot, settings):
 @pytest.fixture
 def window(make_window):
     return make_window(tiny_digits())
+
+
+# -- a draw panel on 8x8 digits with a small trained network (test_draw_panel, test_my_digits) --
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_dataset("digits8x8")
+
+
+@pytest.fixture(scope="module")
+def trained(digits):
+    net = Network([64, 24, 12, 10], seed=0)
+    for _ in train(net, TrainData(digits.X_train, digits.y_train), TrainConfig(epochs=3, learning_rate=0.1)):
+        pass
+    return net
+
+
+@pytest.fixture
+def panel(qtbot, digits, trained):
+    from nnviz.app.views.draw_panel import DrawPanel
+
+    widget = DrawPanel()
+    qtbot.addWidget(widget)
+    widget.resize(800, 450)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_dataset(digits.image_shape, digits.class_names)
+    widget.set_snapshot(Snapshot.of(trained))
+    return widget

@@ -7,9 +7,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.app.views.draw_panel import DrawPanel
-from nnviz.core import Network, TrainConfig, TrainData, train
-from nnviz.data import load_dataset, preprocess_drawing
+from nnviz.core import Network
+from nnviz.data import preprocess_drawing
 
 SEVEN = [(0.3, 0.25), (0.7, 0.25), (0.55, 0.5), (0.45, 0.8)]   # fractions of the canvas side
 
@@ -30,31 +29,6 @@ def draw_stroke(qtbot, canvas, points):
     for pos in positions[1:]:
         qtbot.mouseMove(canvas, pos)
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=positions[-1])
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return load_dataset("digits8x8")
-
-
-@pytest.fixture(scope="module")
-def trained(digits):
-    net = Network([64, 24, 12, 10], seed=0)
-    for _ in train(net, TrainData(digits.X_train, digits.y_train), TrainConfig(epochs=3, learning_rate=0.1)):
-        pass
-    return net
-
-
-@pytest.fixture
-def panel(qtbot, digits, trained):
-    widget = DrawPanel()
-    qtbot.addWidget(widget)
-    widget.resize(800, 450)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_dataset(digits.image_shape, digits.class_names)
-    widget.set_snapshot(Snapshot.of(trained))
-    return widget
 
 
 def test_empty_canvas_asks_for_a_drawing(panel):

@@ -57,6 +57,10 @@ class DrawCanvas(QWidget):
         rows = np.frombuffer(self._image.constBits(), np.uint8).reshape(h, self._image.bytesPerLine())
         return rows[:, :w].copy()
 
+    def picture(self):
+        """The picture as a QImage (a copy), e.g. to save it."""
+        return self._image.copy()
+
     def clear(self):
         self._image.fill(0)
         self._last = None

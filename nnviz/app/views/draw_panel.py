@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.views.canvas import DrawCanvas
 from nnviz.app.views.colors import activation_levels, heatmap_colormap
+from nnviz.app.views.my_digits import MyDigits
 from nnviz.core import class_probabilities
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 
@@ -67,6 +68,7 @@ class DrawPanel(QWidget):
         self.brush_slider.valueChanged.connect(self.canvas.set_brush_width)
         self.clear_button = QPushButton("Clear", toolTip="Clear the canvas (right-click, Esc, Delete)")
         self.clear_button.clicked.connect(self.canvas.clear)
+        self.my_digits = MyDigits(self)
 
         self.class_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.class_label.font())
@@ -118,6 +120,7 @@ class DrawPanel(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(brush_row)
+        left.addWidget(self.my_digits)
         result = QHBoxLayout()
         result.addWidget(self.class_label)
         result.addWidget(self.message_label, 1)
@@ -181,6 +184,7 @@ class DrawPanel(QWidget):
         self._class_names = tuple(class_names)
         if self._class_names:
             self._set_classes(len(self._class_names))
+            self.my_digits.set_class_names(self._class_names)
         self._input_stale = True
         self.canvas.setEnabled(self._image_dataset)
         self.predict_now()
@@ -188,6 +192,11 @@ class DrawPanel(QWidget):
     @property
     def snapshot(self):
         return self._snapshot
+
+    @property
+    def class_names(self):
+        """The dataset's class names (empty before set_dataset)."""
+        return self._class_names
 
     def probabilities(self):
         """The last class probabilities shown (np.ndarray), or None when nothing is predicted."""
@@ -238,7 +247,7 @@ class DrawPanel(QWidget):
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _input_side(self):
+    def input_side(self):
         """Side of the square network input: from the dataset's image shape, else from the network."""
         if self._image_shape is not None:
             h, w = self._image_shape
@@ -249,7 +258,7 @@ class DrawPanel(QWidget):
         return side if side * side == self._snapshot.sizes[0] else None
 
     def _refresh_input(self):
-        side = self._input_side()
+        side = self.input_side()
         if not self._input_stale and self._input is not None and self._input.shape == (side, side):
             return
         self._input = None
@@ -263,7 +272,7 @@ class DrawPanel(QWidget):
 
     def _show_input(self):
         """The network's view of the drawing; a blank field of the input's size when there is none."""
-        side = self._input_side()
+        side = self.input_side()
         if self._input is not None:
             self.input_image.setImage(self._input, levels=(0, 1))
         elif side is not None:

@@ -1,0 +1,54 @@
+"""Your drawings as data, driven with the mouse: draw, choose the label, add, evaluate."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.app.views import my_digits
+from nnviz.data import load_image_file, load_image_folder, preprocess_drawing
+from tests.app.test_draw_panel import SEVEN, draw_stroke
+
+ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
+ZERO = [(0.5, 0.15), (0.3, 0.35), (0.3, 0.65), (0.5, 0.85), (0.7, 0.65), (0.7, 0.35), (0.5, 0.15)]
+
+
+@pytest.fixture
+def folder(my_digits_folder):
+    """The personal set (tests/app/conftest.py redirects it from the user's data folder to tmp_path)."""
+    assert my_digits.my_digits_folder() == my_digits_folder
+    return my_digits_folder
+
+
+def add(qtbot, panel, stroke, label):
+    draw_stroke(qtbot, panel.canvas, stroke)
+    drawn = panel.canvas.image_array()
+    panel.my_digits.label_choice.setCurrentText(label)
+    qtbot.mouseClick(panel.my_digits.add_button, Qt.MouseButton.LeftButton)
+    return drawn
+
+
+def test_drawings_are_saved_by_label_and_evaluated_as_the_network_predicts_them(qtbot, panel, folder, trained):
+    net = trained
+    assert [panel.my_digits.label_choice.itemText(i) for i in range(10)] == [str(k) for k in range(10)]
+    qtbot.mouseClick(panel.my_digits.evaluate_button, Qt.MouseButton.LeftButton)
+    assert "No drawings yet" in panel.my_digits.result.text()
+    drawn = add(qtbot, panel, ONE, "1")
+    assert panel.canvas.is_empty() and "Saved as “1” (1 drawing of 1)" in panel.my_digits.result.text()
+    (saved,) = (folder / "1").glob("*.png")
+    np.testing.assert_array_equal((load_image_file(saved) * 255).round(), drawn)     # the canvas, losslessly
+    add(qtbot, panel, SEVEN, "7")
+    add(qtbot, panel, ZERO, "0")
+    add(qtbot, panel, ONE, "1")
+    files = sorted(folder.glob("*/*.png"))
+    assert [f.parent.name for f in files] == ["0", "1", "1", "7"]
+    X = np.array([preprocess_drawing(load_image_file(f), size=8).ravel() for f in files])
+    right = int((net.predict(X) == np.array([int(f.parent.name) for f in files])).sum())
+    qtbot.mouseClick(panel.my_digits.evaluate_button, Qt.MouseButton.LeftButton)
+    assert panel.my_digits.result.text() == f"Accuracy on my digits: {right / 4:.1%} ({right} of 4)"
+    dataset = load_image_folder(folder, image_size=8, test_fraction=0.25)     # also an ordinary images: set
+    assert dataset.class_names == ("0", "1", "7") and len(dataset.X_train) + len(dataset.X_test) == 4
+
+
+def test_an_empty_canvas_is_not_added(qtbot, panel, folder):
+    qtbot.mouseClick(panel.my_digits.add_button, Qt.MouseButton.LeftButton)
+    assert "Draw a digit first" in panel.my_digits.result.text() and not folder.exists()
