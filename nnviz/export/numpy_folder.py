@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.core import n_classes
 from nnviz.data import drawing
 from nnviz.export.onnx_graph import image_side
 from nnviz.guard import UserError
@@ -27,7 +28,7 @@ def export_numpy(model, folder) -> list[Path]:
     net = model.network
     info = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
             "features": list(net.features) if net.features else None,
-            "class_names": [model.class_name(k) for k in range(max(net.sizes[-1], 2))],
+            "class_names": [model.class_name(k) for k in range(n_classes(net.sizes[-1]))],
             "image_side": image_side(model)}
     arrays = {"info": np.array(json.dumps(info))}
     for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from nnviz import __version__
+from nnviz.core import n_classes
 from nnviz.guard import UserError
 from nnviz.io import atomic_write
 
@@ -105,7 +106,7 @@ def build_onnx(model):
     proto = helper.make_model(graph, producer_name="nnviz", producer_version=__version__,
                               opset_imports=[helper.make_opsetid("", OPSET)])
     proto.ir_version = 8
-    names = [model.class_name(k) for k in range(max(n_out, 2))]
+    names = [model.class_name(k) for k in range(n_classes(n_out))]
     helper.set_model_props(proto, {"class_names": json.dumps(names), "input": input_description,
                                    "nnviz_version": __version__,
                                    "architecture": json.dumps({"sizes": net.sizes, "hidden": net.hidden_name,

@@ -174,7 +174,7 @@ def _class_names(arrays, network):
     if "class_names" not in arrays:
         return None
     names = _json(arrays, "class_names")
-    n = max(network.sizes[-1], 2)
+    n = classes.n_classes(network.sizes[-1])
     if not (isinstance(names, list) and len(names) == n and all(isinstance(x, str) for x in names)):
         raise ModelFileError(f"'class_names' entry must be a list of {n} strings, got {names!r}")
     return tuple(names)
