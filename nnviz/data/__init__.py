@@ -2,7 +2,17 @@
 
 from nnviz.data.augment import augment_images, make_augmenter, rotate_images
 from nnviz.data.csv_data import load_csv_dataset
-from nnviz.data.datasets import DATASETS, Dataset, load_dataset, load_idx_folder, split_validation, verify_checksums
+from nnviz.data.datasets import (
+    DATASETS,
+    TITLES,
+    TOY_DATASETS,
+    VARIABLE_CLASSES,
+    Dataset,
+    load_dataset,
+    load_idx_folder,
+    split_validation,
+    verify_checksums,
+)
 from nnviz.data.drawing import NothingDrawn, preprocess_drawing
 from nnviz.data.idx import IDXError, read_idx, write_idx
 from nnviz.data.image_file import load_image_file
@@ -11,6 +21,9 @@ from nnviz.data.toy import xor_points
 
 __all__ = [
     "DATASETS",
+    "TITLES",
+    "TOY_DATASETS",
+    "VARIABLE_CLASSES",
     "Dataset",
     "IDXError",
     "NothingDrawn",

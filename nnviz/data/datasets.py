@@ -18,7 +18,13 @@ from nnviz.data.toy import TOY_DEFAULTS, TOY_GENERATORS, xor_points
 from nnviz.guard import UserError, check_fits
 from nnviz.resources import resource_path
 
-DATASETS = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
+# The registry: name -> the title a list shows. nnviz.io.DATASET_NAMES repeats the names (nnviz.io may
+# not import nnviz.data; tests/io/test_experiment.py keeps the two equal).
+TITLES = {"mnist": "MNIST", "digits8x8": "8×8 digits", "xor": "XOR", "circles": "Circles", "spirals": "Spirals",
+          "moons": "Moons", "blobs": "Blobs"}
+DATASETS = tuple(TITLES)
+TOY_DATASETS = tuple(TOY_GENERATORS)      # generated 2-D point sets (size and noise are settings)
+VARIABLE_CLASSES = tuple(name for name, (*_, variable) in TOY_DEFAULTS.items() if variable)   # and classes
 _IMAGE_SETS = {"mnist": 10, "digits8x8": 10}  # name -> number of classes
 # Generating a point: float64 (x, y) and temporaries, an int64 label, the float32 copy, the split's copies.
 TOY_BYTES_PER_POINT = 96

@@ -1,11 +1,12 @@
-"""Live plots: the dead-units legend stays off the curves it labels."""
+"""Live plots: curves made once and fed with setData; the dead-units legend stays off the curves."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from nnviz.app.views.live_plots import LivePlots
-from nnviz.core.events import EpochEnd, LayerStats
+from nnviz.app.views.live_plots import PLOTS, LivePlots
+from nnviz.core.events import BatchEnd, EpochEnd, LayerStats
 
 
 def epoch(n, dead):
@@ -81,3 +82,28 @@ def test_the_loss_axis_turns_logarithmic(plots, qtbot):
     assert plots.plot("loss").getAxis("left").logMode
     low, high = plots.plot("loss").getViewBox().viewRange()[1]
     assert low <= np.log10(0.5) <= high           # the train loss 0.5 is on the log axis
+
+
+def batches(epoch_number, n=5):
+    return [BatchEnd(epoch_number, b, n, (epoch_number - 1) * n + b, 1.0 / b, 0.1, 32 * b, 0.01 * b, 0.5)
+            for b in range(1, n + 1)]
+
+
+def test_curves_are_created_once_and_updated_with_set_data(plots, qtbot, monkeypatch):
+    plots.add_batches(batches(1))
+    plots.add_epochs([epoch(1, 0.1)])
+    plots.refresh()
+    items = {name: list(plots.plot(name).listDataItems()) for name in PLOTS}
+    scene_items = sum(len(plots.plot(name).scene().items()) for name in PLOTS)
+    calls = []
+    original = pg.PlotDataItem.setData
+    monkeypatch.setattr(pg.PlotDataItem, "setData",
+                        lambda self, *args, **kwargs: calls.append(self) or original(self, *args, **kwargs))
+    for n in range(2, 7):                                 # five more epochs, each drawn
+        plots.add_batches(batches(n))
+        plots.add_epochs([epoch(n, 0.1)])
+        plots.refresh()
+    assert {name: list(plots.plot(name).listDataItems()) for name in PLOTS} == items   # the same objects
+    assert sum(len(plots.plot(name).scene().items()) for name in PLOTS) == scene_items  # nothing added
+    assert {id(c) for c in calls} >= {id(items["loss"][0]), id(items["accuracy"][0])}
+    assert plots.point_counts()["loss"]["batch"] == 6 * 5

@@ -27,13 +27,11 @@ from PySide6.QtWidgets import (
 from nnviz.app.views.form_fields import ERROR_STYLE, Field, HiddenLayersEditor
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
+from nnviz.data import TITLES, TOY_DATASETS, VARIABLE_CLASSES
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
 
-DATASETS = {"mnist": "MNIST", "digits8x8": "8×8 digits", "xor": "XOR", "circles": "Circles",
-            "spirals": "Spirals", "moons": "Moons", "blobs": "Blobs"}
 OPEN_IDX = "__open_idx__"
 FILE_KINDS = {IDX_PREFIX: "IDX", "csv:": "CSV", "images:": "Images"}     # file datasets, as the list shows them
-TOY_SETS = {"xor", "circles", "spirals", "moons", "blobs"}
 OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
                     "rmsprop": ("rho", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
 SCHEDULE_PARAMS = {"constant": (), "step": ("step_epochs", "step_gamma"), "cosine": ("min_learning_rate",)}
@@ -154,7 +152,7 @@ class ExperimentPanel(QScrollArea):
     def _make_editor(self, name, kind, option):
         if kind in ("choice", "dataset"):
             editor = QComboBox()
-            items = DATASETS.items() if kind == "dataset" else ((v, v) for v in option)
+            items = TITLES.items() if kind == "dataset" else ((v, v) for v in option)
             for value, text in items:
                 editor.addItem(text, value)
             if kind == "dataset":
@@ -294,8 +292,8 @@ class ExperimentPanel(QScrollArea):
     def _update_visibility(self):
         values, _ = self._values()
         dataset = values.get("dataset") or ""
-        toy = dataset in TOY_SETS
-        shown = {"n_samples": toy, "noise": toy, "classes": dataset in ("spirals", "blobs"),
+        toy = dataset in TOY_DATASETS
+        shown = {"n_samples": toy, "noise": toy, "classes": dataset in VARIABLE_CLASSES,
                  "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
                  "augment_elastic": not toy,
                  "early_stopping_metric": bool(values.get("early_stopping"))}
