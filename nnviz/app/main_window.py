@@ -1,8 +1,9 @@
 """The nnviz main window: experiment, run controls, live plots, activations, draw-to-predict, diagnostics.
 
 Training runs in a `TrainingRunner` thread; this window only draws, from the latest snapshot, at
-most ~30 times a second. A `Session` is the network being trained with the experiment it was built
-for; Train continues it while only training settings change, and builds a new one otherwise.
+most ~30 times a second (what it does with the worker's reports is in `run_reports.RunReports`).
+A `Session` is the network being trained with the experiment it was built for; Train continues it
+while only training settings change, and builds a new one otherwise.
 """
 
 import json
@@ -25,6 +26,7 @@ from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.file_actions import FileActions
 from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
+from nnviz.app.run_reports import RunReports
 from nnviz.app.runtime.pace import WATCHABLE, watchable_pace
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.session import Session, describe_change, model_key
@@ -54,7 +56,6 @@ VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "pred
 LIVE_SETTINGS_DELAY_MS = 300                     # an edit applies once the typing pauses this long
 SETTING_COLOR = "#9467bd"
 UPDATE_RATE = 20.0                               # worker reports a second, at most
-PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 STATE_VERSION = 2           # of the remembered dock layout: bump when docks are added (an old one is ignored)
 
@@ -69,7 +70,7 @@ def _scrollable(widget):
     return area
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RunReports, QMainWindow):
     def __init__(self, settings=None, restore=True):
         super().__init__()
         pg.setConfigOptions(background="w", foreground="k")   # light plots in a light window
@@ -269,13 +270,6 @@ class MainWindow(QMainWindow):
             self.session.run = worker.run_id
         self._set_state(PREPARING if new else (PAUSED if start_paused else RUNNING))
 
-    def _connect(self, worker):
-        worker.ready.connect(self._on_ready)
-        worker.updated.connect(self._on_updated)
-        worker.diverged.connect(self._on_diverged)
-        worker.failed.connect(self._on_failed)
-        worker.finished.connect(self._on_finished)
-
     def toggle_pause(self):
         if self.controls.state == RUNNING:
             self._runner.pause()
@@ -326,97 +320,6 @@ class MainWindow(QMainWindow):
         self._mark_pending()
         self.controls.show_status(f"Loaded model · trained {self.session.epochs_done} epochs")
         self._update_actions()
-
-    def _current(self, run):
-        return run == self._runner.run_id and self._runner.active
-
-    def _on_ready(self, run, job, snapshot):
-        if not self._current(run):
-            return
-        config, new = self._pending
-        if new:
-            self.session = Session(config, job, snapshot, run)
-            self._show_dataset()
-            self._mark_pending()
-        else:
-            self.session.job, self.session.config, self.session.snapshot = job, config, snapshot
-            self.diagnostics.on_ready(self.session)
-        self.replay.begin_run(self.session, new)
-        self.plots.begin_run(None if config.time_budget else config.epochs)
-        if self.controls.state == PREPARING:
-            self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
-
-    def _show_dataset(self):
-        """A new network on (maybe) a new dataset: per-layer plots, probe, canvas or boundary."""
-        job = self.session.job
-        ds = job.dataset
-        self.plots.set_layers(self.session.snapshot.n_layers)
-        self._last_batch = None
-        image = ds.image_shape is not None
-        self.predict_stack.setCurrentWidget(self.draw_panel if image else self.boundary)
-        self.docks["predict"].setWindowTitle("Draw to predict" if image else "Decision boundary")
-        self.draw_panel.set_dataset(ds.image_shape, ds.class_names)
-        order = ds.y_test[:PROBE_ROWS].argsort(kind="stable")
-        self.activations.set_probe(ds.X_test[:PROBE_ROWS][order], ds.y_test[:PROBE_ROWS][order],
-                                   ds.image_shape, ds.class_names)
-        if not image:
-            self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
-        self.network_view.set_dataset(ds, None if image else job.train_data.X_train)
-        self.diagnostics.on_dataset(self.session, PROBE_ROWS)
-        self._redraw.mark()
-        self.redraw()
-
-    def _on_updated(self, run, update):
-        if not self._current(run) or self.session is None:
-            return
-        self.plots.add_batches(update.batches)
-        self.plots.add_epochs(update.epochs)
-        if update.batches:
-            self._last_batch = update.batches[-1]
-        if update.epochs:
-            self.session.last_epoch = update.epochs[-1]
-            self.session.epochs_done += len(update.epochs)
-            self.diagnostics.on_epochs(update.epochs)
-        self.session.snapshot = update.snapshot
-        self.replay.add(update.kept)
-        self.worker_state = update.state
-        self._redraw.mark()
-
-    def _on_diverged(self, run, event):
-        if run == self._runner.run_id:
-            self.plots.mark_divergence(event)
-            self.show_message(f"Training diverged: {event.message}. Continue with half the learning rate "
-                              f"from Training health, or clip the gradients.", "warning")
-            self.diagnostics.on_diverged(event)
-
-    def _on_failed(self, run, message):
-        if run == self._runner.run_id:
-            self.show_message(f"Training failed: {message}", box=True)
-
-    def _on_finished(self, run, event):
-        if run != self._runner.run_id:
-            return
-        text = {"completed": "Finished", "early_stopping": "Stopped early", "time_budget": "Time is up",
-                "diverged": "Diverged — last good weights kept", "stopped": "Stopped",
-                "failed": "Failed"}.get(event.reason, event.reason)
-        last = self.session.last_epoch if self.session else None
-        if last is not None and event.reason != "failed":
-            acc = last.val_accuracy if last.val_accuracy is not None else last.train_accuracy
-            text += f" · {'validation' if last.val_accuracy is not None else 'train'} accuracy {acc:.1%}"
-        self.redraw()
-        self.diagnostics.on_finished(event)
-        self._finished_text = text
-        self._complete = event.reason in ("completed", "time_budget")
-        if not self._runner.active:
-            self.controls.show_finished(text, self._complete)
-
-    def _on_thread_stopped(self):
-        run, snapshot = self._runner.final
-        if self.session is not None and self.session.run == run and snapshot is not None:
-            self.session.snapshot = snapshot      # the weights it ended with, if its last report is queued
-        self._set_state(IDLE)
-        if self._finished_text:
-            self.controls.show_finished(self._finished_text, self._complete)
 
     def _set_state(self, state):
         self.controls.set_state(state, can_train=self.panel.valid, has_network=self.session is not None)
