@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.banner import MessageBanner
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
+from nnviz.app.diagnostics.lr_finder_dialog import LRFinder
 from nnviz.app.file_actions import FileActions
 from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
@@ -153,6 +154,7 @@ class MainWindow(RunReports, QMainWindow):
         self.addToolBar(self.controls.toolbar)
         self.set_pace(self.controls.pace_box.currentData())
         self.replay = Replay(self)
+        self.lr_finder = LRFinder(self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
         self.files = FileActions(self)
         self._build_menus()
@@ -165,6 +167,7 @@ class MainWindow(RunReports, QMainWindow):
         run.addActions(list(self.controls.actions))
         run.addSeparator()
         run.addAction(self.diagnostics.inspect_action)
+        run.addAction(self.lr_finder.action)
         self.files.add_model_menu(bar)
         view = bar.addMenu("&View")
         for dock in self.docks.values():
@@ -387,6 +390,7 @@ class MainWindow(RunReports, QMainWindow):
     def shutdown(self):
         """Stop training and join the worker thread (idempotent)."""
         self._runner.shutdown()
+        self.lr_finder.shutdown()
 
     def showEvent(self, event):
         super().showEvent(event)

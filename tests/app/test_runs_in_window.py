@@ -28,7 +28,7 @@ def test_repeat_with_three_seeds_trains_three_fresh_runs_shown_as_one_row(qtbot,
     runs = window.diagnostics.runs
     runs.seeds.setValue(3)
     qtbot.mouseClick(runs.repeat_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(runs.runs) == 3 and not window.diagnostics.repeat.active, timeout=60000)
+    qtbot.waitUntil(lambda: len(runs.runs) == 3 and not window.diagnostics.queue.active, timeout=60000)
     assert [r.config["seed"] for r in runs.runs] == [4, 5, 6]
     assert len({r.group for r in runs.runs}) == 1 and runs.table.rowCount() == 1
     assert window.panel.config().seed == 4                       # the form is given back as it was
@@ -43,3 +43,23 @@ def test_repeat_with_three_seeds_trains_three_fresh_runs_shown_as_one_row(qtbot,
     col = [runs.table.horizontalHeaderItem(c).text() for c in range(runs.table.columnCount())].index("test accuracy")
     assert runs.table.item(0, col).text() == f"{100 * np.mean(tests):.2f} ± {100 * np.std(tests, ddof=1):.2f} %"
     assert runs.curves(0, "accuracy")[2].isVisible()              # the band
+
+
+def test_a_race_trains_each_optimiser_from_identical_weights_and_batches(qtbot, make_window, runs_folder):
+    window = make_window(tiny_digits(epochs=2, optimizer="sgd", learning_rate=0.1))
+    runs = window.diagnostics.runs
+    qtbot.mouseClick(runs.race_button, Qt.MouseButton.LeftButton)
+    dialog = window.diagnostics.race_dialog
+    assert dialog.checks["sgd"].isChecked() and not dialog.start_button.isEnabled()   # one runner is no race
+    dialog.checks["adam"].setChecked(True)
+    dialog.rates["adam"].setText("0.01")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(runs.runs) == 2 and not window.diagnostics.queue.active, timeout=60000)
+    assert [(r.config["optimizer"], r.config["learning_rate"]) for r in runs.runs] == [("sgd", 0.1), ("adam", 0.01)]
+    assert runs.table.rowCount() == 2 and runs.runs[0].config["seed"] == runs.runs[1].config["seed"]
+    # The saved snapshots begin with each runner's initial weights: identical.
+    store = runs.store
+    first = [store.snapshots(r.run_id) for r in runs.runs]
+    assert first[0]["steps"][0] == first[1]["steps"][0] == 0
+    np.testing.assert_array_equal(first[0]["params"][0], first[1]["params"][0])
+    assert not np.array_equal(first[0]["params"][-1], first[1]["params"][-1])   # and they trained apart

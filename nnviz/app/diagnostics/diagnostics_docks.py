@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QTabWidget
 from nnviz.app.diagnostics import runs_dock
 from nnviz.app.diagnostics.health_dock import HealthDock
 from nnviz.app.diagnostics.inspector_view import InspectorView, pick_batch
+from nnviz.app.diagnostics.race_dialog import RaceDialog
+from nnviz.app.diagnostics.run_queue import RunQueue
 from nnviz.app.diagnostics.saliency_view import SaliencyView
-from nnviz.app.diagnostics.seed_repeat import SeedRepeat
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.core import accuracy
 from nnviz.core.health import DETECTORS
@@ -46,8 +47,11 @@ class DiagnosticsDocks:
         self.health.continue_with_half_lr.connect(self.continue_with_half_lr)
         self.inspector.batch_requested.connect(self.inspect_batch)
         self.runs.runs_changed.connect(self._title_runs)
-        self.repeat = SeedRepeat(window)
-        self.runs.repeat_requested.connect(self.repeat.start)
+        self.queue = RunQueue(window)
+        self.runs.repeat_requested.connect(self.queue.repeat_with_seeds)
+        self.race_dialog = RaceDialog(window)
+        self.runs.race_requested.connect(self._ask_race)
+        self.race_dialog.race.connect(self.queue.race)
         window.draw_panel.predicted.connect(self._on_predicted)
         window.draw_panel.canvas.cleared.connect(self.clear_saliency)
         self.inspect_action = QAction("&Inspect a batch…", window)
@@ -153,7 +157,7 @@ class DiagnosticsDocks:
         finished no epoch."""
         w = self.window
         session, config = w.session, w._run_config
-        self.repeat.on_finished(event.reason)
+        self.queue.on_finished(event.reason)
         if event.reason == "failed" or not self._epochs or session is None or config is None:
             return
         ds = session.job.dataset
@@ -162,9 +166,9 @@ class DiagnosticsDocks:
             with np.errstate(all="ignore"):
                 final["test_accuracy"] = accuracy(ds.y_test, session.snapshot.network().predict(ds.X_test))
         self._runs_done += 1
-        name, group = self.repeat.record_label(f"{config.title or config.dataset} #{self._runs_done}")
+        name, group = self.queue.record_label(f"{config.title or config.dataset} #{self._runs_done}")
         record = record_from_history(name, config, self._epochs, final)
-        self.runs.add_run(dataclasses.replace(record, group=group))
+        self.runs.add_run(dataclasses.replace(record, group=group), snapshots=self.window.replay.arrays())
         self._epochs = []
 
     def reset(self):
@@ -174,6 +178,10 @@ class DiagnosticsDocks:
         self._title_health()
         self._epochs, self._unshown, self.health_history = [], [], []
         self.clear_saliency()
+
+    def _ask_race(self):
+        config = self.window.panel.config() if self.window.panel.valid else None
+        self.race_dialog.ask(config)
 
     # -- slots ----------------------------------------------------------------------------------
 

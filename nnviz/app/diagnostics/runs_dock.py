@@ -51,11 +51,13 @@ class RunsDock(QWidget):
     """`add_run(record)` adds a finished run, checked; records with the same `group` form one row.
 
     Signals: `runs_changed()` after runs are added, removed, renamed, pinned or loaded;
-    `repeat_requested(int)` when the user asks to repeat the current experiment with N seeds.
+    `repeat_requested(int)` when the user asks to repeat the current experiment with N seeds;
+    `race_requested()` for a race of optimisers.
     """
 
     runs_changed = Signal()
     repeat_requested = Signal(int)
+    race_requested = Signal()
 
     def __init__(self, store=None, parent=None):
         super().__init__(parent)
@@ -75,6 +77,9 @@ class RunsDock(QWidget):
         self.repeat_button = QPushButton("Repeat with seeds", toolTip="Train the current experiment again "
                                          "with seeds seed, seed+1, …, one after another, as one row")
         self.repeat_button.clicked.connect(lambda: self.repeat_requested.emit(self.seeds.value()))
+        self.race_button = QPushButton("Race…", toolTip="Train the current experiment with several "
+                                       "optimisers or learning rates from the same initial weights")
+        self.race_button.clicked.connect(self.race_requested)
         self.pin_button = QPushButton("Pin", toolTip="Pinned runs are kept until deleted; the others "
                                       "make room for new ones")
         self.delete_button = QPushButton("Delete", toolTip="Delete the selected runs (also from disk)")
@@ -89,7 +94,7 @@ class RunsDock(QWidget):
         self.status = QLabel(wordWrap=True)
 
         top = QHBoxLayout()
-        for widget in (QLabel("Dataset:"), self.dataset_box, self.seeds, self.repeat_button):
+        for widget in (QLabel("Dataset:"), self.dataset_box, self.seeds, self.repeat_button, self.race_button):
             top.addWidget(widget)
         top.addStretch(1)
         buttons = QHBoxLayout()

@@ -1,0 +1,159 @@
+"""Run → Find learning rate…: the range test of the form's experiment, its curve, and one click to use it.
+
+The test (nnviz.core.lr_finder) runs in a thread of its own; the dialog plots the loss against η on
+a log axis (raw batches in grey, the smoothed curve in blue), marks the suggestion and says why it
+was chosen. “Use η = …” writes it into the experiment form.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from nnviz.core import lr_range_test
+from nnviz.prepare import prepare
+
+
+class _RangeTestWorker(QObject):
+    """Prepares the experiment and runs the range test in its thread: done(RangeTest) or failed(str)."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+
+    @Slot()
+    def run(self):
+        try:
+            prepared = prepare(self.config)
+            with np.errstate(all="ignore"):
+                result = lr_range_test(prepared.network, prepared.train_data, prepared.train_config)
+        except (ValueError, OSError) as error:
+            self.failed.emit(str(error))
+            return
+        self.done.emit(result)
+
+
+class LRFinderDialog(QDialog):
+    """The curve, the suggestion and its reason; `applied(float)` when the user takes the suggestion."""
+
+    applied = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Find the learning rate (range test)")
+        self.resize(720, 520)
+        self.result = None
+        self.plot_widget = pg.PlotWidget()
+        plot = self.plot = self.plot_widget.getPlotItem()
+        plot.setLogMode(x=True)
+        plot.setLabel("bottom", "learning rate η (log scale)")
+        plot.setLabel("left", "training loss")
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.addLegend(offset=(10, 10))
+        self.raw = plot.plot([], [], pen=pg.mkPen("#c4c4c4"), name="loss per batch")
+        self.smoothed = plot.plot([], [], pen=pg.mkPen("#1f77b4", width=2), name="smoothed")
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=2))
+        self.marker.hide()
+        plot.addItem(self.marker, ignoreBounds=True)
+        self.reason = QLabel("Running the range test…", wordWrap=True)
+        self.apply_button = QPushButton("Use this η", enabled=False)
+        self.apply_button.clicked.connect(self._apply)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.reason)
+        layout.addLayout(buttons)
+
+    def running(self, what):
+        self.result = None
+        self.raw.setData([], [])
+        self.smoothed.setData([], [])
+        self.marker.hide()
+        self.apply_button.setEnabled(False)
+        self.apply_button.setText("Use this η")
+        self.reason.setText(f"Running the range test on {what}: η grows from 10⁻⁵ to 10 over 200 batches…")
+
+    def show_result(self, result):
+        self.result = result
+        self.raw.setData(result.learning_rates, result.losses)
+        self.smoothed.setData(result.learning_rates, result.smoothed)
+        if result.suggestion is None:
+            self.reason.setText(f"No suggestion: {result.reason}.")
+            return
+        self.marker.setValue(np.log10(result.suggestion))
+        self.marker.show()
+        self.apply_button.setText(f"Use η = {result.suggestion:.3g}")
+        self.apply_button.setEnabled(True)
+        self.reason.setText(f"Suggested η = {result.suggestion:.3g}: {result.reason}. Where the loss falls "
+                            f"fastest, training makes the most progress per step without diverging.")
+
+    def show_error(self, message):
+        self.reason.setText(f"The range test failed: {message}")
+
+    def _apply(self):
+        if self.result is not None and self.result.suggestion is not None:
+            self.applied.emit(float(f"{self.result.suggestion:.3g}"))
+
+
+class LRFinder:
+    """The Run menu's action, the dialog and the test's thread, for a MainWindow (`window`)."""
+
+    def __init__(self, window):
+        self.window = window
+        self.dialog = LRFinderDialog(window)
+        self.dialog.applied.connect(self.apply)
+        self.action = QAction("Find learning rate…", window)
+        self.action.setShortcut(QKeySequence("Ctrl+L"))
+        self.action.setToolTip("Smith's range test: train briefly while η grows and suggest the η where "
+                               "the loss falls fastest")
+        self.action.triggered.connect(self.start)
+        window.addAction(self.action)
+        self._thread = self._worker = None
+
+    def start(self):
+        """Run the test on the form's experiment (from its initial weights) and show the dialog."""
+        w = self.window
+        if not w.panel.valid:
+            return w.show_message("Fix the experiment first: the range test trains it.", "info")
+        if self._thread is not None:
+            return self.dialog.show()
+        config = w.panel.config()
+        self.dialog.running(config.title or config.dataset)
+        self.dialog.show()
+        self.dialog.raise_()
+        self._thread, self._worker = QThread(), _RangeTestWorker(config)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.done.connect(self.dialog.show_result)
+        self._worker.failed.connect(self.dialog.show_error)
+        for signal in (self._worker.done, self._worker.failed):
+            signal.connect(self._thread.quit)
+        self._thread.finished.connect(self._release)
+        self._thread.start()
+
+    def _release(self):
+        self._thread.wait()
+        self._worker.deleteLater()
+        self._thread.deleteLater()
+        self._thread = self._worker = None
+
+    def apply(self, eta):
+        """Write η into the form's learning rate field."""
+        editor = self.window.panel.editors["learning_rate"]
+        editor.setText(f"{eta:g}")
+        self.window.show_message(f"Learning rate set to {eta:g} (from the range test)", "info")
+
+    def shutdown(self):
+        """Wait for a running test (closing the window)."""
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()

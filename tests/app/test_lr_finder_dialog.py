@@ -1,0 +1,28 @@
+"""Run → Find learning rate…: the curve of the form's experiment, the suggestion and one click to use it."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from nnviz.core import lr_range_test
+from nnviz.prepare import prepare
+
+from .conftest import tiny_digits
+
+
+def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(qtbot, make_window):
+    config = tiny_digits(learning_rate=0.5)
+    window = make_window(config)
+    finder = window.lr_finder
+    finder.action.trigger()
+    dialog = finder.dialog
+    qtbot.waitUntil(lambda: dialog.result is not None and finder._thread is None, timeout=30000)
+    prepared = prepare(config)
+    expected = lr_range_test(prepared.network, prepared.train_data, prepared.train_config)
+    x, y = dialog.smoothed.getData()
+    np.testing.assert_allclose(x, np.log10(expected.learning_rates))      # a log axis holds log10 η
+    np.testing.assert_allclose(y, expected.smoothed, rtol=1e-6)
+    assert dialog.marker.value() == np.log10(expected.suggestion)
+    assert f"Suggested η = {expected.suggestion:.3g}" in dialog.reason.text()
+    assert dialog.apply_button.text() == f"Use η = {expected.suggestion:.3g}"
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert window.panel.config().learning_rate == float(f"{expected.suggestion:.3g}")
