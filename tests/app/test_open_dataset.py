@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+from PySide6.QtCore import Qt
 
 from nnviz.app.run_controls import IDLE
 from nnviz.io import load_model
@@ -26,7 +27,9 @@ def test_iris_csv_opens_trains_and_its_model_keeps_the_species_names(qtbot, tmp_
     window.files.open_dataset(str(IRIS))
     assert window.panel.config().dataset == f"csv:{IRIS}" and window.panel.valid
     assert "iris: 150 samples, 4 features, classes setosa, versicolor, virginica" in window.statusBar().currentMessage()
-    assert window.panel.editors["dataset"].currentText() == f"CSV: {IRIS}"
+    combo = window.panel.editors["dataset"]
+    assert combo.currentText() == "CSV: iris.csv"
+    assert combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole) == str(IRIS)
     train_for(qtbot, window, 30)
     window.files.save(str(tmp_path / "iris.npz"))
     model = load_model(tmp_path / "iris.npz")

@@ -5,6 +5,7 @@ whole experiment; each bad field shows its reason in red right under it and `val
 which the window uses to disable Train.
 """
 
+import os
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -200,7 +201,8 @@ class ExperimentPanel(QScrollArea):
         if editor.kind == "dataset":
             if editor.findData(value) < 0:
                 prefix, path = dataset_path(value)
-                editor.insertItem(editor.count() - 1, f"{FILE_KINDS.get(prefix, '?')}: {path}", value)
+                editor.insertItem(editor.count() - 1, f"{FILE_KINDS.get(prefix, '?')}: {os.path.basename(path)}", value)
+                editor.setItemData(editor.count() - 2, path, Qt.ItemDataRole.ToolTipRole)
             editor.setCurrentIndex(editor.findData(value))
         elif editor.kind == "choice":
             editor.setCurrentIndex(editor.findData(value))
