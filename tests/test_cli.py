@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from nnviz.cli import commands as cli
+from nnviz.cli import model_commands
 from nnviz.core import EpochEnd, LayerStats, Network
 from nnviz.data import load_dataset, xor_points
 from nnviz.io import load_model, save_model
@@ -180,7 +181,7 @@ def test_gradcheck_json(capsys):
 
 
 def test_a_failed_gradient_check_exits_1(capsys, monkeypatch):
-    monkeypatch.setattr(cli, "gradient_check", lambda *a, **k: [1e-9, 3e-4])
+    monkeypatch.setattr(model_commands, "gradient_check", lambda *a, **k: [1e-9, 3e-4])
     code, out, _ = run(capsys, "gradcheck", "--preset", "xor")
     assert code == 1 and "relative error 3.00e-04  FAIL" in out and out.splitlines()[-1].startswith("FAIL")
 

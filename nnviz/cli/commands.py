@@ -4,29 +4,37 @@ Every user error (a `UserError`: bad config, unknown preset, missing, corrupt or
 wrong-shape model, bad hyperparameter, too big for memory, empty drawing; or an OSError naming a
 file) is one line `nnviz: error: ...` on stderr and exit status 2; any other exception is a bug in
 nnviz: it says so, prints the traceback and exits 1. Divergence and a failed gradient check exit 1;
-Ctrl-C during training stops cleanly (exit 130).
+Ctrl-C during training stops cleanly (exit 130). This module holds `train`, the parser and the entry
+point; the other commands are in model_commands.py, what they share in common.py.
 """
 
 import argparse
 import contextlib
 import dataclasses
-import json
 import math
 import os
 import signal
 import sys
 import time
 import traceback
-from pathlib import Path
 
 # Taken before the heavy imports below, so that --time-budget on the command line counts them too.
 _COMMAND_START = time.perf_counter()
 
-import numpy as np  # noqa: E402
 
 from nnviz import __version__  # noqa: E402
 from nnviz.cli import lr_find  # noqa: E402
+from nnviz.cli.common import (  # noqa: E402
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    check_output,
+    emit,
+    experiment_config,
+    fail,
+)
 from nnviz.cli.console import TrainingConsole, print_train_summary  # noqa: E402
+from nnviz.cli.model_commands import cmd_evaluate, cmd_export, cmd_gradcheck, cmd_predict, cmd_presets  # noqa: E402
 from nnviz.cli.seeds import train_seeds  # noqa: E402
 from nnviz.cli.stop_flag import StopFlag  # noqa: E402
 from nnviz.cli.time_budget import budgeted  # noqa: E402
@@ -36,90 +44,39 @@ from nnviz.core import (  # noqa: E402
     EpochEnd,
     Finished,
     accuracy,
-    class_probabilities,
-    confusion_matrix,
     diagnose,
-    gradient_check,
     health_ratios,
-    per_class_accuracy,
     train,
 )
-from nnviz.core.gradcheck import PASS_TOLERANCE, check_level  # noqa: E402
-from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing  # noqa: E402
-from nnviz.evaluation import ablation_accuracy, parse_units  # noqa: E402
-from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx  # noqa: E402
-from nnviz.guard import UserError, one_line, shorten  # noqa: E402
+from nnviz.guard import UserError  # noqa: E402
 from nnviz.io import (  # noqa: E402
-    IDX_PREFIX,
     LOG_FORMATS,
-    ExperimentConfig,
-    check_compatible,
     epoch_row,
     event_record,
-    list_presets,
-    load_experiment,
-    load_model,
-    load_preset,
     plain,
     save_model,
     write_metrics,
 )
-from nnviz.prepare import load_config_dataset, prepare  # noqa: E402
+from nnviz.prepare import prepare  # noqa: E402
 
 BUDGET_EPOCHS = 1_000_000       # "until the time budget runs out"
-EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr like every other user error."""
 
     def error(self, message):
-        _fail(f"{message} (see '{self.prog} --help')")
+        fail(f"{message} (see '{self.prog} --help')")
         sys.exit(EXIT_USAGE)
-
-
-def _fail(message):
-    print(f"nnviz: error: {one_line(message)}", file=sys.stderr)
-
-
-def _emit(record):
-    """One JSON object on one line of stdout (the --json format)."""
-    print(json.dumps(record, ensure_ascii=False), flush=True)
-
-
-def _record(kind, **fields):
-    """A --json record of the given type from keyword fields (NumPy values made plain)."""
-    return {"type": kind, **plain(fields)}
-
-
-def _experiment(args) -> ExperimentConfig:
-    """The --config file or --preset, with the --epochs / --seed / --learning-rate overrides, validated."""
-    config = load_experiment(args.config) if args.config else load_preset(args.preset)
-    changes = {k: getattr(args, k, None) for k in ("epochs", "seed", "learning_rate")}
-    changes = {k: v for k, v in changes.items() if v is not None}
-    return dataclasses.replace(config, **changes).validate()
 
 
 # -- train ------------------------------------------------------------------------------------
 
-def _check_output(path, suffixes=None):
-    """Fail before training, not after it, when an output file cannot be written."""
-    if path is None:
-        return
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise UserError(f"{path}: the folder {path.parent} does not exist")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    if suffixes and path.suffix.lower() not in suffixes:
-        raise UserError(f"{path}: the file name must end in one of {', '.join(suffixes)}")
-
-
 def cmd_train(args):
     """Train an experiment, print (or --json emit) its progress and a summary; optionally save."""
-    _check_output(args.save)
-    _check_output(args.log, LOG_FORMATS)
-    config = _experiment(args)
+    check_output(args.save)
+    check_output(args.log, LOG_FORMATS)
+    config = experiment_config(args)
     if args.seeds is not None:
         return _train_seeds(args, config)
     budget_mode = args.time_budget is not None
@@ -139,7 +96,7 @@ def cmd_train(args):
                     should_stop=lambda: stop.requested or time.perf_counter() >= deadline)
         for event in run:
             if args.json:
-                _emit(_json_record(event, epochs, dataset.n_classes, net.hidden_name))
+                emit(_json_record(event, epochs, dataset.n_classes, net.hidden_name))
             if isinstance(event, BatchEnd):
                 console.batch(event)
             elif isinstance(event, EpochEnd):
@@ -166,7 +123,7 @@ def cmd_train(args):
         summary["log"] = str(args.log)
     summary["wall_seconds"] = time.perf_counter() - args.started
     if args.json:
-        _emit({"type": "Summary", **summary})
+        emit({"type": "Summary", **summary})
     else:
         print_train_summary(summary, dataset.name)
     if diverged is not None:
@@ -210,166 +167,13 @@ def _train_summary(net, dataset, finished, epochs, reason):
 
 def _json_record(event, epochs, n_classes, activation):
     """The event as a JSON-able dict; epoch ends also carry the health ratios and findings."""
-    record = event_record(event)
+    line = event_record(event)
     if isinstance(event, EpochEnd):
-        record["health_ratios"] = plain(health_ratios(event))
-        record["findings"] = plain(diagnose(epochs + [event], n_classes, activation))
+        line["health_ratios"] = plain(health_ratios(event))
+        line["findings"] = plain(diagnose(epochs + [event], n_classes, activation))
     elif isinstance(event, Diverged):
-        record["findings"] = plain(diagnose(epochs, n_classes, activation, event))
-    return record
-
-
-# -- evaluate, predict --------------------------------------------------------------------------
-
-def cmd_evaluate(args):
-    """Accuracy, per-class accuracy and the confusion matrix of a saved model on a test set."""
-    model = load_model(args.model)
-    config = model.config
-    if config is None:
-        if not args.dataset:
-            raise UserError(f"{args.model}: the model holds no experiment; name the data with --dataset")
-        config = ExperimentConfig(dataset=args.dataset)
-    folder = config.dataset.removeprefix(IDX_PREFIX).strip()
-    if not args.dataset and config.dataset.startswith(IDX_PREFIX) and not Path(folder).is_dir():
-        raise UserError(f"{args.model}: the model was trained on the IDX folder {folder}, which does not exist "
-                        f"(any more); name the data with --dataset")
-    dataset = load_config_dataset(config, args.dataset)
-    net = model.network
-    check_compatible(net, dataset.n_features, dataset.n_classes, dataset.name)
-    y_pred = net.predict(dataset.X_test)
-    C = confusion_matrix(dataset.y_test, y_pred, dataset.n_classes)
-    acc, per_class = accuracy(dataset.y_test, y_pred), per_class_accuracy(C)
-    ablated = None
-    if args.ablate:
-        units = parse_units(args.ablate)
-        ablated = {"units": [f"{l}:{u}" for l, u in units],
-                   "accuracy": ablation_accuracy(net, dataset.X_test, dataset.y_test, units)[1]}
-    if args.json:
-        _emit(_record("Evaluation", model=str(args.model), dataset=dataset.name, accuracy=acc,
-                      test_samples=len(y_pred), class_names=dataset.class_names,
-                      per_class_accuracy=per_class, confusion_matrix=C, ablated=ablated))
-        return 0
-    print(f"{args.model} on {dataset.name}: test accuracy {acc:.2%} ({int(np.trace(C)):,} of {len(y_pred):,})")
-    if ablated:
-        print(f"with hidden units {', '.join(ablated['units'])} knocked out: test accuracy "
-              f"{ablated['accuracy']:.2%} (intact {acc:.2%})")
-    print()
-    print("confusion matrix (rows: true class, columns: predicted class)")
-    names = dataset.class_names
-    width = max(6, *(len(n) + 2 for n in names), len(str(C.max())) + 2)
-    first = max(len("true\\pred"), *(len(n) for n in names))
-    print("true\\pred".rjust(first) + "".join(n.rjust(width) for n in names) + "   total  accuracy")
-    for name, row, rate in zip(names, C, per_class):
-        rate_text = "-" if np.isnan(rate) else f"{rate:.2%}"
-        print(name.rjust(first) + "".join(str(v).rjust(width) for v in row) + f"{row.sum():>8}  {rate_text:>8}")
-    return 0
-
-
-def cmd_predict(args):
-    """Top-3 classes for an image (any format Pillow reads, or .npy; prepared like MNIST), a 2-D
-    point or a row of feature values (standardised as the model's training data; class names printed)."""
-    model = load_model(args.model)
-    n_inputs = model.network.input_width
-    given = [name for name, value in (("an IMAGE", args.image), ("--point", args.point), ("--row", args.row))
-             if value is not None]
-    if len(given) > 1:
-        raise UserError(f"give one of an IMAGE, --point X Y or --row VALUES, not {' and '.join(given)}")
-    if args.point is not None:
-        if n_inputs != 2:
-            raise UserError(f"--point: the model takes {n_inputs} inputs, not a 2-D point")
-        if not all(map(math.isfinite, args.point)):
-            raise UserError(f"--point: {args.point[0]:g} {args.point[1]:g} is not allowed; "
-                            f"X and Y must be finite numbers")
-        x = model.standardize(np.array([args.point]))
-    elif args.row is not None:
-        values = _row_values(args.row)
-        if len(values) != n_inputs:
-            raise UserError(f"--row: the model takes {n_inputs} values, got {len(values)}")
-        x = model.standardize(np.array([values]))
-    else:
-        side = math.isqrt(n_inputs)
-        table = model.input_mean is not None or side * side != n_inputs      # a model of CSV rows
-        if args.image is None or table:
-            hint = ("--point X Y" if n_inputs == 2 else f"--row with {n_inputs} comma-separated values" if table
-                    else "an IMAGE file (PNG, JPEG, BMP, GIF, WebP, TIFF or .npy)")
-            raise UserError(f"the model takes {n_inputs} inputs: give {hint}")
-        try:
-            x = preprocess_drawing(load_image_file(args.image), size=side).reshape(1, -1)
-        except NothingDrawn as error:
-            raise UserError(f"{args.image}: {error}") from None
-    P = class_probabilities(model.network.predict_proba(x))[0]
-    for k in np.argsort(-P, kind="stable")[:3]:
-        print(f"{model.class_name(k)}  {P[k]:.4f}")
-    return 0
-
-
-def _row_values(text):
-    """--row "5.1,3.5,1.4,0.2" -> [5.1, 3.5, 1.4, 0.2]."""
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise UserError(f"--row: {shorten(text)} is not a comma-separated list of numbers") from None
-    if not all(math.isfinite(v) for v in values):
-        raise UserError(f"--row: {shorten(text)} holds a value that is not a finite number")
-    return values
-
-
-def cmd_export(args):
-    """Write a saved model as an ONNX file, or as a folder that predicts with NumPy alone."""
-    model = load_model(args.model)
-    out = Path(args.out)
-    if args.format == "onnx":
-        if out.suffix.lower() != ".onnx":
-            raise UserError(f"{out}: an ONNX file name must end in .onnx (or give --format numpy for a folder)")
-        _check_output(out)
-        export_onnx(model, out)
-        print(f"wrote {out}: input '{INPUT_NAME}' float32 (n, {model.network.input_width}), "
-              f"{describe_input(model)}; output '{OUTPUT_NAME}' float32 (n, {model.network.sizes[-1]})")
-    else:
-        files = export_numpy(model, out)
-        print(f"wrote {', '.join(str(f) for f in files)}; run: python {files[1]} IMAGE_OR_ROW")
-    return 0
-
-
-# -- gradcheck, presets -------------------------------------------------------------------------
-
-def cmd_gradcheck(args):
-    """Backprop against finite differences (float64) on a few training samples of an experiment."""
-    config = _experiment(args)
-    if args.samples < 1 or args.max_entries < 1:
-        raise UserError("--samples and --max-entries must be whole numbers ≥ 1")
-    dataset = load_config_dataset(config)
-    X, y = dataset.X_train[:args.samples], dataset.y_train[:args.samples]
-    net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64, n_samples=len(X))
-    errors = gradient_check(net, X, y, l2=config.l2, max_entries=args.max_entries, seed=config.seed)
-    passed = all(check_level(e) == "ok" for e in errors)
-    if not args.json:
-        print(f"gradient check on {len(X)} {dataset.name} samples (float64, at most "
-              f"{args.max_entries} entries per array)")
-    for l, (error, W) in enumerate(zip(errors, net.weights), start=1):
-        verdict = "PASS" if check_level(error) == "ok" else "FAIL"
-        if args.json:
-            _emit(_record("GradCheckLayer", layer=l, shape=W.shape, relative_error=error,
-                          passed=verdict == "PASS"))
-        else:
-            shape = f"{W.shape[0]}x{W.shape[1]}"
-            print(f"layer {l}  {shape:>9}  relative error {error:.2e}  {verdict}")
-    if args.json:
-        _emit(_record("Summary", passed=passed, tolerance=PASS_TOLERANCE, samples=len(X)))
-    else:
-        print(f"{'PASS' if passed else 'FAIL'}: relative error {'at most' if passed else 'above'} "
-              f"{PASS_TOLERANCE:g} in {'every' if passed else 'some'} layer")
-    return 0 if passed else EXIT_FAILED
-
-
-def cmd_presets(args):
-    """List the bundled presets: name, title, expected result."""
-    presets = list_presets()
-    width = max(len(name) for name, _ in presets)
-    for name, config in presets:
-        print(f"{name:<{width}}  {config.title}")
-        print(f"{'':<{width}}  expected: {config.expected}")
-    return 0
+        line["findings"] = plain(diagnose(epochs, n_classes, activation, event))
+    return line
 
 
 # -- entry point --------------------------------------------------------------------------------
@@ -431,7 +235,7 @@ def _parser():
     p.set_defaults(run=cmd_gradcheck)
 
     lr_find.add_parser(commands, experiment_options,
-                       run=lambda args: lr_find.cmd_lr_find(args, _experiment, _check_output))
+                       run=lambda args: lr_find.cmd_lr_find(args, experiment_config, check_output))
 
     p = commands.add_parser("presets", help="list the bundled presets")
     p.set_defaults(run=cmd_presets)
@@ -460,12 +264,12 @@ def main(argv=None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except UserError as error:
-        _fail(error)
+        fail(error)
         return EXIT_USAGE
     except OSError as error:
         if not error.filename:          # not about a file the user named: ours to explain
             return _bug()
-        _fail(f"{error.filename}: {error.strerror or error}")
+        fail(f"{error.filename}: {error.strerror or error}")
         return EXIT_USAGE
     except Exception:
         return _bug()
