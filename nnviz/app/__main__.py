@@ -22,7 +22,7 @@ import traceback  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QLoggingCategory, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
@@ -76,8 +76,18 @@ def open_window(args, on_done=None):
     return window, run
 
 
+def quiet_pyqtgraph_connect_warnings():
+    """pyqtgraph 0.13.7 connects QStyleHints.colorSchemeChanged to a plain function with a
+    UniqueConnection in mkQApp, which every plot widget calls; PySide6 ≥ 6.7.3 refuses that with a
+    "QObject::connect(QStyleHints, QStyleHints): unique connections require a pointer to member
+    function" warning per widget (pyqtgraph issue 3224, fixed in pyqtgraph 0.14 by PR 3145). The
+    refused connection only followed dark mode, which nnviz does not use: silence that category."""
+    QLoggingCategory.setFilterRules("qt.core.qobject.connect.warning=false")
+
+
 def main(argv=None):
     args = parse_args(argv)
+    quiet_pyqtgraph_connect_warnings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")

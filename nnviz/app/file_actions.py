@@ -28,6 +28,12 @@ ONNX_FILTER, NUMPY_FILTER = "ONNX model (*.onnx)", "NumPy folder: weights.npz + 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy);;All files (*)"
 
 
+def naming(path, what, error):
+    """One message naming the file once: "<what> <path>: <error>", the path left out when the error
+    already names it."""
+    return f"{what}: {error}" if str(path) in str(error) else f"{what} {path}: {error}"
+
+
 class FileActions:
     """Everything that reads or writes files for a MainWindow; every failure becomes a message."""
 
@@ -83,7 +89,8 @@ class FileActions:
         try:
             w.set_experiment(load_experiment(path))
         except ConfigError as error:
-            w.show_message(f"Cannot open the experiment: {error}", box=True)
+            return w.show_message(naming(path, "Cannot open the experiment", error))
+        w.statusBar().showMessage(f"Experiment opened from {path}", 8000)
 
     def save_experiment(self):
         w = self.window
@@ -93,7 +100,8 @@ class FileActions:
         try:
             save_experiment(w.panel.config(), path)
         except (ConfigError, OSError) as error:
-            w.show_message(f"Cannot save the experiment: {error}", box=True)
+            return w.show_message(naming(path, "Cannot save the experiment", error))
+        w.statusBar().showMessage(f"Experiment saved to {path}", 8000)
 
     def open_dataset(self, path=None):
         """Train on a CSV table (numeric features, the label in the last column): it becomes the dataset."""
@@ -212,7 +220,7 @@ class FileActions:
             job = prepare(config)
             check_compatible(net, job.dataset.n_features, job.dataset.n_classes, job.dataset.name)
         except (OSError, ValueError) as error:
-            return w.show_message(f"Cannot load the model {path}: {error}", box=True)
+            return w.show_message(naming(path, "Cannot load the model", error))
         finally:
             QGuiApplication.restoreOverrideCursor()
         w.adopt(config, replace(job, network=net), loaded.metrics)

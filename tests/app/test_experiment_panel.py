@@ -104,13 +104,14 @@ def test_open_idx_folder_adds_the_folder_as_a_dataset(panel, monkeypatch, tmp_pa
 
 
 def test_presets_are_listed_with_their_description_and_shown_when_chosen(qtbot, panel):
-    presets = list_presets()
-    actions = panel.presets_menu.actions()
+    presets = dict(list_presets())
+    actions = [a for a in panel.presets_menu.actions() if not a.isSeparator()]
     assert len(actions) == len(presets)
-    name, config = presets[0]
-    assert config.description.splitlines()[0] in actions[0].toolTip()
+    name, config = "mnist-mlp", presets["mnist-mlp"]
+    action = next(a for a in actions if a.text().endswith("[mnist-mlp]"))      # the CLI name is shown
+    assert config.description.splitlines()[0] in action.toolTip()
     with qtbot.waitSignal(panel.presetChosen) as chosen:
-        actions[0].trigger()
+        action.trigger()
     assert chosen.args == [name, config]
     panel.set_config(config)
     assert config.title in panel.info.text() and "Expect" in panel.info.text()
@@ -131,3 +132,19 @@ def test_typing_an_elastic_distortion_reaches_the_config_and_a_bad_one_is_explai
     assert "augment_elastic" in panel.errors and "≥ 0" in panel.fields["augment_elastic"].error.text()
     choose(panel, "dataset", "spirals")
     assert not panel.fields["augment_elastic"].isVisibleTo(panel) or "augment_elastic" in panel.errors
+
+
+def test_the_presets_menu_is_grouped_and_shows_no_raw_markdown(panel):
+    sections = [a.text() for a in panel.presets_menu.actions() if a.isSeparator()]
+    assert sections == ["Seed networks", "Failures to diagnose", "2-D toys", "Records"]
+    panel.set_config(dict(list_presets())["fast"])           # its expectation quotes `--time-budget 60`
+    assert "`" not in panel.info.text() and "<code>--time-budget 60</code>" in panel.info.text()
+
+
+def test_every_field_has_a_tooltip_and_an_error_does_not_erase_it(panel):
+    for _, name, *_ in experiment_panel.FORM:
+        assert len(panel.editors[name].toolTip()) > 20, name
+    panel.editors["learning_rate"].setText("-1")
+    assert "learning_rate" in panel.errors
+    panel.editors["learning_rate"].setText("0.1")
+    assert "typical" in panel.editors["learning_rate"].toolTip()

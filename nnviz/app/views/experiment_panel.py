@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.views.field_help import help_for
 from nnviz.app.views.form_fields import ERROR_STYLE, Field, HiddenLayersEditor
+from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
 from nnviz.data import TITLES, TOY_DATASETS, VARIABLE_CLASSES
@@ -116,8 +118,9 @@ class ExperimentPanel(QScrollArea):
         for group, name, label, kind, option in FORM:
             editor = self._make_editor(name, kind, option)
             self.editors[name] = editor
-            self.fields[name] = Field(editor)
+            self.fields[name] = Field(editor, help_for(name))
             self._forms[group].addRow(label, self.fields[name])
+            self._forms[group].labelForField(self.fields[name]).setToolTip(help_for(name))
         column.addStretch(1)
         self.setWidget(body)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -129,10 +132,12 @@ class ExperimentPanel(QScrollArea):
 
     def _build_header(self, presets):
         self.presets_menu = QMenu("&Presets", self)
-        for name, config in presets:
-            action = self.presets_menu.addAction(config.title or name)
-            action.setToolTip(f"{config.description}\nExpect: {config.expected}".strip())
-            action.triggered.connect(lambda _=False, n=name, c=config: self.presetChosen.emit(n, c))
+        for group, members in grouped_presets(presets):
+            self.presets_menu.addSection(group)
+            for name, config in members:
+                action = self.presets_menu.addAction(f"{config.title or name}   [{name}]")
+                action.setToolTip(f"{config.description}\nExpect: {config.expected}".replace("`", "").strip())
+                action.triggered.connect(lambda _=False, n=name, c=config: self.presetChosen.emit(n, c))
         self.presets_menu.setToolTipsVisible(True)
         self.presets_button = QToolButton()
         self.presets_button.setText("Presets")
@@ -310,9 +315,9 @@ class ExperimentPanel(QScrollArea):
         c = self._base
         parts = [f"<b>{c.title}</b>{' <i>(modified)</i>' if self._modified else ''}" if c.title else ""]
         if c.description:
-            parts.append(c.description)
+            parts.append(markdown_to_html(c.description))
         if c.expected:
-            parts.append(f"<i>Expect:</i> {c.expected}")
+            parts.append(f"<i>Expect:</i> {markdown_to_html(c.expected)}")
         self.info.setText("<br>".join(p for p in parts if p))
         self.info.setVisible(any(parts))
 

@@ -7,11 +7,13 @@ ERROR_STYLE = "color: #c62828; font-size: 11px;"
 
 
 class Field(QWidget):
-    """An editor with its error line (hidden while the value is fine) right under it."""
+    """An editor with its error line (hidden while the value is fine) right under it; its tooltip is
+    the field's help, or the error while there is one."""
 
-    def __init__(self, editor):
+    def __init__(self, editor, help_text=""):
         super().__init__()
-        self.editor = editor
+        self.editor, self.help = editor, help_text
+        editor.setToolTip(help_text)
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -28,7 +30,7 @@ class Field(QWidget):
         self.editor.setProperty("invalid", bool(text))
         target = "QSpinBox" if self.editor.kind == "layers" else f"#{self.editor.objectName()}"
         self.editor.setStyleSheet(f"{target} {{ border: 1px solid #c62828; }}" if text else "")
-        self.editor.setToolTip(text)
+        self.editor.setToolTip(text or self.help)
 
 
 class HiddenLayersEditor(QWidget):

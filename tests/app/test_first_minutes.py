@@ -1,0 +1,49 @@
+"""A new user's first minutes: a quick preset on first launch, Help, messages naming the file once, no noise."""
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication
+
+from nnviz.app.file_actions import naming
+from nnviz.io import list_presets
+
+
+def test_first_launch_with_empty_settings_opens_a_quick_preset(make_window):
+    window = make_window(restore=True)
+    assert window.panel.config() == dict(list_presets())["mnist-mlp"]
+
+
+def test_help_lists_the_shortcuts_and_about_without_blocking(make_window, qtbot):
+    window = make_window()
+    window.shortcuts_action.trigger()
+    text = window.help_box.text()
+    assert "F5" in text and "Train" in text and "Ctrl+R" in text
+    assert QApplication.activeModalWidget() is None
+    window.about_action.trigger()
+    assert "nnviz" in window.help_box.text()
+    window.help_box.close()
+
+
+def test_a_file_error_names_the_path_once():
+    assert naming("/tmp/x.json", "Cannot open", ValueError("/tmp/x.json: not JSON")) == \
+        "Cannot open: /tmp/x.json: not JSON"
+    assert naming("/tmp/x.json", "Cannot open", ValueError("not JSON")) == "Cannot open /tmp/x.json: not JSON"
+
+
+def test_an_experiment_saved_and_opened_says_so_in_the_status_bar(make_window, tmp_path):
+    window = make_window()
+    path = tmp_path / "e.json"
+    window.files.open_experiment(str(tmp_path / "missing.json"))
+    assert window.banner.text().count(str(tmp_path / "missing.json")) == 1 and not window.banner_box.boxes
+    from nnviz.io import save_experiment
+    save_experiment(window.panel.config(), path)
+    window.files.open_experiment(str(path))
+    assert window.statusBar().currentMessage() == f"Experiment opened from {path}"
+
+
+def test_plot_widgets_make_no_qstylehints_connect_warnings(qtbot, qtlog):
+    from nnviz.app.__main__ import quiet_pyqtgraph_connect_warnings
+
+    quiet_pyqtgraph_connect_warnings()
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    assert not [r for r in qtlog.records if "QStyleHints" in r.message]
