@@ -28,10 +28,10 @@ from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
 from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
+from nnviz.app.run_edits import LIVE_SETTINGS_DELAY_MS, RunEdits
 from nnviz.app.run_reports import RunReports
-from nnviz.app.runtime.pace import WATCHABLE, watchable_pace
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
-from nnviz.app.runtime.session import Session, describe_change, model_key
+from nnviz.app.runtime.session import Session, model_key
 from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.app.runtime.worker import TrainingRunner
 from nnviz.app.views.activations_view import ActivationsView
@@ -55,8 +55,6 @@ VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "bounda
 VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0}
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network"}
-LIVE_SETTINGS_DELAY_MS = 300                     # an edit applies once the typing pauses this long
-SETTING_COLOR = "#9467bd"
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -73,7 +71,7 @@ def _scrollable(widget):
     return area
 
 
-class MainWindow(RunReports, QMainWindow):
+class MainWindow(RunReports, RunEdits, QMainWindow):
     def __init__(self, settings=None, restore=True):
         super().__init__()
         pg.setConfigOptions(background="w", foreground="k")   # light plots in a light window
@@ -213,47 +211,6 @@ class MainWindow(RunReports, QMainWindow):
         self.reset()
         self.set_experiment(config)
         self.controls.show_status(f"Preset {name}: press Train (F5)")
-
-    def _on_panel_changed(self):
-        self._update_actions()
-        if not self._programmatic:
-            self._mark_pending()
-            self._live_settings.start()       # applied once the typing pauses
-
-    def _apply_live_settings(self):
-        """Training settings edited while a run goes apply from its next batch (no dialog, no stop); the
-        change is marked on the learning-rate plot. Other changes wait for Train (see _mark_pending)."""
-        if not self._runner.active or self.session is None or not self.panel.valid:
-            return
-        config = self.panel.config()
-        if model_key(config) != model_key(self.session.config) or config == self._run_config:
-            return
-        old, self._run_config = self._run_config, config
-        self._runner.apply_settings(config.train_config())
-        if self._last_batch is not None:
-            x = self.plots.run_position(self._last_batch.epoch, self._last_batch.batch)
-            self.plots.mark("learning_rate", x, describe_change(old, config), SETTING_COLOR)
-
-    def set_pace(self, choice):
-        """The Speed box: batches a second, or WATCHABLE (the pace rule for each run's data)."""
-        rule = watchable_pace if choice == WATCHABLE else choice
-        now = rule(self.session.job) if callable(rule) and self.session is not None else None
-        self._runner.set_pace(rule, now)
-
-    def _mark_pending(self):
-        """While the experiment needs a network other than the one shown (architecture, data,
-        initialisation, seed), say so: the views belong to the previous run until Train or Reset."""
-        stale = self.session is not None and self.panel.valid and \
-            model_key(self.panel.config()) != model_key(self.session.config)
-        if stale == self._stale:
-            return
-        self._stale = stale
-        self.plots.set_previous_run(stale)
-        if stale:
-            self.show_message("The experiment now needs a new network: the views show the previous run. "
-                              "Train starts the new network; Reset clears the views.", "info")
-        else:
-            self.banner_box.hide()
 
     # -- running -------------------------------------------------------------------------------
 
