@@ -137,7 +137,8 @@ class Replay:
             text = f"live · {len(self.history)} snapshots kept"
         else:
             s = self.history.snapshots[self._index]
-            text = f"epoch {self.history.positions[self._index]:.2f} · step {s.step:,} (training goes on)"
+            going = " (training goes on)" if self.window._runner.active else ""
+            text = f"replaying epoch {self.history.positions[self._index]:.2f} · step {s.step:,}{going}"
         self.bar.label.setText(text)
 
     def _on_play(self, playing):

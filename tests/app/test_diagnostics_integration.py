@@ -78,8 +78,7 @@ def test_two_finished_runs_are_listed_and_their_curves_overlaid(qtbot, make_wind
     for row in range(2):
         train_loss = runs.curves(row, "loss")[0]
         assert train_loss.isVisible() and len(curve_data(train_loss)[1]) == 3
-    assert [label.text for _, label in runs.plots.legends["loss"].items][-2:] == ["tiny digits #1",
-                                                                                  "tiny digits #2"]
+    assert [label.text for _, label in runs.plots.legend.items][-2:] == ["tiny digits #1", "tiny digits #2"]
 
 
 def test_the_saliency_view_explains_the_drawn_digit_when_it_is_shown(qtbot, window):

@@ -45,8 +45,9 @@ def two(dock):
     return a, b
 
 
-def _legend_names(dock, plot):
-    return [label.text for _, label in dock.plots.legends[plot].items]
+def _legend_names(dock):
+    """The runs named in the legend under the plots (after the line-style keys in italics)."""
+    return [label.text for _, label in dock.plots.legend.items if not label.text.startswith("<i>")]
 
 
 def _headers(dock):
@@ -69,8 +70,8 @@ def test_two_runs_overlay_their_loss_and_accuracy_curves_with_a_legend(dock, two
         train_acc = dock.curves(row, "accuracy")[0]
         np.testing.assert_allclose(curve_data(train_acc)[1], 100 * np.array(run.curves["train_accuracy"]))
         assert train_loss.isVisible() and band is None
-    assert _legend_names(dock, "loss")[-2:] == ["slow", "fast"]
-    assert _legend_names(dock, "accuracy") == ["slow", "fast"]
+    assert _legend_names(dock) == ["slow", "fast"]
+    assert _legend_names(dock) == ["slow", "fast"]
     assert dock.curves(0, "loss")[0].opts["pen"].color() != dock.curves(1, "loss")[0].opts["pen"].color()
 
 
@@ -89,7 +90,7 @@ def test_unchecking_a_run_hides_its_curves_and_rescales_the_axes_to_the_others(q
     # The view now spans the short run's data: epochs 1-3, losses 0.2-0.45 (val = loss + 0.05).
     assert 3 <= x_range()[1] < 3.5 and 0.5 < x_range()[0] <= 1
     assert 0.45 <= y_range()[1] < 0.6 and 0.1 < y_range()[0] <= 0.2
-    assert _legend_names(dock, "accuracy") == ["short"]
+    assert _legend_names(dock) == ["short"]
     assert dock.checked_runs() == [short]
 
 
@@ -101,14 +102,14 @@ def test_clicking_a_checkbox_toggles_the_run(qtbot, dock, two):
     checkbox = QPoint(rect.left() + 12, rect.center().y())      # the indicator sits at the cell's left
     qtbot.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=checkbox)
     assert not dock.is_checked(1) and not dock.curves(1, "loss")[0].isVisible()
-    assert _legend_names(dock, "accuracy") == ["slow"]
+    assert _legend_names(dock) == ["slow"]
 
 
 def test_the_table_lists_exactly_the_settings_that_differ_among_the_checked_runs(dock, two):
     third = _run("third", 0.01, [2.0, 1.0, 0.5], dropout=0.2, test_accuracy=0.85)
     dock.add_run(third)
     # slow vs fast vs third: hidden layers, learning rate, epochs and dropout differ (in the form's order).
-    assert _headers(dock) == ["run", "Hidden layers", "Learning rate", "Epochs", "Dropout (hidden)", *RESULTS]
+    assert _headers(dock) == ["run", *RESULTS, "Hidden layers", "Learning rate", "Epochs", "Dropout (hidden)"]
     rows = _table(dock)
     assert [r["Learning rate"] for r in rows] == ["0.01", "0.5", "0.01"]
     assert [r["Hidden layers"] for r in rows] == ["32", "64-32", "32"]
@@ -117,13 +118,20 @@ def test_the_table_lists_exactly_the_settings_that_differ_among_the_checked_runs
     assert rows[1]["best val acc"] == f"{100 * (1 - 0.2 / 2 - 0.02):.2f} % (epoch 4)"
     assert rows[1]["time"] == "2.00 s"
     dock.set_checked(1, False)             # slow vs third: only dropout differs (both 3 epochs, η 0.01, 32)
-    assert _headers(dock) == ["run", "Dropout (hidden)", *RESULTS]
+    assert _headers(dock) == ["run", *RESULTS, "Dropout (hidden)"]
+
+
+def test_a_long_name_is_shortened_in_the_legend_only(dock):
+    name = "Two spirals: tanh carves a curved boundary × 5 seeds"
+    dock.add_run(_run(name, 0.1, [1.0, 0.5]))
+    assert _legend_names(dock) == ["Two spirals: t…ndary × 5 seeds"]      # 14 + … + 15 characters
+    assert _table(dock)[0]["run"] == name
 
 
 def test_renaming_a_run_renames_its_record_and_legend_entry(dock, two):
     dock.table.item(0, 0).setText("baseline")
     assert dock.runs[0].name == "baseline"
-    assert _legend_names(dock, "accuracy") == ["baseline", "fast"]
+    assert _legend_names(dock) == ["baseline", "fast"]
 
 
 def test_twenty_runs_get_twenty_clearly_different_colours(dock):
@@ -143,10 +151,10 @@ def test_runs_are_grouped_by_dataset(dock, two):
     assert [dock.dataset_box.itemText(i) for i in range(dock.dataset_box.count())] == ["mnist (2 runs)",
                                                                                        "xor (1 run)"]
     assert [r["run"] for r in _table(dock)] == ["xor run"]          # the newest run's dataset
-    assert _legend_names(dock, "accuracy") == ["xor run"]
+    assert _legend_names(dock) == ["xor run"]
     dock.dataset_box.setCurrentIndex(0)
     assert [r["run"] for r in _table(dock)] == ["slow", "fast"]
-    assert _legend_names(dock, "accuracy") == ["slow", "fast"]
+    assert _legend_names(dock) == ["slow", "fast"]
 
 
 def test_runs_of_one_seed_group_are_one_row_with_mean_and_std(dock):
@@ -164,6 +172,11 @@ def test_runs_of_one_seed_group_are_one_row_with_mean_and_std(dock):
     np.testing.assert_allclose(curve_data(upper)[1], values.mean(axis=0) + values.std(axis=0, ddof=1))
     np.testing.assert_allclose(curve_data(lower)[1], values.mean(axis=0) - values.std(axis=0, ddof=1))
     assert band.isVisible()
+    area = band.path().boundingRect()                 # the filled area spans the band, not an empty path
+    upper_values = values.mean(axis=0) + values.std(axis=0, ddof=1)
+    lower_values = values.mean(axis=0) - values.std(axis=0, ddof=1)
+    assert area.top() == pytest.approx(lower_values.min()) and area.bottom() == pytest.approx(upper_values.max())
+    assert area.left() == 1 and area.right() == 3
 
 
 def test_a_stopped_run_is_marked_stopped(dock):
@@ -215,7 +228,7 @@ def test_save_then_load_in_a_new_dock_gives_the_same_runs(qtbot, dock, two, tmp_
     qtbot.addWidget(other)
     other.load_button.click()
     assert other.runs == list(two)
-    assert _legend_names(other, "accuracy") == ["slow", "fast"]
+    assert _legend_names(other) == ["slow", "fast"]
     other.load(path)                                     # loading again adds nothing twice
     assert len(other.runs) == 2
 
@@ -240,7 +253,7 @@ def test_deleting_a_run_removes_its_curves_and_row(dock, two):
     dock.delete_button.click()
     assert dock.runs == [two[1]] and dock.table.rowCount() == 1
     assert items[0] not in dock.plots.plots["loss"].items
-    assert _legend_names(dock, "accuracy") == ["fast"]
+    assert _legend_names(dock) == ["fast"]
 
 
 def test_a_single_run_shows_the_key_settings_and_no_validation_curve_without_validation(dock):

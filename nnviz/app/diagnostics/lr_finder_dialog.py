@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from nnviz.core import lr_range_test
 from nnviz.prepare import prepare
 
+Y_HEADROOM = 1.6              # the y axis ends this far above the starting (highest early) smoothed loss
+
 
 class _RangeTestWorker(QObject):
     """Prepares the experiment and runs the range test in its thread: done(RangeTest) or failed(str)."""
@@ -86,6 +88,8 @@ class LRFinderDialog(QDialog):
         self.result = result
         self.raw.setData(result.learning_rates, result.losses)
         self.smoothed.setData(result.learning_rates, result.smoothed)
+        if len(result.smoothed):        # the exploding tail's spikes would squash the useful part
+            self.plot.setYRange(0, Y_HEADROOM * float(np.max(result.smoothed[:int(np.argmin(result.smoothed)) + 1])))
         if result.suggestion is None:
             self.reason.setText(f"No suggestion: {result.reason}.")
             return

@@ -69,4 +69,13 @@ def result_cells(entry):
             "time": _seconds(first.final_metrics.get("seconds"))}
 
 
-RESULTS = ("status", "epochs", "final val acc", "best val acc", "test accuracy", "time")
+RESULTS = ("test accuracy", "best val acc", "final val acc", "epochs", "time", "status")
+LEGEND_CHARS = 30               # a longer name is shortened in the plots' legends (the table shows it whole)
+
+
+def legend_name(name):
+    """`name` shortened to LEGEND_CHARS with an ellipsis in its middle (the ends tell runs apart)."""
+    if len(name) <= LEGEND_CHARS:
+        return name
+    half = (LEGEND_CHARS - 1) // 2
+    return f"{name[:half]}…{name[len(name) - (LEGEND_CHARS - 1 - half):]}"

@@ -41,17 +41,16 @@ class RunQueue:
         """Train the form's experiment with n seeds, as one group."""
         base = self._ready()
         if base is not None:
-            group, title = uuid.uuid4().hex[:16], base.title or base.dataset
-            self._start(base, [(replace(base, seed=base.seed + i), f"{title} × {n} seeds", group)
-                               for i in range(n)])
+            group = uuid.uuid4().hex[:16]
+            name = f"{base.dataset} × {n} seeds ({base.seed}–{base.seed + n - 1})"
+            self._start(base, [(replace(base, seed=base.seed + i), name, group) for i in range(n)])
 
     def race(self, variants):
         """Train the form's experiment once per (optimizer, learning_rate) in `variants`, same seed."""
         base = self._ready()
         if base is not None:
-            title = base.title or base.dataset
-            self._start(base, [(replace(base, optimizer=o, learning_rate=eta), f"{title} · {o} η {eta:g}", "")
-                               for o, eta in variants])
+            self._start(base, [(replace(base, optimizer=o, learning_rate=eta), f"{base.dataset} · {o} η {eta:g}",
+                                "") for o, eta in variants])
 
     def _start(self, base, queue):
         self.base, self.queue, self.total = base, queue, len(queue)

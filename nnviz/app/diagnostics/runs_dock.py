@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.diagnostics.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, result_cells
+from nnviz.app.diagnostics.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, legend_name, result_cells
 from nnviz.app.diagnostics.runs_plots import RunsPlots
 from nnviz.app.views.colors import N_RUN_COLORS, run_color
 from nnviz.io.atomic import atomic_write_text
@@ -68,6 +68,7 @@ class RunsDock(QWidget):
 
         self.plots = RunsPlots()
         self.dataset_box = QComboBox(toolTip="Runs are grouped by dataset: show this dataset's runs")
+        self.dataset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.dataset_box.currentIndexChanged.connect(lambda _: self._refresh())
         self.table = QTableWidget(0, 1)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -259,7 +260,7 @@ class RunsDock(QWidget):
         """Rebuild the chooser and the table (of `dataset`, else the chosen one); show the checked curves."""
         self._fill_datasets(dataset)
         shown, settings = self.shown, self.setting_columns()
-        headers = ["run", *(LABELS.get(s, s) for s in settings), *RESULTS]
+        headers = ["run", *RESULTS, *(LABELS.get(s, s) for s in settings)]
         self._filling = True
         self.table.clear()
         self.table.setColumnCount(len(headers))
@@ -275,14 +276,14 @@ class RunsDock(QWidget):
                 f"{LABELS.get(k, k)}: {format_value(config[k])}" for k in KEY_SETTINGS if k in config))
             self.table.setItem(row, 0, name)
             results = result_cells(entry)
-            cells = [format_value(config.get(key)) for key in settings] + [results[c] for c in RESULTS]
+            cells = [results[c] for c in RESULTS] + [format_value(config.get(key)) for key in settings]
             for col, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._filling = False
-        self.plots.show({e.key: e.name for e in shown if e.checked})
+        self.plots.show({e.key: legend_name(e.name) for e in shown if e.checked})
         for button in (self.save_button, self.export_button, self.delete_button, self.pin_button):
             button.setEnabled(bool(self.entries))
         if not self.entries:

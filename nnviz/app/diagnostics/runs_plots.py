@@ -12,6 +12,8 @@ from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6.QtCore import Qt
 
 PLOTS = (("loss", "loss", 1.0), ("accuracy", "accuracy (%)", 100.0))
+LEGEND_COLUMNS = 3
+LEGEND_ROW_HEIGHT = 20          # pixels per row of legend entries
 
 
 class _Sample(ItemSample):
@@ -36,19 +38,22 @@ def mean_std_curves(records, name, scale=1.0):
 
 
 class RunsPlots(pg.GraphicsLayoutWidget):
-    """Two plots (loss, accuracy); `add(key, records, color)` draws an entry, `show(keys, names)` the checked."""
+    """Two plots (loss, accuracy) over one legend below them (the colours are the same in both, and a
+    legend inside a small plot would cover the curves); `add(key, records, color)` draws an entry,
+    `show({key: name})` the checked ones."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plots, self.legends, self.items = {}, {}, {}
+        self.plots, self.items = {}, {}
         for col, (name, y_label, _) in enumerate(PLOTS):
             plot = self.addPlot(row=0, col=col, title=name)
             plot.setLabel("bottom", "epoch")
             plot.setLabel("left", y_label)
             plot.showGrid(x=True, y=True, alpha=0.2)
-            self.legends[name] = plot.addLegend(offset=(-10, 10) if name == "loss" else (-10, -10),
-                                                sampleType=_Sample)
             self.plots[name] = plot
+        self.legend = pg.LegendItem(sampleType=_Sample, colCount=LEGEND_COLUMNS)
+        self.addItem(self.legend, row=1, col=0, colspan=len(PLOTS))
+
         # Legend keys for the line styles (items never added to a plot, only shown in the legend).
         self._style_keys = [(pg.PlotDataItem([], [], pen=pg.mkPen((200, 200, 200), style=style)), text)
                             for style, text in ((Qt.PenStyle.SolidLine, "train"),
@@ -70,9 +75,9 @@ class RunsPlots(pg.GraphicsLayoutWidget):
             if len(records) > 1:
                 banded = curves[1] if np.isfinite(curves[1].yData).any() else curves[0]
                 x, mean, std = banded.xData, banded.yData, np.nan_to_num(banded.std)
-                lower = pg.PlotDataItem(x, mean - std, pen=None)
-                upper = pg.PlotDataItem(x, mean + std, pen=None)
-                band = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(*color, 60))
+                lower = pg.PlotCurveItem(x, mean - std, connect="finite")
+                upper = pg.PlotCurveItem(x, mean + std, connect="finite")
+                band = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(*color, 80))
                 band.edges = (lower, upper)
             for item in (band, *curves):
                 if item is not None:
@@ -89,18 +94,19 @@ class RunsPlots(pg.GraphicsLayoutWidget):
 
     def show(self, checked):
         """Show the curves of the keys in `checked` ({key: legend name}) and rescale the axes to them."""
-        for legend in self.legends.values():
-            legend.clear()
-        if checked:
-            for item, text in self._style_keys:
-                self.legends["loss"].addItem(item, f"<i>{text}</i>")
+        self.legend.clear()
+        has_val = any(np.isfinite(self.items[key]["loss"][1].yData).any() for key in checked)
+        for item, text in self._style_keys[:2 if has_val else 1] if checked else ():
+            self.legend.addItem(item, f"<i>{text}</i>")
         for key, entry in self.items.items():
-            for name, (train, val, band) in entry.items():
-                for item in (train, val, band):
+            for pair_and_band in entry.values():
+                for item in pair_and_band:
                     if item is not None:
                         item.setVisible(key in checked)
-                if key in checked:
-                    self.legends[name].addItem(train, checked[key])
+            if key in checked:
+                self.legend.addItem(entry["loss"][0], checked[key])
+        rows = -(-len(self.legend.items) // LEGEND_COLUMNS)
+        self.ci.layout.setRowMaximumHeight(1, LEGEND_ROW_HEIGHT * rows + 4)   # the plots take the rest
         for plot in self.plots.values():
             plot.enableAutoRange()
             plot.getViewBox().updateAutoRange()
