@@ -160,3 +160,23 @@ def test_in_the_window_an_edited_weight_and_a_knocked_out_unit_change_the_bounda
     edited.weights[1][0, :] = 0
     np.testing.assert_allclose(boundary.probabilities, edited.predict_proba(boundary.grid_points), rtol=1e-5)
     assert job.network.weights[1][2, 1] != 4.0 and job.network.weights[1][0, 0] != 0    # trained weights untouched
+
+
+def test_checking_input_features_in_the_form_changes_the_networks_input_size(qtbot, make_window):
+    from .conftest import tiny_spirals
+    window = make_window(tiny_spirals(dataset="circles", hidden_layers=[]))
+    boxes = window.panel.editors["input_features"].boxes
+    assert boxes["x1"].isVisible() and boxes["x1"].isChecked() and not boxes["x1^2"].isChecked()
+    for name in ("x1", "x2", "x1^2", "x2^2", "x1*x2"):
+        qtbot.mouseClick(boxes[name], Qt.MouseButton.LeftButton)
+    assert window.panel.config().input_features == ["x1^2", "x2^2", "x1*x2"]
+    window.docks["network"].raise_()
+    window.step_batch()
+    qtbot.waitUntil(lambda: window.session is not None and window.session.snapshot.step >= 1, timeout=20000)
+    snapshot = window.session.snapshot
+    assert snapshot.sizes == (3, 2) and snapshot.features == ("x1^2", "x2^2", "x1*x2")
+    window.redraw()
+    qtbot.waitUntil(lambda: window.network_view.layout_model is not None)
+    assert len(window.network_view.layout_model.units[0]) == 3      # three input nodes drawn
+    np.testing.assert_allclose(window.boundary.probabilities,                 # the boundary goes through them
+                               snapshot.network().predict_proba(window.boundary.grid_points), rtol=1e-6)

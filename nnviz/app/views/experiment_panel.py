@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.views.features_editor import FeaturesEditor
 from nnviz.app.views.field_help import help_for
 from nnviz.app.views.form_fields import ERROR_STYLE, Field, HiddenLayersEditor
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
@@ -52,6 +53,7 @@ FORM = (
     ("Data", "augment_shift", "Shift augmentation (px)", "int", (0, 20)),
     ("Data", "augment_rotation", "Rotation augmentation (°)", "float", None),
     ("Data", "augment_elastic", "Elastic distortion (α)", "float", None),
+    ("Network", "input_features", "Input features", "features", None),
     ("Network", "hidden_layers", "Hidden layers", "layers", None),
     ("Network", "activation", "Hidden activation", "choice", tuple(HIDDEN)),
     ("Network", "output", "Output", "choice", tuple(OUTPUT)),
@@ -72,6 +74,7 @@ FORM = (
     ("Training", "batch_size", "Batch size", "int", (0, 1_000_000)),
     ("Training", "epochs", "Epochs", "int", (0, 1_000_000)),
     ("Training", "l2", "L2 (weight decay λ)", "float", None),
+    ("Training", "l1", "L1 (sparsity λ₁)", "float", None),
     ("Training", "dropout", "Dropout (hidden)", "float", None),
     ("Training", "input_dropout", "Dropout (input)", "float", None),
     ("Training", "clip_norm", "Clip gradient norm", "float", None),
@@ -178,6 +181,9 @@ class ExperimentPanel(QScrollArea):
         elif kind == "layers":
             editor = HiddenLayersEditor()
             editor.changed.connect(self._edited)
+        elif kind == "features":
+            editor = FeaturesEditor()
+            editor.changed.connect(self._edited)
         else:
             editor = QLineEdit()
             if kind == "opt_float":
@@ -217,6 +223,8 @@ class ExperimentPanel(QScrollArea):
             editor.setChecked(bool(value))
         elif editor.kind == "layers":
             editor.set_layers(value)
+        elif editor.kind == "features":
+            editor.set_features(value)
         else:
             editor.setText(_format_float(value))
 
@@ -233,6 +241,8 @@ class ExperimentPanel(QScrollArea):
             return editor.isChecked(), None
         if editor.kind == "layers":
             return editor.layers(), None
+        if editor.kind == "features":
+            return editor.features(), None
         text = editor.text().strip()
         if not text and editor.kind == "opt_float":
             return None, None
@@ -300,7 +310,7 @@ class ExperimentPanel(QScrollArea):
         values, _ = self._values()
         dataset = values.get("dataset") or ""
         toy = dataset in TOY_DATASETS
-        shown = {"n_samples": toy, "noise": toy, "classes": dataset in VARIABLE_CLASSES,
+        shown = {"n_samples": toy, "noise": toy, "classes": dataset in VARIABLE_CLASSES, "input_features": toy,
                  "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
                  "augment_elastic": not toy,
                  "early_stopping_metric": bool(values.get("early_stopping"))}

@@ -1,0 +1,38 @@
+"""The experiment form's input-feature picker: one check box per feature of a 2-D point (x1, x2, x1², …)."""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
+
+from nnviz.core.features import FEATURES
+
+LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁x₂", "sin(x1)": "sin x₁",
+          "sin(x2)": "sin x₂"}
+COLUMNS = 4
+
+
+class FeaturesEditor(QWidget):
+    """Check boxes for nnviz.core.features.FEATURES; `changed` when one is toggled by the user."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes = {}
+        for n, name in enumerate(FEATURES):
+            box = QCheckBox(LABELS[name], toolTip=f"feed {name} to the network")
+            box.setObjectName(f"feature {name}")
+            box.toggled.connect(self.changed)
+            grid.addWidget(box, n // COLUMNS, n % COLUMNS)
+            self.boxes[name] = box
+
+    def set_features(self, names):
+        for name, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(name in names)
+            box.blockSignals(False)
+
+    def features(self):
+        """The checked features, in FEATURES' order."""
+        return [name for name, box in self.boxes.items() if box.isChecked()]
