@@ -114,6 +114,8 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.boundary = DecisionBoundaryView()
         self.network_view = NetworkView()
         self.network_view.interventionsChanged.connect(lambda: self._redraw.mark("draw", "activations", "boundary"))
+        for view in (self.activations, self.draw_panel):          # a unit clicked is selected everywhere
+            self.network_view.unitSelected.connect(view.select_unit)
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)

@@ -180,3 +180,27 @@ def test_checking_input_features_in_the_form_changes_the_networks_input_size(qtb
     assert len(window.network_view.layout_model.units[0]) == 3      # three input nodes drawn
     np.testing.assert_allclose(window.boundary.probabilities,                 # the boundary goes through them
                                snapshot.network().predict_proba(window.boundary.grid_points), rtol=1e-6)
+
+
+def test_a_unit_clicked_in_the_network_view_is_framed_in_the_heatmap_the_tiles_and_the_draw_panel(qtbot, make_window):
+    from nnviz.prepare import prepare
+
+    from .conftest import tiny_digits
+    config = tiny_digits(hidden_layers=[16, 8])
+    window = make_window(config)
+    job = prepare(config)
+    window.adopt(config, job)
+    window.docks["network"].raise_()
+    qtbot.waitUntil(lambda: window.network_view.layout_model is not None)
+    view = window.network_view
+    view.grab()
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(view, 1, 5))
+    activations = window.activations
+    assert activations.selected == (1, 5) and window.draw_panel.selected == (1, 5)
+    n_probe = len(activations._X)
+    assert activations.column_marker.rect == (4.5, -0.5, 1.0, n_probe)       # heatmap column of unit 5
+    assert activations.tile_marker.rect == (1 * 9, 1 * 9, 8.0, 8.0)          # 16 tiles in 4 columns: row 1, col 1
+    assert window.draw_panel.unit_marker.rect == (5.0, 0.0, 1.0, 1.0)        # its bar in the hidden row
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(view, 2, 3))
+    assert activations.column_marker.rect == (2.5, -0.5, 1.0, n_probe) and activations.tile_marker.rect is None
+    assert window.draw_panel.unit_marker.container is window.draw_panel._hidden_widgets[3]

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.app.views.shown_view import ShownView
+from nnviz.app.views.unit_marker import UnitMarker
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
@@ -58,6 +59,8 @@ class ActivationsView(ShownView):
         self.tile_plot = self.tile_image = self._tile_bar = None
         self._n_tiles = 0
         self._activations = []           # shown arrays, for the readout
+        self.selected = None             # (hidden layer from 1, unit) framed in its heatmap and tile
+        self.column_marker, self.tile_marker = UnitMarker(), UnitMarker()
         self.note = QLabel(wordWrap=True)
         self.readout = QLabel("Hover a heatmap or a tile to read a value")
         self.plots = pg.GraphicsLayoutWidget()
@@ -105,6 +108,8 @@ class ActivationsView(ShownView):
         if key == self._key:
             return
         self._key = key
+        self.column_marker.forget()
+        self.tile_marker.forget()
         self.plots.clear()
         self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
@@ -130,6 +135,25 @@ class ActivationsView(ShownView):
                 notes.append(f"Weight tiles: the first {MAX_TILES} of {snapshot.sizes[1]} units.")
         self.note.setText(" ".join(notes) or f"Activations of {len(self._X)} probe images "
                                              f"(rows) for each unit (columns)")
+        self._show_selected()
+
+    def select_unit(self, layer, unit):
+        """Frame hidden `layer`'s (from 1) `unit`: its column in the heatmap and, in layer 1, its tile."""
+        self.selected = (layer, unit)
+        self._show_selected()
+
+    def _show_selected(self):
+        layer, unit = self.selected or (0, 0)
+        if 1 <= layer <= len(self.layer_plots) and unit < MAX_UNITS and self._X is not None:
+            self.column_marker.show(self.layer_plots[layer - 1], unit - 0.5, -0.5, 1, len(self._X))
+        else:
+            self.column_marker.hide()
+        if layer == 1 and self.tile_plot is not None and unit < self._n_tiles:
+            h, w = self._image_shape
+            row, col = divmod(unit, math.ceil(math.sqrt(self._n_tiles)))
+            self.tile_marker.show(self.tile_plot, col * (w + TILE_PAD), row * (h + TILE_PAD), w, h)
+        else:
+            self.tile_marker.hide()
 
     def _add_layer_plot(self, l, units, activation):
         shown = min(units, MAX_UNITS)

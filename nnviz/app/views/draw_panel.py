@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.views.canvas import DrawCanvas
 from nnviz.app.views.colors import activation_levels, heatmap_colormap
 from nnviz.app.views.my_digits import MyDigits
+from nnviz.app.views.unit_marker import UnitMarker
 from nnviz.core import class_probabilities
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 
@@ -54,6 +55,8 @@ class DrawPanel(QWidget):
         self._input_stale = True        # the canvas changed since _input was computed
         self._probabilities = None
         self._hidden_key = None         # (sizes, activation) the hidden rows were built for
+        self.selected = None            # (hidden layer from 1, unit) framed in its row
+        self.unit_marker = UnitMarker()
 
         self.canvas = DrawCanvas()
         self.canvas.changed.connect(self._on_canvas_changed)
@@ -148,6 +151,7 @@ class DrawPanel(QWidget):
         key = (tuple(snapshot.sizes), snapshot.hidden)
         if key == self._hidden_key:
             return
+        self.unit_marker.forget()
         for item in self._hidden_widgets:
             self.plots.removeItem(item)
         self._hidden_widgets, self.hidden_images = [], []
@@ -165,6 +169,19 @@ class DrawPanel(QWidget):
         self._hidden_key = key
         rows = len(snapshot.sizes) - 2
         self.plots.setMinimumHeight(BARS_MIN_HEIGHT + rows * (_HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT))
+        self._show_selected()
+
+    def select_unit(self, layer, unit):
+        """Frame hidden `layer`'s (from 1) `unit` in its row of the hidden activations."""
+        self.selected = (layer, unit)
+        self._show_selected()
+
+    def _show_selected(self):
+        layer, unit = self.selected or (0, 0)
+        if 1 <= layer <= len(self.hidden_images):
+            self.unit_marker.show(self._hidden_widgets[2 * layer - 1], unit, 0, 1, 1)
+        else:
+            self.unit_marker.hide()
 
     # -- public API ----------------------------------------------------------------------------
 

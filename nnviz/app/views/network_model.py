@@ -14,9 +14,9 @@ from nnviz.core.ablation import ablated_copy
 
 MAX_UNITS = 16        # units drawn per layer; a wider layer shows its strongest and "+N more"
 TILE = 1.0            # a node's side, in scene units
-UNIT_PITCH = 1.2      # distance between two nodes of a layer
+UNIT_PITCH = 1.15     # distance between two nodes of a layer
 LAYER_PITCH = 3.2     # least distance between two layer columns
-ASPECT = 0.5          # layer columns at least this share of the tallest column apart (edges stay readable)
+ASPECT = 0.28         # layer columns at least this share of the tallest column apart (edges stay readable)
 IMAGE_TILE = 5.0      # side of the input drawn as one image (MNIST's 784 inputs)
 EDGE_PICK = 0.12      # how close (scene units) the pointer must be to an edge to read it
 
