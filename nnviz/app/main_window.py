@@ -26,6 +26,7 @@ from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.diagnostics.lr_finder_dialog import LRFinder
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
+from nnviz.app.plane_edits import PlaneEdits
 from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.run_edits import LIVE_SETTINGS_DELAY_MS, RunEdits
@@ -116,6 +117,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.network_view.interventionsChanged.connect(lambda: self._redraw.mark("draw", "activations", "boundary"))
         for view in (self.activations, self.draw_panel):          # a unit clicked is selected everywhere
             self.network_view.unitSelected.connect(view.select_unit)
+        self.plane_edits = PlaneEdits(self)                         # clicks on the boundary edit the points
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)

@@ -54,6 +54,7 @@ class RunReports:
                                    ds.image_shape, ds.class_names)
         if not image:
             self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
+            self.boundary.set_test_points(ds.X_test, ds.y_test)
         self.network_view.set_dataset(ds, None if image else job.train_data.X_train)
         self.diagnostics.on_dataset(self.session, PROBE_ROWS)
         self._redraw.mark()

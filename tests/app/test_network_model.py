@@ -47,9 +47,9 @@ def test_edges_carry_their_weights_and_the_nearest_is_picked():
     assert len(values) == 2 * 3 + 3 * 2
     for (l, i, j), w in zip(keys, values):
         assert w == net.weights[l][i, j]
-    middle = (starts[4] + ends[4]) / 2
-    assert nearest_edge(starts, ends, middle) == 4
-    assert nearest_edge(starts, ends, middle + (0, 5)) is None
+    along = starts[4] + (ends[4] - starts[4]) / 3      # not the middle: edges of a column pair cross there
+    assert nearest_edge(starts, ends, along) == 4
+    assert nearest_edge(starts, ends, along + (0, 5)) is None
 
 
 def test_knocking_out_applies_to_a_copy_and_equals_zeroed_outgoing_weights():

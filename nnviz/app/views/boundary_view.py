@@ -6,8 +6,8 @@ so one axis shows more), and follows when the view is resized, zoomed or panned.
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from nnviz.app.views.colors import class_colors
 from nnviz.app.views.shown_view import ShownView
@@ -69,7 +69,14 @@ class DecisionBoundaryView(ShownView):
 
     Two classes: an image of P(class 1) with a class-0 → neutral → class-1 colormap, levels [0, 1].
     k classes: an RGB image of the winning class's colour, faded towards neutral when unsure.
+    Test points (hollow) can be shown too. A click on the plane asks to add a training point of the
+    chosen class (pointAdded(x1, x2, class)), Shift+click to remove the nearest (pointRemoved(x1, x2));
+    "Save points…" asks for the edited set to be saved (saveRequested).
     """
+
+    pointAdded = Signal(float, float, int)
+    pointRemoved = Signal(float, float)
+    saveRequested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -87,12 +94,28 @@ class DecisionBoundaryView(ShownView):
         self.scatter = pg.ScatterPlotItem(size=6, pen=_POINT_PEN)
         for item in (self.probability_image, self.class_image):
             self.plot.addItem(item, ignoreBounds=True)     # auto-range fits the points, not the grid
+        self.test_scatter = pg.ScatterPlotItem(size=7, brush=None)
+        self.plot.addItem(self.test_scatter)
         self.plot.addItem(self.scatter)
+        self.plot.scene().sigMouseClicked.connect(self._on_clicked)
+        self.add_class = QComboBox(toolTip="Class of the points a click adds (Shift+click removes one)")
+        self.show_test = QCheckBox("Test points", checked=True, toolTip="Show the test points, hollow")
+        self.show_test.toggled.connect(self.test_scatter.setVisible)
+        self.save_button = QPushButton("Save points…", toolTip="Save the training and test points as a CSV "
+                                                             "dataset (open it again as Dataset → CSV)")
+        self.save_button.clicked.connect(self.saveRequested)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Click adds"))
+        tools.addWidget(self.add_class)
+        tools.addWidget(self.show_test)
+        tools.addStretch(1)
+        tools.addWidget(self.save_button)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=(20, 20, 20),
                                           brush=(255, 255, 255, 200))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.note)
+        layout.addLayout(tools)
         layout.addWidget(self.plot_widget, 1)
         self._grid_range = None        # ((x0, x1), (y0, y1)) the grid tiles
         self._regrid_timer = QTimer(self, singleShot=True, interval=0)   # one re-evaluation per burst of
@@ -101,8 +124,9 @@ class DecisionBoundaryView(ShownView):
         self._set_colors(class_colors(2))
         self._show_extent(_DEFAULT_EXTENT)
 
-    def set_points(self, X, y, class_names=None):
-        """Training points X (m, 2) with labels y (m,): scatter coloured by class, and the grid around them."""
+    def set_points(self, X, y, class_names=None, refit=True):
+        """Training points X (m, 2) with labels y (m,): scatter coloured by class, and (refit) the view
+        and grid around them."""
         self._X, self._y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
         names = list(class_names) if class_names is not None else \
             [str(c) for c in range(int(self._y.max(initial=1)) + 1)]
@@ -113,8 +137,32 @@ class DecisionBoundaryView(ShownView):
         self.legend.clear()
         for c, name in enumerate(names):
             self.legend.addItem(pg.ScatterPlotItem(brush=brushes[c], pen=_POINT_PEN, size=8), name)
-        self._show_extent(self._X if len(self._X) else _DEFAULT_EXTENT)
+        if [self.add_class.itemText(i) for i in range(self.add_class.count())] != names:
+            self.add_class.clear()
+            self.add_class.addItems(names)
+        if refit:
+            self._show_extent(self._X if len(self._X) else _DEFAULT_EXTENT)
         self.set_snapshot(self._snapshot)
+
+    def set_test_points(self, X, y):
+        """Test points X (m, 2), labels y (m,): hollow circles in their class colour."""
+        X, y = np.asarray(X, dtype=np.float32).reshape(-1, 2), np.asarray(y, dtype=np.int64)
+        pens = [pg.mkPen(*c, width=1.5) for c in class_colors(max(len(self._colors), int(y.max(initial=1)) + 1))]
+        self.test_scatter.setData(x=X[:, 0], y=X[:, 1], pen=[pens[c] for c in y])
+
+    def _on_clicked(self, event):
+        inside = self.plot.vb.sceneBoundingRect().contains(event.scenePos())
+        if event.button() != Qt.MouseButton.LeftButton or not inside:
+            return
+        p = self.plot.vb.mapSceneToView(event.scenePos())
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.pointRemoved.emit(p.x(), p.y())
+        elif self.add_class.count():
+            self.pointAdded.emit(p.x(), p.y(), self.add_class.currentIndex())
+
+    def plot_position(self, x, y):
+        """Widget position (in plot_widget's viewport) of the plane point (x, y), for tests."""
+        return self.plot_widget.mapFromScene(self.plot.vb.mapViewToScene(QPointF(x, y)))
 
     def _set_colors(self, rgb):
         self._colors = region_colors(rgb)

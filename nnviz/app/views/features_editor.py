@@ -5,9 +5,9 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from nnviz.core.features import FEATURES
 
-LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁x₂", "sin(x1)": "sin x₁",
+LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂", "sin(x1)": "sin x₁",
           "sin(x2)": "sin x₂"}
-COLUMNS = 4
+COLUMNS = 3
 
 
 class FeaturesEditor(QWidget):
@@ -19,6 +19,7 @@ class FeaturesEditor(QWidget):
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
         self.boxes = {}
         for n, name in enumerate(FEATURES):
             box = QCheckBox(LABELS[name], toolTip=f"feed {name} to the network")

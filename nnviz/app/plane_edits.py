@@ -1,0 +1,73 @@
+"""Your own points on the plane: clicks on the decision boundary add or remove training points of the
+current network's data (used from the next Train), and the edited set is saved as a CSV dataset."""
+
+from dataclasses import replace
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog
+
+from nnviz.app.run_controls import IDLE
+from nnviz.data.point_edits import add_point, points_csv, remove_nearest
+from nnviz.io.atomic import atomic_write_text
+
+REMOVE_RADIUS = 0.03      # Shift+click removes the nearest point within this share of the view's width
+
+
+class PlaneEdits(QObject):
+    """Connects the window's boundary view to its session's training data."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        window.boundary.pointAdded.connect(self.add)
+        window.boundary.pointRemoved.connect(self.remove)
+        window.boundary.saveRequested.connect(self.save)
+
+    def _data(self):
+        session = self.window.session
+        if session is None:
+            self.window.show_message("Train or load a network first: clicked points go into its training data",
+                                     "info")
+            return None
+        return session.job.train_data
+
+    def _set(self, X, y):
+        session = self.window.session
+        session.job = replace(session.job, train_data=replace(session.job.train_data, X_train=X, y_train=y))
+        self.window.boundary.set_points(X, y, session.job.dataset.class_names, refit=False)
+        if self.window.controls.state != IDLE:
+            self.window.show_message("The edited points are trained on from the next Train", "info")
+
+    def add(self, x, y, label):
+        data = self._data()
+        if data is not None:
+            self._set(*add_point(data.X_train, data.y_train, (x, y), label))
+
+    def remove(self, x, y):
+        data = self._data()
+        if data is None:
+            return
+        (x0, x1), _ = self.window.boundary.plot.vb.viewRange()
+        X, labels, index = remove_nearest(data.X_train, data.y_train, (x, y), REMOVE_RADIUS * (x1 - x0))
+        if index is not None:
+            self._set(X, labels)
+
+    def save(self):
+        """Training and test points to a CSV file (x1, x2, label), which Dataset → CSV opens again."""
+        session = self.window.session
+        if session is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save points as a CSV dataset", "points.csv",
+                                              "CSV files (*.csv)")
+        if not path:
+            return
+        ds, data = session.job.dataset, session.job.train_data
+        X = np.vstack([data.X_train, ds.X_test])
+        y = np.concatenate([data.y_train, ds.y_test])
+        try:
+            atomic_write_text(path, points_csv(X, y, ds.class_names))
+        except OSError as error:
+            self.window.show_message(f"Cannot save {path}: {error.strerror or error}")
+            return
+        self.window.show_message(f"Saved {len(X)} points to {path}: open it as a CSV dataset", "info")

@@ -1,0 +1,64 @@
+"""Your own points: clicking the decision boundary adds a training point, Shift+click removes it, and
+the edited set saves as a CSV dataset that loads again."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from nnviz.data.csv_data import read_csv_table
+from nnviz.data.point_edits import add_point, points_csv, remove_nearest
+from nnviz.prepare import prepare
+
+from .conftest import tiny_spirals
+
+
+def test_add_and_remove_points_by_hand():
+    X, y = np.array([[0.0, 0.0], [1.0, 1.0]], dtype=np.float32), np.array([0, 1])
+    X2, y2 = add_point(X, y, (0.5, -0.5), 1)
+    np.testing.assert_array_equal(X2, [[0, 0], [1, 1], [0.5, -0.5]])
+    np.testing.assert_array_equal(y2, [0, 1, 1])
+    X3, y3, index = remove_nearest(X2, y2, (0.9, 1.05), radius=0.2)
+    assert index == 1 and X3.tolist() == [[0, 0], [0.5, -0.5]] and y3.tolist() == [0, 1]
+    assert remove_nearest(X3, y3, (3.0, 3.0), radius=0.2)[2] is None
+    assert points_csv(X, y, ("a", "b")) == "x1,x2,label\n0.0,0.0,a\n1.0,1.0,b\n"
+
+
+def adopted_window(make_window):
+    config = tiny_spirals(hidden_layers=[4])
+    window = make_window(config)
+    window.adopt(config, prepare(config))
+    window.docks["predict"].raise_()
+    window.boundary.grab()
+    QApplication.processEvents()
+    return window
+
+
+def test_clicking_the_plane_adds_a_training_point_of_the_chosen_class(qtbot, make_window):
+    window = adopted_window(make_window)
+    boundary, before = window.boundary, len(window.session.job.train_data.X_train)
+    boundary.add_class.setCurrentIndex(1)
+    qtbot.mouseClick(boundary.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=boundary.plot_position(0.3, -0.4))
+    data = window.session.job.train_data
+    assert len(data.X_train) == before + 1 and data.y_train[-1] == 1
+    np.testing.assert_allclose(data.X_train[-1], (0.3, -0.4), atol=0.02)      # within a pixel
+    assert len(boundary.scatter.data) == before + 1
+    qtbot.mouseClick(boundary.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ShiftModifier, boundary.plot_position(0.31, -0.41))
+    assert len(window.session.job.train_data.X_train) == before
+    assert not np.any(np.all(np.abs(window.session.job.train_data.X_train - (0.3, -0.4)) < 0.02, axis=1))
+
+
+def test_the_edited_set_saves_as_a_csv_dataset_that_opens_again(qtbot, make_window, tmp_path, monkeypatch):
+    window = adopted_window(make_window)
+    window.plane_edits.add(0.25, 0.5, 0)
+    path = tmp_path / "mine.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(window.boundary.save_button, Qt.MouseButton.LeftButton)
+    job = window.session.job
+    X, labels, names, label = read_csv_table(path)
+    assert names == ["x1", "x2"] and label == "label"
+    n_train = len(job.train_data.X_train)
+    assert len(X) == n_train + len(job.dataset.X_test)
+    np.testing.assert_allclose(X[n_train - 1], (0.25, 0.5))
+    assert labels[n_train - 1] == job.dataset.class_names[0]
+    np.testing.assert_allclose(X[:n_train], job.train_data.X_train, rtol=1e-6)
