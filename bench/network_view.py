@@ -79,6 +79,8 @@ class WindowRun:
                              QSettings.Format.IniFormat)
         self.window = MainWindow(settings=settings, restore=False)
         self.window.set_experiment(config)
+        pace = self.window.controls.pace_box
+        pace.setCurrentIndex(pace.findData(0.0))          # full speed, to compare with headless
         self.window.resize(1600, 1000)
         self.window.show()
         self.window.docks[dock].raise_()

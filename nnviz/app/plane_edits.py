@@ -30,7 +30,11 @@ class PlaneEdits(QObject):
             self.window.show_message("Train or load a network first: clicked points go into its training data",
                                      "info")
             return None
-        return session.job.train_data
+        data = session.job.train_data
+        if data.X_train.shape[1] != 2:
+            self.window.show_message("Points can be added on 2-D data only", "info")
+            return None
+        return data
 
     def _set(self, X, y):
         session = self.window.session

@@ -62,3 +62,13 @@ def test_the_edited_set_saves_as_a_csv_dataset_that_opens_again(qtbot, make_wind
     np.testing.assert_allclose(X[n_train - 1], (0.25, 0.5))
     assert labels[n_train - 1] == job.dataset.class_names[0]
     np.testing.assert_allclose(X[:n_train], job.train_data.X_train, rtol=1e-6)
+
+
+def test_test_points_of_data_that_is_not_2_d_are_not_drawn(qtbot):
+    from nnviz.app.views.boundary_view import DecisionBoundaryView
+    view = DecisionBoundaryView()
+    qtbot.addWidget(view)
+    view.set_test_points(np.ones((6, 4)), np.zeros(6, dtype=int))
+    assert len(view.test_scatter.data) == 0
+    view.set_test_points(np.ones((6, 2)), np.array([0, 1, 0, 1, 0, 1]))
+    assert len(view.test_scatter.data) == 6

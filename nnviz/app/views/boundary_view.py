@@ -145,8 +145,10 @@ class DecisionBoundaryView(ShownView):
         self.set_snapshot(self._snapshot)
 
     def set_test_points(self, X, y):
-        """Test points X (m, 2), labels y (m,): hollow circles in their class colour."""
-        X, y = np.asarray(X, dtype=np.float32).reshape(-1, 2), np.asarray(y, dtype=np.int64)
+        """Test points X (m, 2), labels y (m,): hollow circles in their class colour (none unless 2-D)."""
+        X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
+        if X.ndim != 2 or X.shape[1] != 2:          # not points of the plane: nothing to show
+            X, y = np.zeros((0, 2), dtype=np.float32), y[:0]
         pens = [pg.mkPen(*c, width=1.5) for c in class_colors(max(len(self._colors), int(y.max(initial=1)) + 1))]
         self.test_scatter.setData(x=X[:, 0], y=X[:, 1], pen=[pens[c] for c in y])
 
