@@ -17,6 +17,8 @@ HELP = {
                      "robust to off-centre digits). Range 0-20; typical 0-2.",
     "augment_rotation": "Rotate each training image by up to ± this many degrees. Range 0-180; typical 0-15.",
     "augment_elastic": "Elastic distortion strength α (Simard et al. 2003). 0 = off; typical 0-36.",
+    "input_features": "What a 2-D point feeds the network (toy sets): x₁, x₂, their squares, product and sines. "
+                      "x₁² and x₂² alone make circles linearly separable. Default x₁, x₂.",
     "hidden_layers": "Units in each hidden layer, input side first. No layer = a linear model; "
                      "typical 1-3 layers of 16-256 units.",
     "activation": "The hidden units' nonlinearity: relu (fast, can die), leaky_relu, elu, tanh, sigmoid "
