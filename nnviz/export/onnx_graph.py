@@ -81,15 +81,16 @@ def build_onnx(model):
         x = "standardised"
     if net.features is not None:
         x = _feature_nodes(helper, nodes, weights, numpy_helper, x, net.features)
-    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
-        name = net.hidden_name if l < net.n_layers else net.output_name
+    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):      # zˡ = aˡ⁻¹ Wˡ + bˡ, aˡ = f(zˡ)
+        last = l == net.n_layers
+        name = net.output_name if last else net.hidden_name
         operator, attributes = _OPERATORS[name]
-        z = f"z{l}" if operator else (OUTPUT_NAME if l == net.n_layers else f"a{l}")
+        a = OUTPUT_NAME if last else f"a{l}"
+        z = f"z{l}" if operator else a
         nodes.append(helper.make_node("Gemm", [x, constant(f"W{l}", W), constant(f"b{l}", b)], [z], name=f"layer{l}"))
-        x = z
         if operator:
-            x = OUTPUT_NAME if l == net.n_layers else f"a{l}"
-            nodes.append(helper.make_node(operator, [z], [x], name=f"{name}{l}", **attributes))
+            nodes.append(helper.make_node(operator, [z], [a], name=f"{name}{l}", **attributes))
+        x = a
     n_out = net.sizes[-1]
     inputs = [helper.make_tensor_value_info(INPUT_NAME, onnx.TensorProto.FLOAT, ["n", net.input_width],
                                             doc_string=input_description)]
