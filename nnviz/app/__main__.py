@@ -22,6 +22,7 @@ import traceback  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import shiboken6  # noqa: E402
 from PySide6.QtCore import QLoggingCategory, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -102,7 +103,8 @@ def main(argv=None):
 def report_error(window, kind, error, trace):
     """A bug in a slot is shown in the window (and printed), never a silent or fatal failure."""
     traceback.print_exception(kind, error, trace)
-    window.show_message(f"Unexpected error: {kind.__name__}: {error}. Details are in the terminal.")
+    if shiboken6.isValid(window):       # not after the window was closed (and deleted)
+        window.show_message(f"Unexpected error: {kind.__name__}: {error}. Details are in the terminal.")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,23 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
 
+from nnviz.guard import one_line
+
 BANNER_COLORS = {"error": "#fdecea", "warning": "#fff4e5", "info": "#e8f4fd"}
 ICONS = {"error": QMessageBox.Icon.Critical, "warning": QMessageBox.Icon.Warning}
 
 
 class MessageBanner(QWidget):
     """`show_message(text, level, box)`: the text in the banner (hidden until then; ✕ dismisses it) and,
-    with box, in a non-modal message box too. `label` holds the text; `boxes` the open boxes, newest last."""
+    with box, in a non-modal message box too. `label` holds the text; `boxes` the open boxes, newest last.
+
+    The text is shown as plain text on one line of at most MAX_MESSAGE_CHARS characters (word-wrapped
+    in the banner): a message quoting a huge value can neither render as HTML nor lay out for seconds."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.boxes = []
-        self.label = QLabel(wordWrap=True)
+        self.label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton(text="✕", toolTip="Dismiss", autoRaise=True)
         close.clicked.connect(self.hide)
@@ -25,12 +30,14 @@ class MessageBanner(QWidget):
         self.hide()
 
     def show_message(self, text, level="error", box=False):
+        text = one_line(text)
         self.label.setText(text)
         self.setStyleSheet(f"background: {BANNER_COLORS[level]};")
         self.show()
         if box:
             message = QMessageBox(ICONS.get(level, QMessageBox.Icon.Information), "nnviz", text,
                                   QMessageBox.StandardButton.Ok, self.window())
+            message.setTextFormat(Qt.TextFormat.PlainText)
             message.setModal(False)
             message.finished.connect(lambda _: self.boxes.remove(message) if message in self.boxes else None)
             self.boxes.append(message)

@@ -84,13 +84,16 @@ class FileActions:
         w = self.window
         if not path:
             path, _ = QFileDialog.getOpenFileName(w, "Open experiment", "", EXPERIMENT_FILTER)
-        if not path or not w.confirm_stop("open another experiment"):
+        if not path:
             return
-        try:
-            w.set_experiment(load_experiment(path))
+        try:                        # read and check everything before anything changes
+            config = load_experiment(path)
+            w.panel.check_fits(config)
         except ConfigError as error:
             return w.show_message(naming(path, "Cannot open the experiment", error))
-        w.statusBar().showMessage(f"Experiment opened from {path}", 8000)
+        if w.confirm_stop("open another experiment"):
+            w.set_experiment(config)
+            w.statusBar().showMessage(f"Experiment opened from {path}", 8000)
 
     def save_experiment(self):
         w = self.window
@@ -217,6 +220,7 @@ class FileActions:
             net = loaded.network
             config = replace(loaded.config or w.panel.config(), hidden_layers=list(net.sizes[1:-1]),
                              activation=net.hidden_name, output=net.output_name, loss=net.loss_name)
+            w.panel.check_fits(config)
             job = prepare(config)
             check_compatible(net, job.dataset.n_features, job.dataset.n_classes, job.dataset.name)
         except (OSError, ValueError) as error:

@@ -75,6 +75,9 @@ def _scrollable(widget):
 class MainWindow(RunReports, RunEdits, QMainWindow):
     def __init__(self, settings=None, restore=True):
         super().__init__()
+        # Closing deletes the window (and its children's connections, which hold references to it);
+        # without this a closed window and its ~200 widgets stay in memory for good.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         pg.setConfigOptions(background="w", foreground="k")   # light plots in a light window
         self.setWindowTitle("nnviz — watch a neural network learn")
         self.setObjectName("nnviz_main")
@@ -110,6 +113,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.panel.changed.connect(self._on_panel_changed)
         self.panel.presetChosen.connect(self._on_preset_chosen)
         self.plots = LivePlots()
+        self.plots.failed.connect(lambda text: self.show_message(text, box=True))
         self.activations = ActivationsView()
         self.draw_panel = DrawPanel()
         self.boundary = DecisionBoundaryView()

@@ -1,6 +1,7 @@
 """Fixtures for driving the main window as a user would: tiny experiments, isolated settings."""
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from nnviz.app.runtime.snapshot import Snapshot
@@ -51,6 +52,12 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
+def add_window(request, window):
+    """Close `window` at the end of the test unless it is closed (and so deleted: WA_DeleteOnClose) by then;
+    qtbot.addWidget would close it a second time."""
+    request.addfinalizer(lambda: shiboken6.isValid(window) and window.close())
+
+
 @pytest.fixture
 def make_window(qtbot, settings):
     """make_window(config=None, restore=False) -> a shown MainWindow; closed (and its worker joined) at the end."""
@@ -59,8 +66,9 @@ def make_window(qtbot, settings):
     windows = []
 
     def make(config=None, restore=False):
+        # Not given to qtbot.addWidget: closing deletes the window (WA_DeleteOnClose), which qtbot
+        # would then close again; the loop below closes the windows still open.
         window = MainWindow(settings=settings, restore=restore)
-        qtbot.addWidget(window)
         if config is not None:
             window.set_experiment(config)
         window.show()
@@ -69,7 +77,8 @@ def make_window(qtbot, settings):
 
     yield make
     for window in windows:
-        window.close()
+        if shiboken6.isValid(window):     # a window the test closed is deleted already (WA_DeleteOnClose)
+            window.close()
         assert not window._runner.active
 
 

@@ -11,7 +11,7 @@ from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.app.runtime.worker import Update
 from nnviz.core import BatchEnd, EpochEnd, Finished, Network
 
-from .conftest import tiny_digits
+from .conftest import add_window, tiny_digits
 from .test_main_window import click, train_until_epochs
 
 
@@ -58,9 +58,9 @@ def assert_read_only_snapshot(snapshot):
     assert all(isinstance(a, np.ndarray) and not a.flags.writeable for a in snapshot.weights + snapshot.biases)
 
 
-def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, settings):
+def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, settings, request):
     window = SpyWindow(settings=settings, restore=False)
-    qtbot.addWidget(window)
+    add_window(request, window)
     window.ask = lambda title, question: True
     window.set_experiment(tiny_digits())
     window.show()

@@ -8,7 +8,7 @@ from nnviz.app.run_controls import IDLE, PAUSED, RUNNING
 from nnviz.app.runtime.worker import PAUSED as WORKER_PAUSED
 from nnviz.io import load_model, save_experiment
 
-from .conftest import tiny_digits, tiny_spirals
+from .conftest import add_window, tiny_digits, tiny_spirals
 
 
 def click(qtbot, window, action):
@@ -267,7 +267,7 @@ def test_the_window_remembers_its_experiment_and_layout(qtbot, make_window):
     assert not second.docks["activations"].isVisible()
 
 
-def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path):
+def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path, request):
     from nnviz.app.__main__ import open_window, parse_args
 
     experiment = tmp_path / "tiny.json"
@@ -277,7 +277,7 @@ def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path):
     window, run = open_window(parse_args(["--experiment", str(experiment), "--train-seconds", "0.5",
                                           "--screenshot", str(shot), "--size", "1200x800", "--dock", "health"]),
                               codes.append)
-    qtbot.addWidget(window)
+    add_window(request, window)
     qtbot.waitUntil(lambda: codes == [0], timeout=30000)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert window.session.snapshot.step > 0 and not window.isVisible() and not window._runner.active

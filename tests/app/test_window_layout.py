@@ -6,6 +6,8 @@ from PySide6.QtCore import QRect, QSize
 from nnviz.app.views.live_plots import PLOTS
 from nnviz.app.window_layout import default_size
 
+from .conftest import add_window
+
 
 def laid_out(window, qtbot, width, height):
     window.resize(width, height)
@@ -60,13 +62,13 @@ def test_reset_layout_brings_back_the_default_docks(make_window, qtbot):
     assert window.docks["inspector"].isHidden()
 
 
-def test_a_screenshot_without_training_is_taken_at_once(qtbot, tmp_path):
+def test_a_screenshot_without_training_is_taken_at_once(qtbot, tmp_path, request):
     from nnviz.app.__main__ import open_window, parse_args
 
     shot, codes = tmp_path / "shot.png", []
     window, run = open_window(parse_args(["--preset", "xor", "--screenshot", str(shot), "--size", "1000x650"]),
                               codes.append)
-    qtbot.addWidget(window)
+    add_window(request, window)
     qtbot.waitUntil(lambda: codes == [0], timeout=10000)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert window.session is None and not window.isVisible()      # nothing was trained

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.views.features_editor import FeaturesEditor
 from nnviz.app.views.field_help import help_for
-from nnviz.app.views.form_fields import ERROR_STYLE, Field, HiddenLayersEditor
+from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
 from nnviz.data import TITLES, TOY_DATASETS, VARIABLE_CLASSES
+from nnviz.guard import shorten
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
 
 OPEN_IDX = "__open_idx__"
@@ -195,8 +196,26 @@ class ExperimentPanel(QScrollArea):
 
     # -- reading and writing the config --------------------------------------------------------
 
+    def check_fits(self, config):
+        """Raise ConfigError (naming the field) when a value of `config` is beyond what its editor holds,
+        rather than let the editor clamp it without a word; nothing is changed."""
+        for name, editor in self.editors.items():
+            value = getattr(config, name)
+            if editor.kind == "layers":
+                low, high, values = 1, MAX_WIDTH, value
+            elif editor.kind in ("int", "opt_int"):
+                low, high, values = editor.minimum(), editor.maximum(), [value or 0]
+            else:
+                continue
+            for v in values:
+                if not low <= v <= high:
+                    raise ConfigError(f"{name}: {shorten(v)} is beyond what this window's field holds "
+                                      f"({low:,} to {high:,})", name)
+
     def set_config(self, config):
-        """Show `config` (title, description and expected outcome in the header)."""
+        """Show `config` (title, description and expected outcome in the header); ConfigError, with
+        nothing changed, when a value does not fit its editor (see `check_fits`)."""
+        self.check_fits(config)
         self._loading = True
         try:
             self._base = replace(config, hidden_layers=list(config.hidden_layers))

@@ -4,6 +4,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #c62828; font-size: 11px;"
+MAX_WIDTH = 100_000        # units a hidden layer may have in the form (training checks the memory it needs)
 
 
 class Field(QWidget):
@@ -64,7 +65,7 @@ class HiddenLayersEditor(QWidget):
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         spin = QSpinBox()
-        spin.setRange(0, 4096)
+        spin.setRange(0, MAX_WIDTH)
         spin.setValue(width)
         spin.setSuffix(" units")
         spin.valueChanged.connect(self.changed)

@@ -6,12 +6,13 @@ scheduler calls it). No grid lines: on a live plot they cost more to paint than 
 The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 """
 
+import errno
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from nnviz.app.views.legend_corner import emptiest_corner
@@ -65,6 +66,15 @@ def _nice_ceiling(x):
     return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= x)
 
 
+def _check_writable(path):
+    """OSError naming `path` when it is a folder or its folder is missing (before any work is done)."""
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; choose a file name", str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"the folder {path.parent} does not exist", str(path))
+
+
 def _pen(color, width=1, alpha=255):
     c = pg.mkColor(color)
     c.setAlpha(alpha)
@@ -73,7 +83,10 @@ def _pen(color, width=1, alpha=255):
 
 class LivePlots(QWidget):
     """Five plots in a grid that reflows to the width; the names in PLOTS address them (`plot(name)`).
-    A legend lists only the curves that have data and sits in its plot's emptiest corner."""
+    A legend lists only the curves that have data and sits in its plot's emptiest corner.
+    Signal `failed(message)`: a plot's "Save plot as PNG…" / "Save data as CSV…" could not write."""
+
+    failed = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -416,9 +429,12 @@ class LivePlots(QWidget):
         return {c: (s.x.copy(), s.y.copy()) for c, (_, s) in self._curves[name].items()}
 
     def export_png(self, name, path, width=900):
+        """The plot as a PNG image `width` pixels wide; OSError naming `path` when it cannot be written."""
+        _check_writable(path)
         exporter = pg.exporters.ImageExporter(self._plots[name])
         exporter.parameters()["width"] = width
-        exporter.export(str(path))
+        if not exporter.export(toBytes=True).save(str(path), "PNG"):
+            raise OSError(errno.EIO, "cannot write the image there", str(path))
 
     def export_csv(self, name, path):
         """One row per x value, one column per curve (empty where a curve has no point there).
@@ -426,6 +442,7 @@ class LivePlots(QWidget):
         Written from the buffers rather than with pyqtgraph's CSVExporter, which exports what is
         displayed: log10 values on the gradient-norm axis, and only the visible, downsampled part.
         """
+        _check_writable(path)
         curves = self.data(name)
         xs = np.unique(np.concatenate([x for x, _ in curves.values()] + [np.empty(0)]))
         columns = []
@@ -454,5 +471,10 @@ class LivePlots(QWidget):
         filters = {"png": "PNG image (*.png)", "csv": "CSV table (*.csv)"}
         path, _ = QFileDialog.getSaveFileName(self, f"Save {name.replace('_', ' ')}", f"{name}.{kind}",
                                               filters[kind])
-        if path:
+        if not path:
+            return
+        try:
             (self.export_png if kind == "png" else self.export_csv)(name, path)
+        except OSError as error:
+            self.failed.emit(f"Cannot save the {name.replace('_', ' ')} plot: {error.filename}: "
+                             f"{error.strerror or error}")
