@@ -117,6 +117,7 @@ CASES = {
     # saving to a folder; a model whose data folder is gone
     "--save to a folder": lambda t: ["train", "--config", experiment(t), "--save", _folder(t, "out.npz")],
     "model trained on a missing IDX folder": lambda t: ["evaluate", digits_model(t, f"idx:{t / 'gone'}")],
+    "model trained on a missing CSV file": lambda t: ["evaluate", digits_model(t, f"csv:{t / 'gone.csv'}")],
 }
 
 
@@ -149,6 +150,7 @@ def test_bad_input_is_one_line_and_exit_2(case, tmp_path, capsys):
     ("a hidden layer of 1e9 units", "hidden_layers [1000000000] on 2 inputs needs about 4.31 TB of memory; "
                                     "1 GB is available"),
     ("IDX label 200", "labels span 0..200, but 198 of those 201 classes never occur"),
+    ("model trained on a missing IDX folder", "trained on idx:"),
     ("model trained on a missing IDX folder", "gone, which does not exist (any more); name the data with --dataset"),
 ])
 def test_the_message_names_what_is_wrong(case, message, tmp_path, capsys):

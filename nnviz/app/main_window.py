@@ -339,7 +339,9 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         text = s.value("experiment")
         try:
             config = ExperimentConfig.from_dict(json.loads(text)) if text else None
-        except (ValueError, TypeError):
+            if config is not None:
+                self.panel.check_fits(config)     # a remembered value the form cannot show: start afresh
+        except (ValueError, TypeError, RecursionError):
             config = None
         if config is None and self.presets:       # first launch: a preset that trains in seconds
             config = dict(self.presets).get(FIRST_PRESET, self.presets[0][1])

@@ -19,9 +19,9 @@ from nnviz.evaluation import ablation_accuracy, parse_units
 from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx
 from nnviz.guard import UserError, shorten
 from nnviz.io import (
-    IDX_PREFIX,
     ExperimentConfig,
     check_compatible,
+    dataset_path,
     list_presets,
     load_model,
 )
@@ -37,9 +37,9 @@ def cmd_evaluate(args):
         if not args.dataset:
             raise UserError(f"{args.model}: the model holds no experiment; name the data with --dataset")
         config = ExperimentConfig(dataset=args.dataset)
-    folder = config.dataset.removeprefix(IDX_PREFIX).strip()
-    if not args.dataset and config.dataset.startswith(IDX_PREFIX) and not Path(folder).is_dir():
-        raise UserError(f"{args.model}: the model was trained on the IDX folder {folder}, which does not exist "
+    prefix, data_path = dataset_path(config.dataset)
+    if not args.dataset and prefix and not Path(data_path).exists():
+        raise UserError(f"{args.model}: the model was trained on {prefix}{data_path}, which does not exist "
                         f"(any more); name the data with --dataset")
     dataset = load_config_dataset(config, args.dataset)
     net = model.network

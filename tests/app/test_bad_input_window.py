@@ -66,6 +66,11 @@ def test_runs_load_refuses_a_fifo(window, tmp_path):
     assert "runs.json: is a pipe (FIFO), not a regular file" in window.diagnostics.runs.status.text()
 
 
+def test_every_preset_fits_the_form(window):
+    for _, config in window.presets:
+        window.panel.check_fits(config)
+
+
 def test_a_huge_message_is_one_short_plain_line_in_the_banner(window):
     window.show_message("<b>bold?</b> " + "y" * 200_000)
     text = window.banner.text()
