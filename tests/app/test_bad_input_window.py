@@ -105,3 +105,18 @@ def test_a_closed_window_is_freed(qtbot, settings):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         gc.collect()
     assert ref() is None
+
+
+def test_a_network_too_big_for_memory_is_refused_in_the_window(make_window, qtbot, monkeypatch):
+    from nnviz.guard import memory
+
+    from .conftest import tiny_spirals
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 10**9)
+    window = make_window(tiny_spirals(hidden_layers=[MAX_WIDTH, MAX_WIDTH]))
+    window.start_training()
+    qtbot.waitUntil(lambda: "needs about" in window.banner.text(), timeout=10000)
+    assert window.banner.text().startswith(f"Training failed: hidden_layers [{MAX_WIDTH}, {MAX_WIDTH}] on 2 inputs "
+                                           f"needs about ")
+    assert window.banner.text().endswith("of memory; 1 GB is available")
+    assert window.session is None

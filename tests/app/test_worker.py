@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Slot
 
 from nnviz.app.runtime.worker import PAUSED, TrainingRunner
 from nnviz.core import Network, TrainConfig, TrainData
+from nnviz.io import ConfigError
 
 
 class Recorder(QObject):
@@ -150,12 +151,22 @@ def test_divergence_is_reported_and_the_last_good_weights_are_kept(qtbot, runner
 
 def test_an_error_in_setup_becomes_a_message(qtbot, runner):
     def setup():
-        raise ValueError("dataset: 'nope' is not allowed")
+        raise ConfigError("dataset: 'nope' is not allowed")
 
     rec = start(runner, setup)
     with qtbot.waitSignal(runner.stopped, timeout=20000):
         pass
     assert rec.failed == ["dataset: 'nope' is not allowed"]
+
+
+def test_a_bug_in_setup_is_called_a_bug(qtbot, runner):
+    def setup():
+        raise KeyError("x")
+
+    rec = start(runner, setup)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert rec.failed == ["this is a bug in nnviz; please report it: KeyError: 'x'"]
     assert rec.finished[-1].reason == "failed"
 
 

@@ -12,6 +12,7 @@ import gc
 import math
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from nnviz.app.runtime.history import keep_step
 from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
+from nnviz.guard import UserError
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
 GC_INTERVAL_MS = 500
@@ -167,7 +169,11 @@ class TrainingWorker(QObject):
             with np.errstate(all="ignore"):
                 self._run()
         except Exception as error:
-            text = str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
+            if isinstance(error, UserError):
+                text = str(error)
+            else:                               # not the user's fault: say so, with the details on stderr
+                traceback.print_exc()
+                text = f"this is a bug in nnviz; please report it: {type(error).__name__}: {error}"
             self.failed.emit(self.run_id, text)
             self.finished.emit(self.run_id, self._stopped_event("failed"))
         finally:
