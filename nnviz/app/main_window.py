@@ -41,6 +41,7 @@ from nnviz.app.views.draw_panel import DrawPanel
 from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.app.views.network_view import NetworkView
+from nnviz.app.views.projection_view import ProjectionView
 from nnviz.app.window_layout import RIGHT_LEAST, WindowLayout
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
@@ -52,14 +53,15 @@ DRAW_SHARE = 0.05
 # The curves are what a learner watches: they get 3 frames for every frame of another view (when
 # the budget is short) and up to 30 a second; heatmaps and the drawing's prediction need fewer.
 VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
-              "network": 10.0}
-VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0}
+              "network": 10.0, "projection": 3.0}
+VIEW_WEIGHTS = {"plots": 3.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0,
+                "projection": 1.0}
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
-              "network": "network"}
+              "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
-STATE_VERSION = 2           # of the remembered dock layout: bump when docks are added (an old one is ignored)
+STATE_VERSION = 3           # of the remembered dock layout: bump when docks are added (an old one is ignored)
 
 
 def _scrollable(widget):
@@ -118,6 +120,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.draw_panel = DrawPanel()
         self.boundary = DecisionBoundaryView()
         self.network_view = NetworkView()
+        self.projection = ProjectionView()
         self.network_view.interventionsChanged.connect(lambda: self._redraw.mark("draw", "activations", "boundary"))
         for view in (self.activations, self.draw_panel):          # a unit clicked is selected everywhere
             self.network_view.unitSelected.connect(view.select_unit)
@@ -142,6 +145,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
                 ("activations", "Activations", self.activations, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("predict", "Draw to predict", self.predict_stack, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("network", "Network", self.network_view, Qt.DockWidgetArea.RightDockWidgetArea),
+                ("projection", "Projection", self.projection, Qt.DockWidgetArea.RightDockWidgetArea),
                 *self.diagnostics.dock_specs()):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{name}_dock")
@@ -150,12 +154,14 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
             self.addDockWidget(area, dock)
             self.docks[name] = dock
         self.tabifyDockWidget(self.docks["activations"], self.docks["network"])
+        self.tabifyDockWidget(self.docks["activations"], self.docks["projection"])
         self.diagnostics.arrange(self.docks)
         self.controls = RunControls(self)
         self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
         self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"], VIEW_WEIGHTS["plots"])
         for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
-                             ("boundary", self.boundary), ("network", self.network_view)):
+                             ("boundary", self.boundary), ("network", self.network_view),
+                             ("projection", self.projection)):
             self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name])
             self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
         self._redraw.add("health", self.diagnostics.feed_health, VIEW_RATES["health"], VIEW_WEIGHTS["health"])
@@ -269,7 +275,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.session = None
         self._last_batch = None
         self.plots.set_layers(0)
-        for widget in (self.draw_panel, self.activations, self.boundary, self.network_view):
+        for widget in (self.draw_panel, self.activations, self.boundary, self.network_view, self.projection):
             widget.set_snapshot(None)
         self.diagnostics.reset()
         self.replay.clear()

@@ -1,0 +1,108 @@
+"""The projection view: the last hidden layer's activations of a fixed sample of test points, in 2-D by PCA.
+
+Each point is a test sample coloured by its class; as training (or the replay slider) moves on, the
+points move with the representation the network learns. The orientation follows the previous frame
+(nnviz.core.projection), so the picture does not flip. Hovering a point shows its image (or
+coordinates), its label and the network's prediction.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from nnviz.app.views.colors import class_colors
+from nnviz.app.views.shown_view import ShownView
+from nnviz.core.projection import pca_2d
+
+SAMPLE = 1000                   # test points projected
+POINT_SIZE = 6
+
+
+class ProjectionView(ShownView):
+    """set_points(X, y, image_shape, class_names) once per dataset; set_snapshot(snapshot) per frame."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.X = self.y = None
+        self.image_shape, self.class_names = None, []
+        self.coords = self.predicted = self.confidence = None
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plot = self.plots.addPlot(title="last hidden layer, PCA")
+        self.plot.setLabel("bottom", "PC 1")
+        self.plot.setLabel("left", "PC 2")
+        self.plot.setAspectLocked(False)
+        self.scatter = pg.ScatterPlotItem(size=POINT_SIZE, pen=None, hoverable=True,
+                                          hoverPen=pg.mkPen("k", width=1.5))
+        self.scatter.sigHovered.connect(self._on_hover)
+        self.plot.addItem(self.scatter)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.preview = pg.ImageItem()
+        preview_box = pg.GraphicsLayoutWidget()
+        preview_box.setFixedSize(90, 90)
+        view = preview_box.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        view.addItem(self.preview)
+        self.preview_box = preview_box
+        self.info = QLabel("Hover a point: its image, label and prediction", wordWrap=True)
+        self.note = QLabel("")
+        row = QHBoxLayout()
+        row.addWidget(self.preview_box)
+        row.addWidget(self.info, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plots, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+
+    def set_points(self, X, y, image_shape=None, class_names=None):
+        """The dataset's test points: the first SAMPLE of them are projected."""
+        self.X, self.y = np.asarray(X[:SAMPLE]), np.asarray(y[:SAMPLE], dtype=np.int64)
+        self.image_shape = image_shape
+        self.class_names = list(class_names) if class_names is not None else \
+            [str(c) for c in range(int(self.y.max(initial=1)) + 1)]
+        colors = class_colors(max(len(self.class_names), 2))
+        self._brushes = [pg.mkBrush(*c, 200) for c in colors]
+        self.legend.clear()
+        for c, name in enumerate(self.class_names):
+            self.legend.addItem(pg.ScatterPlotItem(brush=self._brushes[c], pen=None, size=8), name)
+        self.coords = None
+        self.preview.hide()
+        self.set_snapshot(self._snapshot)
+
+    def _draw(self, snapshot):
+        if snapshot is None or self.X is None or len(snapshot.sizes) < 3 or len(self.X) < 2:
+            self.scatter.setData([], [])
+            self.note.setText("No hidden layer to project" if snapshot is not None and len(snapshot.sizes) < 3
+                              else "No network yet")
+            return
+        with np.errstate(all="ignore"):
+            activations = snapshot.network().forward(self.X)
+        hidden, output = activations[-2], activations[-1]
+        if not np.all(np.isfinite(hidden)):
+            self.note.setText("The activations are not finite: nothing to project")
+            return
+        self.coords, ratio = pca_2d(hidden, reference=self.coords)
+        P = output if output.shape[1] > 1 else np.hstack([1 - output, output])
+        self.predicted, self.confidence = P.argmax(axis=1), P.max(axis=1)
+        self.scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], data=np.arange(len(self.X)),
+                             brush=[self._brushes[c] for c in self.y])
+        self.note.setText(f"{len(self.X)} test points · PC 1 and 2 explain {ratio[0]:.0%} and {ratio[1]:.0%} "
+                          f"of the variance · epoch {snapshot.epoch}, step {snapshot.step}")
+
+    def _on_hover(self, _item, points, _event):
+        if not len(points) or self.predicted is None:
+            return
+        self.show_point(int(points[0].data()))
+
+    def show_point(self, i):
+        """Describe test point i: image (or coordinates), label, prediction and confidence."""
+        label, guess = self.class_names[self.y[i]], self.class_names[self.predicted[i]]
+        verdict = "right" if self.y[i] == self.predicted[i] else "wrong"
+        where = ""
+        if self.image_shape is not None:
+            self.preview.setImage(self.X[i].reshape(self.image_shape).T, levels=(0, 1))
+            self.preview.show()
+        else:
+            self.preview.hide()
+            where = f" at ({self.X[i][0]:.2f}, {self.X[i][1]:.2f})"
+        self.info.setText(f"Test point {i}{where}: label {label}, predicted {guess} "
+                          f"({self.confidence[i]:.0%} sure, {verdict})")
