@@ -21,6 +21,11 @@ IMAGE_TILE = 5.0      # side of the input drawn as one image (MNIST's 784 inputs
 EDGE_PICK = 0.12      # how close (scene units) the pointer must be to an edge to read it
 
 
+def layer_name(layer, n_layers):
+    """"input", "hidden l" or "output" for layer `layer` of a network with n_layers weight layers."""
+    return "input" if layer == 0 else "output" if layer == n_layers else f"hidden {layer}"
+
+
 def _width(weights, layer):
     return weights[layer].shape[0] if layer < len(weights) else weights[-1].shape[1]
 

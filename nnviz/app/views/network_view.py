@@ -10,13 +10,14 @@ copy, double-click edits a weight or a bias. Everything is drawn from one Snapsh
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
 from nnviz.app.views.colors import symmetric_levels
 from nnviz.app.views.network_detail import TEST_SAMPLE, NodeDetail
-from nnviz.app.views.network_model import TILE, Interventions, make_layout, nearest_edge, top_units
+from nnviz.app.views.network_model import TILE, Interventions, layer_name, make_layout, top_units
+from nnviz.app.views.network_mouse import NetworkMouse
 from nnviz.app.views.network_paint import NEGATIVE, POSITIVE, diverging_lut, layer_levels, output_tiles, to_rgba
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core import accuracy
@@ -26,11 +27,7 @@ MAP_GRID = 64              # cells per axis of every node's map
 EDGE_BINS = ((0.0, 1.0, 40), (0.15, 1.0, 110), (0.35, 2.0, 170), (0.6, 3.5, 230))
 
 
-def _layer_name(layer, n_layers):
-    return "input" if layer == 0 else "output" if layer == n_layers else f"hidden {layer}"
-
-
-class NetworkView(ShownView):
+class NetworkView(NetworkMouse, ShownView):
     """set_dataset(dataset) once per dataset, set_snapshot(snapshot) at every redraw.
 
     `interventions` (network_model.Interventions) are what the user changed; `evaluated(snapshot)`
@@ -322,7 +319,7 @@ class NetworkView(ShownView):
         n = 0
         for layer, centres in enumerate(layout.centres):
             top = centres[:, 1].max() + layout.half_side(layer)
-            caption = _layer_name(layer, n_layers)
+            caption = layer_name(layer, n_layers)
             if layer == 0 and snapshot.features:
                 caption += ": " + ", ".join(snapshot.features)
             self._place(self._label(n), f"{caption} ({snapshot.sizes[layer]})", centres[0, 0], top + 0.2)
@@ -378,83 +375,3 @@ class NetworkView(ShownView):
         self._show_marks()
         if self.selected and self._shown is not None:
             self.detail.show_unit(*self.selected[-1], self._shown, self._maps.get(self.selected[-1]))
-
-    # -- mouse ---------------------------------------------------------------------------------
-
-    def _scene_point(self, scene_pos):
-        p = self.view.mapSceneToView(scene_pos)
-        return p.x(), p.y()
-
-    def describe(self, x, y):
-        """What is under scene point (x, y): a unit's bias or an edge's weight, as text ("" for nothing)."""
-        if self.layout_model is None or self._shown is None:
-            return ""
-        n_layers = len(self._shown.sizes) - 1
-        node = self.layout_model.node_at(x, y)
-        if node is not None:
-            layer, unit = node
-            name = f"{_layer_name(layer, n_layers)} unit {unit}"
-            if layer == 0:
-                feature = self._shown.features[unit] if self._shown.features else f"x{unit + 1}"
-                return f"{name}: input feature {feature}"
-            bias = float(self._shown.biases[layer - 1][unit])
-            state = " (knocked out)" if node in self.interventions.ablated else ""
-            return f"{name}{state}: bias b = {bias:.4f}"
-        starts, ends, values, keys = self._edges
-        edge = nearest_edge(starts, ends, np.array([x, y]))
-        if edge is None:
-            return ""
-        l, i, j = keys[edge]
-        return (f"weight from {_layer_name(l, n_layers)} unit {i} to {_layer_name(l + 1, n_layers)} unit {j}: "
-                f"w = {values[edge]:.4f}")
-
-    def _on_mouse_moved(self, scene_pos):
-        x, y = self._scene_point(scene_pos)
-        self.hover_text = self.describe(x, y)
-        self.readout.setText(self.hover_text or "Hover an edge or a unit to read it")
-        self.graph.setToolTip(self.hover_text)      # Qt shows it when the pointer rests
-
-    def _on_mouse_clicked(self, event):
-        if self.layout_model is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        x, y = self._scene_point(event.scenePos())
-        node = self.layout_model.node_at(x, y)
-        if node is None or event.double():
-            return
-        modifiers = event.modifiers()
-        if modifiers & Qt.KeyboardModifier.ShiftModifier:
-            self.select(*node)
-            self.knock_out([node])
-        else:
-            self.select(*node, add=bool(modifiers & Qt.KeyboardModifier.ControlModifier))
-
-    def eventFilter(self, watched, event):
-        if (watched is self.graph.viewport() and event.type() == QEvent.Type.MouseButtonDblClick
-                and event.button() == Qt.MouseButton.LeftButton and self.layout_model is not None):
-            x, y = self._scene_point(self.graph.mapToScene(event.position().toPoint()))
-            self._edit_at(x, y, self.layout_model.node_at(x, y))
-            return True
-        return super().eventFilter(watched, event)
-
-    def _edit_at(self, x, y, node):
-        """Double-click: edit the bias of the unit, or the weight of the edge, under (x, y)."""
-        if node is not None and node[0] > 0:
-            layer, unit = node
-            value = self.ask_value(f"Bias of {_layer_name(layer, len(self._shown.sizes) - 1)} unit {unit}",
-                                   float(self._shown.biases[layer - 1][unit]))
-            if value is not None:
-                self.edit_bias(layer - 1, unit, value)
-            return
-        starts, ends, values, keys = self._edges
-        edge = nearest_edge(starts, ends, np.array([x, y]))
-        if edge is not None:
-            l, i, j = (int(k) for k in keys[edge])
-            value = self.ask_value(f"Weight from unit {i} to unit {j}", float(values[edge]))
-            if value is not None:
-                self.edit_weight(l, i, j, value)
-
-    def scene_position(self, x, y):
-        """Widget coordinates of scene point (x, y) in the graph (for tests and screenshots)."""
-        scene = self.view.mapViewToScene(QPointF(x, y))
-        return self.graph.mapFromScene(scene)
-
