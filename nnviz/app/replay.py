@@ -104,6 +104,14 @@ class Replay:
         return snapshot_arrays(h.snapshots[-1].sizes, [s.step for s in h.snapshots],
                                [s.epoch for s in h.snapshots], np.array(params, dtype=np.float32))
 
+    def load(self, snapshots, batches_per_epoch):
+        """Replace the history with a saved run's snapshots (steps from its start), shown from the first."""
+        self.clear()
+        self._offset, self._batches = 0, batches_per_epoch
+        self.add(snapshots)
+        if len(self.history) > 1:
+            self.bar.slider.setValue(0)
+
     def completed_epochs(self):
         """Epochs of the current run completed at the snapshot shown (replay only)."""
         return self.shown(None).step // self._batches

@@ -63,3 +63,24 @@ def test_a_race_trains_each_optimiser_from_identical_weights_and_batches(qtbot, 
     assert first[0]["steps"][0] == first[1]["steps"][0] == 0
     np.testing.assert_array_equal(first[0]["params"][0], first[1]["params"][0])
     assert not np.array_equal(first[0]["params"][-1], first[1]["params"][-1])   # and they trained apart
+
+
+def test_a_saved_run_replays_after_a_restart(qtbot, make_window, runs_folder):
+    from .test_replay import scrub
+
+    window = make_window(tiny_digits(epochs=2))
+    train_to_the_end(qtbot, window)
+    kept = [s.step for s in window.replay.history.snapshots]
+    window.close()
+    again = make_window(tiny_digits(epochs=5, learning_rate=0.3))
+    runs = again.diagnostics.runs
+    runs.table.selectRow(0)
+    qtbot.mouseClick(runs.replay_button, Qt.MouseButton.LeftButton)
+    history = again.replay.history
+    assert [s.step for s in history.snapshots] == kept
+    assert again.panel.config().epochs == 2 and again.panel.config().learning_rate == 0.1   # its experiment
+    saved = runs.store.snapshots(runs.runs[0].run_id)
+    scrub(qtbot, again, 2)
+    shown = again.draw_panel.snapshot
+    flat = np.concatenate([a.ravel() for pair in zip(shown.weights, shown.biases) for a in pair])
+    np.testing.assert_array_equal(flat, saved["params"][2])

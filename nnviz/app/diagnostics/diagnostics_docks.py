@@ -7,6 +7,7 @@ frames are diagnosed once per frame, not once per epoch.
 """
 
 import dataclasses
+import math
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
@@ -20,10 +21,13 @@ from nnviz.app.diagnostics.race_dialog import RaceDialog
 from nnviz.app.diagnostics.run_queue import RunQueue
 from nnviz.app.diagnostics.saliency_view import SaliencyView
 from nnviz.app.runtime.redraw import on_screen
+from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import accuracy
 from nnviz.core.health import DETECTORS
+from nnviz.io import ExperimentConfig
 from nnviz.io.run_store import RunStore
 from nnviz.io.runs import record_from_history
+from nnviz.prepare import prepare
 
 RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
 HEALTH_TITLE, RUNS_TITLE = "Training health", "Runs"
@@ -52,6 +56,7 @@ class DiagnosticsDocks:
         self.race_dialog = RaceDialog(window)
         self.runs.race_requested.connect(self._ask_race)
         self.race_dialog.race.connect(self.queue.race)
+        self.runs.replay_requested.connect(self.replay_saved)
         window.draw_panel.predicted.connect(self._on_predicted)
         window.draw_panel.canvas.cleared.connect(self.clear_saliency)
         self.inspect_action = QAction("&Inspect a batch…", window)
@@ -178,6 +183,30 @@ class DiagnosticsDocks:
         self._title_health()
         self._epochs, self._unshown, self.health_history = [], [], []
         self.clear_saliency()
+
+    def replay_saved(self, record):
+        """Load a saved run's experiment with its final weights, and its snapshots into the replay."""
+        w = self.window
+        arrays = self.runs.store.snapshots(record.run_id) if self.runs.store is not None else None
+        if arrays is None:
+            return w.show_message(f"The run “{record.name}” has no saved snapshots to replay.", "info")
+        if not w.confirm_stop(f"replay “{record.name}”"):
+            return
+        try:
+            config = ExperimentConfig.from_dict(record.config)
+            prepared = prepare(config)
+        except (ValueError, OSError) as error:
+            return w.show_message(f"Cannot replay “{record.name}”: {error}")
+        net = prepared.network
+        if len(arrays["params"][0]) != net.flat_params().size:
+            return w.show_message(f"Cannot replay “{record.name}”: its snapshots do not fit its network")
+        snapshots = []
+        for params, step, epoch in zip(arrays["params"], arrays["steps"], arrays["epochs"]):
+            net.flat_params()[:] = params
+            snapshots.append(Snapshot.of(net, epoch=int(epoch), step=int(step)))
+        w.adopt(config, prepared, record.final_metrics)
+        n = len(prepared.train_data.X_train)
+        w.replay.load(snapshots, math.ceil(n / max(1, min(config.batch_size, n))))
 
     def _ask_race(self):
         config = self.window.panel.config() if self.window.panel.valid else None

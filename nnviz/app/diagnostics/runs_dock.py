@@ -52,12 +52,13 @@ class RunsDock(QWidget):
 
     Signals: `runs_changed()` after runs are added, removed, renamed, pinned or loaded;
     `repeat_requested(int)` when the user asks to repeat the current experiment with N seeds;
-    `race_requested()` for a race of optimisers.
+    `race_requested()` for a race of optimisers; `replay_requested(record)` to replay a saved run.
     """
 
     runs_changed = Signal()
     repeat_requested = Signal(int)
     race_requested = Signal()
+    replay_requested = Signal(object)
 
     def __init__(self, store=None, parent=None):
         super().__init__(parent)
@@ -87,6 +88,9 @@ class RunsDock(QWidget):
         self.save_button = QPushButton("Save…", toolTip="Save every run of the list to a JSON file")
         self.load_button = QPushButton("Load…", toolTip="Add the runs of a saved JSON file to the list")
         self.export_button = QPushButton("Export CSV…", toolTip="One row per run: settings and final metrics")
+        self.replay_button = QPushButton("Replay", toolTip="Load the selected run's network and replay its "
+                                         "training with the slider at the bottom of the window")
+        self.replay_button.clicked.connect(self._replay_selected)
         self.pin_button.clicked.connect(self.toggle_pin_selected)
         self.delete_button.clicked.connect(self.remove_selected)
         self.save_button.clicked.connect(lambda: self.save())
@@ -99,8 +103,8 @@ class RunsDock(QWidget):
             top.addWidget(widget)
         top.addStretch(1)
         buttons = QHBoxLayout()
-        for button in (self.pin_button, self.delete_button, self.save_button, self.load_button,
-                       self.export_button):
+        for button in (self.replay_button, self.pin_button, self.delete_button, self.save_button,
+                       self.load_button, self.export_button):
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
         lower = QWidget()
@@ -211,6 +215,11 @@ class RunsDock(QWidget):
         self._refresh()
         self.runs_changed.emit()
 
+    def _replay_selected(self):
+        rows = sorted(self._selected_rows())
+        if rows:
+            self.replay_requested.emit(self.shown[rows[0]].records[-1])
+
     def _update(self, entry, **changes):
         entry.records = [dataclasses.replace(r, **changes) for r in entry.records]
         if self.store is not None:
@@ -284,7 +293,8 @@ class RunsDock(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._filling = False
         self.plots.show({e.key: legend_name(e.name) for e in shown if e.checked})
-        for button in (self.save_button, self.export_button, self.delete_button, self.pin_button):
+        for button in (self.save_button, self.export_button, self.delete_button, self.pin_button,
+                       self.replay_button):
             button.setEnabled(bool(self.entries))
         if not self.entries:
             self._say(EMPTY_TEXT)
