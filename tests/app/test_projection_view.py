@@ -27,3 +27,22 @@ def test_the_projection_shows_the_replayed_snapshots_hidden_layer_by_class(qtbot
     view.show_point(0)
     guess = snapshot.network().predict(view.X[:1])[0]
     assert f"label {ds.class_names[view.y[0]]}, predicted {ds.class_names[guess]}" in view.info.text()
+
+
+def test_selecting_points_lights_up_their_cells_of_the_confusion_matrix(qtbot, make_window):
+    window = make_window(tiny_digits(epochs=2))
+    window.docks["projection"].show()
+    window.docks["projection"].raise_()
+    train_to_the_end(qtbot, window)
+    view = window.projection
+    x, y = view.coords[:, 0], view.coords[:, 1]
+    view.selection.setPos((0.0, 0.0))                # the rectangle over the upper-right quadrant
+    view.selection.setSize((float(x.max()) + 1, float(y.max()) + 1))
+    chosen = (x >= 0) & (y >= 0)
+    assert view.selected.tolist() == np.flatnonzero(chosen).tolist()
+    k = len(window.session.job.dataset.class_names)
+    expected = np.zeros((k, k), dtype=np.int64)
+    for true, guess in zip(view.y[chosen], view.predicted[chosen]):
+        expected[true, guess] += 1
+    np.testing.assert_array_equal(view.selected_cells, expected)
+    np.testing.assert_array_equal(view.matrix.image, expected.T)

@@ -3,7 +3,9 @@
 Each point is a test sample coloured by its class; as training (or the replay slider) moves on, the
 points move with the representation the network learns. The orientation follows the previous frame
 (nnviz.core.projection), so the picture does not flip. Hovering a point shows its image (or
-coordinates), its label and the network's prediction.
+coordinates), its label and the network's prediction. Drag the selection rectangle over points:
+the confusion matrix beside the cloud (of the 1,000 points, for the shown snapshot) lights up the
+cells where the selected points fall.
 """
 
 import numpy as np
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from nnviz.app.views.colors import class_colors
 from nnviz.app.views.shown_view import ShownView
+from nnviz.core import confusion_matrix
 from nnviz.core.projection import pca_2d
 
 SAMPLE = 1000                   # test points projected
@@ -36,6 +39,22 @@ class ProjectionView(ShownView):
         self.scatter.sigHovered.connect(self._on_hover)
         self.plot.addItem(self.scatter)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.selection = pg.RectROI((0, 0), (1, 1), pen=pg.mkPen("#d62728", width=1.5))
+        self.selection.sigRegionChanged.connect(self._on_selection)
+        self.plot.addItem(self.selection)
+        self.matrix_plot = self.plots.addPlot(title="confusion (selected)")
+        self.matrix_plot.setLabel("bottom", "predicted")
+        self.matrix_plot.setLabel("left", "true")
+        self.matrix_plot.invertY(True)
+        self.matrix_plot.setMouseEnabled(False, False)
+        self.matrix = pg.ImageItem()
+        self.matrix.setColorMap(pg.colormap.get("CET-L13"))
+        self.matrix_plot.addItem(self.matrix)
+        self.plots.ci.layout.setColumnStretchFactor(0, 3)
+        self.plots.ci.layout.setColumnStretchFactor(1, 1)
+        self._placed = False
+        self.selected = np.zeros(0, dtype=np.int64)     # indices of the points in the rectangle
+        self.selected_cells = None                      # (k, k) counts of the selected points
         self.preview = pg.ImageItem()
         preview_box = pg.GraphicsLayoutWidget()
         preview_box.setFixedSize(90, 90)
@@ -65,6 +84,7 @@ class ProjectionView(ShownView):
         for c, name in enumerate(self.class_names):
             self.legend.addItem(pg.ScatterPlotItem(brush=self._brushes[c], pen=None, size=8), name)
         self.coords = None
+        self._placed = False
         self.preview.hide()
         self.set_snapshot(self._snapshot)
 
@@ -85,8 +105,28 @@ class ProjectionView(ShownView):
         self.predicted, self.confidence = P.argmax(axis=1), P.max(axis=1)
         self.scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], data=np.arange(len(self.X)),
                              brush=[self._brushes[c] for c in self.y])
+        if not self._placed:           # the first cloud: the rectangle over its middle, a third of its size
+            self._placed = True
+            low, high = self.coords.min(axis=0), self.coords.max(axis=0)
+            self.selection.setPos(tuple(low + (high - low) / 3))
+            self.selection.setSize(tuple((high - low) / 3))
+        self._on_selection()
         self.note.setText(f"{len(self.X)} test points · PC 1 and 2 explain {ratio[0]:.0%} and {ratio[1]:.0%} "
                           f"of the variance · epoch {snapshot.epoch}, step {snapshot.step}")
+
+    def _on_selection(self):
+        """The points inside the selection rectangle light up their cells (true, predicted)."""
+        if self.coords is None:
+            return
+        (x0, y0), (w, h) = self.selection.pos(), self.selection.size()
+        x, y = self.coords[:, 0], self.coords[:, 1]
+        inside = (x >= min(x0, x0 + w)) & (x <= max(x0, x0 + w)) & (y >= min(y0, y0 + h)) & (y <= max(y0, y0 + h))
+        self.selected = np.flatnonzero(inside)
+        k = len(self.class_names)
+        self.selected_cells = confusion_matrix(self.y[self.selected], self.predicted[self.selected], k)
+        self.matrix.setImage(self.selected_cells.T.astype(float), levels=(0, max(1, self.selected_cells.max())))
+        self.matrix.setRect(-0.5, -0.5, k, k)          # cell (i, j) centred on its class numbers
+        self.matrix_plot.setTitle(f"confusion of the {len(self.selected)} selected points")
 
     def _on_hover(self, _item, points, _event):
         if not len(points) or self.predicted is None:
