@@ -9,7 +9,9 @@ both alike. Throughput is samples per wall-clock second over the measured span.
 
     python bench/gui_responsiveness.py [--seconds 20] [--preset mnist-mlp]
 
-Targets: p99 stall ≤ 50 ms, GUI/headless ratio ≥ 0.9, draw → prediction ≤ 10 ms.
+Targets: plot frames ≥ 5/s, p99 stall ≤ 50 ms, GUI/headless ratio ≥ 0.85, draw → prediction ≤ 10 ms.
+The last line (SUMMARY) puts the first three side by side. On a machine shared with other work, all
+three move with the load: quote them with the machine's state.
 """
 
 import argparse
@@ -67,7 +69,7 @@ class GuiRun:
                              QSettings.Format.IniFormat)
         self.window = MainWindow(settings=settings, restore=False)
         self.window.set_experiment(config)
-        self.window.resize(1600, 1000)
+        self.window.resize(1366, 740)               # a laptop screen, maximised
         self.window.show()
         self.beats, self.latencies, self.progress = [], [], []
         self.started = None
@@ -149,12 +151,15 @@ def main(argv=None):
     print(f"UI stall (gap beyond {HEARTBEAT_MS} ms): p50 {np.percentile(stalls, 50):.1f} ms, "
           f"p99 {np.percentile(stalls, 99):.1f} ms, max {stalls.max():.1f} ms   (target p99 ≤ 50 ms)")
     print(f"training: headless {head:,.0f} samples/s (runs: {', '.join(f'{r:,.0f}' for r in reference)}), "
-          f"GUI {gui_rate:,.0f} samples/s, ratio GUI/headless {gui_rate / head:.2f}   (target ≥ 0.9)")
+          f"GUI {gui_rate:,.0f} samples/s, ratio GUI/headless {gui_rate / head:.2f}   (target ≥ 0.85)")
     redraw = gui.window._redraw
     span = gui.beats[-1] - gui.beats[0]
     print("views redrawn (frames/s, last cost incl. paint): " + ", ".join(
         f"{name} {redraw.frames.get(name, 0) / span:.1f}/s {1000 * redraw.costs.get(name, 0):.0f} ms"
-        for name in ("plots", "activations", "draw")))
+        for name in sorted(redraw.frames)))
+    plot_fps = redraw.frames.get("plots", 0) / span
+    print(f"SUMMARY  plot frames/s {plot_fps:.1f} (goal ≥ 5) · GUI/headless {gui_rate / head:.2f} (goal ≥ 0.85) · "
+          f"p99 UI stall {np.percentile(stalls, 99):.0f} ms (goal ≤ 50)")
     if len(lat):
         print(f"draw → prediction ({len(lat)} strokes while training): median {np.median(lat):.1f} ms, "
               f"p90 {np.percentile(lat, 90):.1f} ms, max {lat.max():.1f} ms   (target ≤ 10 ms)")
