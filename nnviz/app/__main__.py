@@ -54,7 +54,7 @@ def open_window(args, on_done=None):
     if scripted:   # a scripted run neither reads nor changes the user's remembered layout
         settings = QSettings(str(Path(tempfile.mkdtemp(prefix="nnviz-")) / "settings.ini"),
                              QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, restore=not scripted)
+    window = MainWindow(settings=settings, restore=True)     # scripted: fresh settings, as a first launch
     try:
         if args.size:
             width, height = (int(v) for v in args.size.lower().split("x"))

@@ -42,7 +42,7 @@ from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.projection_view import ProjectionView
-from nnviz.app.window_layout import RIGHT_LEAST, WindowLayout
+from nnviz.app.window_layout import WindowLayout
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
 
@@ -60,14 +60,15 @@ VIEW_WEIGHTS = {"plots": 6.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, 
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
+SHRINKING = ("activations", "predict")          # right docks whose plots shrink to fit: not scrolled
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 STATE_VERSION = 3           # of the remembered dock layout: bump when docks are added (an old one is ignored)
 
 
 def _scrollable(widget):
-    """`widget` in a scroll area, so that a wide row of buttons in one tab cannot make the whole dock
-    column (and every tab beside it) wider than the window can spare."""
+    """`widget` in a scroll area, so that a row of buttons or a long form in one tab cannot make the
+    whole dock column (and every tab beside it) wider or taller than the window can spare."""
     area = QScrollArea()
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
@@ -150,8 +151,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
                 *self.diagnostics.dock_specs()):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{name}_dock")
-            wide = area == RIGHT and widget.minimumSizeHint().width() > RIGHT_LEAST
-            dock.setWidget(_scrollable(widget) if wide else widget)
+            dock.setWidget(_scrollable(widget) if area == RIGHT and name not in SHRINKING else widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
         self.tabifyDockWidget(self.docks["activations"], self.docks["network"])

@@ -10,7 +10,7 @@ SCREEN_SHARE = 0.92                  # of the available screen the first window 
 # plots keep ~590 px, two columns of readable plots.
 EXPERIMENT_WIDTH = (0.22, 300, 360)
 RIGHT_WIDTH = (0.34, 380, 600)
-RIGHT_LEAST = RIGHT_WIDTH[1]
+PREDICT_SHARE = 0.5                 # of the right column's height, for Draw to predict
 
 
 def default_size(available):
@@ -48,6 +48,9 @@ class WindowLayout:
         width = w.width()
         w.resizeDocks([w.docks["experiment"], w.docks["activations"]],
                       [_share(width, EXPERIMENT_WIDTH), _share(width, RIGHT_WIDTH)], Qt.Orientation.Horizontal)
+        height = w.height()          # the prediction (bars, hidden rows) needs more height than the heatmaps
+        w.resizeDocks([w.docks["activations"], w.docks["predict"]],
+                      [int(height * (1 - PREDICT_SHARE)), int(height * PREDICT_SHARE)], Qt.Orientation.Vertical)
 
     def reset(self):
         """View → Reset layout: every dock back where it starts, at its default width."""

@@ -162,10 +162,12 @@ class ActivationsView(ShownView):
         plot.hideButtons()
         plot.invertY(True)
         plot.setLabel("bottom", "unit")
-        plot.setLabel("left", "probe image")
-        # a tick where the label changes: every row for a shuffled probe, one per class for a sorted one
+        plot.setLabel("left", "image class")
+        # a tick where the label changes: every row for a shuffled probe, one per class for a sorted one;
+        # every other one on a second level, whose labels pyqtgraph leaves out when rows are too short
         starts = [i for i in range(len(self._y)) if i == 0 or self._y[i] != self._y[i - 1]]
-        plot.getAxis("left").setTicks([[(i, self._name(self._y[i])) for i in starts]])
+        ticks = [(i, self._name(self._y[i])) for i in starts]
+        plot.getAxis("left").setTicks([ticks[::2], ticks[1::2]])
         plot.getAxis("left").setStyle(tickFont=_small_font())
         image = pg.ImageItem(axisOrder="row-major")
         plot.addItem(image)

@@ -28,10 +28,10 @@ DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
 _BAR_BRUSH = (90, 140, 200)
 _BEST_BRUSH = (255, 150, 40)
 _FRAME = (110, 110, 115)
-_HIDDEN_ROW_HEIGHT = 22
-_HIDDEN_LABEL_HEIGHT = 18
+_HIDDEN_ROW_HEIGHT = 16
+_HIDDEN_LABEL_HEIGHT = 16
 INPUT_WIDTH = 90
-BARS_MIN_HEIGHT = 130     # px: the class-probability chart stays readable however many hidden rows
+BARS_MIN_HEIGHT = 80     # px: the class-probability chart stays readable however many hidden rows
 
 
 class DrawPanel(QWidget):
@@ -75,7 +75,7 @@ class DrawPanel(QWidget):
 
         self.class_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.class_label.font())
-        font.setPointSize(40)
+        font.setPointSize(30)
         font.setBold(True)
         self.class_label.setFont(font)
         self.class_label.setMinimumWidth(90)
@@ -93,7 +93,8 @@ class DrawPanel(QWidget):
     # -- construction --------------------------------------------------------------------------
 
     def _build_plots(self):
-        self.bar_plot = self.plots.addPlot(row=0, col=0, rowspan=2, title="class probabilities")
+        self.bar_plot = self.plots.addPlot(row=0, col=0, rowspan=2)     # no title: its height goes to the bars
+        self.bar_plot.setLabel("left", "probability")
         self.bar_plot.setYRange(0, 1, padding=0.02)
         self.bar_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])   # readable when short
         self.bar_plot.setMouseEnabled(False, False)
@@ -123,16 +124,18 @@ class DrawPanel(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(brush_row)
-        left.addWidget(self.my_digits)
         result = QHBoxLayout()
         result.addWidget(self.class_label)
         result.addWidget(self.message_label, 1)
         right = QVBoxLayout()
         right.addLayout(result)
         right.addWidget(self.plots, 1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 3)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 2)
+        columns.addLayout(right, 3)
+        layout = QVBoxLayout(self)          # the my-digits row spans both columns: the canvas can narrow
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.my_digits)
 
     def _set_classes(self, n):
         """Bars and tick labels for n classes (only when the count or the names change)."""
@@ -161,12 +164,16 @@ class DrawPanel(QWidget):
                                         row=row, col=0, colspan=2, size="8pt")
             view = self.plots.addViewBox(row=row + 1, col=0, colspan=2, enableMouse=False)
             view.setFixedHeight(_HIDDEN_ROW_HEIGHT)
+            label.setMaximumHeight(_HIDDEN_LABEL_HEIGHT)     # spare height goes to the bars, not the labels
             item = pg.ImageItem(axisOrder="row-major")
             item.setColorMap(heatmap_colormap())
             view.addItem(item)
             self._hidden_widgets += [label, view]
             self.hidden_images.append(item)
         self._hidden_key = key
+        grid = self.plots.ci.layout
+        for row in range(grid.rowCount()):
+            grid.setRowStretchFactor(row, 1 if row < 2 else 0)
         rows = len(snapshot.sizes) - 2
         self.plots.setMinimumHeight(BARS_MIN_HEIGHT + rows * (_HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT))
         self._show_selected()

@@ -24,7 +24,7 @@ LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
-LOG_HEADROOM = 0.3                   # decades kept free above the data on a log axis (for the legend)
+LOG_HEADROOM = 0.3                   # share of a log axis's decades kept free above the data (for the legend)
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
 LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
@@ -117,6 +117,7 @@ class LivePlots(QWidget):
         self._y_tops = {}
         self._legends_due = False
         self._build()
+        self.clear()                 # empty plots read right from the start (no empty legend boxes)
 
     # -- construction --------------------------------------------------------------------------
 
@@ -325,6 +326,7 @@ class LivePlots(QWidget):
                     item.in_legend = not item.in_legend
                 if series.n:
                     filled.append(series)
+            legend.setVisible(bool(filled))          # no empty box while nothing is drawn
             if filled:
                 self._move_legend(plot, filled)
 
@@ -354,7 +356,7 @@ class LivePlots(QWidget):
                     default=0.0)
         if x_max > self._x_limit or self._x_limit == 0:
             within_plan = 0 < x_max <= self._x_planned or (x_max == 0 and self._x_planned)
-            self._x_limit = self._x_planned if within_plan else _nice_ceiling(max(x_max, 1e-3) * 1.15)
+            self._x_limit = self._x_planned if within_plan else _nice_ceiling(x_max * 1.15) if x_max > 0 else 1.0
             for plot in self._plots.values():
                 plot.setXRange(0, self._x_limit, padding=0.02)
         self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").y])
@@ -393,9 +395,10 @@ class LivePlots(QWidget):
         values = np.concatenate([np.empty(0), *arrays])
         values = values[np.isfinite(values) & (values > 0)]
         if not len(values):
-            return
+            values = np.array([1e-3, 1.0])          # an empty log axis still reads in decades
         logs = np.log10(values)
-        span = (float(np.floor(logs.min())), float(np.ceil(logs.max() + LOG_HEADROOM)))
+        low, high = float(np.floor(logs.min())), float(np.ceil(logs.max()))
+        span = (low, float(np.ceil(logs.max() + LOG_HEADROOM * (high - low + 1))))
         if span[1] == span[0]:
             span = (span[0], span[0] + 1)
         if span != self._y_tops.get(name):
