@@ -4,6 +4,8 @@
 run can never start while one is going.
 """
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStyle, QToolBar
@@ -83,6 +85,7 @@ class RunControls:
             bar.addPermanentWidget(widget)
         bar.addPermanentWidget(self.progress)
         self.state = IDLE
+        self._since = None            # (wall-clock time, step) where the ETA's rate is measured from
         self.set_state(IDLE, can_train=False, has_network=False)
 
     def set_state(self, state, *, can_train, has_network):
@@ -101,13 +104,14 @@ class RunControls:
         if state != RUNNING:
             self.eta_label.clear()                 # no estimate while nothing runs
 
-    def show_progress(self, batch, config, epochs_before=0):
+    def show_progress(self, batch, config, epochs_before=0, clock=time.monotonic):
         """Status from the latest BatchEnd and the run's TrainConfig; `epochs_before`: epochs the network
         had trained before this run (a continued run counts on from there)."""
         if batch is None:
             for label in (self.position_label, self.speed_label, self.eta_label):
                 label.clear()
             self.progress.setValue(0)
+            self._since = None
             return
         speed = batch.samples_seen / max(batch.elapsed, 1e-9)
         self.speed_label.setText(f"{_rate(speed)} samples/s")
@@ -121,9 +125,20 @@ class RunControls:
             self.position_label.setText(f"{epoch}/{epochs_before + config.epochs} · batch {batch.batch}/"
                                         f"{batch.batches_per_epoch}")
         fraction = min(fraction, 1.0)
-        remaining = batch.elapsed * (1 - fraction) / max(fraction, 1e-9)
-        self.eta_label.setText(f"ETA {_duration(remaining)}" if self.state == RUNNING else "")
+        self.eta_label.setText(f"ETA {_duration(self._remaining(batch, config, fraction, clock()))}"
+                               if self.state == RUNNING else "")
         self.progress.setValue(round(1000 * fraction))
+
+    def _remaining(self, batch, config, fraction, now):
+        """Seconds left on the wall clock (a watchable pace and pauses make it longer than training
+        time): a time budget's rest, or the steps left at the rate seen since the run began."""
+        if self._since is None or batch.step < self._since[1]:
+            self._since = (now - batch.elapsed, 0)           # a new run: assume it ran at training speed
+        if config.time_budget:
+            return config.time_budget * (1 - fraction)
+        (t0, step0), steps = self._since, max(config.epochs * batch.batches_per_epoch, 1)
+        rate = (batch.step - step0) / max(now - t0, 1e-9)
+        return (steps - batch.step) / max(rate, 1e-9)
 
     def show_finished(self, text, complete=False):
         """The run ended (`complete`: it did all it was asked, e.g. its time is up: the bar shows 100%)."""

@@ -54,3 +54,13 @@ def test_the_speed_box_sets_the_pace_of_the_next_and_the_running_run(make_window
     assert box.currentData() == WATCHABLE and window._runner.pace is watchable_pace
     box.setCurrentIndex(box.findData(10.0))
     assert window._runner.pace == 10.0
+
+
+def test_the_eta_follows_the_wall_clock_so_a_slow_pace_lengthens_it(controls):
+    controls.set_state(RUNNING, can_train=True, has_network=True)
+    config = TrainConfig(epochs=10)                 # 10 batches an epoch: 100 steps
+    controls.show_progress(batch(step=30, elapsed=33.0), config, clock=lambda: 100.0)
+    # 30 steps in 33 s of training: the run began at 67 s on the wall clock. At 130 s, 60 steps are
+    # done (the pace held it back): 60 steps in 63 s, so the last 40 take 42 s.
+    controls.show_progress(batch(step=60, elapsed=40.0), config, clock=lambda: 130.0)
+    assert controls.eta_label.text() == "ETA 0:42"

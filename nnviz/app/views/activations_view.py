@@ -162,7 +162,7 @@ class ActivationsView(ShownView):
         plot.hideButtons()
         plot.invertY(True)
         plot.setLabel("bottom", "unit")
-        plot.setLabel("left", "image class")
+        plot.setLabel("left", "class")
         # a tick where the label changes: every row for a shuffled probe, one per class for a sorted one;
         # every other one on a second level, whose labels pyqtgraph leaves out when rows are too short
         starts = [i for i in range(len(self._y)) if i == 0 or self._y[i] != self._y[i - 1]]
