@@ -135,6 +135,9 @@ def main(argv=None):
     print(f"experiment: preset {args.preset} ({config.title}), batch {config.batch_size}")
 
     reference = [headless(config, args.seconds / 4)]
+    from nnviz.app.__main__ import quiet_pyqtgraph_connect_warnings
+
+    quiet_pyqtgraph_connect_warnings()                          # as nnviz-gui does
     app = QApplication.instance() or QApplication([])
     gui = GuiRun(app, config, args.seconds)
     gui.run()
