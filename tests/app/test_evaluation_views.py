@@ -14,7 +14,7 @@ from nnviz.app.diagnostics.evaluation_views import (
 )
 from nnviz.core import Network, TrainConfig, TrainData, train
 from nnviz.data import Dataset, load_dataset
-from nnviz.evaluation import evaluate_test_set
+from nnviz.evaluation import EvaluationResults, evaluate_test_set
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +224,24 @@ def test_a_point_dataset_dialog_has_no_saliency_tab(qtbot):
     dialog = EvaluationDialog(Network([2, 3, 2], seed=0), data)
     qtbot.addWidget(dialog)
     assert dialog.saliency_view is None and dialog.tabs.count() == 4
+
+
+def _two_class_results(correct_per_class, n_per_class=1000, errors=None):
+    """Results of two classes with `correct_per_class[c]` of `n_per_class` samples right (the rest wrong)."""
+    y, predicted = [], []
+    for c, correct in enumerate(correct_per_class):
+        y += [c] * n_per_class
+        predicted += [c] * correct + [1 - c] * (n_per_class - correct)
+    n = len(y)
+    return EvaluationResults(X=np.zeros((n, 2)), y=np.array(y), predicted=np.array(predicted),
+                             confidence=np.full(n, 0.9), n_classes=2, class_names=("a", "b"), image_shape=None)
+
+
+def test_per_class_accuracy_zooms_to_the_data_so_close_accuracies_look_different(qtbot):
+    view = _shown(qtbot, PerClassView())
+    view.set_results(_two_class_results([962, 991]))
+    view.grab()
+    low, high = view.plot.viewRange()[1]
+    assert low > 90
+    assert low < 96.2 and 99.1 < high
+    assert [t.toPlainText() for t in view.bar_texts] == ["96.2", "99.1"]

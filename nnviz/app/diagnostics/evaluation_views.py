@@ -247,6 +247,15 @@ class MistakesGallery(QWidget):
                                   f"first (confidence: the output for the predicted class)")
 
 
+def accuracy_range(percents):
+    """The y range (low, high) of a per-class accuracy chart: zoomed to the data so 96.2 % and 99.1 % look
+    different. low = min − 30 % of the gap to 100 − 1 (at least 0); high leaves room above 100 for labels."""
+    if len(percents) == 0:
+        return 0.0, 105.0
+    low = max(0.0, float(np.min(percents)) - 0.3 * (100 - float(np.min(percents))) - 1)
+    return low, 100 + 0.08 * (100 - low)
+
+
 class PerClassView(QWidget):
     """Accuracy per true class: a bar chart and a table (samples, correct, accuracy)."""
 
@@ -254,7 +263,7 @@ class PerClassView(QWidget):
         super().__init__(parent)
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.plot = _static_plot(self.plot_widget.addPlot(title="accuracy per true class"))
-        self.plot.setLabel("left", "accuracy (%)")
+        self.plot.setLabel("left", "accuracy (%) — axis zoomed to the data")
         self.plot.setLabel("bottom", "class")
         self.plot.setYRange(0, 105, padding=0)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=_BAR)
@@ -275,13 +284,14 @@ class PerClassView(QWidget):
         heights = np.nan_to_num(share) * 100
         self.bars.setOpts(x=np.arange(k), height=heights)
         self.plot.setXRange(-0.6, k - 0.4, padding=0)
+        self.plot.setYRange(*accuracy_range(heights[~np.isnan(share)]), padding=0)
         self.plot.getAxis("bottom").setTicks([list(enumerate(results.class_names))])
         for text in self.bar_texts:
             self.plot.removeItem(text)
         self.bar_texts = []
         if k <= MAX_CELL_TEXTS:
             for c in range(k):
-                text = pg.TextItem("–" if np.isnan(share[c]) else f"{heights[c]:.0f}", color=(210, 210, 210),
+                text = pg.TextItem("–" if np.isnan(share[c]) else f"{heights[c]:.1f}", color=(210, 210, 210),
                                    anchor=(0.5, 1))
                 text.setPos(c, heights[c])
                 self.plot.addItem(text)
