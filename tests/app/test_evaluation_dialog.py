@@ -44,13 +44,18 @@ def test_the_accuracy_shown_is_the_diagonal_share(dialog, digits):
     assert re.search(rf"\b{np.trace(C)} of {C.sum()}\b", text)
 
 
-def test_cells_show_counts_and_colour_the_share_of_the_true_class(dialog):
+def test_cells_show_counts_diagonal_coloured_by_share_mistakes_by_count(dialog):
     C = dialog.confusion
     assert len(dialog.cell_texts) == C.size
     for (i, j), text in dialog.cell_texts.items():
         assert text.textItem.toPlainText() == str(C[i, j])
         assert (text.pos().x(), text.pos().y()) == (j, i)          # x: predicted, y: true
-    np.testing.assert_allclose(dialog.heatmap.image, C / C.sum(axis=1, keepdims=True))
+    diagonal = np.eye(len(C), dtype=bool)
+    shares = C / C.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(dialog.confusion_view.diagonal.image[diagonal], shares[diagonal])
+    np.testing.assert_array_equal(dialog.heatmap.image[~diagonal], C[~diagonal])
+    assert np.isnan(dialog.heatmap.image[diagonal]).all()
+    assert np.isnan(dialog.confusion_view.diagonal.image[~diagonal]).all()
     assert dialog.heatmap_plot.getAxis("left").labelText == "true"
     assert dialog.heatmap_plot.getAxis("bottom").labelText == "predicted"
 
@@ -71,4 +76,4 @@ def test_a_class_without_test_samples_is_marked_not_failed(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.table.item(2, 3).text() == "–"
     assert np.isnan(dialog.per_class[2])
-    assert dialog.confusion[2].sum() == 0 and not np.isnan(dialog.heatmap.image).any()
+    assert dialog.confusion[2].sum() == 0 and dialog.confusion_view.diagonal.image[2, 2] == 0

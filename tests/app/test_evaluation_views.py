@@ -245,3 +245,33 @@ def test_per_class_accuracy_zooms_to_the_data_so_close_accuracies_look_different
     assert low > 90
     assert low < 96.2 and 99.1 < high
     assert [t.toPlainText() for t in view.bar_texts] == ["96.2", "99.1"]
+
+
+def _results_from_confusion(C):
+    """Results whose confusion matrix is C (points, all at the origin)."""
+    y = np.repeat(np.arange(len(C)), C.sum(axis=1))
+    predicted = np.concatenate([np.repeat(np.arange(len(C)), row) for row in C])
+    n = len(y)
+    return EvaluationResults(X=np.zeros((n, 2)), y=y, predicted=predicted, confidence=np.full(n, 0.9),
+                             n_classes=len(C), class_names=tuple("abc"), image_shape=None)
+
+
+def _cell_colour(view, true_class, pred_class):
+    """The RGB drawn near the top-left corner of a cell (away from its count text)."""
+    widget = view.plot_widget
+    pos = widget.mapFromScene(view.heatmap.mapToScene(pred_class + 0.15, true_class + 0.15))
+    colour = widget.grab().toImage().pixelColor(pos)
+    return np.array([colour.red(), colour.green(), colour.blue()])
+
+
+def test_confusion_colours_mistakes_on_their_own_scale_so_3_and_300_errors_differ(qtbot):
+    C = np.array([[700, 300, 0], [0, 997, 3], [0, 0, 5000]])
+    view = ConfusionView()
+    view.set_results(_results_from_confusion(C))
+    _shown(qtbot, view)
+    assert view.colorbars["mistakes"].levels() == (0, 300)          # the 5000 on the diagonal sets nothing
+    three, three_hundred = _cell_colour(view, 1, 2), _cell_colour(view, 0, 1)
+    assert np.abs(three_hundred - three).sum() > 200
+    # the diagonal has its own (green) scale: a 70 % class is not the colour of 300 mistakes
+    diagonal = _cell_colour(view, 0, 0)
+    assert diagonal[1] > diagonal[0] and diagonal[1] > diagonal[2]

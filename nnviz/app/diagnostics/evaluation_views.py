@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.views.colors import heatmap_colormap
 from nnviz.evaluation import robustness_curve
 
 MAX_CELL_TEXTS = 30       # classes up to which every confusion cell gets its count written in
 MAX_SHOWN = 240           # images a gallery shows at most
-_BRIGHT = 0.6             # viridis is light above this level: write dark text there
+_BRIGHT = 0.6             # inferno is light above this level: write dark text there
+_CORRECT_MAP = pg.ColorMap([0, 1], [(35, 35, 42), (50, 170, 80)])
+_MISTAKE_MAP = pg.colormap.get("inferno")
 _SELECTED = (255, 80, 60)
 _BAR = (90, 140, 200)
 _CURVES = {"noise": (31, 119, 180), "rotation": (214, 39, 40)}
@@ -126,8 +127,9 @@ class _CellImage(pg.ImageItem):
 
 
 class ConfusionView(QWidget):
-    """The confusion matrix, coloured by the share of the true class, counts in the cells; clicking a cell
-    shows its test images in `gallery`. Signal `cell_clicked(true, predicted)`."""
+    """The confusion matrix, counts in the cells: the diagonal in a green scale (share of the true class),
+    mistakes in their own scale up to the largest mistake count, so 3 errors and 300 look different whatever
+    the diagonal holds. Clicking a cell shows its test images in `gallery`. Signal `cell_clicked(true, predicted)`."""
 
     cell_clicked = Signal(int, int)
 
@@ -142,14 +144,18 @@ class ConfusionView(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.setLabel("left", "true")
         self.plot.setLabel("bottom", "predicted")
-        self.heatmap = _CellImage(axisOrder="row-major", levels=(0, 1))
-        self.heatmap.setColorMap(heatmap_colormap())
-        self.heatmap.clicked.connect(self._on_clicked)
-        self.plot.addItem(self.heatmap)
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=heatmap_colormap(), interactive=False, width=12,
-                                        label="share of the true class")
-        self.colorbar.setImageItem(self.heatmap)
-        self.plot_widget.addItem(self.colorbar, row=0, col=1)
+        self.diagonal = _CellImage(axisOrder="row-major", levels=(0, 1))      # correct: share of the class
+        self.heatmap = _CellImage(axisOrder="row-major", levels=(0, 1))       # mistakes: count, own scale
+        self.colorbars = {}
+        for col, (image, cmap, label) in enumerate(((self.diagonal, _CORRECT_MAP, "correct: share of the true class"),
+                                                    (self.heatmap, _MISTAKE_MAP, "mistakes: count"))):
+            image.setColorMap(cmap)
+            image.clicked.connect(self._on_clicked)
+            self.plot.addItem(image)
+            bar = pg.ColorBarItem(values=(0, 1), colorMap=cmap, interactive=False, width=12, label=label)
+            bar.setImageItem(image)
+            self.plot_widget.addItem(bar, row=0, col=col + 1)
+            self.colorbars[label.split(":")[0]] = bar
         self.highlight = QGraphicsRectItem(0, 0, 1, 1)
         self.highlight.setPen(pg.mkPen(_SELECTED, width=3))
         self.highlight.setZValue(10)
@@ -171,8 +177,15 @@ class ConfusionView(QWidget):
         k = len(C)
         rows = C.sum(axis=1, keepdims=True)
         self.shares = np.divide(C, rows, out=np.zeros(C.shape), where=rows > 0)
-        self.heatmap.setImage(self.shares, levels=(0, 1))
-        self.heatmap.setRect(-0.5, -0.5, k, k)            # cell (i, j) centred on (x=j, y=i)
+        on_diagonal = np.eye(k, dtype=bool)
+        self.mistake_max = max(1, int(C[~on_diagonal].max())) if k > 1 else 1
+        for image, values, bar, levels in (
+                (self.diagonal, np.where(on_diagonal, self.shares, np.nan), self.colorbars["correct"], (0, 1)),
+                (self.heatmap, np.where(on_diagonal, np.nan, C.astype(float)), self.colorbars["mistakes"],
+                 (0, self.mistake_max))):
+            image.setImage(values, levels=levels)             # NaN cells are transparent: the other scale's
+            image.setRect(-0.5, -0.5, k, k)                   # cell (i, j) centred on (x=j, y=i)
+            bar.setLevels(levels)
         ticks = [list(enumerate(results.class_names))]
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setTicks(ticks)
@@ -196,7 +209,8 @@ class ConfusionView(QWidget):
         font = QFont()
         font.setPointSize(9 if k <= 12 else 7)
         for (i, j), count in np.ndenumerate(C):
-            colour = (20, 20, 20) if self.shares[i, j] > _BRIGHT else (235, 235, 235)
+            bright = i != j and count / self.mistake_max > _BRIGHT
+            colour = (20, 20, 20) if bright else (235, 235, 235)
             text = pg.TextItem(str(count), color=colour if count else (120, 120, 130), anchor=(0.5, 0.5))
             text.setFont(font)
             text.setPos(j, i)
