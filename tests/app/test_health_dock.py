@@ -1,5 +1,6 @@
 """HealthDock shows the core's verdicts: red for crafted failures, green for a healthy run, a divergence banner."""
 
+import dataclasses
 
 import numpy as np
 import pytest
@@ -141,3 +142,22 @@ def test_detectors_that_do_not_apply_are_grey(dock):
     assert dock.level("dying_relu") == "n/a" and dock.color("dying_relu") == COLORS["n/a"]
     assert dock.level("saturation") == "ok"
     assert dock.table.item(0, COLUMNS.index("dead")).text() == "—"
+
+
+def test_the_history_keeps_which_alarm_fired_at_which_epoch_until_a_new_run(dock):
+    healthy = epochs_of(Network([8, 16, 16, 4], hidden="relu", init="he", seed=0), epochs=1)
+    dying = epochs_of(dead_net(), epochs=3)
+    dock.update_epoch(healthy[0])
+    assert dock.log_lines() == ["History: no alarm yet"]          # green lights are not logged
+    for epoch, event in enumerate(dying, start=2):
+        dock.update_epoch(dataclasses.replace(event, epoch=epoch))
+    lines = dock.log_lines()
+    dying_lines = [line for line in lines if line.split(": ")[1].startswith("dying ReLU")]
+    assert len(dying_lines) == 1                                  # logged once, when it fired
+    assert dying_lines[0].startswith("epoch 2: dying ReLU alarm: ")
+    assert "layer 1" in dying_lines[0] and "100%" in dying_lines[0]
+    assert dock.log.isVisible()
+    dock.diverged(Diverged(7, 3, float("nan"), "the loss became NaN"))
+    assert dock.log_lines()[-1].startswith("epoch 7: divergence alarm: ")
+    dock.reset(n_classes=4, activation="relu")
+    assert dock.log_lines() == ["History: no alarm yet"]

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -100,6 +102,7 @@ class HealthDock(QWidget):
         super().__init__(parent)
         self.n_classes, self.activation = None, "relu"
         self.history, self.findings = [], []
+        self._logged = {}           # detector -> the level its last log line reported
         self._diverged = None
         self._X = self._y = None
         self._snapshot, self._stale = None, False
@@ -140,6 +143,12 @@ class HealthDock(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.measure_button)
 
+        self.log = QListWidget(toolTip="Every change of a light during this run, with its epoch; "
+                                       "cleared when a new run starts")
+        self.log.setWordWrap(True)
+        self.log.setMaximumHeight(96)
+        self.log.addItem("History: no alarm yet")
+
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -155,6 +164,7 @@ class HealthDock(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(lights)
+        layout.addWidget(self.log)
         layout.addWidget(self.tabs, 1)
 
     # -- public API ----------------------------------------------------------------------------
@@ -165,6 +175,9 @@ class HealthDock(QWidget):
         self.n_classes = n_classes
         self.activation = activation or self.activation
         self.history, self.findings, self._diverged = [], [], None
+        self._logged = {}
+        self.log.clear()
+        self.log.addItem("History: no alarm yet")
         self.banner.hide()
         for light in self.lights.values():
             light.show(None)
@@ -185,6 +198,7 @@ class HealthDock(QWidget):
         self.set_layer_stats(event.layers)
         self.status.setText(f"Epoch {event.epoch}: train accuracy {event.train_accuracy:.1%}")
         self.set_findings(diagnose(self.history, self.n_classes, self.activation, self._diverged))
+        self._log_changes(event.epoch)
 
     def set_findings(self, findings):
         """Show these Findings (any subset of detectors; the others keep their lights)."""
@@ -202,6 +216,7 @@ class HealthDock(QWidget):
                                    "the learning rate, or clip the gradients.")
         self.banner.show()
         self.set_findings(diagnose(self.history, self.n_classes, self.activation, event))
+        self._log_changes(event.epoch)
 
     def set_snapshot(self, snapshot):
         """Weight and activation histograms (share of values per bin) of this Snapshot (or Network) on the
@@ -266,6 +281,10 @@ class HealthDock(QWidget):
     def message(self, detector):
         return self.lights[detector].message.text()
 
+    def log_lines(self):
+        """The history's lines, oldest first."""
+        return [self.log.item(r).text() for r in range(self.log.count())]
+
     @property
     def banner_visible(self):
         return self.banner.isVisibleTo(self)
@@ -282,6 +301,24 @@ class HealthDock(QWidget):
         if self._stale and self.plots.isVisible() and on_screen(self):
             self._stale = False
             self._draw_histograms()
+
+    def _log_changes(self, epoch):
+        """Add a line for each light that changed level at this epoch: a warning or alarm that fires, or
+        one that clears (lights that start green are not logged)."""
+        for f in self.findings:
+            level = f.level if f.applicable else "n/a"
+            before = self._logged.get(f.detector, "ok" if level in ("ok", "n/a") else None)
+            if level == before or (level == "n/a" and before == "ok"):
+                continue
+            if not self._logged:
+                self.log.clear()                    # the "no alarm yet" placeholder
+            self._logged[f.detector] = level
+            text = f"cleared — back to {level}" if level in ("ok", "n/a") else f"{level}: {f.message}"
+            item = QListWidgetItem(f"epoch {epoch}: {TITLES[f.detector]} {text}")
+            item.setForeground(QBrush(QColor(COLORS[level])))
+            item.setToolTip(item.text())
+            self.log.addItem(item)
+            self.log.scrollToBottom()
 
     def _on_continue(self):
         self.banner.hide()
