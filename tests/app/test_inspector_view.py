@@ -113,3 +113,21 @@ def test_the_new_batch_button_asks_for_a_batch_and_pick_batch_draws_one(view, qt
     rows = [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in Xb]
     np.testing.assert_array_equal(yb, LABELS[rows])
     assert len(pick_batch(X, LABELS, size=100)[0]) == 5
+
+
+def test_signed_maps_have_symmetric_colour_bars_and_titles_clear_of_the_images(view):
+    net = Network([4, 6, 5, 3], hidden="tanh", seed=1, dtype=np.float64)
+    view.set_network(net, X, LABELS)
+    view.grab()                                           # one paint: the layout is final
+    for l in (1, 2, 3):
+        assert (l, "a") not in view.colorbars             # activations are not signed: no bar
+        for kind in ("z", "delta", "db", "dW"):
+            low, high = view.colorbars[(l, kind)].levels()
+            shown = view.shown(l, kind)
+            assert low == -high and high >= np.abs(shown).max() > 0
+            assert tuple(view.images[(l, kind)].getLevels()) == (low, high)
+        for kind in KINDS:
+            plot = view._plots[(l, kind)]
+            label = plot.titleLabel.item
+            title_bottom = label.mapRectToScene(label.boundingRect()).bottom()
+            assert title_bottom <= plot.vb.sceneBoundingRect().top() + 1, (l, kind)

@@ -11,6 +11,7 @@ The numbers come from `nnviz.core.inspector`; this widget only lays them out and
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.app.text import superscript
@@ -20,6 +21,8 @@ from nnviz.core.inspector import check_batch, inspect_batch, step
 
 MAX_SAMPLES, MAX_UNITS, MAX_INPUTS = 32, 64, 128      # rows/columns shown per heatmap
 KINDS = ("z", "a", "delta", "db", "dW")
+SIGNED = ("z", "delta", "db", "dW")                  # drawn blue–white–red around 0, with a colour bar
+TITLE_POINTS = 9
 ROW_HEIGHT = 230                                      # pixels per layer
 GRADCHECK_ENTRIES = 40                                # entries checked per weight matrix and bias vector
 CHECK_COLORS = {"ok": "#2ca02c", "warning": "#d08c00", "alarm": "#d62728"}
@@ -89,7 +92,7 @@ class InspectorView(QWidget):
         self._X = self._y = None
         self._l2 = 0.0
         self._key = None
-        self.images, self.titles, self._plots = {}, {}, {}
+        self.images, self.titles, self._plots, self.colorbars = {}, {}, {}, {}
         self.gradcheck_errors, self.gradcheck_labels = [], []
 
         self.summary = QLabel("No network yet: press “Inspect a new batch”", wordWrap=True)
@@ -178,7 +181,7 @@ class InspectorView(QWidget):
                 if kind == "a":
                     item.setLevels(activation_levels(act, shown))
                 else:
-                    item.setLevels(symmetric_levels(shown))
+                    self.colorbars[(l, kind)].setLevels(symmetric_levels(shown))     # and the image's
         was = "" if loss_before is None else f" (was {loss_before:.5g} before the step)"
         self.summary.setText(f"Batch of {len(self._X)} samples · loss C = {self.inspection.loss:.5g}{was}")
 
@@ -190,12 +193,15 @@ class InspectorView(QWidget):
             return
         self._key = key
         self.plots.clear()
-        self.images, self.titles, self._plots = {}, {}, {}
+        self.images, self.titles, self._plots, self.colorbars = {}, {}, {}, {}
+        font = QFont()
+        font.setPointSize(TITLE_POINTS)
+        title_height = 2 * QFontMetrics(font).lineSpacing() + 14        # two lines (formula, shape) + margins
         for l, trace in enumerate(self.inspection.layers, start=1):
             last = l == self.net.n_layers
             kind_of = "output" if last else f"hidden, {self.net.hidden_name}"
             head = f"Layer {l} ({kind_of}): {self.net.sizes[l - 1]} → {self.net.sizes[l]} units"
-            self.plots.addLabel(head, row=2 * l - 2, col=0, colspan=len(KINDS), justify="left")
+            self.plots.addLabel(head, row=2 * l - 2, col=0, colspan=2 * len(KINDS), justify="left")
             for c, kind in enumerate(KINDS):
                 full = trace.db if kind == "db" else getattr(trace, kind)
                 shown = _cap(trace, kind)
@@ -204,8 +210,10 @@ class InspectorView(QWidget):
                 formula, _, rule = equation(self.net, l, kind, self._l2).partition("   ")
                 title = f"{formula}" + (f" &nbsp; <b>{rule}</b>" if rule else "") + f"<br>({size})"
                 self.titles[(l, kind)] = title
-                plot = self.plots.addPlot(row=2 * l - 1, col=c, title=title)
-                plot.titleLabel.setAttr("size", "9pt")
+                plot = self.plots.addPlot(row=2 * l - 1, col=2 * c, title=title)
+                plot.titleLabel.setAttr("size", f"{TITLE_POINTS}pt")
+                plot.titleLabel.setMaximumHeight(title_height)          # pyqtgraph's 30 px fit one line
+                plot.layout.setRowFixedHeight(0, title_height)
                 plot.setMouseEnabled(False, False)
                 plot.hideButtons()
                 plot.setMenuEnabled(False)
@@ -223,6 +231,12 @@ class InspectorView(QWidget):
                 item = pg.ImageItem(axisOrder="row-major")
                 item.setColorMap(heatmap_colormap() if kind == "a" else diverging_colormap())
                 plot.addItem(item)
+                if kind in SIGNED:
+                    bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
+                                          width=10)
+                    bar.setImageItem(item)
+                    self.plots.addItem(bar, row=2 * l - 1, col=2 * c + 1)
+                    self.colorbars[(l, kind)] = bar
                 plot.setRange(xRange=(-0.5, shown.shape[1] - 0.5), yRange=(-0.5, shown.shape[0] - 0.5),
                               padding=0)
                 self.images[(l, kind)] = item
