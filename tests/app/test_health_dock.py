@@ -161,3 +161,9 @@ def test_the_history_keeps_which_alarm_fired_at_which_epoch_until_a_new_run(dock
     assert dock.log_lines()[-1].startswith("epoch 7: divergence alarm: ")
     dock.reset(n_classes=4, activation="relu")
     assert dock.log_lines() == ["History: no alarm yet"]
+
+
+def test_the_history_is_never_squeezed_below_three_lines(dock):
+    dock.resize(700, 200)
+    dock.grab()
+    assert dock.log.height() >= 3 * dock.log.fontMetrics().lineSpacing()

@@ -146,7 +146,9 @@ class HealthDock(QWidget):
         self.log = QListWidget(toolTip="Every change of a light during this run, with its epoch; "
                                        "cleared when a new run starts")
         self.log.setWordWrap(True)
-        self.log.setMaximumHeight(96)
+        lines = self.log.fontMetrics().lineSpacing()
+        self.log.setMinimumHeight(3 * lines + 8)               # never squeezed below three lines
+        self.log.setMaximumHeight(6 * lines + 8)
         self.log.addItem("History: no alarm yet")
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -313,10 +315,11 @@ class HealthDock(QWidget):
             if not self._logged:
                 self.log.clear()                    # the "no alarm yet" placeholder
             self._logged[f.detector] = level
-            text = f"cleared — back to {level}" if level in ("ok", "n/a") else f"{level}: {f.message}"
+            what = f.message.split(" — ")[0]                 # the finding, without its remedy (in the tooltip)
+            text = f"cleared — back to {level}" if level in ("ok", "n/a") else f"{level}: {what}"
             item = QListWidgetItem(f"epoch {epoch}: {TITLES[f.detector]} {text}")
             item.setForeground(QBrush(QColor(COLORS[level])))
-            item.setToolTip(item.text())
+            item.setToolTip(f"epoch {epoch}: {f.message}")
             self.log.addItem(item)
             self.log.scrollToBottom()
 
