@@ -68,6 +68,8 @@ def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, set
         train_until_epochs(qtbot, window, 2)
         live = window._runner.worker._net                     # the worker's, read only to compare
         click(qtbot, window, window.controls.stop)
+        qtbot.waitUntil(lambda: window.controls.state == IDLE)
+        first_stop = window.session.snapshot                  # the weights the first run stopped with
         train_until_epochs(qtbot, window, window.session.epochs_done + 1)   # continued, from a snapshot
         second_live = window._runner.worker._net
         click(qtbot, window, window.controls.stop)
@@ -96,11 +98,8 @@ def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, set
         elif slot == "finished":
             assert isinstance(args[1], Finished)
     assert live is not second_live                            # the second run trains its own network...
-    first_stop = window._runner.final[1]
     readies = [args for slot, _, args in window.received if slot == "ready"]
     second_start = readies[1][2]
-    last_of_first = [args[1].snapshot for slot, _, args in window.received
-                     if slot == "updated" and args[0] == readies[0][0]][-1]
-    for W_start, W_end in zip(second_start.weights, last_of_first.weights):
+    for W_start, W_end in zip(second_start.weights, first_stop.weights):
         np.testing.assert_array_equal(W_start, W_end)        # ...starting from where the first ended
-    assert window.session.snapshot is first_stop              # the stop's final weights, not a late report
+    assert window.session.snapshot is window._runner.final[1]   # the stop's final weights, not a late report
