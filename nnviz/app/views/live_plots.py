@@ -6,17 +6,15 @@ scheduler calls it). No grid lines: on a live plot they cost more to paint than 
 The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 """
 
-import errno
-from pathlib import Path
-
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from nnviz.app.views.legend_corner import emptiest_corner
+from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
+from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
 
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
@@ -24,7 +22,6 @@ LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
-LOG_HEADROOM = 0.3                   # share of a log axis's decades kept free above the data (for the legend)
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
 LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
@@ -60,28 +57,13 @@ class Series:
         return self._y[:self.n]
 
 
-def _nice_ceiling(x):
-    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k that is ≥ x."""
-    scale = 10.0 ** np.floor(np.log10(x))
-    return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= x)
-
-
-def _check_writable(path):
-    """OSError naming `path` when it is a folder or its folder is missing (before any work is done)."""
-    path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a folder; choose a file name", str(path))
-    if not path.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, f"the folder {path.parent} does not exist", str(path))
-
-
 def _pen(color, width=1, alpha=255):
     c = pg.mkColor(color)
     c.setAlpha(alpha)
     return pg.mkPen(c, width=width)
 
 
-class LivePlots(QWidget):
+class LivePlots(PlotExport, StepRanges, QWidget):
     """Five plots in a grid that reflows to the width; the names in PLOTS address them (`plot(name)`).
     A legend lists only the curves that have data and sits in its plot's emptiest corner.
     Signal `failed(message)`: a plot's "Save plot as PNG…" / "Save data as CSV…" could not write."""
@@ -356,7 +338,7 @@ class LivePlots(QWidget):
                     default=0.0)
         if x_max > self._x_limit or self._x_limit == 0:
             within_plan = 0 < x_max <= self._x_planned or (x_max == 0 and self._x_planned)
-            self._x_limit = self._x_planned if within_plan else _nice_ceiling(x_max * 1.15) if x_max > 0 else 1.0
+            self._x_limit = self._x_planned if within_plan else nice_ceiling(x_max * 1.15) if x_max > 0 else 1.0
             for plot in self._plots.values():
                 plot.setXRange(0, self._x_limit, padding=0.02)
         self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").y])
@@ -382,42 +364,6 @@ class LivePlots(QWidget):
         self._dirty = self._legends_due = True
         self.refresh()
 
-    def _accuracy_steps(self):
-        values = [s.y for _, s in self._curves["accuracy"].values() if s.n]
-        low = min((float(np.nanmin(v)) for v in values), default=0.0)
-        bottom = max(0.0, np.floor(low * 10 - 0.25) / 10) if np.isfinite(low) else 0.0
-        if bottom != self._y_tops.get("accuracy"):
-            self._y_tops["accuracy"] = bottom
-            self._plots["accuracy"].setYRange(bottom, 1.0, padding=0.02)
-
-    def _log_steps(self, name, arrays):
-        """Whole decades around the (positive, finite) data on a log axis."""
-        values = np.concatenate([np.empty(0), *arrays])
-        values = values[np.isfinite(values) & (values > 0)]
-        if not len(values):
-            values = np.array([1e-3, 1.0])          # an empty log axis still reads in decades
-        logs = np.log10(values)
-        low, high = float(np.floor(logs.min())), float(np.ceil(logs.max()))
-        span = (low, float(np.ceil(logs.max() + LOG_HEADROOM * (high - low + 1))))
-        if span[1] == span[0]:
-            span = (span[0], span[0] + 1)
-        if span != self._y_tops.get(name):
-            self._y_tops[name] = span
-            self._plots[name].setYRange(*span, padding=0.02)
-            decades = range(int(span[0]), int(span[1]) + 1)       # label the decades only
-            self._plots[name].getAxis("left").setTicks([
-                [(d, f"{10.0 ** d:g}") for d in decades],
-                [(d + np.log10(m), "") for d in decades[:-1] for m in range(2, 10)]])
-
-    def _y_steps(self, name, arrays, headroom=1.05):
-        """y from 0 to a round number above the data (× headroom), changed only when the data outgrow it."""
-        finite = [a[np.isfinite(a)] for a in arrays if len(a)]
-        top = max((float(a.max()) for a in finite if len(a)), default=0.0)
-        top = _nice_ceiling(top * headroom) if top > 0 else 1.0
-        if top != self._y_tops.get(name):
-            self._y_tops[name] = top
-            self._plots[name].setYRange(0, top, padding=0)
-
     # -- queries and export --------------------------------------------------------------------
 
     def plot(self, name):
@@ -430,54 +376,3 @@ class LivePlots(QWidget):
     def data(self, name):
         """{curve name: (x, y)} copies of a plot's data."""
         return {c: (s.x.copy(), s.y.copy()) for c, (_, s) in self._curves[name].items()}
-
-    def export_png(self, name, path, width=900):
-        """The plot as a PNG image `width` pixels wide; OSError naming `path` when it cannot be written."""
-        _check_writable(path)
-        exporter = pg.exporters.ImageExporter(self._plots[name])
-        exporter.parameters()["width"] = width
-        if not exporter.export(toBytes=True).save(str(path), "PNG"):
-            raise OSError(errno.EIO, "cannot write the image there", str(path))
-
-    def export_csv(self, name, path):
-        """One row per x value, one column per curve (empty where a curve has no point there).
-
-        Written from the buffers rather than with pyqtgraph's CSVExporter, which exports what is
-        displayed: log10 values on the gradient-norm axis, and only the visible, downsampled part.
-        """
-        _check_writable(path)
-        curves = self.data(name)
-        xs = np.unique(np.concatenate([x for x, _ in curves.values()] + [np.empty(0)]))
-        columns = []
-        for x, y in curves.values():
-            column = np.full(len(xs), np.nan)
-            column[np.searchsorted(xs, x)] = y
-            columns.append(column)
-        lines = [",".join(["epoch", *(f'"{c}"' for c in curves)])]
-        for i, x in enumerate(xs):
-            cells = ["" if np.isnan(col[i]) else f"{col[i]:.8g}" for col in columns]
-            lines.append(",".join([f"{x:.8g}", *cells]))
-        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    def export_all(self, folder):
-        """Every plot as <name>.png and <name>.csv in `folder`; returns the files written."""
-        folder = Path(folder)
-        written = []
-        for name in PLOTS:
-            for kind, export in (("png", self.export_png), ("csv", self.export_csv)):
-                path = folder / f"{name}.{kind}"
-                export(name, path)
-                written.append(path)
-        return written
-
-    def _ask_export(self, name, kind):
-        filters = {"png": "PNG image (*.png)", "csv": "CSV table (*.csv)"}
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {name.replace('_', ' ')}", f"{name}.{kind}",
-                                              filters[kind])
-        if not path:
-            return
-        try:
-            (self.export_png if kind == "png" else self.export_csv)(name, path)
-        except OSError as error:
-            self.failed.emit(f"Cannot save the {name.replace('_', ' ')} plot: {error.filename}: "
-                             f"{error.strerror or error}")
