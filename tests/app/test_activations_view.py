@@ -130,3 +130,13 @@ def test_a_hidden_view_draws_the_latest_snapshot_when_shown(view):
     assert view.layer_images == []
     view.show()
     np.testing.assert_array_equal(view.layer_images[0].image, net.forward(PROBE)[1])
+
+
+def test_the_note_calls_2d_probe_rows_points_and_image_probe_rows_images(qtbot, view):
+    view.set_snapshot(Snapshot.of(Network([64, 5, 10], seed=0)))
+    assert "12 probe images" in view.note.text()
+    points = RNG.random((20, 2)).astype(np.float32)
+    view.set_probe(points, np.arange(20) % 2, None)
+    view.set_snapshot(Snapshot.of(Network([2, 8, 2], hidden="tanh", seed=0)))
+    assert "20 probe points" in view.note.text()
+    assert view.describe(1, 3, 0).startswith("hidden layer 1, unit 0, probe point 3 ")

@@ -123,7 +123,7 @@ class ActivationsView(ShownView):
         if not hidden:
             notes.append("This network has no hidden layers: there are no hidden activations to show.")
         elif not probe_fits:
-            notes.append("No probe images for this network's input size.")
+            notes.append(f"No probe {self._probe_kind()} for this network's input size.")
         else:
             for l, units in enumerate(hidden, start=1):
                 self._add_layer_plot(l, units, snapshot.hidden)
@@ -133,7 +133,7 @@ class ActivationsView(ShownView):
             self._add_tile_plot(snapshot.sizes[1], last=not hidden)
             if snapshot.sizes[1] > MAX_TILES:
                 notes.append(f"Weight tiles: the first {MAX_TILES} of {snapshot.sizes[1]} units.")
-        self.note.setText(" ".join(notes) or f"Activations of {len(self._X)} probe images "
+        self.note.setText(" ".join(notes) or f"Activations of {len(self._X)} probe {self._probe_kind()} "
                                              f"(rows) for each unit (columns)")
         self._show_selected()
 
@@ -213,6 +213,10 @@ class ActivationsView(ShownView):
             y += [gap, gap]
         return pg.PlotCurveItem(np.array(x, float), np.array(y, float), connect="pairs", pen=pg.mkPen("k"))
 
+    def _probe_kind(self):
+        """What the probe rows are: "images" for image data, "points" for 2-D or tabular data."""
+        return "images" if self._image_shape is not None else "points"
+
     def _name(self, label):
         label = int(label)
         return self._class_names[label] if label < len(self._class_names) else str(label)
@@ -222,7 +226,7 @@ class ActivationsView(ShownView):
     def describe(self, layer, image, unit):
         """Readout text for probe `image`'s activation of `unit` in hidden `layer` (1-based)."""
         value = self._activations[layer - 1][image, unit]
-        return (f"hidden layer {layer}, unit {unit}, probe image {image} "
+        return (f"hidden layer {layer}, unit {unit}, probe {self._probe_kind()[:-1]} {image} "
                 f"(label {self._name(self._y[image])}): activation {value:.4g}")
 
     def describe_tile(self, unit, row, col):
