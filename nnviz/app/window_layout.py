@@ -1,7 +1,7 @@
 """The main window's default layout: a size that fits the screen, dock widths that leave the plots room,
 and View → Reset layout back to them."""
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 PREFERRED_SIZE = QSize(1600, 1000)   # on screens with room to spare
@@ -11,6 +11,8 @@ SCREEN_SHARE = 0.92                  # of the available screen the first window 
 EXPERIMENT_WIDTH = (0.22, 300, 360)
 RIGHT_WIDTH = (0.34, 380, 600)
 PREDICT_SHARE = 0.5                 # of the right column's height, for Draw to predict
+NETWORK_PREDICT_SHARE = 0.36        # ... while the Network tab is in front on 2-D data (16 maps a column)
+USER_MOVED = 8                      # px: a split further than this from the one set was dragged by the user
 
 
 def default_size(available):
@@ -31,6 +33,7 @@ class WindowLayout:
     def __init__(self, window, version):
         self.window, self.version = window, version
         self.default_state = window.saveState(version)
+        self._predict_height = None      # the Draw to predict height last set, while the user leaves it
 
     def fit_to_screen(self):
         """Size the window to fit, and centre it on, the screen it is on."""
@@ -48,9 +51,29 @@ class WindowLayout:
         width = w.width()
         w.resizeDocks([w.docks["experiment"], w.docks["activations"]],
                       [_share(width, EXPERIMENT_WIDTH), _share(width, RIGHT_WIDTH)], Qt.Orientation.Horizontal)
-        height = w.height()          # the prediction (bars, hidden rows) needs more height than the heatmaps
-        w.resizeDocks([w.docks["activations"], w.docks["predict"]],
-                      [int(height * (1 - PREDICT_SHARE)), int(height * PREDICT_SHARE)], Qt.Orientation.Vertical)
+        self._split_right_column(PREDICT_SHARE)   # the prediction (bars, hidden rows) needs more height
+
+    def network_in_front(self, in_front):
+        """The Network tab came to the front (or left it) while it draws node maps of a 2-D plane: a
+        column of 16 maps needs more height than the boundary below, so the split favours it; back to
+        the default when it leaves. A split the user dragged is theirs: it stays."""
+        w = self.window
+        if self._predict_height is not None and abs(w.docks["predict"].height() - self._predict_height) > USER_MOVED:
+            return
+        if in_front:
+            self._split_right_column(NETWORK_PREDICT_SHARE, top="network")
+        else:
+            self._split_right_column(PREDICT_SHARE)
+
+    def _split_right_column(self, predict_share, top="activations"):
+        w = self.window
+        height = w.height()
+        w.resizeDocks([w.docks[top], w.docks["predict"]],
+                      [int(height * (1 - predict_share)), int(height * predict_share)], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, w, self._remember_split)       # once the layout has moved the split
+
+    def _remember_split(self):
+        self._predict_height = self.window.docks["predict"].height()
 
     def reset(self):
         """View → Reset layout: every dock back where it starts, at its default width."""

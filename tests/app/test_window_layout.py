@@ -2,7 +2,7 @@
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, Qt
 
 from nnviz.app.views.live_plots import PLOTS
 from nnviz.app.window_layout import default_size
@@ -75,3 +75,52 @@ def test_a_screenshot_without_training_is_taken_at_once(qtbot, tmp_path, request
     # The shot closes the window, and closing deletes it (WA_DeleteOnClose) once the event loop gets
     # to it, maybe already inside waitUntil: then it cannot be asked anything, and it trained nothing.
     assert not shiboken6.isValid(window) or (window.session is None and not window.isVisible())
+
+
+def network_tab_to_front(window, qtbot):
+    window.docks["network"].raise_()
+    qtbot.waitUntil(lambda: not window.docks["network"].visibleRegion().isEmpty())
+    qtbot.wait(10)
+
+
+def spirals_window(make_window, qtbot):
+    """A window with a spirals network made (as pressing Train makes one), laid out at 1366x740."""
+    from nnviz.prepare import prepare
+
+    from .conftest import tiny_spirals
+    config = tiny_spirals(hidden_layers=[16, 16])
+    window = make_window(config)
+    window.adopt(config, prepare(config))
+    return laid_out(window, qtbot, 1366, 740)
+
+
+def test_the_network_tab_takes_more_of_the_column_on_a_plane_and_gives_it_back(make_window, qtbot):
+    window = spirals_window(make_window, qtbot)
+    predict = window.docks["predict"]
+    default = predict.height()
+    network_tab_to_front(window, qtbot)
+    assert predict.height() < default - 40             # the 16-map columns get the height
+    window.docks["activations"].raise_()
+    qtbot.waitUntil(lambda: abs(predict.height() - default) <= 8)
+
+
+def test_a_split_the_user_dragged_stays_when_the_network_tab_comes_to_front(make_window, qtbot):
+    window = spirals_window(make_window, qtbot)
+    predict = window.docks["predict"]
+    window.resizeDocks([window.docks["activations"], predict], [200, 500], Qt.Orientation.Vertical)  # a drag
+    qtbot.wait(10)
+    dragged = predict.height()
+    network_tab_to_front(window, qtbot)
+    assert abs(predict.height() - dragged) <= 8
+
+
+def test_images_leave_the_split_alone_when_the_network_tab_comes_to_front(make_window, qtbot):
+    from nnviz.prepare import prepare
+
+    window = make_window()
+    window.adopt(window.panel.config(), prepare(window.panel.config()))
+    window = laid_out(window, qtbot, 1366, 740)              # tiny digits: node maps are images
+    predict = window.docks["predict"]
+    default = predict.height()
+    network_tab_to_front(window, qtbot)
+    assert abs(predict.height() - default) <= 8

@@ -58,7 +58,7 @@ class NetworkView(NetworkMouse, ShownView):
     def _build(self):
         self.note = QLabel("No network yet", wordWrap=True)
         self.readout = QLabel("Hover an edge or a unit to read it")
-        self.accuracy_label = QLabel("")
+        self.accuracy_label = QLabel("", wordWrap=True)
         self.knock_button = QPushButton("Knock out", toolTip="Hold the selected hidden units at 0 (Shift+click "
                                                              "a unit does the same); again to restore them")
         self.top_k = QSpinBox(minimum=1, maximum=512, value=3, prefix="top ", toolTip="How many units")
@@ -76,6 +76,7 @@ class NetworkView(NetworkMouse, ShownView):
             tools.addWidget(w, 0, column)
         tools.addWidget(self.top_k, 1, 0)
         tools.addWidget(self.top_button, 1, 1)
+        tools.addWidget(self.accuracy_label, 1, 2, 1, 2)   # beside the buttons: the graph keeps the height
         tools.setColumnStretch(3, 1)
 
         self.graph = pg.GraphicsLayoutWidget()
@@ -114,7 +115,6 @@ class NetworkView(NetworkMouse, ShownView):
         column.setContentsMargins(2, 2, 2, 2)
         column.addWidget(self.note)
         column.addLayout(tools)
-        column.addWidget(self.accuracy_label)
         column.addWidget(split, 1)
         column.addWidget(self.readout)
 
@@ -366,10 +366,10 @@ class NetworkView(NetworkMouse, ShownView):
             else:
                 self.accuracy_text = f"Test accuracy {intact:.1%} on {where}"
         self.accuracy_label.setText(self.accuracy_text)
-        self.note.setText("Each node: its unit's output over the input plane (the output node is the decision "
-                          "boundary). Blue: positive, orange: negative." if self._grid is not None else
-                          "First-layer nodes: their incoming weights. Deeper nodes: mean activation on the "
-                          "test sample. Blue: positive, orange: negative.")
+        self.note.setText("Each node: its output over the plane (output: the boundary). Blue +, orange −."
+                          if self._grid is not None else
+                          "First layer: incoming weights; deeper: mean activation on the test sample. "
+                          "Blue +, orange −.")
 
     def _show_selection(self):
         self._show_marks()
