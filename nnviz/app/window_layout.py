@@ -1,6 +1,9 @@
 """The main window's default layout: a size that fits the screen, dock widths that leave the plots room,
 and View → Reset layout back to them."""
 
+import weakref
+from functools import partial
+
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
@@ -24,6 +27,13 @@ def default_size(available):
 def _share(width, rule):
     share, least, most = rule
     return int(min(max(width * share, least), most))
+
+
+def _remember_split(layout_ref):
+    """The Draw to predict height the layout gave (a weak reference: a closed window is freed)."""
+    layout = layout_ref()
+    if layout is not None:
+        layout._predict_height = layout.window.docks["predict"].height()
 
 
 class WindowLayout:
@@ -70,10 +80,7 @@ class WindowLayout:
         height = w.height()
         w.resizeDocks([w.docks[top], w.docks["predict"]],
                       [int(height * (1 - predict_share)), int(height * predict_share)], Qt.Orientation.Vertical)
-        QTimer.singleShot(0, w, self._remember_split)       # once the layout has moved the split
-
-    def _remember_split(self):
-        self._predict_height = self.window.docks["predict"].height()
+        QTimer.singleShot(0, w, partial(_remember_split, weakref.ref(self)))   # once the layout moved it
 
     def reset(self):
         """View → Reset layout: every dock back where it starts, at its default width."""

@@ -39,6 +39,7 @@ def points_under_legend(plots, name, qtbot):
     legend, box = plot.legend.sceneBoundingRect(), plot.getViewBox()
     covered = 0
     for x, y in plots.data(name).values():
+        y = np.log10(y) if plot.ctrl.logYCheck.isChecked() else y      # a log axis's view is in decades
         for t in np.linspace(0, 1, 50) if len(x) > 1 else [0]:
             px = x[0] + t * (x[-1] - x[0])
             covered += legend.contains(box.mapViewToScene(QPointF(px, np.interp(px, x, y))))
@@ -107,3 +108,18 @@ def test_curves_are_created_once_and_updated_with_set_data(plots, qtbot, monkeyp
     assert sum(len(plots.plot(name).scene().items()) for name in PLOTS) == scene_items  # nothing added
     assert {id(c) for c in calls} >= {id(items["loss"][0]), id(items["accuracy"][0])}
     assert plots.point_counts()["loss"]["batch"] == 6 * 5
+
+
+def test_a_wide_legend_turns_narrow_when_the_curves_fill_both_bands_of_a_short_plot(plots, qtbot):
+    """Gradient norms at 1280x720: three layers' curves far apart on the log axis fill the top and the
+    bottom of the first 80 of 300 planned epochs; a legend of three entries side by side covers them
+    in every corner, a column of three fits in the empty right."""
+    plots.resize(535, 590)
+    rng = np.random.default_rng(0)
+    plots.begin_run(300)
+    for n in range(1, 81):
+        norms = (50.0, 1.0, 0.02) * np.exp(rng.normal(0, 0.1, 3))
+        layers = tuple(LayerStats(g, 1.0, 1e-3, 0.0, 0.0, 0.5, 0.2) for g in norms)
+        plots.add_epochs([EpochEnd(n, 10, 0.5, 0.8, None, None, 0.1, layers, float(n), 1.0, 1000.0)])
+    plots.refresh()
+    assert points_under_legend(plots, "grad_norm", qtbot) == 0

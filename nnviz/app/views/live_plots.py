@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from nnviz.app.views.legend_corner import emptiest_corner
+from nnviz.app.views.legend_corner import best_placement
 from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
 from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
@@ -325,8 +325,14 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         if plot.ctrl.logYCheck.isChecked():
             with np.errstate(all="ignore"):
                 y = np.log10(y)
-        fraction = ((size.width() + LEGEND_MARGIN) / width, (size.height() + LEGEND_MARGIN) / height)
-        corner = emptiest_corner(x, y, (x0, x1), (y0, y1), fraction, prefer=getattr(plot.legend, "corner", (1, 1)))
+        legend, n = plot.legend, len(filled)
+        columns = min(legend.columnCount, n)
+        entry = ((size.width() / columns + LEGEND_MARGIN / columns) / width,
+                 (size.height() / -(-n // columns) + LEGEND_MARGIN) / height)
+        columns, corner = best_placement(x, y, (x0, x1), (y0, y1), entry, n, columns,
+                                         prefer=getattr(legend, "corner", (1, 1)))
+        if columns != legend.columnCount:
+            legend.setColumnCount(columns)
         plot.legend.corner = corner
         plot.legend.setOffset((10 if corner[0] == 0 else -10, -10 if corner[1] == 0 else 10))
 
