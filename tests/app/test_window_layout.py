@@ -124,3 +124,15 @@ def test_images_leave_the_split_alone_when_the_network_tab_comes_to_front(make_w
     default = predict.height()
     network_tab_to_front(window, qtbot)
     assert abs(predict.height() - default) <= 8
+
+
+def test_the_input_feature_check_boxes_are_whole_in_a_laptops_form(make_window, qtbot):
+    from PySide6.QtWidgets import QCheckBox
+
+    from .conftest import tiny_spirals
+    window = laid_out(make_window(tiny_spirals()), qtbot, 1280, 690)
+    boxes = window.panel.findChildren(QCheckBox, options=Qt.FindChildOption.FindChildrenRecursively)
+    features = [b for b in boxes if b.objectName().startswith("feature ")]
+    assert len(features) == 7
+    for box in features:
+        assert box.isVisible() and box.width() >= box.sizeHint().width(), (box.text(), box.width())

@@ -7,7 +7,7 @@ from nnviz.core.features import FEATURES
 
 LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂", "sin(x1)": "sin x₁",
           "sin(x2)": "sin x₂"}
-COLUMNS = 3
+COLUMNS = 2                      # three would clip "sin x₁" in a 300 px wide form
 
 
 class FeaturesEditor(QWidget):
