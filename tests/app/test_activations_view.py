@@ -140,3 +140,21 @@ def test_the_note_calls_2d_probe_rows_points_and_image_probe_rows_images(qtbot, 
     view.set_snapshot(Snapshot.of(Network([2, 8, 2], hidden="tanh", seed=0)))
     assert "20 probe points" in view.note.text()
     assert view.describe(1, 3, 0).startswith("hidden layer 1, unit 0, probe point 3 ")
+
+
+def drawn_labels(axis):
+    """The tick labels an axis draws, level by level (after a paint)."""
+    return [[text for _, text in level] for level in axis._tickLevels]
+
+
+def test_short_colour_bars_label_their_ends_and_the_class_axis_has_few_first_level_labels(qtbot, view):
+    view.resize(430, 240)                       # the dock at 1280x720
+    net = Network([64, 20, 7, 10], hidden="relu", seed=3)
+    view.set_snapshot(Snapshot.of(net))
+    view.grab()
+    high = net.forward(PROBE)[1].max()
+    assert drawn_labels(view._layer_bars[0].axis)[0] == ["0", f"{high:.2g}"]
+    m = np.abs(net.weights[0]).max()
+    assert drawn_labels(view._tile_bar.axis)[0] == [f"{-m:.2g}", f"{m:.2g}"]
+    # twelve probe rows (classes 0-9, 0, 1): the always-drawn first level names every fifth row
+    assert drawn_labels(view.layer_plots[0].getAxis("left"))[0] == ["0", "5", "0"]

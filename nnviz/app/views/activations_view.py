@@ -7,13 +7,20 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.app.views.colors import (
+    activation_levels,
+    diverging_colormap,
+    heatmap_colormap,
+    set_bar_levels,
+    symmetric_levels,
+)
 from nnviz.app.views.shown_view import ShownView
 from nnviz.app.views.unit_marker import UnitMarker
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
 TILE_PAD = 1       # NaN (transparent) pixels between tiles
+BAR_LABEL_WIDTH = 40  # px for a colour bar's labels ("-0.35")
 
 
 def tile_grid(W, image_shape, n_tiles):
@@ -94,11 +101,11 @@ class ActivationsView(ShownView):
             for image, bar, a in zip(self.layer_images, self._layer_bars, self._activations):
                 image.setImage(a[:, :MAX_UNITS], autoLevels=False)
                 image.setRect(-0.5, -0.5, image.image.shape[1], image.image.shape[0])   # cell centres on integers
-                bar.setLevels(activation_levels(snapshot.hidden, a))
+                set_bar_levels(bar, activation_levels(snapshot.hidden, a))
         if self.tile_image is not None:
             grid = tile_grid(snapshot.weights[0], self._image_shape, self._n_tiles)
             self.tile_image.setImage(grid, autoLevels=False)
-            self._tile_bar.setLevels(symmetric_levels(grid))
+            set_bar_levels(self._tile_bar, symmetric_levels(grid))
 
     # -- construction --------------------------------------------------------------------------
 
@@ -161,13 +168,13 @@ class ActivationsView(ShownView):
         plot.setMouseEnabled(False, False)
         plot.hideButtons()
         plot.invertY(True)
-        plot.setLabel("bottom", "unit")
         plot.setLabel("left", "class")
         # a tick where the label changes: every row for a shuffled probe, one per class for a sorted one;
-        # every other one on a second level, whose labels pyqtgraph leaves out when rows are too short
+        # pyqtgraph always labels the first level and leaves out the finer ones when rows are too short
         starts = [i for i in range(len(self._y)) if i == 0 or self._y[i] != self._y[i - 1]]
         ticks = [(i, self._name(self._y[i])) for i in starts]
-        plot.getAxis("left").setTicks([ticks[::2], ticks[1::2]])
+        finer = [t for n, t in enumerate(ticks) if n % 5]
+        plot.getAxis("left").setTicks([ticks[::5], finer[1::2], finer[::2]])   # 0 5, then 2 4 6 8, then the odd
         plot.getAxis("left").setStyle(tickFont=_small_font())
         image = pg.ImageItem(axisOrder="row-major")
         plot.addItem(image)
@@ -180,7 +187,7 @@ class ActivationsView(ShownView):
 
     def _add_tile_plot(self, units, last):
         self._n_tiles = min(units, MAX_TILES)
-        title = "output weights per class" if last else "weights into layer 1"
+        title = "weights per class" if last else "input weights"
         self.tile_plot = self.plots.addPlot(row=0, col=1, rowspan=max(1, len(self.layer_plots)), title=title,
                                             size="9pt")
         self.tile_plot.setMouseEnabled(False, False)
@@ -195,6 +202,7 @@ class ActivationsView(ShownView):
         self._tile_bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                          width=10)
         self._tile_bar.setImageItem(self.tile_image, insert_in=self.tile_plot)
+        self._tile_bar.axis.setWidth(BAR_LABEL_WIDTH)          # "-0.35" whole at the dock's right edge
 
     def _tile_separators(self):
         """Lines through the gaps between tiles: 1 pixel on screen, so tiles stay apart however small they are drawn."""

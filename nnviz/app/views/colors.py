@@ -62,3 +62,12 @@ def symmetric_levels(A):
     finite = np.abs(A[np.isfinite(A)])
     m = float(finite.max()) if finite.size else 1.0
     return -max(m, 1e-6), max(m, 1e-6)
+
+
+def set_bar_levels(bar, levels):
+    """Set a colour bar's (low, high) and label its ends (and its middle when there is room):
+    pyqtgraph's own ticks pile up five labels on a bar a few dozen pixels tall."""
+    low, high = levels
+    bar.setLevels((low, high))
+    middle = (low + high) / 2
+    bar.axis.setTicks([[(low, f"{low:.2g}"), (high, f"{high:.2g}")], [(middle, f"{middle:.2g}")]])
