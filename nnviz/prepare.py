@@ -5,10 +5,11 @@
         ...
 
 Everything random (dataset split, training subset, validation split, initial weights, batch order)
-is drawn from `config.seed`, so the same config always gives the same run.
+is drawn from `config.seed`, so the same config always gives the same run. `prepare_race` builds the
+runs of a race: one experiment with several optimisers or learning rates, from one start.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -106,3 +107,45 @@ def prepare(config: ExperimentConfig, dataset: Dataset | None = None) -> Prepare
     network = config.build_network(dataset.n_features, dataset.n_classes,
                                    n_samples=max(len(dataset.X_train), len(dataset.X_test)))
     return Prepared(dataset, network, data, config.train_config())
+
+
+MIN_CONTESTANTS, MAX_CONTESTANTS = 2, 4
+# A learning rate each optimiser usually trains well with (Adam and RMSprop divide by √v: smaller η).
+TYPICAL_ETA = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.001, "adam": 0.001}
+
+
+def race_eta(config: ExperimentConfig, optimizer: str) -> float:
+    """The η a race gives `optimizer` unless told: the experiment's own with its own optimiser, else
+    the optimiser's typical one."""
+    return config.learning_rate if optimizer == config.optimizer else TYPICAL_ETA.get(optimizer, 0.01)
+
+
+@dataclass(frozen=True)
+class Contestant:
+    """One run of a race: its name ("adam η 0.001"), its experiment and its prepared run."""
+
+    name: str
+    config: ExperimentConfig
+    prepared: Prepared
+
+
+def prepare_race(config: ExperimentConfig, variants) -> list[Contestant]:
+    """The contestants of a race: `config` once per (optimizer, learning_rate) in `variants`.
+
+    The experiment is prepared once: every contestant trains on the same data, and its network is
+    a copy of the one initial network, so all start from identical weights; they share the seed,
+    so they also draw the same batch order. Only the optimiser and η differ. ConfigError for fewer
+    than MIN_CONTESTANTS or more than MAX_CONTESTANTS variants, a repeated one, or a bad name or η.
+    """
+    variants = [(str(optimizer), float(eta)) for optimizer, eta in variants]
+    if not MIN_CONTESTANTS <= len(variants) <= MAX_CONTESTANTS:
+        raise ConfigError(f"a race needs {MIN_CONTESTANTS} to {MAX_CONTESTANTS} optimisers or learning rates, "
+                          f"got {len(variants)}", "optimizer")
+    if len(set(variants)) < len(variants):
+        raise ConfigError("a race's optimisers and learning rates must differ: "
+                          f"{', '.join(f'{o} η {eta:g}' for o, eta in variants)}", "optimizer")
+    configs = [replace(config, optimizer=optimizer, learning_rate=eta).validate() for optimizer, eta in variants]
+    start = prepare(config)
+    return [Contestant(f"{c.optimizer} η {c.learning_rate:g}", c,
+                       Prepared(start.dataset, start.network.copy(), start.train_data, c.train_config()))
+            for c in configs]

@@ -1,13 +1,17 @@
-"""`nnviz lr-find` and `nnviz train --seeds N`, run in-process."""
+"""`nnviz lr-find`, `nnviz train --seeds N` and `nnviz race`, run in-process."""
 
 import csv
+import dataclasses
 import re
 
 import numpy as np
 import pytest
 
 from nnviz.cli import commands as cli
+from nnviz.core import EpochEnd, accuracy, train
 from nnviz.core.lr_finder import steepest_descent
+from nnviz.io import load_preset
+from nnviz.prepare import prepare, race_eta
 
 
 def run(capsys, *argv):
@@ -51,7 +55,22 @@ def test_train_with_seeds_prints_each_seed_and_the_mean_and_sample_std(capsys):
     (["train", "--preset", "xor", "--seeds", "2", "--json"], "cannot be combined with --json"),
     (["lr-find", "--preset", "xor", "--min-lr", "1", "--max-lr", "0.5"], "0 < η_min < η_max"),
     (["lr-find", "--preset", "xor", "--log", "{d}/curve.txt"], "must end in one of .csv, .jsonl"),
+    (["race", "--preset", "xor", "--optimizers", "sgd"], "a race needs 2 to 4"),
+    (["race", "--preset", "xor", "--optimizers", "sgd,adam:fast"], "'adam:fast' is not OPTIMIZER or OPTIMIZER:η"),
 ])
 def test_bad_options_are_one_line_with_exit_status_2(capsys, tmp_path, argv, message):
     code, _, err = run(capsys, *[a.format(d=tmp_path) for a in argv])
     assert code == 2 and err.count("\n") == 1 and message in err
+
+
+def test_race_prints_each_contestants_result_as_if_it_had_trained_alone(capsys):
+    code, out, err = run(capsys, "race", "--preset", "digits8x8", "--epochs", "2", "--optimizers", "sgd:0.2,adam")
+    assert code == 0 and err == ""
+    config = dataclasses.replace(load_preset("digits8x8"), epochs=2)
+    for optimizer, eta in (("sgd", 0.2), ("adam", race_eta(config, "adam"))):
+        prepared = prepare(dataclasses.replace(config, optimizer=optimizer, learning_rate=eta))
+        epochs = [e for e in train(prepared.network, prepared.train_data, prepared.train_config)
+                  if isinstance(e, EpochEnd)]
+        test = accuracy(prepared.dataset.y_test, prepared.network.predict(prepared.dataset.X_test))
+        assert (f"{optimizer} η {eta:g}: test accuracy {test:.2%}, final train loss {epochs[-1].train_loss:.4f} "
+                f"(2 epochs, completed)") in out

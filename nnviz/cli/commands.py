@@ -1,4 +1,4 @@
-"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | presets`.
+"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | race | presets`.
 
 Every user error (a `UserError`: bad config, unknown preset, missing, corrupt or non-regular file,
 wrong-shape model, bad hyperparameter, too big for memory, empty drawing; or an OSError naming a
@@ -23,7 +23,7 @@ _COMMAND_START = time.perf_counter()
 
 
 from nnviz import __version__  # noqa: E402
-from nnviz.cli import lr_find  # noqa: E402
+from nnviz.cli import lr_find, race  # noqa: E402
 from nnviz.cli.common import (  # noqa: E402
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -236,6 +236,8 @@ def _parser():
 
     lr_find.add_parser(commands, experiment_options,
                        run=lambda args: lr_find.cmd_lr_find(args, experiment_config, check_output))
+
+    race.add_parser(commands, experiment_options)
 
     p = commands.add_parser("presets", help="list the bundled presets")
     p.set_defaults(run=cmd_presets)

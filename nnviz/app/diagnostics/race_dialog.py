@@ -4,10 +4,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
 
 from nnviz.core import OPTIMIZERS
-
-# A learning rate each optimiser usually trains well with (Adam and RMSprop divide by √v: smaller η).
-TYPICAL_ETA = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "rmsprop": 0.001, "adam": 0.001}
-MIN_RUNNERS, MAX_RUNNERS = 2, 4
+from nnviz.prepare import MAX_CONTESTANTS as MAX_RUNNERS
+from nnviz.prepare import MIN_CONTESTANTS as MIN_RUNNERS
+from nnviz.prepare import TYPICAL_ETA
 
 
 class RaceDialog(QDialog):
