@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.banner import MessageBanner
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.diagnostics.lr_finder_dialog import LRFinder
+from nnviz.app.diagnostics.race import Race
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
 from nnviz.app.plane_edits import PlaneEdits
@@ -170,6 +171,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.set_pace(self.controls.pace_box.currentData())
         self.replay = Replay(self)
         self.lr_finder = LRFinder(self)
+        self.race = Race(self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
         self.files = FileActions(self)
         self._build_menus()
@@ -183,6 +185,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         run.addSeparator()
         run.addAction(self.diagnostics.inspect_action)
         run.addAction(self.lr_finder.action)
+        run.addAction(self.race.action)
         self.files.add_model_menu(bar)
         view = bar.addMenu("&View")
         for dock in self.docks.values():
@@ -370,6 +373,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         """Stop training and join the worker thread (idempotent)."""
         self._runner.shutdown()
         self.lr_finder.shutdown()
+        self.race.shutdown()
 
     def showEvent(self, event):
         super().showEvent(event)

@@ -8,12 +8,10 @@ on meanwhile, and the curves show a cursor at its position.
 
 import math
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSlider, QToolBar, QToolButton
 
 from nnviz.app.runtime.history import SnapshotHistory
-from nnviz.io.run_store import snapshot_arrays
 
 PLAY_INTERVAL_MS = 120          # one snapshot further per tick while playing
 
@@ -96,13 +94,7 @@ class Replay:
 
     def arrays(self):
         """The kept snapshots as RunStore arrays (None when there are none)."""
-        h = self.history
-        if not len(h):
-            return None
-        params = [np.concatenate([a.ravel() for pair in zip(s.weights, s.biases) for a in pair])
-                  for s in h.snapshots]
-        return snapshot_arrays(h.snapshots[-1].sizes, [s.step for s in h.snapshots],
-                               [s.epoch for s in h.snapshots], np.array(params, dtype=np.float32))
+        return self.history.arrays()
 
     def load(self, snapshots, batches_per_epoch):
         """Replace the history with a saved run's snapshots (steps from its start), shown from the first."""

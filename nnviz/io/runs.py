@@ -44,8 +44,9 @@ class RunRecord:
     value per epoch (None where there is none, e.g. val_loss without a validation set);
     final_metrics: name -> number (epochs, train/val loss and accuracy, test_accuracy, seconds...);
     timestamp: ISO 8601 local time the run finished; pinned: kept until deleted by hand; group: the
-    id shared by the runs of one "repeat with N seeds" ("" for a run of its own); run_id: a unique
-    id of hex digits (the file name in a RunStore).
+    id shared by the runs of one "repeat with N seeds" ("" for a run of its own); race: the id shared
+    by the contestants of one race ("" for a run of its own); run_id: a unique id of hex digits (the
+    file name in a RunStore).
     """
 
     name: str
@@ -55,6 +56,7 @@ class RunRecord:
     timestamp: str = field(default_factory=lambda: datetime.now().isoformat(timespec="milliseconds"))
     pinned: bool = False
     group: str = ""
+    race: str = ""
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
     @property
@@ -77,7 +79,7 @@ class RunRecord:
     def to_dict(self) -> dict:
         return plain({"name": self.name, "timestamp": self.timestamp, "config": self.config,
                       "curves": self.curves, "final_metrics": self.final_metrics, "pinned": self.pinned,
-                      "group": self.group, "run_id": self.run_id})
+                      "group": self.group, "race": self.race, "run_id": self.run_id})
 
     @classmethod
     def from_dict(cls, d) -> "RunRecord":
@@ -95,9 +97,10 @@ class RunRecord:
         for name, values in curves.items():
             if not all(v is None or _is_number(v) for v in values):
                 raise ValueError(f"curve {shorten(name)} must hold numbers or null")
-        extra = {"pinned": d.get("pinned", False), "group": d.get("group", "")}
-        if not isinstance(extra["pinned"], bool) or not isinstance(extra["group"], str):
-            raise ValueError("'pinned' must be true or false and 'group' a string")
+        extra = {"pinned": d.get("pinned", False), "group": d.get("group", ""), "race": d.get("race", "")}
+        if not isinstance(extra["pinned"], bool) or not isinstance(extra["group"], str) \
+                or not isinstance(extra["race"], str):
+            raise ValueError("'pinned' must be true or false, 'group' and 'race' strings")
         if "run_id" in d:
             if not isinstance(d["run_id"], str) or not RUN_ID.fullmatch(d["run_id"]):
                 raise ValueError(f"'run_id' must be 1 to 32 hex digits, got {shorten(d['run_id'])}")

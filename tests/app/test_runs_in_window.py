@@ -45,26 +45,6 @@ def test_repeat_with_three_seeds_trains_three_fresh_runs_shown_as_one_row(qtbot,
     assert runs.curves(0, "accuracy")[2].isVisible()              # the band
 
 
-def test_a_race_trains_each_optimiser_from_identical_weights_and_batches(qtbot, make_window, runs_folder):
-    window = make_window(tiny_digits(epochs=2, optimizer="sgd", learning_rate=0.1))
-    runs = window.diagnostics.runs
-    qtbot.mouseClick(runs.race_button, Qt.MouseButton.LeftButton)
-    dialog = window.diagnostics.race_dialog
-    assert dialog.checks["sgd"].isChecked() and not dialog.start_button.isEnabled()   # one runner is no race
-    dialog.checks["adam"].setChecked(True)
-    dialog.rates["adam"].setText("0.01")
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(runs.runs) == 2 and not window.diagnostics.queue.active, timeout=60000)
-    assert [(r.config["optimizer"], r.config["learning_rate"]) for r in runs.runs] == [("sgd", 0.1), ("adam", 0.01)]
-    assert runs.table.rowCount() == 2 and runs.runs[0].config["seed"] == runs.runs[1].config["seed"]
-    # The saved snapshots begin with each runner's initial weights: identical.
-    store = runs.store
-    first = [store.snapshots(r.run_id) for r in runs.runs]
-    assert first[0]["steps"][0] == first[1]["steps"][0] == 0
-    np.testing.assert_array_equal(first[0]["params"][0], first[1]["params"][0])
-    assert not np.array_equal(first[0]["params"][-1], first[1]["params"][-1])   # and they trained apart
-
-
 def test_a_saved_run_replays_after_a_restart(qtbot, make_window, runs_folder):
     from .test_replay import scrub
 

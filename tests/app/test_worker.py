@@ -199,6 +199,20 @@ def test_garbage_is_collected_only_in_the_ui_thread_while_a_run_goes(qtbot, runn
     assert gc.isenabled()
 
 
+def test_collection_comes_back_only_when_the_last_of_two_guards_stops(qtbot):
+    import gc
+
+    from nnviz.app.runtime.worker import MainThreadGC
+
+    training, race = MainThreadGC(), MainThreadGC()
+    training.start()
+    race.start()
+    training.stop()                    # the race's thread still runs Python
+    assert not gc.isenabled()
+    race.stop()
+    assert gc.isenabled()
+
+
 class BatchClock:
     """A fake clock on which every training batch takes `batch_seconds` (the augmenter moves it)."""
 

@@ -1,6 +1,7 @@
 """Run records: built from training events, saved and loaded as JSON, compared as CSV."""
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -70,7 +71,7 @@ def test_records_accept_epoch_rows_as_dicts():
 
 
 def test_save_and_load_give_back_the_same_runs(tmp_path):
-    runs = [_record("a"), _record("b", learning_rate=0.5)]
+    runs = [_record("a"), dataclasses.replace(_record("b", learning_rate=0.5), race="5eed", group="")]
     path = tmp_path / "runs.json"
     save_runs(path, runs)
     assert load_runs(path) == runs
@@ -93,6 +94,9 @@ def test_a_failed_save_leaves_the_old_file(tmp_path):
     ('{"format": "nnviz-runs", "version": 1, "runs": [{"name": 3}]}', "run 1: 'name' must be a string"),
     ('{"format": "nnviz-runs", "version": 1, "runs": [{"name": "a", "timestamp": "t", "config": {}, '
      '"curves": {"epoch": [1, 2], "train_loss": [1]}, "final_metrics": {}}]}', "run 1: 'curves'"),
+    ('{"format": "nnviz-runs", "version": 1, "runs": [{"name": "a", "timestamp": "t", "config": {}, '
+     '"curves": {"epoch": []}, "final_metrics": {}, "race": 7}]}', "run 1: 'pinned' must be true or false, "
+     "'group' and 'race' strings"),
 ])
 def test_a_corrupt_file_is_a_value_error_naming_the_file(tmp_path, text, message):
     path = tmp_path / "broken.json"

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QTabWidget
 from nnviz.app.diagnostics import runs_dock
 from nnviz.app.diagnostics.health_dock import HealthDock
 from nnviz.app.diagnostics.inspector_view import InspectorView, pick_batch
-from nnviz.app.diagnostics.race_dialog import RaceDialog
 from nnviz.app.diagnostics.run_queue import RunQueue
 from nnviz.app.diagnostics.saliency_view import SaliencyView
 from nnviz.app.runtime.redraw import on_screen
@@ -53,9 +52,6 @@ class DiagnosticsDocks:
         self.runs.runs_changed.connect(self._title_runs)
         self.queue = RunQueue(window)
         self.runs.repeat_requested.connect(self.queue.repeat_with_seeds)
-        self.race_dialog = RaceDialog(window)
-        self.runs.race_requested.connect(self._ask_race)
-        self.race_dialog.race.connect(self.queue.race)
         self.runs.replay_requested.connect(self.replay_saved)
         window.draw_panel.predicted.connect(self._on_predicted)
         window.draw_panel.canvas.cleared.connect(self.clear_saliency)
@@ -207,10 +203,6 @@ class DiagnosticsDocks:
         w.adopt(config, prepared, record.final_metrics)
         n = len(prepared.train_data.X_train)
         w.replay.load(snapshots, math.ceil(n / max(1, min(config.batch_size, n))))
-
-    def _ask_race(self):
-        config = self.window.panel.config() if self.window.panel.valid else None
-        self.race_dialog.ask(config)
 
     # -- slots ----------------------------------------------------------------------------------
 

@@ -1,49 +1,73 @@
-"""The race dialog: pick 2–4 optimisers, each with its learning rate, to train from the same start."""
+"""The race dialog: tick 2–4 optimisers (or give one several η), start, and watch their curves side by side."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
+from nnviz.app.diagnostics.race_plots import RacePlots
 from nnviz.core import OPTIMIZERS
-from nnviz.prepare import MAX_CONTESTANTS as MAX_RUNNERS
-from nnviz.prepare import MIN_CONTESTANTS as MIN_RUNNERS
-from nnviz.prepare import TYPICAL_ETA
+from nnviz.prepare import MAX_CONTESTANTS, MIN_CONTESTANTS, TYPICAL_ETA
+
+_ERROR_STYLE = "color: #b00020;"
+INTRO = ("Every contestant starts from the same initial weights and sees the same batches (the "
+         "experiment's seed); they train side by side, a batch each in turn, so their curves grow "
+         "together. Several η for one optimiser, separated by commas, race each other too. When "
+         "they finish, each is a run of the Runs dock.")
 
 
 class RaceDialog(QDialog):
-    """`ask(config)` shows the choices; signal `race(list of (optimizer, learning_rate))` on Start."""
+    """`ask(config)` shows the choices; signal `race(list of (optimizer, learning_rate))` on Start,
+    `stop_requested()` on Stop. The live curves are `plots`."""
 
     race = Signal(list)
+    stop_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Race from the same start")
+        self.resize(900, 640)
         self.checks, self.rates = {}, {}
         grid = QGridLayout()
         for row, name in enumerate(OPTIMIZERS):
             self.checks[name] = QCheckBox(name)
             self.rates[name] = QLineEdit(f"{TYPICAL_ETA.get(name, 0.01):g}")
-            self.rates[name].setToolTip(f"learning rate for {name}")
+            self.rates[name].setToolTip(f"learning rate for {name} (several, comma-separated, race each other)")
             self.checks[name].toggled.connect(self._check)
             self.rates[name].textChanged.connect(self._check)
-            grid.addWidget(self.checks[name], row, 0)
-            grid.addWidget(QLabel("η"), row, 1)
-            grid.addWidget(self.rates[name], row, 2)
+            grid.addWidget(self.checks[name], row // 3, 3 * (row % 3))
+            grid.addWidget(QLabel("η"), row // 3, 3 * (row % 3) + 1)
+            grid.addWidget(self.rates[name], row // 3, 3 * (row % 3) + 2)
+        self.plots = RacePlots()
         self.note = QLabel(wordWrap=True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.start_button = self.buttons.addButton("Start race", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self._start)
-        self.buttons.rejected.connect(self.reject)
+        self.status = QLabel(wordWrap=True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.start_button = self.buttons.addButton("Start race", QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop_button = QPushButton("Stop", enabled=False, toolTip="Stop every contestant after its "
+                                       "current batch (each is still evaluated and kept as a stopped run)")
+        self.buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.start_button.clicked.connect(self._start)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.buttons.rejected.connect(self.hide)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Every runner starts from the same initial weights and sees the same batches "
-                                "(the experiment's seed); they train one after another and their curves "
-                                "are overlaid in the Runs dock.", wordWrap=True))
+        layout.addWidget(QLabel(INTRO, wordWrap=True))
         layout.addLayout(grid)
         layout.addWidget(self.note)
+        layout.addWidget(self.plots, 1)
+        layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        self._racing = False
 
     def ask(self, config):
         """Show the dialog for `config` (None: the form is invalid); its optimiser and η come ticked."""
-        if config is not None and config.optimizer in self.rates:
+        if config is not None and config.optimizer in self.rates and not self._racing:
             self.rates[config.optimizer].setText(f"{config.learning_rate:g}")
             self.checks[config.optimizer].setChecked(True)
         self._check()
@@ -55,24 +79,44 @@ class RaceDialog(QDialog):
         chosen = []
         for name, check in self.checks.items():
             if check.isChecked():
-                try:
-                    eta = float(self.rates[name].text())
-                except ValueError:
-                    eta = -1.0
-                if not eta > 0 or eta != eta or eta == float("inf"):
-                    raise ValueError(f"learning rate for {name}: must be a number > 0")
-                chosen.append((name, eta))
+                for text in self.rates[name].text().split(","):
+                    try:
+                        eta = float(text)
+                    except ValueError:
+                        eta = -1.0
+                    if not 0 < eta < float("inf"):
+                        raise ValueError(f"learning rate for {name}: {text.strip()!r} is not a number > 0")
+                    if (name, eta) in chosen:
+                        raise ValueError(f"learning rate for {name}: {eta:g} is there twice")
+                    chosen.append((name, eta))
         return chosen
+
+    def set_racing(self, racing):
+        """While a race goes, its choices stay as they are and Stop replaces Start."""
+        self._racing = racing
+        for widget in (*self.checks.values(), *self.rates.values()):
+            widget.setEnabled(not racing)
+        self.stop_button.setEnabled(racing)
+        self._check()
+
+    def say(self, text, error=False):
+        """A line under the curves: the race's progress, its end, or what went wrong."""
+        self.status.setStyleSheet(_ERROR_STYLE if error else "")
+        self.status.setText(text)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self.plots.refresh()             # what arrived while the dialog was closed
 
     def _check(self):
         try:
             n = len(self.choices())
-            problem = "" if MIN_RUNNERS <= n <= MAX_RUNNERS else f"Tick {MIN_RUNNERS} to {MAX_RUNNERS} optimisers."
+            problem = "" if MIN_CONTESTANTS <= n <= MAX_CONTESTANTS else \
+                f"Tick {MIN_CONTESTANTS} to {MAX_CONTESTANTS} contestants (optimisers, or η of one optimiser)."
         except ValueError as error:
             problem = str(error)
         self.note.setText(problem)
-        self.start_button.setEnabled(not problem)
+        self.start_button.setEnabled(not problem and not self._racing)
 
     def _start(self):
         self.race.emit(self.choices())
-        self.accept()

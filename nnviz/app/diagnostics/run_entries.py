@@ -61,7 +61,8 @@ def result_cells(entry):
     else:
         test = _percent(tests[0])
     reasons = {STATUS.get(r.final_metrics.get("finish_reason"), "") for r in records} - {""}
-    return {"status": " · ".join((["pinned"] if first.pinned else []) + sorted(reasons)),
+    marks = (["pinned"] if first.pinned else []) + (["race"] if first.race else [])
+    return {"status": " · ".join(marks + sorted(reasons)),
             "epochs": format_value(first.final_metrics.get("epochs")),
             "final val acc": _percent(first.final_metrics.get("val_accuracy")),
             "best val acc": f"{_percent(best)} (epoch {epoch})" if best is not None else "",

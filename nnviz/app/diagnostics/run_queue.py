@@ -1,11 +1,9 @@
-"""Runs trained one after another: “Repeat with N seeds” and a race of optimisers from the same start.
+"""Runs trained one after another: “Repeat with N seeds”.
 
 Each run starts from fresh weights (the window forgets its network first). A seed repetition trains
 seed s, s+1, …; its records share a group id, so the Runs dock shows them as one row with
-mean ± std. A race trains the same experiment with several optimisers or learning rates and the
-same seed: the same initial weights and the same batch order (both are drawn from the seed), so
-only the optimiser differs; each runner is a row of its own, overlaid in the Runs dock. Stopping a
-run by hand, or a failed run, ends the queue.
+mean ± std. Stopping a run by hand, or a failed run, ends the queue. (A race of optimisers trains
+its contestants side by side instead: race.py.)
 """
 
 import uuid
@@ -44,13 +42,6 @@ class RunQueue:
             group = uuid.uuid4().hex[:16]
             name = f"{base.dataset} × {n} seeds ({base.seed}–{base.seed + n - 1})"
             self._start(base, [(replace(base, seed=base.seed + i), name, group) for i in range(n)])
-
-    def race(self, variants):
-        """Train the form's experiment once per (optimizer, learning_rate) in `variants`, same seed."""
-        base = self._ready()
-        if base is not None:
-            self._start(base, [(replace(base, optimizer=o, learning_rate=eta), f"{base.dataset} · {o} η {eta:g}",
-                                "") for o, eta in variants])
 
     def _start(self, base, queue):
         self.base, self.queue, self.total = base, queue, len(queue)

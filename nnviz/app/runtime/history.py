@@ -10,6 +10,8 @@ density — old and new alike.
 
 import numpy as np
 
+from nnviz.io.run_store import snapshot_arrays
+
 MAX_BYTES = 200 * 2**20
 MAX_COUNT = 1000
 LOG_STEPS = frozenset(int(round(2 ** (k / 2))) for k in range(80))
@@ -57,6 +59,15 @@ class SnapshotHistory:
         self.positions, self.snapshots = self.positions[::2], self.snapshots[::2]
         self.nbytes = sum(snapshot_bytes(s) for s in self.snapshots)
         self.stride *= 2
+
+    def arrays(self):
+        """The kept snapshots as RunStore arrays (None when there are none)."""
+        if not self.snapshots:
+            return None
+        params = [np.concatenate([a.ravel() for pair in zip(s.weights, s.biases) for a in pair])
+                  for s in self.snapshots]
+        return snapshot_arrays(self.snapshots[-1].sizes, [s.step for s in self.snapshots],
+                               [s.epoch for s in self.snapshots], np.array(params, dtype=np.float32))
 
     def nearest(self, position):
         """Index of the snapshot closest to `position` (None when empty)."""

@@ -34,25 +34,32 @@ class MainThreadGC(QObject):
     would destroy Qt objects left over from the UI (closed windows, pyqtgraph items) in the
     wrong thread — and deadlock against the UI thread inside ~QObject. Automatic collection is
     therefore off during a run and a timer collects in the UI thread instead (as pyqtgraph's
-    GarbageCollector does), generation by generation when their thresholds are passed.
+    GarbageCollector does), generation by generation when their thresholds are passed. Several
+    guards may run at once (a training run and a race): automatic collection comes back when the
+    last one stops.
     """
+
+    _running = 0                 # guards started and not stopped, in the whole process
+    _restore = False             # was automatic collection on when the first of them started?
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._timer = QTimer(self, interval=GC_INTERVAL_MS)
         self._timer.timeout.connect(self.check)
-        self._restore = False
 
     def start(self):
         if not self._timer.isActive():
-            self._restore = gc.isenabled()
-            gc.disable()
+            if MainThreadGC._running == 0:
+                MainThreadGC._restore = gc.isenabled()
+                gc.disable()
+            MainThreadGC._running += 1
             self._timer.start()
 
     def stop(self):
         if self._timer.isActive():
             self._timer.stop()
-            if self._restore:
+            MainThreadGC._running -= 1
+            if MainThreadGC._running == 0 and MainThreadGC._restore:
                 gc.enable()
 
     @Slot()
@@ -62,6 +69,15 @@ class MainThreadGC(QObject):
             if counts[generation] <= thresholds[generation]:
                 break
             gc.collect(generation)
+
+
+def failure_message(error):
+    """What the UI says about an exception raised in a worker thread (call it in its `except`): a
+    user error's own message; anything else is a bug, said as such (its traceback goes to stderr)."""
+    if isinstance(error, UserError):
+        return str(error)
+    traceback.print_exc()
+    return f"this is a bug in nnviz; please report it: {type(error).__name__}: {error}"
 
 
 @dataclass(frozen=True)
@@ -169,12 +185,7 @@ class TrainingWorker(QObject):
             with np.errstate(all="ignore"):
                 self._run()
         except Exception as error:
-            if isinstance(error, UserError):
-                text = str(error)
-            else:                               # not the user's fault: say so, with the details on stderr
-                traceback.print_exc()
-                text = f"this is a bug in nnviz; please report it: {type(error).__name__}: {error}"
-            self.failed.emit(self.run_id, text)
+            self.failed.emit(self.run_id, failure_message(error))
             self.finished.emit(self.run_id, self._stopped_event("failed"))
         finally:
             self.done.emit()

@@ -1,0 +1,173 @@
+"""Race from the same start: the dialog, the race's thread and its live curves, for a MainWindow.
+
+The contestants train in a thread of their own (`RaceWorker`), interleaved batch by batch, while
+the window's own training is idle; the UI thread only appends the reported events to the curves,
+which the window's redraw scheduler draws (view "race"). Each contestant that finishes becomes a
+run of the Runs dock, marked as a member of its race (`RunRecord.race`), with its test accuracy
+and the snapshots kept for replay.
+"""
+
+import dataclasses
+import uuid
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtGui import QAction
+
+from nnviz.app.diagnostics.race_dialog import RaceDialog
+from nnviz.app.diagnostics.race_worker import RaceWorker
+from nnviz.app.runtime.redraw import on_screen
+from nnviz.app.runtime.worker import MainThreadGC
+from nnviz.io.runs import record_from_history
+
+REDRAW_RATE, REDRAW_WEIGHT = 30.0, 6.0      # the race's curves are what the user watches, like the live plots
+UPDATE_RATE = 20.0                          # worker reports a second, at most
+
+
+class Race(QObject):
+    """`ask()` opens the dialog on the form's experiment; its Start trains the ticked contestants.
+
+    A QObject living in the UI thread, so that the worker's signals reach its slots queued, in this thread.
+    Signal `progressed()` after each report of the worker has been taken in (`epochs`, `results`).
+    """
+
+    progressed = Signal()
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.dialog = RaceDialog(window)
+        self.dialog.race.connect(self.start)
+        self.dialog.stop_requested.connect(self.stop)
+        self.action = QAction("&Race optimisers…", window)
+        self.action.setToolTip("Train the experiment with 2-4 optimisers or learning rates side by side, "
+                               "from the same initial weights")
+        self.action.triggered.connect(self.ask)
+        window.diagnostics.runs.race_requested.connect(self.ask)
+        window._redraw.add("race", self.refresh, REDRAW_RATE, REDRAW_WEIGHT)
+        self._gc = MainThreadGC(window)
+        self.update_rate = UPDATE_RATE
+        self._thread = self._worker = None
+        self.names, self.configs, self.initial = (), (), ()    # of the current (or last) race
+        self.epochs = []                 # per contestant: its EpochEnd events so far
+        self.results = []                # per contestant: its Result once it ended, else None
+        self.race_id = ""
+
+    @property
+    def active(self):
+        return self._thread is not None
+
+    def ask(self):
+        w = self.window
+        self.dialog.ask(w.panel.config() if w.panel.valid else None)
+
+    def start(self, variants):
+        """Race the form's experiment with each (optimizer, learning_rate) of `variants`."""
+        w = self.window
+        if self.active:
+            return
+        if not w.panel.valid:
+            return self.dialog.say("Fix the experiment first: the race trains it.", error=True)
+        if w._runner.active:
+            return self.dialog.say("Stop the training run first: the race needs the processor to itself.",
+                                   error=True)
+        self.race_id = uuid.uuid4().hex[:16]
+        self.names, self.configs, self.initial, self.epochs, self.results = (), (), (), [], []
+        self._thread, self._worker = QThread(), RaceWorker(w.panel.config(), variants, max_rate=self.update_rate)
+        self._thread.setObjectName("nnviz-race")
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.ready.connect(self._on_ready)
+        self._worker.updated.connect(self._on_updated)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.done.connect(self._thread.quit)
+        self._thread.finished.connect(self._release)
+        self.dialog.set_racing(True)
+        self.dialog.say("Preparing the race…")
+        self._gc.start()
+        self._thread.start()
+
+    def stop(self):
+        """Stop every contestant after its current batch (each is still tested and kept)."""
+        if self._worker is not None:
+            self._worker.stop()
+            self.dialog.say("Stopping…")
+
+    def shutdown(self):
+        """Stop the race and wait for its thread (closing the window)."""
+        if self.active:
+            self._worker.stop()
+            self._thread.quit()
+            self._thread.wait()
+            self._release()
+
+    # -- the worker's reports, in the UI thread ---------------------------------------------------
+
+    @Slot(tuple, tuple, tuple)
+    def _on_ready(self, names, configs, initial):
+        if not self.active:              # a report queued before the window closed and stopped the race
+            return
+        self.names, self.configs, self.initial = names, configs, initial
+        self.epochs, self.results = [[] for _ in names], [None] * len(names)
+        self.dialog.plots.begin(names)
+
+    @Slot(object)
+    def _on_updated(self, update):
+        if not self.active:
+            return
+        for i, (batches, epochs, result) in enumerate(zip(update.batches, update.epochs, update.results)):
+            self.dialog.plots.add(i, batches, epochs)
+            self.epochs[i].extend(epochs)
+            if result is not None:
+                self.results[i] = result
+                self._add_run(i, result)
+        self.dialog.say(self._progress())
+        self.window._redraw.mark("race")
+        self.progressed.emit()
+
+    @Slot(str)
+    def _on_failed(self, message):
+        if self.active:
+            self.dialog.say(f"The race failed: {message}", error=True)
+
+    @Slot()
+    def _release(self):
+        thread, worker = self._thread, self._worker
+        if thread is None:
+            return
+        thread.wait()
+        self._thread = self._worker = None
+        worker.deleteLater()
+        thread.deleteLater()
+        self._gc.stop()
+        self.dialog.set_racing(False)
+        self.refresh()
+        if self.results and all(self.results):
+            self.dialog.say(self._progress() + " — done: compare them in the Runs dock")
+
+    def _add_run(self, i, result):
+        """Contestant i ended: its run goes to the Runs dock (unless it finished no epoch)."""
+        if not self.epochs[i]:
+            return
+        config = self.configs[i]
+        final = {"finish_reason": result.finished.reason}
+        if result.test_accuracy is not None:
+            final["test_accuracy"] = result.test_accuracy
+        record = record_from_history(f"{config.dataset} · {self.names[i]}", config, self.epochs[i], final)
+        self.window.diagnostics.runs.add_run(dataclasses.replace(record, race=self.race_id),
+                                             snapshots=result.snapshots)
+
+    def _progress(self):
+        """"sgd η 0.1: epoch 12 of 300 · adam η 0.001: 96.25 % test (300 epochs)"."""
+        parts = []
+        for name, config, epochs, result in zip(self.names, self.configs, self.epochs, self.results):
+            if result is None:
+                parts.append(f"{name}: epoch {len(epochs)} of {config.epochs}")
+            else:
+                test = "" if result.test_accuracy is None else f"{100 * result.test_accuracy:.2f} % test, "
+                parts.append(f"{name}: {test}{len(epochs)} epochs, {result.finished.reason}")
+        return " · ".join(parts)
+
+    def refresh(self):
+        """From the redraw scheduler: draw the new data (when the dialog is on screen; else on showing)."""
+        if on_screen(self.dialog):
+            self.dialog.plots.refresh()

@@ -1,0 +1,108 @@
+"""The race's live curves: every contestant's loss and accuracy overlaid, one colour each, the legend below.
+
+The loss is each contestant's batch loss smoothed by an exponential moving average (the newest
+batch weighs SMOOTHING), drawn against epochs: batch b of epoch e sits at e − 1 + b / B, so the
+curves move at every report, not only at an epoch's end. The accuracy is per epoch: validation
+accuracy when the experiment holds out a validation set, else training accuracy. A race's items are
+created when it starts and then only appended to (`add`) and redrawn with `setData` (`refresh`).
+"""
+
+import numpy as np
+import pyqtgraph as pg
+
+from nnviz.app.views.colors import run_color
+from nnviz.app.views.live_plots import MAX_SYMBOLS, SMOOTHING, Series
+
+LEGEND_COLUMNS = 4
+LEGEND_ROW_HEIGHT = 20          # pixels per row of legend entries
+
+
+def smoothed(losses, ema=None):
+    """(EMA after each loss, the last EMA): m ← m + SMOOTHING (C − m), starting at the first finite C;
+    a NaN or infinite loss leaves m as it was."""
+    out = np.empty(len(losses))
+    for i, value in enumerate(losses):
+        if np.isfinite(value):
+            ema = value if ema is None else ema + SMOOTHING * (value - ema)
+        out[i] = np.nan if ema is None else ema
+    return out, ema
+
+
+class _Curves:
+    """One contestant's data and items: smoothed loss per batch, accuracy per epoch."""
+
+    def __init__(self, color):
+        self.loss, self.accuracy = Series(), Series()
+        self.ema = None
+        pen = pg.mkPen(color)
+        self.loss_item = pg.PlotDataItem([], [], pen=pen)
+        self.accuracy_item = pg.PlotDataItem([], [], pen=pen, symbol="o", symbolSize=4, symbolBrush=color,
+                                             symbolPen=None)
+        self.dirty = False
+
+
+class RacePlots(pg.GraphicsLayoutWidget):
+    """`begin(names)` a race, `add(i, batches, epochs)` contestant i's events, `refresh()` draws."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plots = {}
+        for col, (name, y_label) in enumerate((("loss", "training loss (smoothed)"), ("accuracy", "accuracy (%)"))):
+            plot = self.addPlot(row=0, col=col, title=name)
+            plot.setLabel("bottom", "epoch")
+            plot.setLabel("left", y_label)
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            self.plots[name] = plot
+        self.plots["accuracy"].setXLink(self.plots["loss"])        # one epoch axis for both
+        self.legend = pg.LegendItem(colCount=LEGEND_COLUMNS)
+        self.addItem(self.legend, row=1, col=0, colspan=2)
+        self.curves = []
+        self.validation = None       # accuracy on the validation set (True) or on the training batches
+
+    def begin(self, names):
+        """A new race of contestants `names`: fresh curves, one colour each, named in the legend."""
+        for curves in self.curves:
+            self.plots["loss"].removeItem(curves.loss_item)
+            self.plots["accuracy"].removeItem(curves.accuracy_item)
+        self.legend.clear()
+        self.curves = [_Curves(run_color(i)) for i in range(len(names))]
+        for curves, name in zip(self.curves, names):
+            self.plots["loss"].addItem(curves.loss_item)
+            self.plots["accuracy"].addItem(curves.accuracy_item)
+            self.legend.addItem(curves.loss_item, name)
+        rows = -(-len(names) // LEGEND_COLUMNS)
+        self.ci.layout.setRowMaximumHeight(1, LEGEND_ROW_HEIGHT * rows + 4)      # the plots take the rest
+        self.validation = None
+        self._title_accuracy()
+
+    def add(self, i, batches, epochs):
+        """Append contestant i's BatchEnd and EpochEnd events (oldest first)."""
+        curves = self.curves[i]
+        if batches:
+            x = [b.epoch - 1 + b.batch / b.batches_per_epoch for b in batches]
+            y, curves.ema = smoothed([b.loss for b in batches], curves.ema)
+            curves.loss.extend(x, y)
+            curves.dirty = True
+        if epochs:
+            if self.validation is None:
+                self.validation = epochs[0].val_accuracy is not None
+                self._title_accuracy()
+            curves.accuracy.extend([e.epoch for e in epochs],
+                                   [100 * (e.val_accuracy if self.validation else e.train_accuracy) for e in epochs])
+            curves.dirty = True
+
+    def refresh(self):
+        """Draw the curves that have new data."""
+        for curves in self.curves:
+            if curves.dirty:
+                curves.loss_item.setData(curves.loss.x, curves.loss.y)
+                curves.accuracy_item.setData(curves.accuracy.x, curves.accuracy.y)
+                if curves.accuracy.n > MAX_SYMBOLS and curves.accuracy_item.opts["symbol"] is not None:
+                    curves.accuracy_item.setSymbol(None)          # markers on every epoch would cost more than the line
+                curves.dirty = False
+
+    def _title_accuracy(self):
+        which = {None: "", True: " (validation)", False: " (training)"}[self.validation]
+        self.plots["accuracy"].setTitle(f"accuracy{which}")
