@@ -1,8 +1,9 @@
 """Race from the same start: the dialog, the race's thread and its live curves, for a MainWindow.
 
-The contestants train in a thread of their own (`RaceWorker`), interleaved batch by batch, while
-the window's own training is idle; the UI thread only appends the reported events to the curves,
-which the window's redraw scheduler draws (view "race"). Each contestant that finishes becomes a
+The contestants train in a thread of their own (`RaceWorker`), interleaved batch by batch, at the
+pace of the window's Speed box (a 2-D toy race is watchable), while the window's own training is
+idle; the UI thread only appends the reported events to the curves, which the window's redraw
+scheduler draws (view "race"). Each contestant that finishes becomes a
 run of the Runs dock, marked as a member of its race (`RunRecord.race`), with its test accuracy
 and the snapshots kept for replay.
 """
@@ -72,7 +73,8 @@ class Race(QObject):
                                    error=True)
         self.race_id = uuid.uuid4().hex[:16]
         self.names, self.configs, self.initial, self.epochs, self.results = (), (), (), [], []
-        self._thread, self._worker = QThread(), RaceWorker(w.panel.config(), variants, max_rate=self.update_rate)
+        self._thread, self._worker = QThread(), RaceWorker(w.panel.config(), variants, max_rate=self.update_rate,
+                                                             pace=w._runner.pace)
         self._thread.setObjectName("nnviz-race")
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)

@@ -5,9 +5,12 @@ It prepares the race (`nnviz.prepare.prepare_race`: one initial network, copied 
 contestant), hands the UI each contestant's name, experiment and initial weights (`ready`), then
 steps their training generators round-robin (`nnviz.core.race.interleave`) so they advance
 together, and reports the events since the last report at most `max_rate` times a second
-(`updated`). A contestant that finishes is tested on the test set here, in the worker; its
-`Result` carries the snapshots kept for replay. `stop()` (thread-safe) ends every contestant after
-its current batch, each still evaluated and reported as "stopped".
+(`updated`). With a pace (the window's Speed box: turns a second, or a rule pace(prepared run)),
+it waits between turns (a turn: a batch of each contestant), so that a race of a 2-D toy set can be
+watched; a contestant's training time does not count those waits. A contestant that finishes is
+tested on the test set here, in the worker; its `Result` carries the snapshots kept for replay.
+`stop()` (thread-safe) ends every contestant after its current batch, each still evaluated and
+reported as "stopped".
 """
 
 import threading
@@ -53,9 +56,9 @@ class RaceWorker(QObject):
     failed = Signal(str)
     done = Signal()
 
-    def __init__(self, config, variants, max_rate=20.0, clock=time.perf_counter):
+    def __init__(self, config, variants, max_rate=20.0, pace=0.0, clock=time.perf_counter):
         super().__init__()
-        self.config, self.variants = config, list(variants)
+        self.config, self.variants, self.pace = config, list(variants), pace
         self._interval = 1.0 / max_rate
         self._clock = clock
         self._stop = threading.Event()
@@ -86,10 +89,15 @@ class RaceWorker(QObject):
                       should_stop=self._stop.is_set) for c in contestants]
         self._forget(n)
         last_batch = [None] * n
-        last_report = self._clock()
+        pace = self.pace(contestants[0].prepared) if callable(self.pace) else self.pace
+        last_report = started = self._clock()
+        batches = 0
         for i, event in interleave(runs):
             net = contestants[i].prepared.network
             if isinstance(event, BatchEnd):
+                batches += 1
+                if pace:                 # turn t (batches / n) is due t / pace seconds after the start
+                    self._stop.wait(max(0.0, started + batches / n / pace - self._clock()))
                 self._batches[i].append(event)
                 last_batch[i] = event
                 if keep_step(event.step):
