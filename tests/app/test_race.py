@@ -130,6 +130,18 @@ def test_bad_choices_are_named_in_the_dialog_and_start_waits_for_good_ones(qtbot
     assert not dialog.start_button.isEnabled() and "0.1 is there twice" in dialog.note.text()
 
 
+def test_a_race_waits_for_the_windows_own_training_run_to_stop(qtbot, make_window):
+    window = make_window(tiny_digits(epochs=100000))
+    window.start_training()
+    dialog = open_race(qtbot, window, ["adam"])
+    assert not window.race.active and "Stop the training run first" in dialog.status.text()
+    window.stop_training()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert window.race.active
+    window.race.stop()
+    wait_for_the_end(qtbot, window, 2)
+
+
 def test_closing_the_window_mid_race_joins_the_race_thread(qtbot, make_window):
     window = make_window(tiny_digits(epochs=100000))
     open_race(qtbot, window, ["adam"])

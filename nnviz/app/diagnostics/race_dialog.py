@@ -66,10 +66,12 @@ class RaceDialog(QDialog):
         self._racing = False
 
     def ask(self, config):
-        """Show the dialog for `config` (None: the form is invalid); its optimiser and η come ticked."""
-        if config is not None and config.optimizer in self.rates and not self._racing:
-            self.rates[config.optimizer].setText(f"{config.learning_rate:g}")
-            self.checks[config.optimizer].setChecked(True)
+        """Show the dialog for `config` (None: the form is invalid); its optimiser and η come ticked
+        (unless that optimiser is ticked already, with the η the user gave it)."""
+        name = None if config is None else config.optimizer
+        if name in self.rates and not self._racing and not self.checks[name].isChecked():
+            self.rates[name].setText(f"{config.learning_rate:g}")
+            self.checks[name].setChecked(True)
         self._check()
         self.show()
         self.raise_()
