@@ -110,7 +110,7 @@ class Race(QObject):
             return
         self.names, self.configs, self.initial = names, configs, initial
         self.epochs, self.results = [[] for _ in names], [None] * len(names)
-        self.dialog.plots.begin(names)
+        self.dialog.plots.begin(names, None if configs[0].time_budget else configs[0].epochs)
 
     @Slot(object)
     def _on_updated(self, update):

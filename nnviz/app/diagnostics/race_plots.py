@@ -5,6 +5,8 @@ batch weighs SMOOTHING), drawn against epochs: batch b of epoch e sits at e − 
 curves move at every report, not only at an epoch's end. The accuracy is per epoch: validation
 accuracy when the experiment holds out a validation set, else training accuracy. A race's items are
 created when it starts and then only appended to (`add`) and redrawn with `setData` (`refresh`).
+The axes grow in round steps (up to the race's planned epochs), so their ticks are not rebuilt at
+every frame.
 """
 
 import numpy as np
@@ -12,6 +14,7 @@ import pyqtgraph as pg
 
 from nnviz.app.views.colors import run_color
 from nnviz.app.views.live_plots import MAX_SYMBOLS, SMOOTHING, Series
+from nnviz.app.views.plot_ranges import nice_ceiling
 
 LEGEND_COLUMNS = 4
 LEGEND_ROW_HEIGHT = 20          # pixels per row of legend entries
@@ -60,9 +63,12 @@ class RacePlots(pg.GraphicsLayoutWidget):
         self.addItem(self.legend, row=1, col=0, colspan=2)
         self.curves = []
         self.validation = None       # accuracy on the validation set (True) or on the training batches
+        self.planned = None          # epochs the race will last, when known
+        self._ranges = {}
 
-    def begin(self, names):
-        """A new race of contestants `names`: fresh curves, one colour each, named in the legend."""
+    def begin(self, names, epochs=None):
+        """A new race of contestants `names` (lasting `epochs`, if known): fresh curves, one colour
+        each, named in the legend."""
         for curves in self.curves:
             self.plots["loss"].removeItem(curves.loss_item)
             self.plots["accuracy"].removeItem(curves.accuracy_item)
@@ -74,7 +80,7 @@ class RacePlots(pg.GraphicsLayoutWidget):
             self.legend.addItem(curves.loss_item, name)
         rows = -(-len(names) // LEGEND_COLUMNS)
         self.ci.layout.setRowMaximumHeight(1, LEGEND_ROW_HEIGHT * rows + 4)      # the plots take the rest
-        self.validation = None
+        self.validation, self.planned, self._ranges = None, epochs, {}
         self._title_accuracy()
 
     def add(self, i, batches, epochs):
@@ -102,6 +108,25 @@ class RacePlots(pg.GraphicsLayoutWidget):
                 if curves.accuracy.n > MAX_SYMBOLS and curves.accuracy_item.opts["symbol"] is not None:
                     curves.accuracy_item.setSymbol(None)          # markers on every epoch would cost more than the line
                 curves.dirty = False
+        self._step_ranges()
+
+    def _step_ranges(self):
+        """x from 0 to a round number of epochs past the data (at most the planned ones), loss from 0 and
+        accuracy up to 100 %, each changed only when the data outgrow it."""
+        x = [c.loss.x[-1] for c in self.curves if c.loss.n]
+        losses = [c.loss.y[np.isfinite(c.loss.y)] for c in self.curves]
+        accuracies = [c.accuracy.y for c in self.curves if c.accuracy.n]
+        x_top = nice_ceiling(max(x)) if x and max(x) > 0 else 1.0
+        loss_top = max((float(y.max()) for y in losses if len(y)), default=0.0)
+        low = min((float(y.min()) for y in accuracies), default=100.0)
+        self._set("x", (0.0, min(x_top, self.planned or x_top)), self.plots["loss"].setXRange)
+        self._set("loss", (0.0, nice_ceiling(1.05 * loss_top) if loss_top > 0 else 1.0), self.plots["loss"].setYRange)
+        self._set("accuracy", (min(10 * np.floor(low / 10), 90.0), 100.0), self.plots["accuracy"].setYRange)
+
+    def _set(self, name, span, set_range):
+        if span != self._ranges.get(name):
+            self._ranges[name] = span
+            set_range(*span, padding=0.02)
 
     def _title_accuracy(self):
         which = {None: "", True: " (validation)", False: " (training)"}[self.validation]
