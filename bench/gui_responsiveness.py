@@ -65,9 +65,9 @@ class GuiRun:
         from nnviz.app.main_window import MainWindow
 
         self.app, self.seconds = app, seconds
-        settings = QSettings(str(Path(tempfile.mkdtemp(prefix="nnviz-bench-")) / "s.ini"),
-                             QSettings.Format.IniFormat)
-        self.window = MainWindow(settings=settings, restore=False)
+        scratch = Path(tempfile.mkdtemp(prefix="nnviz-bench-"))      # not the user's settings or Runs store
+        settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(settings=settings, restore=False, runs_folder=scratch / "runs")
         self.window.set_experiment(config)
         self.window.resize(1366, 740)               # a laptop screen, maximised
         self.window.show()

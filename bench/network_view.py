@@ -75,9 +75,9 @@ class WindowRun:
         from nnviz.app.main_window import MainWindow
 
         self.app, self.seconds = app, seconds
-        settings = QSettings(str(Path(tempfile.mkdtemp(prefix="nnviz-bench-")) / "s.ini"),
-                             QSettings.Format.IniFormat)
-        self.window = MainWindow(settings=settings, restore=False)
+        scratch = Path(tempfile.mkdtemp(prefix="nnviz-bench-"))      # not the user's settings or Runs store
+        settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(settings=settings, restore=False, runs_folder=scratch / "runs")
         self.window.set_experiment(config)
         pace = self.window.controls.pace_box
         pace.setCurrentIndex(pace.findData(0.0))          # full speed, to compare with headless

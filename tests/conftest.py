@@ -1,14 +1,26 @@
-"""Test-wide settings: Qt runs offscreen, float warnings are errors (pyproject's filterwarnings), and
-NNVIZ_CLOCK_ORIGIN=<seconds> runs the suite as if the monotonic clock started there (0: a machine
-just booted; 1e9: one up for decades), to show that no code compares a clock reading to a constant.
+"""Test-wide settings: Qt runs offscreen, float warnings are errors (pyproject's filterwarnings), the
+user's data and settings folders are temporary ones, and NNVIZ_CLOCK_ORIGIN=<seconds> runs the suite
+as if the monotonic clock started there (0: a machine just booted; 1e9: one up for decades), to show
+that no code compares a clock reading to a constant.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Nothing a test does (a window's remembered layout, a finished run, a saved drawing) may land in the
+# user's own folders: QStandardPaths and QSettings follow these variables (read at first use, so set
+# before Qt is imported), and so do the subprocesses tests start.
+USER_FOLDERS = tempfile.mkdtemp(prefix="nnviz-tests-")
+atexit.register(shutil.rmtree, USER_FOLDERS, ignore_errors=True)
+for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = os.path.join(USER_FOLDERS, _name.lower())
 
 
 def _shift_clocks(origin):

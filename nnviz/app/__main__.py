@@ -50,11 +50,13 @@ def open_window(args, on_done=None):
     from nnviz.io import ConfigError, load_experiment
 
     scripted = args.train_seconds is not None or args.screenshot is not None
-    settings = None
-    if scripted:   # a scripted run neither reads nor changes the user's remembered layout
-        settings = QSettings(str(Path(tempfile.mkdtemp(prefix="nnviz-")) / "settings.ini"),
-                             QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, restore=True)     # scripted: fresh settings, as a first launch
+    settings = runs = scratch = None
+    if scripted:   # a scripted run neither reads nor changes the user's remembered layout or Runs store
+        scratch = tempfile.TemporaryDirectory(prefix="nnviz-")     # removed when the process ends
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+        runs = Path(scratch.name) / "runs"
+    # scripted: fresh settings, as a first launch, and an empty Runs dock
+    window = MainWindow(settings=settings, restore=True, runs_folder=runs)
     try:
         if args.size:
             width, height = (int(v) for v in args.size.lower().split("x"))
@@ -72,7 +74,7 @@ def open_window(args, on_done=None):
     window.showMaximized() if args.maximized else window.show()
     run = None
     if scripted:
-        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock)
+        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock, scratch)
         QTimer.singleShot(0, run.start)
     return window, run
 

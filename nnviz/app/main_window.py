@@ -78,7 +78,9 @@ def _scrollable(widget):
 
 
 class MainWindow(RunReports, RunEdits, QMainWindow):
-    def __init__(self, settings=None, restore=True):
+    def __init__(self, settings=None, restore=True, runs_folder=None):
+        """`settings`: a QSettings (default: the user's); `runs_folder`: where finished runs are kept
+        (default: the user's Runs store in the app's data folder)."""
         super().__init__()
         # Closing deletes the window (and its children's connections, which hold references to it);
         # without this a closed window and its ~200 widgets stay in memory for good.
@@ -102,7 +104,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._complete = False               # the last run did all it was asked
         self._live_settings = QTimer(self, singleShot=True, interval=LIVE_SETTINGS_DELAY_MS)
         self._live_settings.timeout.connect(self._apply_live_settings)
-        self._build()
+        self._build(runs_folder)
         self.layout_defaults = WindowLayout(self, STATE_VERSION)
         self._layout_restored = False
         self.layout_defaults.fit_to_screen()
@@ -112,7 +114,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     # -- layout --------------------------------------------------------------------------------
 
-    def _build(self):
+    def _build(self, runs_folder):
         self.presets = list_presets()
         self.panel = ExperimentPanel(self.presets)
         self.panel.changed.connect(self._on_panel_changed)
@@ -131,7 +133,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)
-        self.diagnostics = DiagnosticsDocks(self)
+        self.diagnostics = DiagnosticsDocks(self, runs_folder)
 
         self.banner_box = MessageBanner()
         self.banner, self.messages = self.banner_box.label, self.banner_box.boxes   # text; open message boxes

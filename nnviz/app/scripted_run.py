@@ -17,10 +17,12 @@ DEMO_STROKE = [(0.45 + 0.22 * math.sin(a), 0.3 - 0.14 * math.cos(a)) for a in
 
 class ScriptedRun:
     """Train for `seconds` once the data are loaded, then screenshot (optional) and quit; with seconds
-    None, screenshot the window as it opened, without training."""
+    None, screenshot the window as it opened, without training. `scratch` (a TemporaryDirectory holding
+    the run's settings and runs) is kept, and so not removed, while the run is."""
 
-    def __init__(self, window, seconds, screenshot=None, on_done=None, dock=None):
+    def __init__(self, window, seconds, screenshot=None, on_done=None, dock=None, scratch=None):
         self.window, self.seconds, self.screenshot, self.dock = window, seconds, screenshot, dock
+        self.scratch = scratch
         self.on_done = on_done
         self.trains = seconds is not None
         self.started = None

@@ -283,6 +283,36 @@ def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path, requ
     assert window.session.snapshot.step > 0 and not window.isVisible() and not window._runner.active
 
 
+def test_a_scripted_run_leaves_the_users_runs_store_and_settings_alone(qtbot, tmp_path, request, runs_folder,
+                                                                     settings):
+    """`--train-seconds N` trains a run to its end, yet the Runs store the app uses (here the fixture's
+    folder, standing in for the user's) gets no file and the remembered experiment is unchanged."""
+    from nnviz.app.__main__ import open_window, parse_args
+    from nnviz.app.main_window import MainWindow
+
+    experiment = tmp_path / "tiny.json"
+    save_experiment(tiny_digits(epochs=2, title="scripted"), experiment)
+    codes = []
+    window, run = open_window(parse_args(["--experiment", str(experiment), "--train-seconds", "3"]), codes.append)
+    add_window(request, window)
+    qtbot.waitUntil(lambda: window.worker_state == "finished", timeout=30000)
+    qtbot.waitUntil(lambda: len(window.diagnostics.runs.runs) == 1, timeout=10000)   # the run was recorded ...
+    qtbot.waitUntil(lambda: codes == [0], timeout=30000)
+    assert not runs_folder.exists() or not any(runs_folder.iterdir())      # ... but not in the user's store
+    later = MainWindow(settings=None, restore=True)        # the user's settings: not the scripted experiment
+    add_window(request, later)
+    assert later.panel.config().title != "scripted" and not later.diagnostics.runs.runs
+
+
+def test_tests_keep_the_users_folders_out_of_reach():
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from tests.conftest import USER_FOLDERS
+
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    assert data.startswith(USER_FOLDERS) and QSettings("nnviz", "nnviz").fileName().startswith(USER_FOLDERS)
+
+
 def test_a_bad_command_line_is_reported_without_opening_a_window(capsys):
     from nnviz.app.__main__ import open_window, parse_args
 

@@ -38,14 +38,15 @@ def _count(n, noun):
 
 
 class DiagnosticsDocks:
-    """Training health, Backprop inspector, Runs and Saliency for a MainWindow (`window`)."""
+    """Training health, Backprop inspector, Runs and Saliency for a MainWindow (`window`); finished runs
+    are kept in `runs_folder` (default: the user's, `runs_dock.runs_folder()`)."""
 
-    def __init__(self, window):
+    def __init__(self, window, runs_folder=None):
         self.window = window
         self.docks = {}
         self.health = HealthDock()
         self.inspector = InspectorView()
-        self.runs = runs_dock.RunsDock(store=RunStore(runs_dock.runs_folder()))
+        self.runs = runs_dock.RunsDock(store=RunStore(runs_folder or runs_dock.runs_folder()))
         self.saliency = SaliencyView()
         self.health.continue_with_half_lr.connect(self.continue_with_half_lr)
         self.inspector.batch_requested.connect(self.inspect_batch)
