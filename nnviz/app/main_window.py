@@ -161,6 +161,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.tabifyDockWidget(self.docks["activations"], self.docks["projection"])
         self.diagnostics.arrange(self.docks)
         self.controls = RunControls(self)
+        self.controls.describe_pace(self.panel.dataset())
         self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
         self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"], VIEW_WEIGHTS["plots"])
         for name, widget in (("draw", self.draw_panel), ("activations", self.activations),

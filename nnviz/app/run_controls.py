@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStyle, QToolBar
 
-from nnviz.app.runtime.pace import CHOICES
+from nnviz.app.runtime.pace import CHOICES, WATCHABLE, auto_label
 
 IDLE, PREPARING, RUNNING, PAUSED = "idle", "preparing", "running", "paused"
 
@@ -59,11 +59,12 @@ class RunControls:
         for a in self.actions:
             self.toolbar.addAction(a)
         self.pace_box = QComboBox()
-        self.pace_box.setToolTip("How fast training goes: watchable spreads a 2-D toy run over ~20 s (images "
-                                 "train at full speed); or a fixed number of batches a second. Step (F10) "
-                                 "trains one batch. Applies at once, also while training runs.")
+        self.pace_box.setToolTip("How fast training goes. Auto spreads a run on 2-D points or a table over "
+                                 "~20 s, so the boundary can be seen bending, and trains images at full "
+                                 "speed; or a fixed number of batches a second. Step (F10) trains one batch. "
+                                 "Applies at once, also while training runs.")
         for label, value in CHOICES:
-            self.pace_box.addItem(label, value)
+            self.pace_box.addItem(label or "", value)       # Auto: see describe_pace
         self.pace_box.currentIndexChanged.connect(lambda _: window.set_pace(self.pace_box.currentData()))
         self.toolbar.addSeparator()
         self.toolbar.addWidget(QLabel(" Speed "))
@@ -87,6 +88,10 @@ class RunControls:
         self.state = IDLE
         self._since = None            # (wall-clock time, step) where the ETA's rate is measured from
         self.set_state(IDLE, can_train=False, has_network=False)
+
+    def describe_pace(self, dataset):
+        """Label the Auto pace with what it does for `dataset`, the experiment's (see `auto_label`)."""
+        self.pace_box.setItemText(self.pace_box.findData(WATCHABLE), auto_label(dataset))
 
     def set_state(self, state, *, can_train, has_network):
         """Enable exactly the actions that make sense in `state`."""

@@ -18,6 +18,7 @@ class RunEdits:
 
     def _on_panel_changed(self):
         self._update_actions()
+        self.controls.describe_pace(self.panel.dataset())
         if not self._programmatic:
             self._mark_pending()
             self._live_settings.start()       # applied once the typing pauses

@@ -64,3 +64,33 @@ def test_the_eta_follows_the_wall_clock_so_a_slow_pace_lengthens_it(controls):
     # done (the pace held it back): 60 steps in 63 s, so the last 40 take 42 s.
     controls.show_progress(batch(step=60, elapsed=40.0), config, clock=lambda: 130.0)
     assert controls.eta_label.text() == "ETA 0:42"
+
+
+def _choose_preset(window, name):
+    """Presets → `name`, as a user picks it from the menu."""
+    next(a for a in window.panel.presets_menu.actions() if a.text().endswith(f"[{name}]")).trigger()
+
+
+def test_the_speed_box_says_what_its_default_does_for_the_experiments_data(make_window, qtbot):
+    window = make_window()
+    box = window.controls.pace_box
+    _choose_preset(window, "mnist-mlp")
+    assert box.currentData() == WATCHABLE and box.currentText() == "Auto: full speed (images)"
+    _choose_preset(window, "spirals")
+    assert box.currentData() == WATCHABLE and box.currentText() == "Auto: watchable (~20 s a run)"
+    dataset = window.panel.editors["dataset"]
+    dataset.setCurrentIndex(dataset.findData("digits8x8"))        # the form's dataset, changed by hand
+    assert box.currentText() == "Auto: full speed (images)"
+    assert [box.itemText(i) for i in range(1, box.count())] == \
+        ["Full speed", "1000 batches/s", "100 batches/s", "30 batches/s", "10 batches/s", "1 batch/s"]
+
+
+def test_a_toy_preset_trains_at_the_watchable_pace_by_default(make_window, qtbot):
+    window = make_window()
+    _choose_preset(window, "spirals")
+    window.controls.train.trigger()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=30000)
+    job = window.session.job
+    batches = -(-len(job.train_data.X_train) // job.train_config.batch_size) * job.train_config.epochs
+    assert window._runner._worker._pace == pytest.approx(batches / WATCH_SECONDS)   # the run takes ~20 s
+    window.controls.stop.trigger()

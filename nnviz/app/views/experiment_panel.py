@@ -227,6 +227,10 @@ class ExperimentPanel(QScrollArea):
         self._dataset = config.dataset
         self._edited()
 
+    def dataset(self):
+        """The dataset the form names now (also while another field is invalid)."""
+        return self._values()[0].get("dataset") or ""
+
     def _write(self, editor, value):
         if editor.kind == "dataset":
             if editor.findData(value) < 0:
