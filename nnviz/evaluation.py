@@ -132,17 +132,28 @@ def robustness_curve(net, dataset, kind="noise", levels=None, seed=0, max_sample
     subset at every level. levels default to DEFAULT_LEVELS[kind]. Returns (levels, accuracies),
     two float arrays of the same length; level 0 gives the clean accuracy of the subset.
     """
+    points = list(robustness_points(net, dataset, kind, levels, seed, max_samples))
+    return np.array([p[0] for p in points], dtype=float), np.array([p[1] for p in points], dtype=float)
+
+
+def robustness_levels(kind, levels=None):
+    """The perturbation levels of a robustness curve of `kind`: `levels`, or DEFAULT_LEVELS[kind]."""
     if kind not in KINDS:
         raise UserError(f"kind: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
-    levels = np.asarray(DEFAULT_LEVELS[kind] if levels is None else levels, dtype=float).reshape(-1)
+    return np.asarray(DEFAULT_LEVELS[kind] if levels is None else levels, dtype=float).reshape(-1)
+
+
+def robustness_points(net, dataset, kind="noise", levels=None, seed=0, max_samples=2000):
+    """`robustness_curve` one level at a time: yields (level, accuracy), so that a caller can show
+    progress and stop between levels."""
+    levels = robustness_levels(kind, levels)
     rng = np.random.default_rng(seed)
     X, y = dataset.X_test, dataset.y_test
     if len(X) > max_samples:
         keep = np.sort(rng.choice(len(X), max_samples, replace=False))
         X, y = X[keep], y[keep]
-    accuracies = np.array([accuracy(y, net.predict(perturb(X, kind, level, dataset.image_shape, rng)))
-                           for level in levels])
-    return levels, accuracies
+    for level in levels:
+        yield float(level), accuracy(y, net.predict(perturb(X, kind, level, dataset.image_shape, rng)))
 
 
 def _rank_mistakes(predicted, confidence, y, limit):

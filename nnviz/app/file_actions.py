@@ -237,7 +237,10 @@ class FileActions:
             return w.show_message("Nothing to evaluate yet: train or load a network first.", "info")
         net = session.snapshot.network()
         dataset = session.job.dataset
-        dialog = EvaluationDialog(net, dataset, w)
+        drawing = w.draw_panel.network_input() if dataset.image_shape is not None else None
+        if drawing is not None and drawing.shape != tuple(dataset.image_shape):
+            drawing = None
+        dialog = EvaluationDialog(net, dataset, w, drawing=drawing)
         dialog.finished.connect(lambda _: self.dialogs.remove(dialog) if dialog in self.dialogs else None)
         self.dialogs.append(dialog)
         dialog.show()

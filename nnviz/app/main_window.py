@@ -55,9 +55,9 @@ DRAW_SHARE = 0.08
 # The curves are what a learner watches: they get 6 frames for every frame of another view (when
 # the budget is short) and up to 30 a second; heatmaps and the drawing's prediction need fewer.
 VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
-              "network": 10.0, "projection": 3.0}
+              "network": 10.0, "projection": 3.0, "saliency": 2.0}
 VIEW_WEIGHTS = {"plots": 6.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0,
-                "projection": 1.0}
+                "projection": 1.0, "saliency": 1.0}
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
@@ -169,7 +169,8 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
                              ("projection", self.projection)):
             self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name])
             self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
-        self._redraw.add("health", self.diagnostics.feed_health, VIEW_RATES["health"], VIEW_WEIGHTS["health"])
+        for name, feed in (("health", self.diagnostics.feed_health), ("saliency", self.diagnostics.feed_saliency)):
+            self._redraw.add(name, feed, VIEW_RATES[name], VIEW_WEIGHTS[name])
         self.addToolBar(self.controls.toolbar)
         self.set_pace(self.controls.pace_box.currentData())
         self.replay = Replay(self)
@@ -377,6 +378,8 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._runner.shutdown()
         self.lr_finder.shutdown()
         self.race.shutdown()
+        for dialog in list(self.files.dialogs):    # an evaluation's robustness thread stops
+            dialog.close()
 
     def showEvent(self, event):
         super().showEvent(event)

@@ -97,8 +97,24 @@ def test_the_saliency_view_explains_the_drawn_digit_when_it_is_shown(qtbot, wind
     with qtbot.waitSignal(panel.predicted, timeout=5000):               # while shown: every new prediction
         draw(qtbot, panel.canvas, [(0.5, 0.2), (0.5, 0.8)])
     assert saliency.explained_class == panel.predicted_class()
-    panel.canvas.clear()
-    assert saliency.saliency is None and not saliency.overlay.isVisible()
+    panel.canvas.clear()                                 # no drawing: the first test image is explained
+    assert "test sample #0" in saliency.caption.text() and saliency.overlay.isVisible()
+
+
+def test_the_saliency_dock_opened_before_any_drawing_explains_the_first_test_image(qtbot, window):
+    from nnviz.core.saliency import input_gradient
+
+    saliency = window.diagnostics.saliency
+    train_until_epochs(qtbot, window, 1)
+    click(qtbot, window, window.controls.stop)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE)
+    window.docks["saliency"].raise_()                    # its tab clicked: no double-click anywhere
+    qtbot.waitUntil(lambda: saliency.saliency is not None)
+    ds, net = window.session.job.dataset, window.session.snapshot.network()
+    explained = int(net.predict(ds.X_test[:1])[0])
+    assert saliency.explained_class == explained and "test sample #0" in saliency.caption.text()
+    np.testing.assert_allclose(saliency.saliency.ravel(), input_gradient(net, ds.X_test[0], explained),
+                               rtol=1e-5, atol=1e-8)
 
 
 def test_inspect_a_batch_from_the_run_menu_opens_the_inspector_with_heatmaps(qtbot, window):
@@ -149,3 +165,16 @@ def test_a_view_behind_another_docks_tab_is_fed_only_when_it_comes_to_the_front(
     assert window.activations._snapshot is None
     window.docks["activations"].raise_()
     qtbot.waitUntil(lambda: window.activations._snapshot is window.session.snapshot)
+
+
+def test_model_evaluate_explains_the_drawing_in_its_saliency_tab(qtbot, window):
+    train_until_epochs(qtbot, window, 1)
+    click(qtbot, window, window.controls.stop)
+    panel = window.draw_panel
+    with qtbot.waitSignal(panel.predicted, timeout=5000):
+        draw(qtbot, panel.canvas, SEVEN)
+    window.files.evaluate_action.trigger()
+    dialog = window.files.dialogs[-1]
+    assert "your drawing" in dialog.saliency_view.caption.text()
+    np.testing.assert_allclose(dialog.saliency_view._image, panel.network_input())
+    dialog.close()

@@ -1,8 +1,11 @@
 """Evaluation views: a clicked confusion cell shows exactly its test images; mistakes, per class, robustness."""
 
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from nnviz.app.diagnostics.evaluation_views import (
     MAX_SHOWN,
@@ -10,8 +13,8 @@ from nnviz.app.diagnostics.evaluation_views import (
     ImageGallery,
     MistakesGallery,
     PerClassView,
-    RobustnessView,
 )
+from nnviz.app.diagnostics.robustness_view import RobustnessView
 from nnviz.core import Network, TrainConfig, TrainData, train
 from nnviz.data import Dataset, load_dataset
 from nnviz.evaluation import EvaluationResults, evaluate_test_set
@@ -157,18 +160,56 @@ def test_per_class_bars_are_the_accuracy_of_each_class(qtbot, results):
     assert view.table.item(3, 3).text() == f"{100 * results.per_class[3]:.1f} %"
 
 
-def test_robustness_is_computed_on_demand_from_the_clean_accuracy_down(qtbot, net, digits, results):
-    view = _shown(qtbot, RobustnessView())
+def test_robustness_is_computed_in_the_background_when_shown_from_the_clean_accuracy_down(
+        qtbot, net, digits, results, monkeypatch):
+    from nnviz.app.diagnostics import robustness_view
+
+    threads, real = [], robustness_view.robustness_points
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread())
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(robustness_view, "robustness_points", recorded)
+    view = RobustnessView()
     view.set_model(net, digits)
-    assert view.items["noise"].getData()[0] is None or len(view.items["noise"].getData()[0]) == 0
-    with qtbot.waitSignal(view.computed):
-        qtbot.mouseClick(view.button, Qt.MouseButton.LeftButton)
+    assert not view.running and view.curves == {}           # nothing computed while not shown
+    with qtbot.waitSignal(view.computed, timeout=30000):
+        _shown(qtbot, view)
+    assert threads and all(t is not threading.main_thread() for t in threads)
     for kind in ("noise", "rotation"):
         levels, accuracies = view.curves[kind]
         assert levels[0] == 0 and accuracies[0] == results.accuracy
         x, y = view.items[kind].getData()
         np.testing.assert_allclose(y, 100 * accuracies)
     assert view.chance["noise"].value() == pytest.approx(10)
+    assert not view.running and not view.progress.isVisible()
+
+
+def test_closing_the_dialog_cancels_the_robustness_computation_it_shows_progress_of(qtbot, net, digits,
+                                                                                   monkeypatch):
+    from nnviz.app.diagnostics import robustness_view
+    from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
+
+    def slow_points(net, dataset, kind, seed=0, max_samples=2000):
+        for level in robustness_view.robustness_levels(kind):
+            yield level, 0.5
+            dialog.robustness_view._worker.cancel.wait(30)     # the next level only once cancelled
+
+    monkeypatch.setattr(robustness_view, "robustness_points", slow_points)
+    dialog = EvaluationDialog(net, digits)
+    _shown(qtbot, dialog)
+    view, tabs = dialog.robustness_view, dialog.tabs
+    tab_bar = tabs.tabBar()
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(tabs.indexOf(view)).center())
+    qtbot.waitUntil(lambda: view.progress.value() == 1)
+    total = sum(len(robustness_view.robustness_levels(k)) for k in ("noise", "rotation"))
+    assert view.running and view.progress.isVisible() and view.progress.maximum() == total
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and not view.running
+    qtbot.wait(50)                                               # queued points of the cancelled run
+    assert len(view.curves["noise"][0]) == 1 and len(view.curves["rotation"][0]) == 0
 
 
 def test_robustness_of_a_point_dataset_has_no_rotation_curve(qtbot):
@@ -177,7 +218,7 @@ def test_robustness_of_a_point_dataset_has_no_rotation_curve(qtbot):
     data = Dataset("pts", X, y, X, y, 2, None, ("a", "b"))
     view = _shown(qtbot, RobustnessView())
     view.set_model(Network([2, 4, 2], seed=0), data)
-    with qtbot.waitSignal(view.computed):
+    with qtbot.waitSignal(view.computed, timeout=30000):
         view.compute()
     assert set(view.curves) == {"noise"}
     assert "images" in view.info.text()
@@ -192,7 +233,7 @@ def test_the_evaluation_dialog_has_the_four_views_as_tabs_and_keeps_its_attribut
                                                                           "Robustness", "Saliency"]
     np.testing.assert_array_equal(dialog.confusion, dialog.results.confusion)
     assert dialog.heatmap is dialog.confusion_view.heatmap and dialog.table is dialog.per_class_view.table
-    assert dialog.robustness_view.button.isEnabled()
+    assert not dialog.robustness_view.running          # robustness is computed when its tab is opened
     assert len(dialog.mistakes_view.gallery.shown_indices()) > 0
 
 
@@ -214,6 +255,23 @@ def test_double_clicking_a_mistake_in_the_dialog_explains_it_in_the_saliency_tab
     assert dialog.saliency_view.explained_class == predicted
     np.testing.assert_allclose(dialog.saliency_view.saliency.ravel(),
                                input_gradient(net, digits.X_test[index], predicted))
+
+
+def test_the_saliency_tab_explains_the_first_test_image_or_the_drawing_without_a_double_click(qtbot, net, digits):
+    from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
+    from nnviz.core.saliency import input_gradient
+
+    dialog = EvaluationDialog(net, digits)
+    qtbot.addWidget(dialog)
+    first = int(dialog.results.predicted[0])
+    assert dialog.saliency_view.explained_class == first and "test sample #0" in dialog.saliency_view.caption.text()
+    np.testing.assert_allclose(dialog.saliency_view.saliency.ravel(), input_gradient(net, digits.X_test[0], first))
+    drawing = digits.X_test[5].reshape(8, 8)
+    drawn = EvaluationDialog(net, digits, drawing=drawing)
+    qtbot.addWidget(drawn)
+    assert "your drawing" in drawn.saliency_view.caption.text()
+    np.testing.assert_allclose(drawn.saliency_view.saliency.ravel(),
+                               input_gradient(net, digits.X_test[5], int(dialog.results.predicted[5])))
 
 
 def test_a_point_dataset_dialog_has_no_saliency_tab(qtbot):

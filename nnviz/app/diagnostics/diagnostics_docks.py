@@ -240,8 +240,9 @@ class DiagnosticsDocks:
         dock.raise_()
 
     def clear_saliency(self):
-        self._saliency_stale = False
+        """The drawing was cleared or the network replaced: explain the first test image (when shown)."""
         self.saliency.set_input(None, None)
+        self._on_predicted(None)
 
     def _on_predicted(self, _probabilities):
         """A new prediction of the drawing: explain it now if the saliency view is on screen, else later."""
@@ -249,11 +250,24 @@ class DiagnosticsDocks:
         if on_screen(self.saliency):
             self._refresh_saliency()
 
+    def feed_saliency(self):
+        """New weights: without a drawing, the first test image is explained again (the drawing's
+        explanation follows its prediction)."""
+        if self.window.draw_panel.canvas.is_empty():
+            self._on_predicted(None)
+
     def _refresh_saliency(self):
-        if self._saliency_stale:
-            self._saliency_stale = False
-            panel = self.window.draw_panel
+        """Explain the drawing or, without one, the first test image, with the weights shown."""
+        if not self._saliency_stale:
+            return
+        self._saliency_stale = False
+        panel, session = self.window.draw_panel, self.window.session
+        if not panel.canvas.is_empty():
             self.saliency.set_input(panel.network_input(), panel.snapshot)
+        elif session is not None and session.job.dataset.image_shape is not None:
+            ds = session.job.dataset
+            self.saliency.set_input(ds.X_test[0].reshape(ds.image_shape), self.window.replay.shown(session.snapshot),
+                                    f"test sample #0 (a {ds.class_names[ds.y_test[0]]}; draw to explain yours)")
 
     # -- dock titles: what a tab says while it is behind another ----------------------------------
 

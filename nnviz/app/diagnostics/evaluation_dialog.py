@@ -1,12 +1,14 @@
 """Test-set evaluation: accuracy, then tabs for the confusion matrix (click a cell for its images), the
-mistakes ranked by confidence, per-class accuracy, robustness to noise and rotation, and the saliency
-of any test image (double-click it in a gallery)."""
+mistakes ranked by confidence, per-class accuracy, robustness to noise and rotation (computed in the
+background when its tab opens), and the saliency of the drawing or the first test image at first, of
+any test image double-clicked in a gallery after."""
 
 import numpy as np
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout
 
-from nnviz.app.diagnostics.evaluation_views import ConfusionView, MistakesGallery, PerClassView, RobustnessView
+from nnviz.app.diagnostics.evaluation_views import ConfusionView, MistakesGallery, PerClassView
+from nnviz.app.diagnostics.robustness_view import RobustnessView
 from nnviz.app.diagnostics.saliency_view import SaliencyView
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.evaluation import evaluate_test_set
@@ -18,10 +20,11 @@ class EvaluationDialog(QDialog):
     Attributes: results (nnviz.evaluation.EvaluationResults), predictions (n,), confusion (k, k)
     with C[true, predicted], accuracy (float), per_class (k,) accuracy per true class (NaN for a
     class without test samples); the views confusion_view, mistakes_view, per_class_view,
-    robustness_view and (image datasets) saliency_view in `tabs`.
+    robustness_view and (image datasets) saliency_view in `tabs`. The saliency view first explains
+    `drawing` ((h, w) in [0, 1], the user's drawing) or, without one, the first test image.
     """
 
-    def __init__(self, network, dataset, parent=None):
+    def __init__(self, network, dataset, parent=None, drawing=None):
         super().__init__(parent)
         self.setWindowTitle(f"Evaluation on the {dataset.name} test set")
         self.results = evaluate_test_set(network, dataset)
@@ -53,10 +56,14 @@ class EvaluationDialog(QDialog):
             self._snapshot = Snapshot.of(network)
             self.saliency_view = SaliencyView()
             self.saliency_view.set_class_names(dataset.class_names)
-            self.saliency_view.caption.setText("Double-click a test image in the Confusion or Mistakes tab")
             self.tabs.addTab(self.saliency_view, "Saliency")
             for view in (self.confusion_view, self.mistakes_view):
                 view.gallery.activated.connect(self.explain)
+            if drawing is not None:
+                self.saliency_view.set_input(drawing, self._snapshot, "your drawing (double-click a test "
+                                                                      "image in Confusion or Mistakes for another)")
+            elif len(self.results.y):
+                self.explain(0, switch=False)
 
         # The confusion heatmap and the per-class table, under the names they have always had.
         self.plot_widget = self.confusion_view.plot_widget
@@ -74,11 +81,17 @@ class EvaluationDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(980, 640)
 
-    def explain(self, index):
-        """Show the saliency of test sample `index` in the Saliency tab."""
+    def explain(self, index, switch=True):
+        """Show the saliency of test sample `index` in the Saliency tab (and, with switch, that tab)."""
         if self.saliency_view is None:
             return
         r = self.results
         self.saliency_view.set_input(r.X[index].reshape(r.image_shape), self._snapshot,
                                      f"test sample #{index}, true {r.class_names[r.y[index]]}")
-        self.tabs.setCurrentWidget(self.saliency_view)
+        if switch:
+            self.tabs.setCurrentWidget(self.saliency_view)
+
+    def done(self, result):
+        """Closing stops a robustness computation still going."""
+        self.robustness_view.cancel()
+        super().done(result)

@@ -1,10 +1,10 @@
 """Interactive evaluation views: a confusion matrix whose cells open their test images, the mistakes
-ranked by confidence, per-class accuracy and robustness curves. All read an `EvaluationResults`."""
+ranked by confidence and per-class accuracy. All read an `EvaluationResults`."""
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
@@ -13,15 +13,12 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-
-from nnviz.evaluation import robustness_curve
 
 MAX_CELL_TEXTS = 30       # classes up to which every confusion cell gets its count written in
 MAX_SHOWN = 240           # images a gallery shows at most
@@ -30,9 +27,6 @@ _CORRECT_MAP = pg.ColorMap([0, 1], [(35, 35, 42), (50, 170, 80)])
 _MISTAKE_MAP = pg.colormap.get("inferno")
 _SELECTED = (255, 80, 60)
 _BAR = (90, 140, 200)
-_CURVES = {"noise": (31, 119, 180), "rotation": (214, 39, 40)}
-_AXIS_LABELS = {"noise": "std of the added Gaussian noise (pixels in [0, 1])",
-                "rotation": "rotation (± degrees)"}
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -328,80 +322,3 @@ class PerClassView(QWidget):
         # wide enough for every column plus a vertical scroll bar: nothing clipped, no horizontal scrolling
         table.setFixedWidth(header.length() + 2 * table.frameWidth()
                             + table.verticalScrollBar().sizeHint().width() + 4)
-
-
-class RobustnessView(QWidget):
-    """Test accuracy under added noise and under rotation, computed when the button is pressed.
-
-    Signal `computed()` after each computation; `curves[kind]` holds (levels, accuracies).
-    """
-
-    computed = Signal()
-
-    def __init__(self, parent=None, max_samples=2000, seed=0):
-        super().__init__(parent)
-        self.max_samples, self.seed = max_samples, seed
-        self.network = self.dataset = None
-        self.curves = {}
-        self.button = QPushButton("Compute robustness")
-        self.button.clicked.connect(self.compute)
-        self.info = QLabel(wordWrap=True)
-        self.plot_widget = pg.GraphicsLayoutWidget()
-        self.plots, self.items, self.chance = {}, {}, {}
-        for col, kind in enumerate(("noise", "rotation")):
-            plot = _static_plot(self.plot_widget.addPlot(row=0, col=col, title=f"accuracy vs {kind}"))
-            plot.setLabel("left", "test accuracy (%)")
-            plot.setLabel("bottom", _AXIS_LABELS[kind])
-            plot.setYRange(0, 100, padding=0.03)
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            self.items[kind] = plot.plot([], [], pen=pg.mkPen(_CURVES[kind]), symbol="o", symbolSize=6,
-                                         symbolBrush=_CURVES[kind], symbolPen=None)
-            dashed = pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine)
-            self.chance[kind] = pg.InfiniteLine(angle=0, pen=dashed, label="chance",
-                                                labelOpts={"position": 0.9, "color": (170, 170, 170)})
-            plot.addItem(self.chance[kind])
-            self.plots[kind] = plot
-        top = QHBoxLayout()
-        top.addWidget(self.button)
-        top.addWidget(self.info, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.plot_widget, 1)
-        self.set_model(None, None)
-
-    def kinds(self):
-        """The perturbations that apply to the dataset: rotation only for images."""
-        return ("noise", "rotation") if self.dataset is not None and self.dataset.image_shape else ("noise",)
-
-    def set_model(self, network, dataset):
-        """Evaluate this network on this dataset's test set (the curves are cleared until computed)."""
-        self.network, self.dataset = network, dataset
-        self.curves = {}
-        for kind, item in self.items.items():
-            item.setData([], [])
-            self.chance[kind].setValue(100 / dataset.n_classes if dataset is not None else 0)
-        self.button.setEnabled(network is not None and dataset is not None)
-        if dataset is None:
-            return self.info.setText("No network to evaluate.")
-        n = min(len(dataset.y_test), self.max_samples)
-        rotation = "" if dataset.image_shape else " (rotation needs images: this dataset holds points)"
-        self.info.setText(f"Accuracy on {n:,} test samples as they are perturbed more and more{rotation}.")
-        self.plots["rotation"].setTitle("accuracy vs rotation" if dataset.image_shape else "rotation: images only")
-
-    def compute(self):
-        """Compute every curve that applies (≈0.1 s for 2,000 MNIST samples: fine on the UI thread)."""
-        if self.network is None:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with np.errstate(all="ignore"):
-                for kind in self.kinds():
-                    levels, acc = robustness_curve(self.network, self.dataset, kind, seed=self.seed,
-                                                   max_samples=self.max_samples)
-                    self.curves[kind] = (levels, acc)
-                    self.items[kind].setData(levels, acc * 100)
-                    self.plots[kind].setXRange(0, levels.max(), padding=0.03)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.computed.emit()
