@@ -322,14 +322,17 @@ def _cell_colour(view, true_class, pred_class):
     return np.array([colour.red(), colour.green(), colour.blue()])
 
 
-def test_confusion_colours_mistakes_on_their_own_scale_so_3_and_300_errors_differ(qtbot):
+def test_confusion_colours_mistakes_on_their_own_log_scale_so_0_3_and_300_errors_differ(qtbot):
     C = np.array([[700, 300, 0], [0, 997, 3], [0, 0, 5000]])
     view = ConfusionView()
     view.set_results(_results_from_confusion(C))
     _shown(qtbot, view)
-    assert view.colorbars["mistakes"].levels() == (0, 300)          # the 5000 on the diagonal sets nothing
-    three, three_hundred = _cell_colour(view, 1, 2), _cell_colour(view, 0, 1)
-    assert np.abs(three_hundred - three).sum() > 200
+    low, high = view.colorbars["mistakes"].levels()
+    assert low == 0 and high == pytest.approx(np.log10(301))        # the 5000 on the diagonal sets nothing
+    ticks = [label for _, label in view.colorbars["mistakes"].axis._tickLevels[0]]
+    assert ticks == ["0", "1", "10", "100", "300"]                  # the bar reads in counts
+    none, three, three_hundred = _cell_colour(view, 0, 2), _cell_colour(view, 1, 2), _cell_colour(view, 0, 1)
+    assert np.abs(three_hundred - three).sum() > 150 and np.abs(three - none).sum() > 150
     # the diagonal has its own (green) scale: a 70 % class is not the colour of 300 mistakes
     diagonal = _cell_colour(view, 0, 0)
     assert diagonal[1] > diagonal[0] and diagonal[1] > diagonal[2]

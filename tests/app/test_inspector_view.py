@@ -131,3 +131,14 @@ def test_signed_maps_have_symmetric_colour_bars_and_titles_clear_of_the_images(v
             label = plot.titleLabel.item
             title_bottom = label.mapRectToScene(label.boundingRect()).bottom()
             assert title_bottom <= plot.vb.sceneBoundingRect().top() + 1, (l, kind)
+
+
+def test_colour_bars_are_as_tall_as_their_images(view):
+    net = Network([4, 6, 5, 3], hidden="tanh", seed=1, dtype=np.float64)
+    view.set_network(net, X, LABELS)
+    view.grab()
+    for (l, kind), bar in view.colorbars.items():
+        image_area, bar_area = view._plots[(l, kind)].vb.sceneBoundingRect(), bar.vb.sceneBoundingRect()
+        assert abs(bar_area.top() - image_area.top()) <= 1 and abs(bar_area.bottom() - image_area.bottom()) <= 1, \
+            (l, kind, bar_area, image_area)
+        assert bar_area.left() >= image_area.right() - 1             # beside the image, not over it

@@ -45,4 +45,8 @@ def test_selecting_points_lights_up_their_cells_of_the_confusion_matrix(qtbot, m
     for true, guess in zip(view.y[chosen], view.predicted[chosen]):
         expected[true, guess] += 1
     np.testing.assert_array_equal(view.selected_cells, expected)
-    np.testing.assert_array_equal(view.matrix.image, expected.T)
+    np.testing.assert_array_equal(view.selected_cells, expected)
+    mistakes = np.where(np.eye(k, dtype=bool), np.nan, np.log10(1 + expected))   # mistakes on their own log scale
+    np.testing.assert_allclose(view.matrix.image, mistakes.T)
+    shares = np.diag(expected) / np.maximum(expected.sum(axis=1), 1)               # the diagonal by class share
+    np.testing.assert_allclose(np.diag(view.matrix_correct.image), shares)

@@ -136,3 +136,32 @@ def test_the_input_feature_check_boxes_are_whole_in_a_laptops_form(make_window, 
     assert len(features) == 7
     for box in features:
         assert box.isVisible() and box.width() >= box.sizeHint().width(), (box.text(), box.width())
+
+@pytest.mark.parametrize("width, height", [(1280, 690), (1366, 740)])
+def test_the_class_probability_chart_is_readable_beside_the_drawing(make_window, qtbot, width, height):
+    from .conftest import tiny_digits
+    from .test_main_window import train_until_epochs
+
+    window = make_window(tiny_digits(hidden_layers=[32, 16], epochs=1))   # two hidden rows, as mnist-mlp
+    train_until_epochs(qtbot, window, 1)
+    laid_out(window, qtbot, width, height)
+    chart = window.draw_panel.bar_plot          # ten bars, their names and 0 / 0.5 / 1 readable
+    data_area = chart.getViewBox().sceneBoundingRect()
+    assert data_area.width() >= 150 and data_area.height() >= 80, data_area
+    assert chart.getViewWidget().rect().contains(chart.sceneBoundingRect().toAlignedRect().adjusted(1, 1, -1, -1))
+
+
+def test_the_health_history_is_in_view_beside_the_lights_on_a_laptop(make_window, qtbot):
+    from .conftest import tiny_digits
+    from .test_diagnostics_integration import train_to_the_end
+
+    window = laid_out(make_window(tiny_digits(learning_rate=1.0, epochs=3)), qtbot, 1366, 740)
+    train_to_the_end(qtbot, window)                                     # dying ReLU: an alarm in the history
+    window.docks["health"].raise_()
+    qtbot.wait(50)
+    health = window.diagnostics.health
+    assert any("dying ReLU alarm" in line for line in health.log_lines())
+    for widget in (health.log, *(light.message for light in health.lights.values())):
+        assert widget.visibleRegion().boundingRect().height() >= widget.height() - 1, widget   # not scrolled away
+    fine = next(light for light in health.lights.values() if light.level == "ok")
+    assert fine.message.text() == "Fine" and fine.message.toolTip().startswith("Fine: ")   # the reason on hover

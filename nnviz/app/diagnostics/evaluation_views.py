@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.views.confusion_colors import CORRECT_MAP, MISTAKE_MAP, confusion_layers, count_ticks
+
 MAX_CELL_TEXTS = 30       # classes up to which every confusion cell gets its count written in
 MAX_SHOWN = 240           # images a gallery shows at most
 _BRIGHT = 0.6             # inferno is light above this level: write dark text there
-_CORRECT_MAP = pg.ColorMap([0, 1], [(35, 35, 42), (50, 170, 80)])
-_MISTAKE_MAP = pg.colormap.get("inferno")
 _SELECTED = (255, 80, 60)
 _BAR = (90, 140, 200)
 INDEX_ROLE = Qt.ItemDataRole.UserRole
@@ -141,8 +141,8 @@ class ConfusionView(QWidget):
         self.diagonal = _CellImage(axisOrder="row-major", levels=(0, 1))      # correct: share of the class
         self.heatmap = _CellImage(axisOrder="row-major", levels=(0, 1))       # mistakes: count, own scale
         self.colorbars = {}
-        for col, (image, cmap, label) in enumerate(((self.diagonal, _CORRECT_MAP, "correct: share of the true class"),
-                                                    (self.heatmap, _MISTAKE_MAP, "mistakes: count"))):
+        for col, (image, cmap, label) in enumerate(((self.diagonal, CORRECT_MAP, "correct: share of the true class"),
+                                                    (self.heatmap, MISTAKE_MAP, "mistakes: count (log scale)"))):
             image.setColorMap(cmap)
             image.clicked.connect(self._on_clicked)
             self.plot.addItem(image)
@@ -171,15 +171,14 @@ class ConfusionView(QWidget):
         k = len(C)
         rows = C.sum(axis=1, keepdims=True)
         self.shares = np.divide(C, rows, out=np.zeros(C.shape), where=rows > 0)
-        on_diagonal = np.eye(k, dtype=bool)
-        self.mistake_max = max(1, int(C[~on_diagonal].max())) if k > 1 else 1
-        for image, values, bar, levels in (
-                (self.diagonal, np.where(on_diagonal, self.shares, np.nan), self.colorbars["correct"], (0, 1)),
-                (self.heatmap, np.where(on_diagonal, np.nan, C.astype(float)), self.colorbars["mistakes"],
-                 (0, self.mistake_max))):
+        self.mistake_max = max(1, int(C[~np.eye(k, dtype=bool)].max())) if k > 1 else 1
+        correct, mistakes, self.mistake_levels = confusion_layers(C)
+        for image, values, bar, levels in ((self.diagonal, correct, self.colorbars["correct"], (0, 1)),
+                                           (self.heatmap, mistakes, self.colorbars["mistakes"], self.mistake_levels)):
             image.setImage(values, levels=levels)             # NaN cells are transparent: the other scale's
             image.setRect(-0.5, -0.5, k, k)                   # cell (i, j) centred on (x=j, y=i)
             bar.setLevels(levels)
+        self.colorbars["mistakes"].axis.setTicks([count_ticks(self.mistake_max)])
         ticks = [list(enumerate(results.class_names))]
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setTicks(ticks)
@@ -203,7 +202,7 @@ class ConfusionView(QWidget):
         font = QFont()
         font.setPointSize(9 if k <= 12 else 7)
         for (i, j), count in np.ndenumerate(C):
-            bright = i != j and count / self.mistake_max > _BRIGHT
+            bright = i != j and np.log10(1 + count) / self.mistake_levels[1] > _BRIGHT
             colour = (20, 20, 20) if bright else (235, 235, 235)
             text = pg.TextItem(str(count), color=colour if count else (120, 120, 130), anchor=(0.5, 0.5))
             text.setFont(font)

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +56,7 @@ COLORS = {"ok": "#2ca02c", "warning": "#f0a500", "alarm": "#d62728", "n/a": "#b0
 CELL_TINT = {"warning": QColor(240, 165, 0, 70), "alarm": QColor(214, 39, 40, 80)}
 COLUMNS = ("dead", "saturated", "grad norm", "ratio to output", "update ratio", "act mean", "act std")
 HIST_BINS = 30
+TABS_PREFERRED_HEIGHT = 160  # px: the layer table / histograms' share of a short dock (more when it is tall)
 MEASURE_BATCH = 64          # probe samples whose gradient "Measure now" takes
 WEIGHT_BRUSH, ACT_BRUSH = (31, 119, 180, 120), (255, 127, 14, 120)
 
@@ -83,14 +84,28 @@ class _Light:
         self.show(None)
 
     def show(self, finding):
+        """Show `finding` (None: no epoch yet). A fine or not-applicable light says only "Fine" or "Not
+        applicable", its reason in the tooltip: the hints that need reading, and the history below the
+        lights, keep the room (a laptop's dock shows all of it without scrolling)."""
         if finding is None:
-            self.level, text = "n/a", "Waiting for the first epoch"
+            self.level, self.text = "n/a", "Waiting for the first epoch"
         else:
-            self.level, text = (finding.level if finding.applicable else "n/a"), finding.message
+            self.level, self.text = (finding.level if finding.applicable else "n/a"), finding.message
         self.color = COLORS[self.level]
         self.dot.setStyleSheet(f"background: {self.color}; border-radius: 7px;")
         self.dot.setToolTip(self.level)
-        self.message.setText(text)
+        quiet = finding is not None and self.level in ("ok", "n/a") and ": " in self.text
+        self.message.setText(self.text.split(": ", 1)[0] if quiet else self.text)
+        self.message.setToolTip(self.text if quiet else "")
+
+
+class _BelowTheFold(QTabWidget):
+    """The layer table and histograms: they take the dock's spare height, but ask for little, so that in
+    a short dock (its scroll area lays it out at the preferred heights) the lights and the history
+    come first, these below."""
+
+    def sizeHint(self):
+        return QSize(super().sizeHint().width(), TABS_PREFERRED_HEIGHT)
 
 
 class HealthDock(QWidget):
@@ -130,7 +145,8 @@ class HealthDock(QWidget):
 
         lights = QWidget()
         grid = QGridLayout(lights)
-        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setContentsMargins(4, 2, 4, 2)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(2, 1)
         self.lights = {d: _Light(grid, i, d) for i, d in enumerate(DETECTORS)}
 
@@ -148,7 +164,7 @@ class HealthDock(QWidget):
         self.log.setWordWrap(True)
         lines = self.log.fontMetrics().lineSpacing()
         self.log.setMinimumHeight(3 * lines + 8)               # never squeezed below three lines
-        self.log.setMaximumHeight(6 * lines + 8)
+        self.log.setMaximumHeight(4 * lines + 8)               # nor so tall that a laptop's dock scrolls it away
         self.log.addItem("History: no alarm yet")
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -156,13 +172,14 @@ class HealthDock(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.plots = pg.GraphicsLayoutWidget()
-        self.tabs = QTabWidget()
+        self.tabs = _BelowTheFold()
         self.tabs.addTab(self.table, "Layers")
         self.tabs.addTab(self.plots, "Histograms")
         self.tabs.currentChanged.connect(self.draw_if_shown)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(3)
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(lights)
@@ -281,7 +298,8 @@ class HealthDock(QWidget):
         return self.lights[detector].color
 
     def message(self, detector):
-        return self.lights[detector].message.text()
+        """The detector's whole message (a fine light shows only its first word, the rest on hover)."""
+        return self.lights[detector].text
 
     def log_lines(self):
         """The history's lines, oldest first."""

@@ -201,7 +201,7 @@ class InspectorView(QWidget):
             last = l == self.net.n_layers
             kind_of = "output" if last else f"hidden, {self.net.hidden_name}"
             head = f"Layer {l} ({kind_of}): {self.net.sizes[l - 1]} → {self.net.sizes[l]} units"
-            self.plots.addLabel(head, row=2 * l - 2, col=0, colspan=2 * len(KINDS), justify="left")
+            self.plots.addLabel(head, row=2 * l - 2, col=0, colspan=len(KINDS), justify="left")
             for c, kind in enumerate(KINDS):
                 full = trace.db if kind == "db" else getattr(trace, kind)
                 shown = _cap(trace, kind)
@@ -210,7 +210,7 @@ class InspectorView(QWidget):
                 formula, _, rule = equation(self.net, l, kind, self._l2).partition("   ")
                 title = f"{formula}" + (f" &nbsp; <b>{rule}</b>" if rule else "") + f"<br>({size})"
                 self.titles[(l, kind)] = title
-                plot = self.plots.addPlot(row=2 * l - 1, col=2 * c, title=title)
+                plot = self.plots.addPlot(row=2 * l - 1, col=c, title=title)
                 plot.titleLabel.setAttr("size", f"{TITLE_POINTS}pt")
                 plot.titleLabel.setMaximumHeight(title_height)          # pyqtgraph's 30 px fit one line
                 plot.layout.setRowFixedHeight(0, title_height)
@@ -235,7 +235,10 @@ class InspectorView(QWidget):
                     bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                           width=10)
                     bar.setImageItem(item)
-                    self.plots.addItem(bar, row=2 * l - 1, col=2 * c + 1)
+                    # In the plot's own grid, beside its view box (row 2; column 3, after the right
+                    # axis): exactly as tall as the image, not as the title, image and axis together.
+                    bar.layout.setContentsMargins(0, 0, 0, 0)
+                    plot.layout.addItem(bar, 2, 3)
                     self.colorbars[(l, kind)] = bar
                 plot.setRange(xRange=(-0.5, shown.shape[1] - 0.5), yRange=(-0.5, shown.shape[0] - 0.5),
                               padding=0)

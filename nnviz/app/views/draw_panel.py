@@ -30,8 +30,8 @@ _BEST_BRUSH = (255, 150, 40)
 _FRAME = (110, 110, 115)
 _HIDDEN_ROW_HEIGHT = 16
 _HIDDEN_LABEL_HEIGHT = 16
-INPUT_WIDTH = 90
-BARS_MIN_HEIGHT = 80     # px: the class-probability chart stays readable however many hidden rows
+INPUT_SIZE = 48          # px: the network's input image, beside the predicted class
+BARS_MIN_HEIGHT = 120    # px: the class-probability chart stays readable however many hidden rows
 
 
 class DrawPanel(QWidget):
@@ -75,7 +75,7 @@ class DrawPanel(QWidget):
 
         self.class_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.class_label.font())
-        font.setPointSize(30)
+        font.setPointSize(24)
         font.setBold(True)
         self.class_label.setFont(font)
         self.class_label.setMinimumWidth(90)
@@ -93,7 +93,9 @@ class DrawPanel(QWidget):
     # -- construction --------------------------------------------------------------------------
 
     def _build_plots(self):
-        self.bar_plot = self.plots.addPlot(row=0, col=0, rowspan=2)     # no title: its height goes to the bars
+        self.plots.ci.setContentsMargins(2, 2, 2, 2)      # every pixel of height goes to the bars
+        self.plots.ci.setSpacing(2)
+        self.bar_plot = self.plots.addPlot(row=0, col=0)     # no title: its height goes to the bars
         self.bar_plot.setLabel("left", "probability")
         self.bar_plot.setYRange(0, 1, padding=0.02)
         self.bar_plot.getAxis("left").setTicks([[(0, "0"), (0.5, "0.5"), (1, "1")]])   # readable when short
@@ -102,16 +104,18 @@ class DrawPanel(QWidget):
         self.bar_plot.setMenuEnabled(False)
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.8, brush=_BAR_BRUSH)
         self.bar_plot.addItem(self.bars)
-        self.plots.addLabel("network<br>input", row=0, col=1, size="8pt")
-        view = self.plots.addViewBox(row=1, col=1, lockAspect=True, enableMouse=False)
+        # The network's input sits beside the predicted class, so the bars get the column's whole width.
+        self.input_widget = pg.GraphicsLayoutWidget()
+        self.input_widget.setToolTip("The network's input: the drawing as it sees it")
+        self.input_widget.setFixedSize(INPUT_SIZE, INPUT_SIZE)
+        self.input_widget.ci.setContentsMargins(1, 1, 1, 1)
+        view = self.input_widget.addViewBox(lockAspect=True, enableMouse=False)
         view.invertY(True)                  # row 0 of the image at the top
-        view.setFixedWidth(INPUT_WIDTH)
         self.input_image = pg.ImageItem(axisOrder="row-major")
         self._input_frame = QGraphicsRectItem()
         self._input_frame.setPen(pg.mkPen(_FRAME))
         view.addItem(self.input_image)
         view.addItem(self._input_frame)
-        self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self._hidden_widgets = []       # layout items of the hidden rows (label, view) per layer
         self.hidden_images = []         # one ImageItem (1, units) per hidden layer
         self._set_classes(10)
@@ -127,6 +131,7 @@ class DrawPanel(QWidget):
         result = QHBoxLayout()
         result.addWidget(self.class_label)
         result.addWidget(self.message_label, 1)
+        result.addWidget(self.input_widget)
         right = QVBoxLayout()
         right.addLayout(result)
         right.addWidget(self.plots, 1)
@@ -134,6 +139,7 @@ class DrawPanel(QWidget):
         columns.addLayout(left, 2)
         columns.addLayout(right, 3)
         layout = QVBoxLayout(self)          # the my-digits row spans both columns: the canvas can narrow
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(columns, 1)
         layout.addWidget(self.my_digits)
 
@@ -159,10 +165,10 @@ class DrawPanel(QWidget):
             self.plots.removeItem(item)
         self._hidden_widgets, self.hidden_images = [], []
         for l, units in enumerate(snapshot.sizes[1:-1], start=1):
-            row = 2 * l
+            row = 2 * l - 1
             label = self.plots.addLabel(f"hidden layer {l}: {units} {snapshot.hidden} units",
-                                        row=row, col=0, colspan=2, size="8pt")
-            view = self.plots.addViewBox(row=row + 1, col=0, colspan=2, enableMouse=False)
+                                        row=row, col=0, size="8pt")
+            view = self.plots.addViewBox(row=row + 1, col=0, enableMouse=False)
             view.setFixedHeight(_HIDDEN_ROW_HEIGHT)
             label.setMaximumHeight(_HIDDEN_LABEL_HEIGHT)     # spare height goes to the bars, not the labels
             item = pg.ImageItem(axisOrder="row-major")
@@ -173,7 +179,7 @@ class DrawPanel(QWidget):
         self._hidden_key = key
         grid = self.plots.ci.layout
         for row in range(grid.rowCount()):
-            grid.setRowStretchFactor(row, 1 if row < 2 else 0)
+            grid.setRowStretchFactor(row, 1 if row == 0 else 0)
         rows = len(snapshot.sizes) - 2
         self.plots.setMinimumHeight(BARS_MIN_HEIGHT + rows * (_HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT))
         self._show_selected()

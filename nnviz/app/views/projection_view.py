@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from nnviz.app.views.colors import class_colors
+from nnviz.app.views.confusion_colors import CORRECT_MAP, MISTAKE_MAP, confusion_layers
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core import confusion_matrix
 from nnviz.core.projection import pca_2d
@@ -47,9 +48,12 @@ class ProjectionView(ShownView):
         self.matrix_plot.setLabel("left", "true")
         self.matrix_plot.invertY(True)
         self.matrix_plot.setMouseEnabled(False, False)
-        self.matrix = pg.ImageItem()
-        self.matrix.setColorMap(pg.colormap.get("CET-L13"))
-        self.matrix_plot.addItem(self.matrix)
+        self.matrix_correct = pg.ImageItem()          # the diagonal: share of the class, green
+        self.matrix_correct.setColorMap(CORRECT_MAP)
+        self.matrix = pg.ImageItem()                  # the mistakes: log count, a scale of their own
+        self.matrix.setColorMap(MISTAKE_MAP)
+        for item in (self.matrix_correct, self.matrix):
+            self.matrix_plot.addItem(item)
         self.plots.ci.layout.setColumnStretchFactor(0, 3)
         self.plots.ci.layout.setColumnStretchFactor(1, 1)
         self._placed = False
@@ -124,8 +128,10 @@ class ProjectionView(ShownView):
         self.selected = np.flatnonzero(inside)
         k = len(self.class_names)
         self.selected_cells = confusion_matrix(self.y[self.selected], self.predicted[self.selected], k)
-        self.matrix.setImage(self.selected_cells.T.astype(float), levels=(0, max(1, self.selected_cells.max())))
-        self.matrix.setRect(-0.5, -0.5, k, k)          # cell (i, j) centred on its class numbers
+        correct, mistakes, levels = confusion_layers(self.selected_cells)
+        for item, values, item_levels in ((self.matrix_correct, correct, (0, 1)), (self.matrix, mistakes, levels)):
+            item.setImage(values.T, levels=item_levels)
+            item.setRect(-0.5, -0.5, k, k)              # cell (i, j) centred on its class numbers
         self.matrix_plot.setTitle(f"confusion of the {len(self.selected)} selected points")
 
     def _on_hover(self, _item, points, _event):
