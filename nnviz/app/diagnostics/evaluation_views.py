@@ -30,7 +30,7 @@ _BAR = (90, 140, 200)
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _static_plot(plot):
+def static_plot(plot):
     """A plot that does not pan, zoom or offer its menu: these views are read, not explored."""
     plot.setMouseEnabled(False, False)
     plot.hideButtons()
@@ -133,7 +133,7 @@ class ConfusionView(QWidget):
         self.selected = None
         self.cell_texts = {}
         self.plot_widget = pg.GraphicsLayoutWidget()
-        self.plot = _static_plot(self.plot_widget.addPlot(title="confusion matrix — click a cell"))
+        self.plot = static_plot(self.plot_widget.addPlot(title="confusion matrix — click a cell"))
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
         self.plot.setLabel("left", "true")
@@ -269,7 +269,7 @@ class PerClassView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plot_widget = pg.GraphicsLayoutWidget()
-        self.plot = _static_plot(self.plot_widget.addPlot(title="accuracy per true class"))
+        self.plot = static_plot(self.plot_widget.addPlot(title="accuracy per true class"))
         self.plot.setLabel("left", "accuracy (%) — axis zoomed to the data")
         self.plot.setLabel("bottom", "class")
         self.plot.setYRange(0, 105, padding=0)

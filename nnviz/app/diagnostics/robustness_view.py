@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from nnviz.app.diagnostics.evaluation_views import _static_plot
+from nnviz.app.diagnostics.evaluation_views import static_plot
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.evaluation import robustness_levels, robustness_points
 
@@ -62,14 +62,15 @@ class RobustnessView(QWidget):
         self.curves = {}
         self._thread = self._worker = None
         self._wanted = False                # the curves of this network are not computed (or started) yet
-        self.progress = QProgressBar(maximumWidth=260, textVisible=True)
-        self.progress.setFormat("computing %v of %m points")
+        self.progress = QProgressBar(textVisible=True)
+        self.progress.setFormat("computing: %v of %m points")
+        self.progress.setFixedWidth(self.progress.fontMetrics().horizontalAdvance("computing: 88 of 88 points") + 40)
         self.progress.hide()
         self.info = QLabel(wordWrap=True)
         self.plot_widget = pg.GraphicsLayoutWidget()
         self.plots, self.items, self.chance = {}, {}, {}
         for col, kind in enumerate(("noise", "rotation")):
-            plot = _static_plot(self.plot_widget.addPlot(row=0, col=col, title=f"accuracy vs {kind}"))
+            plot = static_plot(self.plot_widget.addPlot(row=0, col=col, title=f"accuracy vs {kind}"))
             plot.setLabel("left", "test accuracy (%)")
             plot.setLabel("bottom", _AXIS_LABELS[kind])
             plot.setYRange(0, 100, padding=0.03)
