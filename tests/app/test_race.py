@@ -142,10 +142,13 @@ def test_a_race_waits_for_the_windows_own_training_run_to_stop(qtbot, make_windo
     wait_for_the_end(qtbot, window, 2)
 
 
-def test_closing_the_window_mid_race_joins_the_race_thread(qtbot, make_window):
+def test_closing_the_window_mid_race_joins_the_race_thread_and_keeps_its_runs(qtbot, make_window, runs_folder):
     window = make_window(tiny_digits(epochs=100000))
     open_race(qtbot, window, ["adam"])
     qtbot.waitUntil(lambda: bool(window.race.epochs) and min(map(len, window.race.epochs)) >= 1, timeout=60000)
     thread = window.race._thread
     window.close()
     assert thread.isFinished()
+    again = make_window()
+    assert sorted(r.name for r in again.diagnostics.runs.runs) == ["digits8x8 · adam η 0.001", "digits8x8 · sgd η 0.1"]
+    assert {r.final_metrics["finish_reason"] for r in again.diagnostics.runs.runs} == {"stopped"}

@@ -11,7 +11,7 @@ and the snapshots kept for replay.
 import dataclasses
 import uuid
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 from PySide6.QtGui import QAction
 
 from nnviz.app.diagnostics.race_dialog import RaceDialog
@@ -95,11 +95,13 @@ class Race(QObject):
             self.dialog.say("Stopping…")
 
     def shutdown(self):
-        """Stop the race and wait for its thread (closing the window)."""
+        """Stop the race and wait for its thread (closing the window); its contestants' last reports,
+        queued meanwhile, are taken in first, so that they are kept in the Runs dock as stopped runs."""
         if self.active:
             self._worker.stop()
             self._thread.quit()
             self._thread.wait()
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
             self._release()
 
     # -- the worker's reports, in the UI thread ---------------------------------------------------
