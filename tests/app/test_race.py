@@ -86,6 +86,11 @@ def test_a_race_trains_the_ticked_optimisers_together_from_identical_weights(qtb
         assert record.curves["train_loss"] == [e.train_loss for e in epochs]
         assert record.final_metrics["test_accuracy"] == test
         assert record.race == race.race_id and record.config["optimizer"] == optimizer
+    # Their replay snapshots are saved with them: from the same start (step 0) to weights of their own.
+    saved = [runs.store.snapshots(r.run_id) for r in runs.runs]
+    assert all(s["steps"][0] == 0 for s in saved) and len({s["params"][-1].tobytes() for s in saved}) == 3
+    for s in saved:
+        np.testing.assert_array_equal(s["params"][0], fresh)
     status = [runs.table.horizontalHeaderItem(c).text() for c in range(runs.table.columnCount())].index("status")
     assert [runs.table.item(row, status).text() for row in range(3)] == ["race"] * 3
     assert "done" in dialog.status.text() and dialog.start_button.isEnabled()
