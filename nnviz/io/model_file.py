@@ -8,8 +8,6 @@ Loading never unpickles (allow_pickle=False) and checks everything.
 """
 
 import json
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,14 +15,13 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import Network, classes
-from nnviz.guard import UserError, open_regular, read_npy
+from nnviz.guard import UserError, read_npz
 
 from .atomic import atomic_write
 from .experiment import ConfigError, ExperimentConfig
 from .plain import plain
 
 FORMAT = "nnviz-model/1"
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 class ModelFileError(UserError):
@@ -85,7 +82,10 @@ def load_model(path) -> LoadedModel:
     """Read a model saved by `save_model`; any problem is a ModelFileError naming the file."""
     path = Path(path)
     try:
-        arrays = _read_arrays(path)
+        arrays = read_npz(path, "model file")
+    except UserError as error:
+        raise ModelFileError(str(error)) from None
+    try:
         return _build(arrays)
     except ModelFileError as error:
         raise ModelFileError(f"{path}: {error}") from None
@@ -98,35 +98,6 @@ def check_compatible(net: Network, n_features: int, n_classes: int | None = None
     outputs = net.sizes[-1]
     if n_classes is not None and classes.n_classes(outputs) != n_classes:
         raise ModelMismatchError(f"model has {outputs} outputs, dataset {dataset} has {n_classes} classes")
-
-
-def _read_arrays(path):
-    """Every array of the archive, read eagerly (each header checked first) so a bad member fails here."""
-    try:
-        f = open_regular(path)
-    except UserError as error:
-        raise ModelFileError(str(error).removeprefix(f"{path}: ")) from None
-    with f:
-        try:
-            if f.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
-                raise ModelFileError("not an nnviz model file (not a .npz archive)")
-            if not zipfile.is_zipfile(f):
-                raise ModelFileError("damaged or truncated model file (the archive's directory is missing)")
-            with zipfile.ZipFile(f) as archive:
-                return {info.filename.removesuffix(".npy"): _member(archive, info) for info in archive.infolist()}
-        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as error:
-            raise ModelFileError(f"damaged or truncated model file ({error})") from None
-
-
-def _member(archive, info):
-    """One array of the archive (UserError from read_npy says what is wrong with it)."""
-    if not info.filename.endswith(".npy"):
-        raise ModelFileError(f"not an nnviz model file ('{info.filename}' is not a NumPy array)")
-    with archive.open(info) as member:
-        try:
-            return read_npy(member, f"'{info.filename}'", info.file_size)
-        except UserError as error:
-            raise ModelFileError(f"damaged model file: {error}") from None
 
 
 def _text(arrays, name):

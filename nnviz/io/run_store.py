@@ -3,6 +3,9 @@
 `RunStore(folder)` keeps runs across restarts. Each save is atomic. `prune` applies what a user
 expects of a history: pinned runs stay until deleted by hand; of the others only the newest
 `keep_unpinned` stay, and the oldest unpinned ones go while the folder holds more than `max_bytes`.
+Files are read through nnviz.guard: a run file is strict UTF-8 JSON of at most MAX_JSON_BYTES, a
+snapshot archive at most `max_bytes` with every array's header checked; a corrupt, truncated or
+huge file is named with its problem and the other runs load as usual.
 """
 
 import json
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.guard import read_json
+from nnviz.guard import UserError, read_json, read_npz, shorten
 
 from .atomic import atomic_write, atomic_write_text
 from .runs import RUN_ID, RunRecord
@@ -46,23 +49,27 @@ class RunStore:
         for path in sorted(self.folder.glob("*.json")):
             try:
                 record = RunRecord.from_dict(read_json(path, what="run file"))
-            except (OSError, UnicodeDecodeError, ValueError) as error:
-                problems.append(f"{path.name}: {error}")
+                if record.run_id != path.stem:
+                    raise ValueError(f"it holds run {record.run_id}, not {path.stem}")
+            except (OSError, ValueError) as error:          # a UserError from read_json is a ValueError
+                problems.append(f"{path.name}: {str(error).removeprefix(f'{path}: ')}")
                 continue
             records.append(record)
         records.sort(key=lambda r: r.timestamp)
         return records, problems
 
     def snapshots(self, run_id):
-        """The saved snapshot arrays of a run ({key: array}), or None when it has none."""
+        """The saved snapshot arrays of a run ({key: array}, see `snapshot_arrays`), or None when it has none.
+
+        A file that is not a regular file, is larger than `max_bytes`, damaged, truncated or not what
+        `save` writes raises UserError naming it.
+        """
         path = self._files(run_id)[1]
         if not path.exists():
             return None
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                return {k: data[k] for k in SNAPSHOT_KEYS}
-        except (OSError, ValueError, KeyError):
-            return None
+        arrays = read_npz(path, "run snapshot file", limit=self.max_bytes)
+        check_snapshot_arrays(path, arrays)
+        return {k: arrays[k] for k in SNAPSHOT_KEYS}
 
     def delete(self, run_id):
         if not RUN_ID.fullmatch(run_id):
@@ -86,6 +93,21 @@ class RunStore:
         for record in doomed:
             self.delete(record.run_id)
         return [r.run_id for r in doomed]
+
+
+def check_snapshot_arrays(path, arrays):
+    """UserError naming `path` unless `arrays` are what `snapshot_arrays` makes: m snapshots of P parameters."""
+    missing = [k for k in SNAPSHOT_KEYS if k not in arrays]
+    if missing:
+        raise UserError(f"{path}: not a run snapshot file (no {', '.join(missing)})")
+    params, steps, epochs, sizes = (arrays[k] for k in ("params", "steps", "epochs", "sizes"))
+    m = len(steps)
+    n_params = int(sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))) \
+        if sizes.ndim == 1 and sizes.dtype.kind == "i" else -1
+    if params.ndim != 2 or params.dtype != np.float32 or params.shape != (m, n_params) or not m \
+            or steps.ndim != 1 or epochs.shape != (m,):
+        raise UserError(f"{path}: damaged run snapshot file (params {params.dtype} {params.shape} for "
+                        f"layer sizes {shorten(sizes.tolist())}, steps {steps.shape}, epochs {epochs.shape})")
 
 
 def snapshot_arrays(sizes, steps, epochs, params):

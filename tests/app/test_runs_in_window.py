@@ -64,3 +64,18 @@ def test_a_saved_run_replays_after_a_restart(qtbot, make_window, runs_folder):
     shown = again.draw_panel.snapshot
     flat = np.concatenate([a.ravel() for pair in zip(shown.weights, shown.biases) for a in pair])
     np.testing.assert_array_equal(flat, saved["params"][2])
+
+
+def test_a_saved_run_with_damaged_snapshots_says_so_and_keeps_the_window_as_it_was(qtbot, make_window, runs_folder):
+    window = make_window(tiny_digits(epochs=1))
+    train_to_the_end(qtbot, window)
+    record = window.diagnostics.runs.runs[0]
+    npz = runs_folder / f"{record.run_id}.npz"
+    npz.write_bytes(npz.read_bytes()[:200])                     # cut short, as by a full disk
+    session = window.session
+    runs = window.diagnostics.runs
+    runs.table.selectRow(0)
+    qtbot.mouseClick(runs.replay_button, Qt.MouseButton.LeftButton)
+    assert window.banner.text() == f"Cannot replay “{record.name}”: {npz}: damaged or truncated run snapshot " \
+                                   f"file (the archive's directory is missing)"
+    assert window.session is session and runs.runs == [record]

@@ -23,6 +23,7 @@ from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import accuracy
 from nnviz.core.health import DETECTORS
+from nnviz.guard import UserError
 from nnviz.io import ExperimentConfig
 from nnviz.io.run_store import RunStore
 from nnviz.io.runs import record_from_history
@@ -184,7 +185,10 @@ class DiagnosticsDocks:
     def replay_saved(self, record):
         """Load a saved run's experiment with its final weights, and its snapshots into the replay."""
         w = self.window
-        arrays = self.runs.store.snapshots(record.run_id) if self.runs.store is not None else None
+        try:
+            arrays = self.runs.store.snapshots(record.run_id) if self.runs.store is not None else None
+        except UserError as error:
+            return w.show_message(f"Cannot replay “{record.name}”: {error}")
         if arrays is None:
             return w.show_message(f"The run “{record.name}” has no saved snapshots to replay.", "info")
         if not w.confirm_stop(f"replay “{record.name}”"):
