@@ -105,8 +105,8 @@ class Replay:
             self.bar.slider.setValue(0)
 
     def completed_epochs(self):
-        """Epochs of the current run completed at the snapshot shown (replay only)."""
-        return self.shown(None).step // self._batches
+        """Epochs completed since the network was created, at the snapshot shown (replay only)."""
+        return math.floor(self.position() + 1e-9)
 
     def position(self, index=None):
         """x on the curves (epochs) of snapshot `index` (default: the one shown)."""

@@ -42,6 +42,7 @@ STUCK_MARGIN = (0.5, 0.1)          # "at chance": accuracy ≤ 1/k + min(0.5/k, 
 FROZEN_UPDATE = 1e-4               # all update ratios below this: the weights barely move
 SATURATING = ("sigmoid", "tanh")
 OVERFIT_RISE = 0.01                # and the validation loss at least 1% above its best
+PER_LAYER = ("dying_relu", "saturation", "vanishing_gradients", "exploding_gradients")   # judge LayerStats
 # Detectors that explain "stuck at chance", most fundamental first.
 CAUSES = ("divergence", "vanishing_gradients", "dying_relu", "saturation", "exploding_gradients")
 
@@ -310,21 +311,24 @@ def _likely_cause(event, others):
     return "try a learning rate ×10 or ÷10, He/Xavier init, and check the labels", None
 
 
-def diagnose(history, n_classes, activation, diverged=None):
+def diagnose(history, n_classes, activation, diverged=None, layers=None):
     """One Finding per detector (in DETECTORS order) for a run so far.
 
     history: the EpochEnd events so far, oldest first (may be empty); n_classes: number of classes
     (2 for a single sigmoid output; None or 0 for regression, which skips "stuck at chance");
-    activation: the hidden activation's name; diverged: the run's Diverged event, if any.
+    activation: the hidden activation's name; diverged: the run's Diverged event, if any; layers:
+    LayerStats measured now (e.g. by `layer_report` on a replayed snapshot) for the per-layer
+    detectors, instead of the last epoch's.
     """
     history = list(history)
     found = {"divergence": _divergence(history, diverged)}
+    now = SimpleNamespace(layers=tuple(layers)) if layers is not None else history[-1] if history else None
+    if now is not None:
+        found["dying_relu"] = _dying_relu(now, activation)
+        found["saturation"] = _saturation(now, activation)
+        found["vanishing_gradients"] = _vanishing(now, activation)
+        found["exploding_gradients"] = _exploding(now)
     if history:
-        last = history[-1]
-        found["dying_relu"] = _dying_relu(last, activation)
-        found["saturation"] = _saturation(last, activation)
-        found["vanishing_gradients"] = _vanishing(last, activation)
-        found["exploding_gradients"] = _exploding(last)
         found["overfitting"] = _overfitting(history)
         found["stuck_at_chance"] = _stuck(history, n_classes, found)
     return [found.get(d) or _waiting(d) for d in DETECTORS]
@@ -333,9 +337,7 @@ def diagnose(history, n_classes, activation, diverged=None):
 def diagnose_layers(layers, activation):
     """Findings of the per-layer detectors (dying ReLU, saturation, vanishing and exploding gradients)
     for LayerStats measured on demand, e.g. by `layer_report` before training."""
-    now = SimpleNamespace(layers=tuple(layers))
-    return [_dying_relu(now, activation), _saturation(now, activation), _vanishing(now, activation),
-            _exploding(now)]
+    return [f for f in diagnose([], None, activation, layers=layers) if f.detector in PER_LAYER]
 
 
 def worst_level(findings):

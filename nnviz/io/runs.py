@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.core import EpochEnd
 from nnviz.guard import UserError, read_json, shorten
 
 from .atomic import atomic_write_text
@@ -75,6 +76,16 @@ class RunRecord:
             return None, None
         i = int(np.nanargmax(values) if highest else np.nanargmin(values))
         return float(values[i]), i + 1
+
+    def epoch_events(self) -> list:
+        """The run's epochs as EpochEnds without layer numbers (for the health lights of a replay): a
+        missing training loss or accuracy (saved as null because it was not finite) is NaN."""
+        n, column = self.n_epochs, self.curve
+        train_loss, train_acc, val_loss, val_acc, rate, elapsed = (column(c) for c in CURVES[1:])
+        seconds = np.diff(elapsed, prepend=0.0)
+        return [EpochEnd(int(e), n, float(train_loss[i]), float(train_acc[i]), _nan_to_none(val_loss[i]),
+                         _nan_to_none(val_acc[i]), float(rate[i]), (), float(elapsed[i]), float(seconds[i]), 0.0)
+                for i, e in enumerate(self.curves["epoch"])]
 
     def to_dict(self) -> dict:
         return plain({"name": self.name, "timestamp": self.timestamp, "config": self.config,
@@ -232,6 +243,10 @@ def _number_or_none(value):
         return None
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def _nan_to_none(value):
+    return None if math.isnan(value) else float(value)
 
 
 def _setting_names(runs) -> list[str]:

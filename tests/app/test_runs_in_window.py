@@ -64,6 +64,10 @@ def test_a_saved_run_replays_after_a_restart(qtbot, make_window, runs_folder):
     shown = again.draw_panel.snapshot
     flat = np.concatenate([a.ravel() for pair in zip(shown.weights, shown.biases) for a in pair])
     np.testing.assert_array_equal(flat, saved["params"][2])
+    # The health lights of a saved run's moment judge the epochs it had completed, from its record.
+    scrub(qtbot, again, history.positions.index(1.0))
+    stuck = again.diagnostics.health.message("stuck_at_chance")
+    assert f"ccuracy {runs.runs[0].curves['train_accuracy'][0]:.1%}" in stuck
 
 
 def test_a_saved_run_with_damaged_snapshots_says_so_and_keeps_the_window_as_it_was(qtbot, make_window, runs_folder):

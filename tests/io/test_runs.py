@@ -56,6 +56,16 @@ def test_a_continued_run_numbers_its_epochs_on_and_sums_their_time():
     assert r.final_metrics["epochs"] == 4
 
 
+def test_a_records_epochs_come_back_as_epoch_ends_for_the_health_lights_of_a_replay():
+    events = [_epoch(1, 0.8, 0.7), _epoch(2, float("inf"))]            # the second diverged, no validation
+    back = record_from_history("d", {}, events).epoch_events()
+    assert [(e.epoch, e.epochs, e.val_loss, e.val_accuracy, e.learning_rate, e.layers) for e in back] == \
+        [(1, 2, pytest.approx(0.9), 0.7, 0.1, ()), (2, 2, None, None, 0.1, ())]
+    assert (back[0].train_loss, back[0].train_accuracy) == (0.8, pytest.approx(0.2))
+    assert np.isnan(back[1].train_loss) and np.isnan(back[1].train_accuracy)   # saved as null: not finite
+    assert [(e.elapsed, e.epoch_seconds) for e in back] == [(1.5, 1.5), (3.0, 1.5)]
+
+
 def test_missing_validation_values_are_none_in_the_record_and_nan_in_the_curve():
     r = record_from_history("c", {}, [_epoch(1, 0.9), _epoch(2, 0.5)])
     assert r.curves["val_loss"] == [None, None]

@@ -65,7 +65,9 @@ class DiagnosticsDocks:
         window.addAction(self.inspect_action)
         self._epochs = []               # EpochEnds of the current run, for its record in the runs list
         self._unshown = []              # EpochEnds the health dock has not diagnosed yet
-        self.health_history = []        # every EpochEnd of the current run (replay diagnoses a prefix)
+        self.health_history = []        # every EpochEnd of the current run
+        self.network_epochs = []        # EpochEnds since the network came (replay diagnoses a prefix) ...
+        self.epochs_untracked = 0       # ... after this many epochs it had done (a loaded model's)
         self._was_replaying = False
         self._runs_done = len(self.runs.runs)      # runs kept from earlier sessions: numbering goes on
         self._diverged_run = None       # id of the run whose divergence the health banner offers to continue
@@ -99,6 +101,7 @@ class DiagnosticsDocks:
         """A new network (trained or loaded) on its dataset."""
         ds = session.job.dataset
         self.health.set_probe(ds.X_test[:probe_rows], ds.y_test[:probe_rows])
+        self.network_epochs, self.epochs_untracked = [], session.epochs_done
         self.on_ready(session)
         self.saliency.set_class_names(ds.class_names)
         self.clear_saliency()
@@ -131,17 +134,20 @@ class DiagnosticsDocks:
         self._epochs.extend(epochs)
         self._unshown.extend(epochs)
         self.health_history.extend(epochs)
+        self.network_epochs.extend(epochs)
 
     def feed_health(self):
-        """From the redraw scheduler: diagnose the epochs since the last frame (or, while replaying,
-        those up to the replayed moment); the shown snapshot's histograms."""
+        """From the redraw scheduler: diagnose the epochs since the last frame, or, while replaying, the
+        replayed moment (its weights, and the epochs completed by then); the shown snapshot's histograms."""
         replay = self.window.replay
-        history = self.health_history
         if replay.scrubbing:
-            history = [e for e in history if e.epoch <= replay.completed_epochs()]
-        if history and (self._unshown or replay.scrubbing or self._was_replaying):
-            self.health.update_epoch(history[-1], history)
-            self._title_health()
+            done = max(0, replay.completed_epochs() - self.epochs_untracked)
+            self.health.show_moment(replay.shown(None), self.network_epochs[:done], replay.position())
+        elif self._unshown and self.health_history:
+            self.health.update_epoch(self.health_history[-1], self.health_history)
+        elif self._was_replaying:
+            self.health.show_live()
+        self._title_health()
         self._unshown, self._was_replaying = [], replay.scrubbing
         session = self.window.session
         self.health.set_snapshot(replay.shown(session.snapshot) if session is not None else None)
@@ -179,7 +185,7 @@ class DiagnosticsDocks:
         self.health.reset()
         self.health.set_snapshot(None)
         self._title_health()
-        self._epochs, self._unshown, self.health_history = [], [], []
+        self._epochs, self._unshown, self.health_history, self.network_epochs = [], [], [], []
         self.clear_saliency()
 
     def replay_saved(self, record):
@@ -206,6 +212,7 @@ class DiagnosticsDocks:
             net.flat_params()[:] = params
             snapshots.append(Snapshot.of(net, epoch=int(epoch), step=int(step)))
         w.adopt(config, prepared, record.final_metrics)
+        self.network_epochs, self.epochs_untracked = record.epoch_events(), 0
         n = len(prepared.train_data.X_train)
         w.replay.load(snapshots, math.ceil(n / max(1, min(config.batch_size, n))))
 

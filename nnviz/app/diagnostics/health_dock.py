@@ -214,10 +214,35 @@ class HealthDock(QWidget):
         """A new EpochEnd: re-run the detectors on `history` (the run's EpochEnds, or the ones this
         dock has seen) and show the layer numbers."""
         self.history = list(history) if history is not None else self.history + [event]
+        self.show_live()
+        self._log_changes(event.epoch)
+
+    def show_live(self):
+        """Lights, table and status of the run as it is now (after `show_moment` showed an earlier one)."""
+        if not self.history:
+            for light in self.lights.values():
+                light.show(None)
+            self.table.setRowCount(0)
+            return self.status.setText("Waiting for the first epoch")
+        event = self.history[-1]
         self.set_layer_stats(event.layers)
         self.status.setText(f"Epoch {event.epoch}: train accuracy {event.train_accuracy:.1%}")
         self.set_findings(diagnose(self.history, self.n_classes, self.activation, self._diverged))
-        self._log_changes(event.epoch)
+
+    def show_moment(self, snapshot, history, position):
+        """Replay: the lights and table of an earlier moment, without touching the run's history or log.
+
+        The per-layer lights (dead units, saturation, gradients) are measured on `snapshot`'s weights
+        and the probe set, as "Measure now" does; stuck at chance, overfitting and divergence judge
+        `history`, the EpochEnds completed by then; position: that moment in epochs (for the status).
+        """
+        if self._X is None or self._y is None:
+            return
+        layers = self._measure(snapshot.network())
+        self.set_layer_stats(layers)
+        self.set_findings(diagnose(history, self.n_classes, self.activation, layers=layers))
+        self.status.setText(f"Replaying epoch {position:.2f}: layers measured on its weights ({len(self._X)} "
+                            f"probe samples), {len(history)} epoch{'s' if len(history) != 1 else ''} completed")
 
     def set_findings(self, findings):
         """Show these Findings (any subset of detectors; the others keep their lights)."""
@@ -277,14 +302,10 @@ class HealthDock(QWidget):
         """Measure the current weights on the probe set without training: table, lights, histograms."""
         if self._snapshot is None or self._X is None or self._y is None:
             return
-        net = self._network()
-        X, y = self._X, self._y
-        with np.errstate(all="ignore"):
-            grads = net.gradients(X[:MEASURE_BATCH], y[:MEASURE_BATCH])
-            layers = layer_report(net, X, grads)
+        layers = self._measure(self._network())
         self.set_layer_stats(layers)
         self.set_findings(diagnose_layers(layers, self.activation))
-        self.status.setText(f"Measured now on {len(X)} probe samples")
+        self.status.setText(f"Measured now on {len(self._X)} probe samples")
         self._stale = True
         self.draw_if_shown()
 
@@ -344,6 +365,13 @@ class HealthDock(QWidget):
     def _on_continue(self):
         self.banner.hide()
         self.continue_with_half_lr.emit()
+
+    def _measure(self, net):
+        """LayerStats of `net` on the probe set, the gradient taken on its first MEASURE_BATCH samples."""
+        X, y = self._X, self._y
+        with np.errstate(all="ignore"):
+            grads = net.gradients(X[:MEASURE_BATCH], y[:MEASURE_BATCH])
+            return layer_report(net, X, grads)
 
     def _network(self):
         s = self._snapshot
