@@ -230,18 +230,40 @@ class FileActions:
         w.adopt(config, replace(job, network=net), loaded.metrics)
         w.statusBar().showMessage(f"Model loaded from {path}", 8000)
 
-    def evaluate(self):
+    def evaluate(self, snapshot=None):
+        """Open an Evaluation dialog on the test set for `snapshot` (default: the latest weights)."""
         w = self.window
         session = w.session
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to evaluate yet: train or load a network first.", "info")
-        net = session.snapshot.network()
         dataset = session.job.dataset
         drawing = w.draw_panel.network_input() if dataset.image_shape is not None else None
         if drawing is not None and drawing.shape != tuple(dataset.image_shape):
             drawing = None
-        dialog = EvaluationDialog(net, dataset, w, drawing=drawing)
+        dialog = EvaluationDialog((snapshot or session.snapshot).network(), dataset, w, drawing=drawing,
+                                  source=snapshot)
         dialog.finished.connect(lambda _: self.dialogs.remove(dialog) if dialog in self.dialogs else None)
         self.dialogs.append(dialog)
         dialog.show()
+        return dialog
+
+    def light_projection(self, indices):
+        """Points selected in the projection: light their cells in the confusion matrix of the weights the
+        projection shows. The latest Evaluation dialog is evaluated again for those weights if it shows
+        others; with none open, one opens."""
+        w = self.window
+        snapshot = w.projection.drawn
+        if w.session is None or snapshot is None:
+            return None
+        dataset = w.session.job.dataset
+        dialog = next((d for d in reversed(self.dialogs) if d.dataset is dataset), None)
+        if not len(indices):                  # the selection was cleared: so are the outlines
+            return dialog and dialog.confusion_view.light_samples([])
+        if dialog is None:
+            dialog = self.evaluate(snapshot)
+        elif dialog.source is not snapshot:
+            dialog.evaluate(snapshot.network(), snapshot)
+        dialog.confusion_view.light_samples(indices, "selected in the projection")
+        dialog.tabs.setCurrentWidget(dialog.confusion_view)
+        dialog.raise_()
         return dialog

@@ -178,6 +178,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.race = Race(self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
         self.files = FileActions(self)
+        self.projection.pointsSelected.connect(self.files.light_projection)
         self._build_menus()
 
     def _build_menus(self):

@@ -1,11 +1,13 @@
-"""Interactive evaluation views: a confusion matrix whose cells open their test images, the mistakes
-ranked by confidence and per-class accuracy. All read an `EvaluationResults`."""
+"""Interactive evaluation views: a confusion matrix whose cells open their test images (and light up for
+points selected in the projection), the mistakes ranked by confidence and per-class accuracy. All read an
+`EvaluationResults`."""
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFont, QIcon, QImage, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
+    QGraphicsPathItem,
     QGraphicsRectItem,
     QHBoxLayout,
     QHeaderView,
@@ -21,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.views.confusion_colors import CORRECT_MAP, MISTAKE_MAP, confusion_layers, count_ticks
+from nnviz.core import confusion_matrix
 
 MAX_CELL_TEXTS = 30       # classes up to which every confusion cell gets its count written in
 MAX_SHOWN = 240           # images a gallery shows at most
 _BRIGHT = 0.6             # inferno is light above this level: write dark text there
 _SELECTED = (255, 80, 60)
+_LIT = (0, 190, 255)      # cells of the points selected in the projection
 _BAR = (90, 140, 200)
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
@@ -155,6 +159,11 @@ class ConfusionView(QWidget):
         self.highlight.setZValue(10)
         self.highlight.hide()
         self.plot.addItem(self.highlight)
+        self.lit = QGraphicsPathItem()                     # outlines of the cells lit by a selection
+        self.lit.setPen(pg.mkPen(_LIT, width=3))
+        self.lit.setZValue(11)
+        self.plot.addItem(self.lit)
+        self.lit_cells = None                             # (k, k) counts of the selected samples, or None
         self.gallery = ImageGallery()
         splitter = QSplitter()
         splitter.addWidget(self.plot_widget)
@@ -167,6 +176,8 @@ class ConfusionView(QWidget):
     def set_results(self, results):
         """Draw the confusion matrix of `results` and open its most frequent mistake (if any)."""
         self.results = results
+        self.lit_cells = None
+        self.lit.setPath(QPainterPath())
         C = results.confusion
         k = len(C)
         rows = C.sum(axis=1, keepdims=True)
@@ -191,6 +202,27 @@ class ConfusionView(QWidget):
             self.selected = None
             self.highlight.hide()
             self.gallery.clear("No mistakes. Click a cell to see its test images.")
+
+    def light_samples(self, indices, what="selected"):
+        """Outline the cells (true, predicted) where the test samples `indices` fall and show them in the
+        gallery; `lit_cells` holds their (k, k) counts. No indices: the outlines go."""
+        r = self.results
+        indices = np.asarray(indices, dtype=np.int64)
+        self.lit_cells = confusion_matrix(r.y[indices], r.predicted[indices], r.n_classes) if len(indices) else None
+        path = QPainterPath()
+        cells = np.argwhere(self.lit_cells) if self.lit_cells is not None else ()
+        for i, j in cells:
+            path.addRect(j - 0.5, i - 0.5, 1, 1)
+        self.lit.setPath(path)
+        if not len(indices):
+            return
+        self.selected = None
+        self.highlight.hide()
+        names = r.class_names
+        where = ", ".join(f"{names[i]}→{names[j]} ({self.lit_cells[i, j]})" for i, j in cells[:12])
+        more = f" and {len(cells) - 12} more" if len(cells) > 12 else ""
+        self.gallery.show_samples(r, indices, f"<b>{len(indices)}</b> test samples {what}, in the outlined cells "
+                                              f"(true→predicted): {where}{more}")
 
     def _write_counts(self, C):
         for text in self.cell_texts.values():

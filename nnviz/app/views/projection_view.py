@@ -3,62 +3,103 @@
 Each point is a test sample coloured by its class; as training (or the replay slider) moves on, the
 points move with the representation the network learns. The orientation follows the previous frame
 (nnviz.core.projection), so the picture does not flip. Hovering a point shows its image (or
-coordinates), its label and the network's prediction. Drag the selection rectangle over points:
-the confusion matrix beside the cloud (of the 1,000 points, for the shown snapshot) lights up the
-cells where the selected points fall.
+coordinates), its label and the network's prediction. Dragging a rectangle (left button) selects the
+points in it and clicking a point selects that one (Shift or Ctrl adds); the selected points stay
+ringed as the cloud moves, and `pointsSelected` tells the window, which lights their cells in the
+Evaluation dialog's confusion matrix.
 """
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout
 
 from nnviz.app.views.colors import class_colors
-from nnviz.app.views.confusion_colors import CORRECT_MAP, MISTAKE_MAP, confusion_layers
 from nnviz.app.views.shown_view import ShownView
-from nnviz.core import confusion_matrix
 from nnviz.core.projection import pca_2d
 
 SAMPLE = 1000                   # test points projected
 POINT_SIZE = 6
+_ADDS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+_SELECTION = "#d62728"
+
+
+def _adds(modifiers):
+    """True when Shift or Ctrl is held: the new points join the selection instead of replacing it."""
+    return bool(modifiers & _ADDS)
+
+
+class SelectionBox(pg.ViewBox):
+    """The cloud's view: a left drag draws a selection rectangle instead of panning (the wheel still zooms).
+
+    Signals: `dragged(QRectF in data coordinates, adds)` when a drag ends; `clicked(adds)` for a left click
+    on no point.
+    """
+
+    dragged = Signal(object, bool)
+    clicked = Signal(bool)
+
+    def __init__(self):
+        super().__init__()
+        self.band = QGraphicsRectItem()
+        pen = pg.mkPen(_SELECTION)
+        pen.setCosmetic(True)
+        self.band.setPen(pen)
+        self.band.setBrush(pg.mkBrush(214, 39, 40, 30))
+        self.band.setZValue(20)
+        self.band.hide()
+        self.addItem(self.band, ignoreBounds=True)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        rect = QRectF(self.mapToView(ev.buttonDownPos()), self.mapToView(ev.pos())).normalized()
+        self.band.setRect(rect)
+        self.band.setVisible(not ev.isFinish())
+        if ev.isFinish():
+            self.dragged.emit(rect, _adds(ev.modifiers()))
+
+    def mouseClickEvent(self, ev):
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseClickEvent(ev)
+        ev.accept()
+        self.clicked.emit(_adds(ev.modifiers()))
 
 
 class ProjectionView(ShownView):
-    """set_points(X, y, image_shape, class_names) once per dataset; set_snapshot(snapshot) per frame."""
+    """set_points(X, y, image_shape, class_names) once per dataset; set_snapshot(snapshot) per frame.
+
+    Signal `pointsSelected(indices)`: the user changed the selection, now these test points (int64 array,
+    indices into the dataset's test set, possibly empty). `drawn`: the snapshot the cloud shows.
+    """
+
+    pointsSelected = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.X = self.y = None
         self.image_shape, self.class_names = None, []
         self.coords = self.predicted = self.confidence = None
+        self.drawn = None
+        self.selected = np.zeros(0, dtype=np.int64)     # indices of the selected points
         self.plots = pg.GraphicsLayoutWidget()
-        self.plot = self.plots.addPlot(title="last hidden layer, PCA")
+        self.box = SelectionBox()
+        self.plot = self.plots.addPlot(title="last hidden layer, PCA", viewBox=self.box)
         self.plot.setLabel("bottom", "PC 1")
         self.plot.setLabel("left", "PC 2")
         self.plot.setAspectLocked(False)
         self.scatter = pg.ScatterPlotItem(size=POINT_SIZE, pen=None, hoverable=True,
                                           hoverPen=pg.mkPen("k", width=1.5))
         self.scatter.sigHovered.connect(self._on_hover)
+        self.scatter.sigClicked.connect(self._on_point_clicked)
         self.plot.addItem(self.scatter)
+        self.rings = pg.ScatterPlotItem(size=POINT_SIZE + 5, brush=None, pen=pg.mkPen(_SELECTION, width=1.5))
+        self.rings.setZValue(5)
+        self.plot.addItem(self.rings)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
-        self.selection = pg.RectROI((0, 0), (1, 1), pen=pg.mkPen("#d62728", width=1.5))
-        self.selection.sigRegionChanged.connect(self._on_selection)
-        self.plot.addItem(self.selection)
-        self.matrix_plot = self.plots.addPlot(title="confusion (selected)")
-        self.matrix_plot.setLabel("bottom", "predicted")
-        self.matrix_plot.setLabel("left", "true")
-        self.matrix_plot.invertY(True)
-        self.matrix_plot.setMouseEnabled(False, False)
-        self.matrix_correct = pg.ImageItem()          # the diagonal: share of the class, green
-        self.matrix_correct.setColorMap(CORRECT_MAP)
-        self.matrix = pg.ImageItem()                  # the mistakes: log count, a scale of their own
-        self.matrix.setColorMap(MISTAKE_MAP)
-        for item in (self.matrix_correct, self.matrix):
-            self.matrix_plot.addItem(item)
-        self.plots.ci.layout.setColumnStretchFactor(0, 3)
-        self.plots.ci.layout.setColumnStretchFactor(1, 1)
-        self._placed = False
-        self.selected = np.zeros(0, dtype=np.int64)     # indices of the points in the rectangle
-        self.selected_cells = None                      # (k, k) counts of the selected points
+        self.box.dragged.connect(self._on_dragged)
+        self.box.clicked.connect(lambda adds: adds or self.select([]))
         self.preview = pg.ImageItem()
         preview_box = pg.GraphicsLayoutWidget()
         preview_box.setFixedSize(90, 90)
@@ -66,7 +107,8 @@ class ProjectionView(ShownView):
         view.addItem(self.preview)
         self.preview_box = preview_box
         self.info = QLabel("Hover a point: its image, label and prediction", wordWrap=True)
-        self.note = QLabel("")
+        self.note = QLabel(wordWrap=True)
+        self._frame_text = ""
         row = QHBoxLayout()
         row.addWidget(self.preview_box)
         row.addWidget(self.info, 1)
@@ -75,6 +117,7 @@ class ProjectionView(ShownView):
         layout.addWidget(self.plots, 1)
         layout.addLayout(row)
         layout.addWidget(self.note)
+        self._describe()
 
     def set_points(self, X, y, image_shape=None, class_names=None):
         """The dataset's test points: the first SAMPLE of them are projected."""
@@ -88,51 +131,76 @@ class ProjectionView(ShownView):
         for c, name in enumerate(self.class_names):
             self.legend.addItem(pg.ScatterPlotItem(brush=self._brushes[c], pen=None, size=8), name)
         self.coords = None
-        self._placed = False
+        self.selected = np.zeros(0, dtype=np.int64)
         self.preview.hide()
         self.set_snapshot(self._snapshot)
 
     def _draw(self, snapshot):
+        self.drawn = snapshot
         if snapshot is None or self.X is None or len(snapshot.sizes) < 3 or len(self.X) < 2:
             self.scatter.setData([], [])
-            self.note.setText("No hidden layer to project" if snapshot is not None and len(snapshot.sizes) < 3
-                              else "No network yet")
-            return
+            self.rings.setData([], [])
+            self.coords = None
+            return self._describe("No hidden layer to project" if snapshot is not None and len(snapshot.sizes) < 3
+                                  else "No network yet")
         with np.errstate(all="ignore"):
             activations = snapshot.network().forward(self.X)
         hidden, output = activations[-2], activations[-1]
         if not np.all(np.isfinite(hidden)):
-            self.note.setText("The activations are not finite: nothing to project")
-            return
+            return self._describe("The activations are not finite: nothing to project")
         self.coords, ratio = pca_2d(hidden, reference=self.coords)
         P = output if output.shape[1] > 1 else np.hstack([1 - output, output])
         self.predicted, self.confidence = P.argmax(axis=1), P.max(axis=1)
         self.scatter.setData(x=self.coords[:, 0], y=self.coords[:, 1], data=np.arange(len(self.X)),
                              brush=[self._brushes[c] for c in self.y])
-        if not self._placed:           # the first cloud: the rectangle over its middle, a third of its size
-            self._placed = True
-            low, high = self.coords.min(axis=0), self.coords.max(axis=0)
-            self.selection.setPos(tuple(low + (high - low) / 3))
-            self.selection.setSize(tuple((high - low) / 3))
-        self._on_selection()
-        self.note.setText(f"{len(self.X)} test points · PC 1 and 2 explain {ratio[0]:.0%} and {ratio[1]:.0%} "
-                          f"of the variance · epoch {snapshot.epoch}, step {snapshot.step}")
+        self._ring_selected()
+        self._describe(f"{len(self.X)} test points · PC 1 and 2 explain {ratio[0]:.0%} and {ratio[1]:.0%} of the "
+                       f"variance · epoch {snapshot.epoch}, step {snapshot.step}")
 
-    def _on_selection(self):
-        """The points inside the selection rectangle light up their cells (true, predicted)."""
+    # -- selection -----------------------------------------------------------------------------
+
+    def select(self, indices, adds=False):
+        """Select these points (indices into the sample; with adds, besides those selected) and say so."""
+        indices = np.asarray(indices, dtype=np.int64)
+        self.selected = np.union1d(self.selected, indices) if adds else np.unique(indices)
+        self._ring_selected()
+        self._describe()
+        self.pointsSelected.emit(self.selected.copy())
+
+    def points_in(self, rect):
+        """Indices of the points inside `rect` (QRectF in the cloud's coordinates), ascending."""
         if self.coords is None:
-            return
-        (x0, y0), (w, h) = self.selection.pos(), self.selection.size()
+            return np.zeros(0, dtype=np.int64)
         x, y = self.coords[:, 0], self.coords[:, 1]
-        inside = (x >= min(x0, x0 + w)) & (x <= max(x0, x0 + w)) & (y >= min(y0, y0 + h)) & (y <= max(y0, y0 + h))
-        self.selected = np.flatnonzero(inside)
-        k = len(self.class_names)
-        self.selected_cells = confusion_matrix(self.y[self.selected], self.predicted[self.selected], k)
-        correct, mistakes, levels = confusion_layers(self.selected_cells)
-        for item, values, item_levels in ((self.matrix_correct, correct, (0, 1)), (self.matrix, mistakes, levels)):
-            item.setImage(values.T, levels=item_levels)
-            item.setRect(-0.5, -0.5, k, k)              # cell (i, j) centred on its class numbers
-        self.matrix_plot.setTitle(f"confusion of the {len(self.selected)} selected points")
+        inside = (x >= rect.left()) & (x <= rect.right()) & (y >= rect.top()) & (y <= rect.bottom())
+        return np.flatnonzero(inside)
+
+    def _on_dragged(self, rect, adds):
+        self.select(self.points_in(rect), adds)
+
+    def _on_point_clicked(self, _item, points, event):
+        if not len(points):
+            return
+        event.accept()
+        i = int(points[0].data())
+        if _adds(event.modifiers()):
+            chosen = np.setdiff1d(self.selected, [i]) if i in self.selected else np.union1d(self.selected, [i])
+            self.select(chosen)
+        else:
+            self.select([i])
+
+    def _ring_selected(self):
+        if self.coords is None or not len(self.selected):
+            return self.rings.setData([], [])
+        self.rings.setData(x=self.coords[self.selected, 0], y=self.coords[self.selected, 1])
+
+    def _describe(self, frame=None):
+        """The note under the cloud: what the frame shows (`frame`, else as before) and the selection."""
+        self._frame_text = self._frame_text if frame is None else frame
+        n = len(self.selected)
+        selection = (f"{n} selected: their cells are outlined in Model → Evaluate (click empty space to clear)" if n
+                     else "drag over points (or click one; Shift adds) to outline their cells in Model → Evaluate")
+        self.note.setText(f"{self._frame_text} · {selection}" if self._frame_text else selection)
 
     def _on_hover(self, _item, points, _event):
         if not len(points) or self.predicted is None:
