@@ -219,6 +219,7 @@ class HealthDock(QWidget):
 
     def show_live(self):
         """Lights, table and status of the run as it is now (after `show_moment` showed an earlier one)."""
+        self.status.setToolTip("")
         if not self.history:
             for light in self.lights.values():
                 light.show(None)
@@ -241,8 +242,9 @@ class HealthDock(QWidget):
         layers = self._measure(snapshot.network())
         self.set_layer_stats(layers)
         self.set_findings(diagnose(history, self.n_classes, self.activation, layers=layers))
-        self.status.setText(f"Replaying epoch {position:.2f}: layers measured on its weights ({len(self._X)} "
-                            f"probe samples), {len(history)} epoch{'s' if len(history) != 1 else ''} completed")
+        self.status.setText(f"Replaying epoch {position:.2f}: measured on its weights")
+        self.status.setToolTip(f"Dead units, saturation and gradients: the replayed weights on {len(self._X)} probe "
+                               f"samples; the other lights: the {len(history)} epochs completed by then")
 
     def set_findings(self, findings):
         """Show these Findings (any subset of detectors; the others keep their lights)."""
