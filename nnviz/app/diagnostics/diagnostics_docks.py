@@ -69,6 +69,7 @@ class DiagnosticsDocks:
         self.network_epochs = []        # EpochEnds since the network came (replay diagnoses a prefix) ...
         self.epochs_untracked = 0       # ... after this many epochs it had done (a loaded model's)
         self._was_replaying = False
+        self._moment = None             # (snapshot, epochs completed) the health dock shows while replaying
         self._runs_done = len(self.runs.runs)      # runs kept from earlier sessions: numbering goes on
         self._diverged_run = None       # id of the run whose divergence the health banner offers to continue
         self._saliency_stale = False    # a prediction arrived while the saliency view was off-screen
@@ -142,13 +143,17 @@ class DiagnosticsDocks:
         replay = self.window.replay
         if replay.scrubbing:
             done = max(0, replay.completed_epochs() - self.epochs_untracked)
-            self.health.show_moment(replay.shown(None), self.network_epochs[:done], replay.position())
+            moment = (replay.shown(None), done)
+            if self._moment is None or moment[0] is not self._moment[0] or done != self._moment[1]:
+                self.health.show_moment(moment[0], self.network_epochs[:done], replay.position())
+            self._moment = moment
         elif self._unshown and self.health_history:
             self.health.update_epoch(self.health_history[-1], self.health_history)
         elif self._was_replaying:
             self.health.show_live()
         self._title_health()
         self._unshown, self._was_replaying = [], replay.scrubbing
+        self._moment = self._moment if replay.scrubbing else None
         session = self.window.session
         self.health.set_snapshot(replay.shown(session.snapshot) if session is not None else None)
 
