@@ -129,14 +129,36 @@ class Contestant:
     prepared: Prepared
 
 
+def race_variants(text: str, config: ExperimentConfig) -> list[tuple[str, float]]:
+    """[(optimizer, η)] from "sgd,momentum:0.01,adam" (η after a colon; without one, `race_eta`);
+    ConfigError naming a part that is neither."""
+    variants = []
+    for part in (p.strip() for p in text.split(",")):
+        name, _, eta = (s.strip() for s in part.partition(":"))
+        try:
+            variants.append((name, float(eta) if eta else race_eta(config, name)))
+        except ValueError:
+            raise ConfigError(f"{part!r} is not OPTIMIZER or OPTIMIZER:η (e.g. adam:0.001)", "optimizer") from None
+    return variants
+
+
 def prepare_race(config: ExperimentConfig, variants) -> list[Contestant]:
     """The contestants of a race: `config` once per (optimizer, learning_rate) in `variants`.
 
     The experiment is prepared once: every contestant trains on the same data, and its network is
     a copy of the one initial network, so all start from identical weights; they share the seed,
-    so they also draw the same batch order. Only the optimiser and η differ. ConfigError for fewer
-    than MIN_CONTESTANTS or more than MAX_CONTESTANTS variants, a repeated one, or a bad name or η.
+    so they also draw the same batch order. Only the optimiser and η differ.
     """
+    configs = race_configs(config, variants)
+    start = prepare(config)
+    return [Contestant(f"{c.optimizer} η {c.learning_rate:g}", c,
+                       Prepared(start.dataset, start.network.copy(), start.train_data, c.train_config()))
+            for c in configs]
+
+
+def race_configs(config: ExperimentConfig, variants) -> list[ExperimentConfig]:
+    """`config` with each (optimizer, learning_rate) of `variants`, validated; ConfigError for fewer than
+    MIN_CONTESTANTS or more than MAX_CONTESTANTS variants, a repeated one, or a bad name or η."""
     variants = [(str(optimizer), float(eta)) for optimizer, eta in variants]
     if not MIN_CONTESTANTS <= len(variants) <= MAX_CONTESTANTS:
         raise ConfigError(f"a race needs {MIN_CONTESTANTS} to {MAX_CONTESTANTS} optimisers or learning rates, "
@@ -144,8 +166,4 @@ def prepare_race(config: ExperimentConfig, variants) -> list[Contestant]:
     if len(set(variants)) < len(variants):
         raise ConfigError("a race's optimisers and learning rates must differ: "
                           f"{', '.join(f'{o} η {eta:g}' for o, eta in variants)}", "optimizer")
-    configs = [replace(config, optimizer=optimizer, learning_rate=eta).validate() for optimizer, eta in variants]
-    start = prepare(config)
-    return [Contestant(f"{c.optimizer} η {c.learning_rate:g}", c,
-                       Prepared(start.dataset, start.network.copy(), start.train_data, c.train_config()))
-            for c in configs]
+    return [replace(config, optimizer=optimizer, learning_rate=eta).validate() for optimizer, eta in variants]

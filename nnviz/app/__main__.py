@@ -2,9 +2,11 @@
 
     python main.py --preset mnist-mlp --train-seconds 20 --screenshot docs/screenshots/mnist.png
     python main.py --preset dying-relu --train-seconds 8 --dock health --screenshot docs/screenshots/health.png
+    python main.py --preset spirals --race sgd,momentum,adam --train-seconds 10 --screenshot docs/screenshots/race.png
 
 opens the window, trains for that many seconds, saves a screenshot of the whole window and quits
-(--dock brings a dock to the front first; `inspector` also inspects a batch).
+(--dock brings a dock to the front first; `inspector` also inspects a batch; --race races those
+optimisers instead of training, and the screenshot is of the race dialog).
 """
 
 import os
@@ -40,6 +42,8 @@ def parse_args(argv=None):
     parser.add_argument("--maximized", action="store_true", help="open the window maximised")
     parser.add_argument("--dock", metavar="NAME", help="with --screenshot: bring this dock to the front "
                         "(health, runs, saliency, inspector, ...)")
+    parser.add_argument("--race", metavar="OPT[:ETA],...", help="with --train-seconds: race these optimisers "
+                        "(e.g. sgd,momentum,adam) instead of training; --screenshot saves the race dialog")
     return parser.parse_args(argv)
 
 
@@ -48,6 +52,7 @@ def open_window(args, on_done=None):
     from nnviz.app.main_window import MainWindow  # after QApplication: widgets need it
     from nnviz.app.scripted_run import ScriptedRun
     from nnviz.io import ConfigError, load_experiment
+    from nnviz.prepare import race_configs, race_variants
 
     scripted = args.train_seconds is not None or args.screenshot is not None
     settings = runs = scratch = None
@@ -67,6 +72,9 @@ def open_window(args, on_done=None):
             window.set_experiment(load_experiment(args.experiment))
         if args.dock and args.dock not in window.docks:
             raise ValueError(f"unknown dock {args.dock!r}; docks: {', '.join(window.docks)}")
+        race = race_variants(args.race, window.panel.config()) if args.race else None
+        if race is not None:
+            race_configs(window.panel.config(), race)           # a bad race is refused before the window opens
     except (ConfigError, ValueError) as error:
         print(f"nnviz-gui: {error}", file=sys.stderr)
         window.close()
@@ -74,7 +82,7 @@ def open_window(args, on_done=None):
     window.showMaximized() if args.maximized else window.show()
     run = None
     if scripted:
-        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock, scratch)
+        run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock, scratch, race)
         QTimer.singleShot(0, run.start)
     return window, run
 

@@ -1,4 +1,4 @@
-"""A scripted session for screenshots: train for some seconds, draw a digit, save the window, quit."""
+"""A scripted session for screenshots: train (or race) for some seconds, draw a digit, save the window, quit."""
 
 import math
 import sys
@@ -18,10 +18,12 @@ DEMO_STROKE = [(0.45 + 0.22 * math.sin(a), 0.3 - 0.14 * math.cos(a)) for a in
 class ScriptedRun:
     """Train for `seconds` once the data are loaded, then screenshot (optional) and quit; with seconds
     None, screenshot the window as it opened, without training. `scratch` (a TemporaryDirectory holding
-    the run's settings and runs) is kept, and so not removed, while the run is."""
+    the run's settings and runs) is kept, and so not removed, while the run is. With `race` [(optimizer,
+    η)], the race dialog races them instead, and the screenshot is of the dialog."""
 
-    def __init__(self, window, seconds, screenshot=None, on_done=None, dock=None, scratch=None):
+    def __init__(self, window, seconds, screenshot=None, on_done=None, dock=None, scratch=None, race=None):
         self.window, self.seconds, self.screenshot, self.dock = window, seconds, screenshot, dock
+        self.race = race
         self.scratch = scratch
         self.on_done = on_done
         self.trains = seconds is not None
@@ -34,6 +36,10 @@ class ScriptedRun:
         if self.seconds is None:
             self.seconds = 0.0
             self.started = time.perf_counter()
+        elif self.race:
+            self.window.race.ask()
+            self.window.race.dialog.tick(self.race)
+            self.window.race.start(self.race)
         else:
             self.window.start_training()
         self.timer.start()
@@ -50,7 +56,7 @@ class ScriptedRun:
             return
         self.timer.stop()
         self.exit_code = 0
-        if self.trains and w.session is None:
+        if self.trains and w.session is None and not self.race:
             print(f"nnviz-gui: training did not start: {w.banner.text()}", file=sys.stderr)
             self.exit_code = 1
         if self.screenshot:
@@ -64,7 +70,9 @@ class ScriptedRun:
             w.draw_panel.predict_now()
             QApplication.processEvents()
             Path(self.screenshot).parent.mkdir(parents=True, exist_ok=True)
-            if not w.save_screenshot(self.screenshot):
+            saved = w.race.dialog.grab().save(str(self.screenshot)) if self.race else \
+                w.save_screenshot(self.screenshot)
+            if not saved:
                 print(f"nnviz-gui: could not write {self.screenshot}", file=sys.stderr)
                 self.exit_code = 1
             else:

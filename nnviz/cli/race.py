@@ -7,26 +7,18 @@ from nnviz.cli.stop_flag import StopFlag
 from nnviz.core import EpochEnd, Finished, accuracy, train
 from nnviz.core.race import interleave
 from nnviz.guard import UserError
-from nnviz.prepare import prepare_race, race_eta
-
-
-def parse_variants(text, config):
-    """[(optimizer, η)] from "sgd,momentum:0.01,adam" (η after a colon; without one, `race_eta`)."""
-    variants = []
-    for part in (p.strip() for p in text.split(",")):
-        name, _, eta = part.partition(":")
-        try:
-            variants.append((name.strip(), float(eta) if eta.strip() else race_eta(config, name.strip())))
-        except ValueError:
-            raise UserError(f"--optimizers: {part!r} is not OPTIMIZER or OPTIMIZER:η (e.g. adam:0.001)") from None
-    return variants
+from nnviz.prepare import prepare_race, race_variants
 
 
 def cmd_race(args):
     """Train the contestants interleaved, a batch each in turn; print each one's result as it finishes.
     Ctrl-C stops them all (each still evaluated); exit status 130 then."""
     config = experiment_config(args)
-    contestants = prepare_race(config, parse_variants(args.optimizers, config))
+    try:
+        variants = race_variants(args.optimizers, config)
+    except UserError as error:
+        raise UserError(f"--optimizers: {error}") from None
+    contestants = prepare_race(config, variants)
     with StopFlag() as stop:
         _race(contestants, config.seed, stop)
     return EXIT_INTERRUPTED if stop.requested else 0

@@ -157,3 +157,25 @@ def test_closing_the_window_mid_race_joins_the_race_thread_and_keeps_its_runs(qt
     again = make_window()
     assert sorted(r.name for r in again.diagnostics.runs.runs) == ["digits8x8 · adam η 0.001", "digits8x8 · sgd η 0.1"]
     assert {r.final_metrics["finish_reason"] for r in again.diagnostics.runs.runs} == {"stopped"}
+
+
+def test_a_scripted_race_screenshots_the_race_dialog_and_a_bad_one_is_refused(qtbot, tmp_path, request, capsys):
+    from PIL import Image
+
+    from nnviz.app.__main__ import open_window, parse_args
+    from nnviz.io import save_experiment
+
+    from .conftest import add_window
+
+    experiment, shot, codes = tmp_path / "tiny.json", tmp_path / "race.png", []
+    save_experiment(tiny_digits(epochs=100000), experiment)
+    window, run = open_window(parse_args(["--experiment", str(experiment), "--race", "sgd:0.1,adam",
+                                          "--train-seconds", "0.5", "--screenshot", str(shot)]), codes.append)
+    add_window(request, window)
+    dialog = window.race.dialog
+    qtbot.waitUntil(lambda: codes == [0], timeout=30000)
+    assert [(n, c.isChecked()) for n, c in dialog.checks.items() if c.isChecked()] == [("sgd", True), ("adam", True)]
+    assert window.race.names == ("sgd η 0.1", "adam η 0.001") and not window.isVisible()
+    assert Image.open(shot).size == (dialog.width(), dialog.height())       # the dialog, not the window
+    assert open_window(parse_args(["--race", "sgd"])) == (None, None)
+    assert "a race needs 2 to 4" in capsys.readouterr().err

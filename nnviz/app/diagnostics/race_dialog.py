@@ -76,6 +76,14 @@ class RaceDialog(QDialog):
         self.show()
         self.raise_()
 
+    def tick(self, variants):
+        """Tick exactly the optimisers of `variants` [(optimizer, η)], each with its η (comma-separated)."""
+        for name, check in self.checks.items():
+            etas = [eta for optimizer, eta in variants if optimizer == name]
+            check.setChecked(bool(etas))
+            if etas:
+                self.rates[name].setText(", ".join(f"{eta:g}" for eta in etas))
+
     def choices(self):
         """[(optimizer, η)] ticked, or a ValueError naming the first bad learning rate."""
         chosen = []
