@@ -43,6 +43,8 @@ def _lit(dialog):
 
 def test_dragging_over_points_lights_their_cells_in_the_evaluation_dialogs_confusion_matrix(qtbot, make_window):
     window = make_window(tiny_digits(epochs=2))
+    window.resize(1366, 740)                                # a laptop's window: the cloud a few hundred px wide
+    window.layout_defaults.size_docks()
     window.docks["projection"].show()
     window.docks["projection"].raise_()
     train_to_the_end(qtbot, window)
@@ -89,3 +91,20 @@ def test_dragging_over_points_lights_their_cells_in_the_evaluation_dialogs_confu
     empty = spots[gaps.argmax()]                           # the lower half's spot farthest from any point
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=_widget_point(view, *empty))
     assert len(view.selected) == 0 and _lit(dialog) == set()
+
+
+def test_at_a_laptops_size_the_cloud_has_room_and_its_legend_sits_beside_it(qtbot, make_window):
+    window = make_window(tiny_digits(epochs=1))
+    window.resize(1366, 740)
+    window.layout_defaults.size_docks()
+    window.docks["projection"].raise_()
+    train_to_the_end(qtbot, window)
+    view = window.projection
+    qtbot.waitUntil(lambda: view.coords is not None)
+    view.grab()
+    legend, data = view.legend.sceneBoundingRect(), view.plot.getViewBox().sceneBoundingRect()
+    assert len(view.legend.items) == 10 and not legend.intersects(data)
+    assert data.width() >= 150 and data.height() >= 100, data
+    # the whole view in its dock, no scrolling: its bottom edge is inside the dock
+    bottom = view.mapTo(window.docks["projection"], view.rect().bottomLeft()).y()
+    assert bottom <= window.docks["projection"].height()

@@ -20,6 +20,9 @@ from nnviz.core.projection import pca_2d
 
 SAMPLE = 1000                   # test points projected
 POINT_SIZE = 6
+PREVIEW_SIZE = 64                # px: the hovered point's image
+LEGEND_ROWS = 5                  # classes listed in one column; more take two
+LEGEND_WIDTH = 90                # px, two columns of short class names
 _ADDS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 _SELECTION = "#d62728"
 
@@ -97,26 +100,30 @@ class ProjectionView(ShownView):
         self.rings = pg.ScatterPlotItem(size=POINT_SIZE + 5, brush=None, pen=pg.mkPen(_SELECTION, width=1.5))
         self.rings.setZValue(5)
         self.plot.addItem(self.rings)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.legend = pg.LegendItem(labelTextSize="8pt")      # beside the plot: never over the points
+        self.plots.addItem(self.legend, row=0, col=1)
+        self.plots.ci.layout.setColumnMaximumWidth(1, LEGEND_WIDTH)          # the plot takes the rest
         self.box.dragged.connect(self._on_dragged)
         self.box.clicked.connect(lambda adds: adds or self.select([]))
         self.preview = pg.ImageItem()
         preview_box = pg.GraphicsLayoutWidget()
-        preview_box.setFixedSize(90, 90)
+        preview_box.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
         view = preview_box.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
         view.addItem(self.preview)
         self.preview_box = preview_box
         self.info = QLabel("Hover a point: its image, label and prediction", wordWrap=True)
         self.note = QLabel(wordWrap=True)
         self._frame_text = ""
-        row = QHBoxLayout()
+        texts = QVBoxLayout()
+        texts.addWidget(self.info)
+        texts.addWidget(self.note)
+        row = QHBoxLayout()                 # the hovered image beside both texts: the plot keeps the height
         row.addWidget(self.preview_box)
-        row.addWidget(self.info, 1)
+        row.addLayout(texts, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plots, 1)
         layout.addLayout(row)
-        layout.addWidget(self.note)
         self._describe()
 
     def set_points(self, X, y, image_shape=None, class_names=None):
@@ -128,6 +135,7 @@ class ProjectionView(ShownView):
         colors = class_colors(max(len(self.class_names), 2))
         self._brushes = [pg.mkBrush(*c, 200) for c in colors]
         self.legend.clear()
+        self.legend.setColumnCount(1 if len(self.class_names) <= LEGEND_ROWS else 2)
         for c, name in enumerate(self.class_names):
             self.legend.addItem(pg.ScatterPlotItem(brush=self._brushes[c], pen=None, size=8), name)
         self.coords = None
