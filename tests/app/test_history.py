@@ -39,3 +39,11 @@ def test_a_position_not_after_the_last_is_ignored_and_nearest_finds_the_closest(
     history.add(0.5, snap(3))
     history.add(2.5, snap(4))
     assert history.positions == [1.0, 2.5] and history.nearest(2.0) == 1
+
+
+def test_every_early_epoch_is_kept_then_at_most_one_per_interval():
+    from nnviz.app.runtime.history import EVERY_EPOCH_UP_TO, KEEP_INTERVAL, keep_epoch
+
+    assert all(keep_epoch(epoch, 0.0) for epoch in range(1, EVERY_EPOCH_UP_TO + 1))
+    assert not keep_epoch(EVERY_EPOCH_UP_TO + 1, KEEP_INTERVAL / 2)
+    assert keep_epoch(EVERY_EPOCH_UP_TO + 1, KEEP_INTERVAL)          # slow epochs: every one

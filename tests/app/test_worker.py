@@ -247,3 +247,29 @@ def test_the_worker_reports_at_most_max_rate_times_a_second_whatever_the_batch_r
     if batch_seconds >= 1 / 30:                    # ...or one per batch when batches are slower
         assert len(running) == batches
     assert sum(len(update.batches) for _, update in reports) == batches
+
+
+@pytest.mark.parametrize("receiver_keeps_up", [False, True])
+def test_no_update_is_built_while_the_last_one_is_unreceived(receiver_keeps_up):
+    from nnviz.app.runtime.worker import FINISHED, RUNNING, TrainingWorker
+
+    clock = BatchClock(0.0, 0.01)                  # 100 batches a second: 3 per report at 30 a second
+    job = xor_job(epochs=50)
+    job.train_data = TrainData(job.train_data.X_train, job.train_data.y_train, augment=clock.augment)
+    worker = TrainingWorker(lambda: job, max_rate=30.0, acknowledged=True, clock=clock)
+    reports = []
+
+    def receive(run, update):
+        reports.append(update)
+        if receiver_keeps_up:
+            worker.received()
+
+    worker.updated.connect(receive)
+    worker.run()
+    states = [u.state for u in reports]
+    # A UI that never gets to the first update is sent no second one (the end of the run is sent anyway).
+    assert states == [RUNNING] * (len(states) - 1 if receiver_keeps_up else 1) + [FINISHED]
+    if receiver_keeps_up:
+        assert len(states) > 50 * 8 / 4
+    assert [b.step for u in reports for b in u.batches] == list(range(1, 50 * 8 + 1))
+    assert sum(len(u.epochs) for u in reports) == 50

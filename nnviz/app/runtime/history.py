@@ -1,7 +1,9 @@
 """Weight snapshots kept while training, for replay: every epoch and log-spaced early steps, in bounded memory.
 
-The worker keeps a snapshot after every epoch and after the log-spaced steps 1, 2, 3, 4, 6, 8, 11,
-16, … (⌊√2ᵏ⌉, so a fast run that lasts a few epochs still has its first moments). A
+The worker keeps a snapshot after the log-spaced steps 1, 2, 3, 4, 6, 8, 11, 16, … (⌊√2ᵏ⌉, so a
+fast run that lasts a few epochs still has its first moments) and after every epoch — of a fast run
+beyond its first `EVERY_EPOCH_UP_TO` epochs only one every `KEEP_INTERVAL` seconds (a replay cannot
+show more; copying ~1,300 epochs a second of a toy net cost training ~2% for nothing). A
 `SnapshotHistory` holds them for the window at most `max_bytes` (200 MB) and `max_count` (1,000) at
 a time: when either is exceeded it thins evenly, dropping every other snapshot (the first stays),
 and from then on keeps only every other snapshot offered, so the whole run stays covered at one
@@ -15,11 +17,19 @@ from nnviz.io.run_store import snapshot_arrays
 MAX_BYTES = 200 * 2**20
 MAX_COUNT = 1000
 LOG_STEPS = frozenset(int(round(2 ** (k / 2))) for k in range(80))
+EVERY_EPOCH_UP_TO = 1000       # epochs of a run always kept (the history's count bound)
+KEEP_INTERVAL = 0.05           # seconds between two kept epochs of a faster run
 
 
 def keep_step(step):
     """True for the log-spaced steps whose weights are worth keeping (1, 2, 3, 4, 6, 8, 11, 16, …)."""
     return step in LOG_STEPS
+
+
+def keep_epoch(epoch, seconds_since_kept):
+    """True when the weights at the end of `epoch` (of a run, from 1) are worth keeping, `seconds_since_kept`
+    after the last snapshot kept: all of the first epochs, then one every KEEP_INTERVAL seconds at most."""
+    return epoch <= EVERY_EPOCH_UP_TO or seconds_since_kept >= KEEP_INTERVAL
 
 
 def snapshot_bytes(snapshot):

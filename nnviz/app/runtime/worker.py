@@ -3,9 +3,14 @@
 The worker is a parentless QObject moved to a QThread. It never touches a widget, and the network
 it trains never leaves its thread: it hands the UI the run's `RunData` and a first `Snapshot` (made
 here, between two batches), then small immutable `Update`s (a weight `Snapshot` plus the events
-since the previous update) at most `max_rate` times a second, however fast batches go. Pause, Step
-and Stop are thread-safe calls checked between batches; a paused worker sleeps on a condition variable (no busy loop).
-`TrainingRunner` owns the thread on the UI side and joins it cleanly on stop or shutdown.
+since the previous update) at most `max_rate` times a second, however fast batches go. Latest data
+wins: while the UI has not yet received the last update (`received()`), no new one is built — the
+events gather for the next — so reports never queue up behind a busy UI. Pause, Step and Stop are
+thread-safe calls checked between batches, and after an epoch's end rather than just before it (a
+pause never splits a batch from its epoch's evaluation: status, curves and weights then agree); a
+paused worker sleeps on a condition variable (no busy loop). `TrainingRunner` owns the thread on
+the UI side, acknowledges each update once the UI has handled it, and joins the thread cleanly on
+stop or shutdown.
 """
 
 import gc
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from nnviz.app.runtime.history import keep_step
+from nnviz.app.runtime.history import keep_epoch, keep_step
 from nnviz.app.runtime.snapshot import RunData, Snapshot
 from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
 from nnviz.guard import UserError
@@ -89,6 +94,7 @@ class Update:
     epochs: tuple           # EpochEnd events, oldest first
     state: str              # RUNNING, PAUSED or FINISHED
     kept: tuple = ()        # Snapshots worth keeping for replay (history.keep_step, epoch ends), oldest first
+    made_at: float = 0.0    # when the snapshot was taken, on the worker's clock (how old what is shown is)
 
 
 class TrainingWorker(QObject):
@@ -107,9 +113,11 @@ class TrainingWorker(QObject):
     finished = Signal(int, object)
     done = Signal()
 
-    def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0,
+    def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0, acknowledged=False,
                  clock=time.perf_counter):
-        """clock: monotonic seconds for the report rate (tests inject a fake one)."""
+        """acknowledged: the receiver calls `received()` once it has handled an update, and no other
+        running update is built before (without it, updates go out at `max_rate` regardless);
+        clock: monotonic seconds for the report rate and the replay's pace (tests inject a fake one)."""
         super().__init__()
         self._clock = clock
         self.run_id = run_id
@@ -124,7 +132,9 @@ class TrainingWorker(QObject):
         self._pace_rule = None
         self._next_batch_at = -math.inf
         self._batches, self._epochs, self._kept = [], [], []
-        self._last_emit = -math.inf
+        self._last_emit = self._last_kept = -math.inf
+        self._acknowledged = acknowledged
+        self._in_flight = False      # an update sent and not yet received (set here, cleared by the UI)
         self._net = None
         self._last_batch = None
         self.last_snapshot = None    # the latest Snapshot sent (read it once the thread has ended)
@@ -168,7 +178,13 @@ class TrainingWorker(QObject):
             self._next_batch_at = -math.inf
             self._cond.notify_all()
 
+    def received(self):
+        """The UI has handled the last update: the next one may be built (any thread)."""
+        self._in_flight = False
+
     def _take_settings(self):
+        if self._settings is None:           # between every two batches: no lock unless there is news
+            return None
         with self._cond:
             settings, self._settings = self._settings, None
             return settings
@@ -211,13 +227,15 @@ class TrainingWorker(QObject):
                     self._batches.append(event)
                     if keep_step(event.step):
                         self._keep()
-                    if not self._gate():
-                        self._flush(FINISHED)
-                        self.finished.emit(self.run_id, self._stopped_event())
-                        return
+                    # An epoch's last batch is held at the gate after its EpochEnd.
+                    if event.batch < event.batches_per_epoch and not self._gate():
+                        return self._end_stopped()
                 elif isinstance(event, EpochEnd):
                     self._epochs.append(event)
-                    self._keep()
+                    if keep_epoch(event.epoch, self._clock() - self._last_kept):
+                        self._keep()
+                    if not self._gate():
+                        return self._end_stopped()
                 elif isinstance(event, Diverged):
                     self._flush(PAUSED)
                     self.diverged.emit(self.run_id, event)
@@ -226,10 +244,14 @@ class TrainingWorker(QObject):
                     self._flush(FINISHED)
                     self.finished.emit(self.run_id, event)
                     return
-                if self._clock() - self._last_emit >= self._interval:
+                if not self._in_flight and self._clock() - self._last_emit >= self._interval:
                     self._flush(RUNNING)
         finally:
             events.close()
+
+    def _end_stopped(self):
+        self._flush(FINISHED)
+        self.finished.emit(self.run_id, self._stopped_event())
 
     def _should_stop(self):
         with self._cond:
@@ -237,6 +259,8 @@ class TrainingWorker(QObject):
 
     def _gate(self):
         """Between two batches: wait while paused (a pending step lets one batch through)."""
+        if not (self._paused or self._stop or self._pace):     # the common case, without the lock
+            return True
         with self._cond:
             if self._stop:
                 return False
@@ -259,7 +283,8 @@ class TrainingWorker(QObject):
         """(Holding the lock.) With a pace set, wait for the next batch's turn; stop or pause end the wait
         (a pause then holds at the next gate). True unless stopped."""
         if self._pace:
-            if self._batches or self._epochs:
+            if (self._batches or self._epochs) and not self._in_flight and (
+                    1.0 / self._pace >= self._interval or self._clock() - self._last_emit >= self._interval):
                 self._cond.release()               # what the user sees is never a step behind
                 try:
                     self._flush(RUNNING)
@@ -278,9 +303,11 @@ class TrainingWorker(QObject):
         step = self._last_batch.step if self._last_batch else 0
         epoch = self._last_batch.epoch if self._last_batch else 0
         self.last_snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
-        update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state, tuple(self._kept))
-        self._batches, self._epochs, self._kept = [], [], []
         self._last_emit = self._clock()
+        update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state, tuple(self._kept),
+                        self._last_emit)
+        self._batches, self._epochs, self._kept = [], [], []
+        self._in_flight = self._acknowledged
         self.updated.emit(self.run_id, update)
 
     def _keep(self):
@@ -288,6 +315,7 @@ class TrainingWorker(QObject):
         last = self._last_batch
         if last is not None and not (self._kept and self._kept[-1].step == last.step):
             self._kept.append(Snapshot.of(self._net, epoch=last.epoch, step=last.step))
+            self._last_kept = self._clock()
 
     def _stopped_event(self, reason="stopped"):
         last = self._last_batch
@@ -338,7 +366,7 @@ class TrainingRunner(QObject):
         thread.setObjectName("nnviz-training")
         self._runs += 1
         worker = TrainingWorker(setup, run_id=self._runs, max_rate=max_rate, start_paused=start_paused,
-                                steps=steps)
+                                steps=steps, acknowledged=True)
         worker.set_pace(self.pace)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
@@ -346,6 +374,7 @@ class TrainingRunner(QObject):
         thread.finished.connect(self._on_thread_finished)
         if connect is not None:
             connect(worker)
+        worker.updated.connect(self._received)     # after the window's slots: queued in this order
         self._thread, self._worker = thread, worker
         self._gc.start()
         thread.start()
@@ -386,6 +415,11 @@ class TrainingRunner(QObject):
             self._release()
 
     shutdown = stop
+
+    @Slot(int, object)
+    def _received(self, run, update):
+        if self._worker is not None and self._worker.run_id == run:
+            self._worker.received()
 
     @Slot()
     def _on_thread_finished(self):
