@@ -5,11 +5,15 @@ thread records the gaps between its beats (a gap well above 10 ms is the UI stal
 stroke is drawn on the canvas every half second (draw → prediction latency, measured from the
 mouse release to the `predicted` signal). Headless training of the same experiment runs in the same
 process before and after the GUI run (the mean of both is the reference), so background load hurts
-both alike. Throughput is samples per wall-clock second over the measured span.
+both alike. Throughput is samples per wall-clock second over the measured span. Display lag: how
+old the weights behind the status bar and curves are just before they are replaced (from the
+moment the worker took the snapshot to the next redraw). With --quit the window is closed
+mid-training and the seconds from `close()` to the end of the event loop are printed.
 
-    python bench/gui_responsiveness.py [--seconds 20] [--preset mnist-mlp]
+    python bench/gui_responsiveness.py [--seconds 20] [--preset mnist-mlp] [--quit]
 
-Targets: plot frames ≥ 5/s, p99 stall ≤ 50 ms, GUI/headless ratio ≥ 0.85, draw → prediction ≤ 10 ms.
+Targets: plot frames ≥ 5/s, p99 stall ≤ 50 ms, GUI/headless ratio ≥ 0.85, draw → prediction ≤ 10 ms,
+display lag ≤ 0.3 s, quit < 1 s.
 The last line (SUMMARY) puts the first three side by side. On a machine shared with other work, all
 three move with the load: quote them with the machine's state.
 """
@@ -61,10 +65,10 @@ def headless(config, seconds):
 class GuiRun:
     """Drives the main window: train, beat, draw, and collect the numbers."""
 
-    def __init__(self, app, config, seconds):
+    def __init__(self, app, config, seconds, quit=False):
         from nnviz.app.main_window import MainWindow
 
-        self.app, self.seconds = app, seconds
+        self.app, self.seconds, self.quit = app, seconds, quit
         scratch = Path(tempfile.mkdtemp(prefix="nnviz-bench-"))      # not the user's settings or Runs store
         settings = QSettings(str(scratch / "s.ini"), QSettings.Format.IniFormat)
         self.window = MainWindow(settings=settings, restore=False, runs_folder=scratch / "runs")
@@ -74,6 +78,17 @@ class GuiRun:
         self.beats, self.latencies, self.progress = [], [], []
         self.started = None
         self._release_at = None
+        self.made_at = {}                    # step -> when the worker took the snapshot of that step
+        self.shown = []                      # (time, step) of each status/curves redraw
+        self.frames = self.costs = None      # the scheduler's counts when the measurement ended
+        self.quit_at = self.quit_seconds = None
+        show_progress = self.window.controls.show_progress
+
+        def shown(batch, *args, **kwargs):
+            self.shown.append((time.perf_counter(), batch.step))
+            return show_progress(batch, *args, **kwargs)
+
+        self.window.controls.show_progress = shown
         self.window.draw_panel.predicted.connect(self._on_predicted)
         self.heartbeat = QTimer(interval=HEARTBEAT_MS, timerType=Qt.TimerType.PreciseTimer)
         self.heartbeat.timeout.connect(self._beat)
@@ -82,9 +97,23 @@ class GuiRun:
 
     def run(self):
         self.window.start_training()
+        self.window._runner.worker.updated.connect(self._on_updated)
         self.heartbeat.start()
         self.app.exec()
-        self.window.close()
+        if self.quit:
+            self.quit_seconds = time.perf_counter() - self.quit_at
+        else:
+            self.window.close()
+
+    def _on_updated(self, run, update):
+        if update.batches:
+            self.made_at[update.batches[-1].step] = update.made_at
+
+    def display_lags(self):
+        """Seconds between the worker's snapshot and the redraw that replaced it, per redraw after the warm-up."""
+        t0 = self.started + WARMUP_S
+        return np.array([t - self.made_at[step] for (_, step), (t, _) in zip(self.shown, self.shown[1:])
+                         if t >= t0 and step in self.made_at])
 
     def _beat(self):
         now = time.perf_counter()
@@ -101,7 +130,12 @@ class GuiRun:
         if now - self.started >= WARMUP_S + self.seconds or w.controls.state == "idle":
             self.heartbeat.stop()
             self.strokes.stop()
-            self.app.exit(0)
+            self.frames, self.costs = dict(w._redraw.frames), dict(w._redraw.costs)
+            if self.quit:                # the last window closing ends the event loop
+                self.quit_at = time.perf_counter()
+                w.close()
+            else:
+                self.app.exit(0)
 
     def _stroke(self):
         canvas = self.window.draw_panel.canvas
@@ -129,6 +163,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="measured GUI training time")
     parser.add_argument("--preset", default="mnist-mlp")
+    parser.add_argument("--quit", action="store_true", help="close the window mid-training and time the quit")
     args = parser.parse_args(argv)
     print(describe() + f" with {os.environ['OPENBLAS_NUM_THREADS']} BLAS thread(s), as nnviz-gui runs")
     config = replace(load_preset(args.preset), epochs=1000)      # never runs out within the time
@@ -139,7 +174,7 @@ def main(argv=None):
 
     quiet_pyqtgraph_connect_warnings()                          # as nnviz-gui does
     app = QApplication.instance() or QApplication([])
-    gui = GuiRun(app, config, args.seconds)
+    gui = GuiRun(app, config, args.seconds, args.quit)
     gui.run()
     reference.append(headless(config, args.seconds / 4))
 
@@ -155,12 +190,16 @@ def main(argv=None):
           f"p99 {np.percentile(stalls, 99):.1f} ms, max {stalls.max():.1f} ms   (target p99 ≤ 50 ms)")
     print(f"training: headless {head:,.0f} samples/s (runs: {', '.join(f'{r:,.0f}' for r in reference)}), "
           f"GUI {gui_rate:,.0f} samples/s, ratio GUI/headless {gui_rate / head:.2f}   (target ≥ 0.85)")
-    redraw = gui.window._redraw
     span = gui.beats[-1] - gui.beats[0]
     print("views redrawn (frames/s, last cost incl. paint): " + ", ".join(
-        f"{name} {redraw.frames.get(name, 0) / span:.1f}/s {1000 * redraw.costs.get(name, 0):.0f} ms"
-        for name in sorted(redraw.frames)))
-    plot_fps = redraw.frames.get("plots", 0) / span
+        f"{name} {gui.frames.get(name, 0) / span:.1f}/s {1000 * gui.costs.get(name, 0):.0f} ms"
+        for name in sorted(gui.frames)))
+    lags = gui.display_lags()
+    if len(lags):
+        print(f"display lag (status and curves, snapshot → next redraw, {len(lags)} redraws): median "
+              f"{np.median(lags):.2f} s, p90 {np.percentile(lags, 90):.2f} s, max {lags.max():.2f} s   "
+              f"(target ≤ 0.3 s)")
+    plot_fps = gui.frames.get("plots", 0) / span
     print(f"SUMMARY  plot frames/s {plot_fps:.1f} (goal ≥ 5) · GUI/headless {gui_rate / head:.2f} (goal ≥ 0.85) · "
           f"p99 UI stall {np.percentile(stalls, 99):.0f} ms (goal ≤ 50)")
     if len(lat):
@@ -168,6 +207,9 @@ def main(argv=None):
               f"p90 {np.percentile(lat, 90):.1f} ms, max {lat.max():.1f} ms   (target ≤ 10 ms)")
     else:
         print("draw → prediction: no prediction arrived")
+    if gui.quit_seconds is not None:
+        print(f"quit mid-training: {gui.quit_seconds:.2f} s from close() to the end of the event loop   "
+              f"(target < 1 s)")
 
 
 if __name__ == "__main__":
