@@ -85,13 +85,14 @@ def _reason(learning_rates, smoothed, i, slope, exploded):
 
 
 def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, smoothing=SMOOTHING,
-                  explode=EXPLODE):
+                  explode=EXPLODE, should_stop=None):
     """Run the range test on a copy of `net` with `data` (TrainData or (X, y)); return a RangeTest.
 
     config (TrainConfig) gives the optimiser, its parameters, the batch size, L2 and the seed of the
     batch order; its learning rate and schedule are replaced by the growing η. Dropout is not
     applied; augmentation (data.augment) is. Batches are drawn from seeded shuffles of the
-    training set, as many epochs as `steps` needs.
+    training set, as many epochs as `steps` needs. should_stop: optional callable checked before
+    each batch; when it returns True the test ends there (with the curve so far).
     """
     config = (config or TrainConfig()).validate()
     if isinstance(data, tuple):
@@ -114,6 +115,8 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
     losses, order, exploded = [], np.empty(0, dtype=np.int64), False
     lowest, m = math.inf, 0.0
     for i, eta in enumerate(etas):
+        if should_stop is not None and should_stop():
+            break
         if len(order) < batch:
             order = np.concatenate([order, rng.permutation(len(X))])
         idx, order = order[:batch], order[batch:]

@@ -1,5 +1,8 @@
 """Run → Find learning rate…: the curve of the form's experiment, the suggestion and one click to use it."""
 
+import threading
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -26,3 +29,29 @@ def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(q
     assert dialog.apply_button.text() == f"Use η = {expected.suggestion:.3g}"
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert window.panel.config().learning_rate == float(f"{expected.suggestion:.3g}")
+
+
+def test_closing_the_window_stops_a_running_range_test(qtbot, make_window, monkeypatch):
+    from nnviz.app.diagnostics import lr_finder_dialog
+
+    stopped, running = threading.Event(), threading.Event()
+
+    def endless_test(net, data, config, should_stop):
+        """A range test that only ends when asked to (or, failing that, after a minute)."""
+        running.set()
+        for _ in range(60000):
+            if should_stop():
+                stopped.set()
+                break
+            time.sleep(0.001)
+        return lr_range_test(net, data, config, steps=3)
+
+    monkeypatch.setattr(lr_finder_dialog, "lr_range_test", endless_test)
+    window = make_window(tiny_digits())
+    finder = window.lr_finder
+    finder.action.trigger()
+    qtbot.waitUntil(running.is_set, timeout=30000)
+    thread = finder._thread
+    window.close()
+    assert stopped.is_set() and thread.isFinished()
+    assert finder.dialog.result is None             # a stopped test reports nothing

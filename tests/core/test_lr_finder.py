@@ -91,3 +91,13 @@ def test_steepest_descent_on_a_hand_made_curve():
 def test_bad_settings_are_named(blobs, kwargs, message):
     with pytest.raises(ValueError, match=message):
         lr_range_test(Network([2, 3]), blobs, **kwargs)
+
+
+def test_asked_to_stop_the_test_ends_before_the_next_batch_with_the_curve_so_far(blobs):
+    net = Network([2, 8, 3], hidden="tanh", seed=1, dtype=np.float64)
+    asked = []
+    result = lr_range_test(net, blobs, TrainConfig(batch_size=16, seed=2), steps=80,
+                           should_stop=lambda: asked.append(1) or len(asked) > 5)
+    whole = lr_range_test(net, blobs, TrainConfig(batch_size=16, seed=2), steps=80)
+    assert len(asked) == 6 and len(result.losses) == 5
+    np.testing.assert_array_equal(result.losses, whole.losses[:5])

@@ -5,6 +5,8 @@ a log axis (raw batches in grey, the smoothed curve in blue), marks the suggesti
 was chosen. “Use η = …” writes it into the experiment form.
 """
 
+import threading
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -18,7 +20,8 @@ Y_HEADROOM = 1.6              # the y axis ends this far above the starting (hig
 
 
 class _RangeTestWorker(QObject):
-    """Prepares the experiment and runs the range test in its thread: done(RangeTest) or failed(str)."""
+    """Prepares the experiment and runs the range test in its thread: done(RangeTest) or failed(str);
+    nothing once asked to stop."""
 
     done = Signal(object)
     failed = Signal(str)
@@ -26,17 +29,24 @@ class _RangeTestWorker(QObject):
     def __init__(self, config):
         super().__init__()
         self.config = config
+        self._stop = threading.Event()
+
+    def stop(self):
+        """End the test at its next batch (any thread)."""
+        self._stop.set()
 
     @Slot()
     def run(self):
         try:
             prepared = prepare(self.config)
             with np.errstate(all="ignore"):
-                result = lr_range_test(prepared.network, prepared.train_data, prepared.train_config)
+                result = lr_range_test(prepared.network, prepared.train_data, prepared.train_config,
+                                       should_stop=self._stop.is_set)
         except (ValueError, OSError) as error:
             self.failed.emit(str(error))
             return
-        self.done.emit(result)
+        if not self._stop.is_set():
+            self.done.emit(result)
 
 
 class LRFinderDialog(QDialog):
@@ -157,7 +167,8 @@ class LRFinder:
         self.window.show_message(f"Learning rate set to {eta:g} (from the range test)", "info")
 
     def shutdown(self):
-        """Wait for a running test (closing the window)."""
+        """Stop a running test at its next batch and wait for its thread (closing the window)."""
         if self._thread is not None:
+            self._worker.stop()
             self._thread.quit()
             self._thread.wait()
