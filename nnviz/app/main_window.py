@@ -333,8 +333,6 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     def _show_plots(self):
         self.plots.refresh()
-        if self._last_batch is not None and self._run_config is not None:
-            self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before)
 
     def replay_moved(self):
         """The replay slider moved: every view draws the snapshot it now shows."""

@@ -66,8 +66,9 @@ class RunReports:
             return
         self.plots.add_batches(update.batches)
         self.plots.add_epochs(update.epochs)
-        if update.batches:
+        if update.batches:             # the status costs little: it shows every report, ahead of the curves
             self._last_batch = update.batches[-1]
+            self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before)
         if update.epochs:
             self.session.last_epoch = update.epochs[-1]
             self.session.epochs_done += len(update.epochs)
