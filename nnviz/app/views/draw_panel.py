@@ -78,7 +78,7 @@ class DrawPanel(QWidget):
         font.setPointSize(24)
         font.setBold(True)
         self.class_label.setFont(font)
-        self.class_label.setMinimumWidth(90)
+        self.class_label.setMinimumWidth(50)
         self.message_label = QLabel(wordWrap=True)
         font = QFont(self.message_label.font())
         font.setPointSize(font.pointSize() + 2)
@@ -322,6 +322,7 @@ class DrawPanel(QWidget):
         brushes[best] = _BEST_BRUSH
         self.bars.setOpts(height=probabilities, brushes=brushes)
         self.class_label.setText(self._bar_names[best])
+        self.message_label.setWordWrap(False)      # "99.9 % sure" on one line; messages wrap
         self.message_label.setText(f"{100 * probabilities[best]:.1f} % sure")
         for item, a in zip(self.hidden_images, hidden):
             item.setImage(a, levels=activation_levels(self._snapshot.hidden, a))
@@ -332,6 +333,7 @@ class DrawPanel(QWidget):
         """No prediction: empty bars and hidden rows, the reason in the message label."""
         self._probabilities = None
         self.class_label.setText("")
+        self.message_label.setWordWrap(True)
         self.message_label.setText(text)
         self.bars.setOpts(height=np.zeros(len(self.bars.opts["x"])))
         for item in self.hidden_images:
