@@ -61,7 +61,7 @@ VIEW_WEIGHTS = {"plots": 6.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, 
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
-SHRINKING = ("activations", "predict", "network", "projection")   # right docks whose plots shrink: not scrolled
+SHRINKING = ("activations", "predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 STATE_VERSION = 3           # of the remembered dock layout: bump when docks are added (an old one is ignored)

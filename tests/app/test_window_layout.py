@@ -2,7 +2,7 @@
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 
 from nnviz.app.views.live_plots import PLOTS
 from nnviz.app.window_layout import default_size
@@ -165,3 +165,19 @@ def test_the_health_history_is_in_view_beside_the_lights_on_a_laptop(make_window
         assert widget.visibleRegion().boundingRect().height() >= widget.height() - 1, widget   # not scrolled away
     fine = next(light for light in health.lights.values() if light.level == "ok")
     assert fine.message.text() == "Fine" and fine.message.toolTip().startswith("Fine: ")   # the reason on hover
+
+
+def test_the_saliency_tab_fits_its_image_and_caption_without_scrolling_on_a_laptop(make_window, qtbot):
+    from .conftest import tiny_digits
+    from .test_main_window import train_until_epochs
+
+    window = laid_out(make_window(tiny_digits(epochs=1)), qtbot, 1366, 740)
+    train_until_epochs(qtbot, window, 1)
+    window.docks["saliency"].raise_()
+    saliency = window.diagnostics.saliency
+    qtbot.waitUntil(lambda: saliency.saliency is not None)            # the first test image, explained
+    qtbot.wait(50)
+    content = window.docks["saliency"].widget()                        # what the dock shows, unscrolled
+    for widget in (saliency.plot_widget, saliency.caption, saliency.signed_check):
+        assert content.rect().contains(QRect(widget.mapTo(content, QPoint(0, 0)), widget.size())), widget
+    assert saliency.plot_widget.height() >= 100

@@ -48,6 +48,10 @@ class SaliencyView(QWidget):
                                              "output (the probability for softmax)")
         for key, text in SCORES.items():
             self.score_combo.addItem(text, key)
+        # Narrower than their longest items, so that a narrow window's dock column fits (they widen when it can).
+        for combo, letters in ((self.class_combo, 9), (self.score_combo, 7)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(letters)
         self.signed_check = QCheckBox("signed", toolTip="Red: more ink here raises the score; blue: lowers it")
         for signal in (self.class_combo.currentIndexChanged, self.score_combo.currentIndexChanged,
                        self.signed_check.toggled):
