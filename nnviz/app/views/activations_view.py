@@ -15,7 +15,7 @@ from nnviz.app.views.colors import (
     symmetric_levels,
 )
 from nnviz.app.views.shown_view import ShownView
-from nnviz.app.views.unit_marker import UnitMarker
+from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
@@ -48,7 +48,7 @@ def _small_font():
     return font
 
 
-class ActivationsView(ShownView):
+class ActivationsView(ShownView, SelectsUnit):
     """Per hidden layer a heatmap of activations (rows: probe images, columns: units); weight tiles beside.
 
     set_probe(X_probe, y_probe, image_shape) once per dataset, set_snapshot(snapshot) at each redraw:
@@ -66,7 +66,6 @@ class ActivationsView(ShownView):
         self.tile_plot = self.tile_image = self._tile_bar = None
         self._n_tiles = 0
         self._activations = []           # shown arrays, for the readout
-        self.selected = None             # (hidden layer from 1, unit) framed in its heatmap and tile
         self.column_marker, self.tile_marker = UnitMarker(), UnitMarker()
         self.note = QLabel(wordWrap=True)
         self.readout = QLabel("Hover a heatmap or a tile to read a value")
@@ -142,15 +141,10 @@ class ActivationsView(ShownView):
                 notes.append(f"Weight tiles: the first {MAX_TILES} of {snapshot.sizes[1]} units.")
         self.note.setText(" ".join(notes) or f"Activations of {len(self._X)} probe {self._probe_kind()} "
                                              f"(rows) for each unit (columns)")
-        self._show_selected()
+        self.reframe()
 
-    def select_unit(self, layer, unit):
+    def frame_unit(self, layer, unit):
         """Frame hidden `layer`'s (from 1) `unit`: its column in the heatmap and, in layer 1, its tile."""
-        self.selected = (layer, unit)
-        self._show_selected()
-
-    def _show_selected(self):
-        layer, unit = self.selected or (0, 0)
         if 1 <= layer <= len(self.layer_plots) and unit < MAX_UNITS and self._X is not None:
             self.column_marker.show(self.layer_plots[layer - 1], unit - 0.5, -0.5, 1, len(self._X))
         else:

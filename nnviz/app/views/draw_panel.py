@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from nnviz.app.views.canvas import DrawCanvas
 from nnviz.app.views.colors import activation_levels, heatmap_colormap
 from nnviz.app.views.my_digits import MyDigits
-from nnviz.app.views.unit_marker import UnitMarker
+from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
 from nnviz.core import class_probabilities
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 
@@ -34,7 +34,7 @@ INPUT_SIZE = 48          # px: the network's input image, beside the predicted c
 BARS_MIN_HEIGHT = 120    # px: the class-probability chart stays readable however many hidden rows
 
 
-class DrawPanel(QWidget):
+class DrawPanel(QWidget, SelectsUnit):
     """Canvas, brush controls and the prediction: probability bars, predicted class, input image, hidden rows.
 
     set_snapshot(snapshot) is cheap (one forward pass of one image, only changed items redrawn),
@@ -55,7 +55,6 @@ class DrawPanel(QWidget):
         self._input_stale = True        # the canvas changed since _input was computed
         self._probabilities = None
         self._hidden_key = None         # (sizes, activation) the hidden rows were built for
-        self.selected = None            # (hidden layer from 1, unit) framed in its row
         self.unit_marker = UnitMarker()
 
         self.canvas = DrawCanvas()
@@ -182,15 +181,10 @@ class DrawPanel(QWidget):
             grid.setRowStretchFactor(row, 1 if row == 0 else 0)
         rows = len(snapshot.sizes) - 2
         self.plots.setMinimumHeight(BARS_MIN_HEIGHT + rows * (_HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT))
-        self._show_selected()
+        self.reframe()
 
-    def select_unit(self, layer, unit):
+    def frame_unit(self, layer, unit):
         """Frame hidden `layer`'s (from 1) `unit` in its row of the hidden activations."""
-        self.selected = (layer, unit)
-        self._show_selected()
-
-    def _show_selected(self):
-        layer, unit = self.selected or (0, 0)
         if 1 <= layer <= len(self.hidden_images):
             self.unit_marker.show(self._hidden_widgets[2 * layer - 1], unit, 0, 1, 1)
         else:

@@ -39,3 +39,22 @@ class UnitMarker:
             return None
         r = self.item.rect()
         return r.x(), r.y(), r.width(), r.height()
+
+
+class SelectsUnit:
+    """For a view that frames the network view's selected unit: `select_unit(layer, unit)` keeps it in
+    `selected` and calls the view's own `frame_unit(layer, unit)` (layer 0 when nothing is selected);
+    the view calls `reframe()` after rebuilding its items."""
+
+    selected = None     # (hidden layer from 1, unit)
+
+    def select_unit(self, layer, unit):
+        """Frame hidden `layer`'s (from 1) `unit` in this view."""
+        self.selected = (layer, unit)
+        self.reframe()
+
+    def reframe(self):
+        self.frame_unit(*(self.selected or (0, 0)))
+
+    def frame_unit(self, layer, unit):
+        raise NotImplementedError
