@@ -50,24 +50,25 @@ class Prepared:
 
 
 def load_config_dataset(config: ExperimentConfig, name: str | None = None) -> Dataset:
-    """The dataset `config` names (or `name` instead), with its size/noise/classes settings.
+    """The dataset `config` names (or `name` instead), with its size/noise/classes/test_fraction settings.
 
     The dataset's own options apply only to the dataset the config was written for; another
     `name` is loaded with its defaults (and the config's seed, so 8x8 digits split the same way).
     """
     own = name is None or name == config.dataset
+    split = {"test_fraction": config.test_fraction} if own and config.test_fraction is not None else {}
     prefix, path = dataset_path(resolve_dataset_path(name or config.dataset, "."))
     if prefix == IDX_PREFIX:
         return load_idx_folder(path)
     if prefix == CSV_PREFIX:
-        return load_csv_dataset(path, config.label_column if own else None, seed=config.seed)
+        return load_csv_dataset(path, config.label_column if own else None, seed=config.seed, **split)
     if prefix == IMAGES_PREFIX:
-        return load_image_folder(path, config.image_size if own else None, seed=config.seed)
+        return load_image_folder(path, config.image_size if own else None, seed=config.seed, **split)
     name = name or config.dataset
     if name != config.dataset:
         return load_dataset(name, seed=config.seed)
     return load_dataset(name, seed=config.seed, n_samples=config.n_samples, noise=config.noise,
-                        classes=config.classes)
+                        classes=config.classes, **split)
 
 
 def training_split(config: ExperimentConfig, dataset: Dataset):

@@ -80,6 +80,15 @@ def test_toy_options_reach_the_dataset():
     assert len(p.dataset.X_train) + len(p.dataset.X_test) == 90
 
 
+def test_the_test_fraction_sets_the_share_of_points_kept_for_testing():
+    config = ExperimentConfig(dataset="moons", n_samples=400, test_fraction=0.35, validation_split=0.1)
+    p = prepare(config)
+    assert len(p.dataset.X_test) == 140 and len(p.dataset.X_train) == 260       # 35% of 400 for testing
+    assert len(p.train_data.X_val) == 26 and len(p.train_data.X_train) == 234   # 10% of the rest validates
+    digits = prepare(ExperimentConfig(dataset="digits8x8", test_fraction=0.5, hidden_layers=[4]))
+    assert len(digits.dataset.X_test) == 1797 // 2
+
+
 def test_a_validation_split_leaving_nothing_is_a_config_error():
     config = ExperimentConfig(dataset="xor", n_samples=4, validation_split=0.1)
     with pytest.raises(ConfigError, match="validation_split"):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.banner import MessageBanner
+from nnviz.app.data_preview import DataPreview
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.diagnostics.lr_finder_dialog import LRFinder
 from nnviz.app.diagnostics.race import Race
@@ -130,6 +131,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         for view in (self.activations, self.draw_panel):          # a unit clicked is selected everywhere
             self.network_view.unitSelected.connect(view.select_unit)
         self.plane_edits = PlaneEdits(self)                         # clicks on the boundary edit the points
+        self.data_preview = DataPreview(self)                       # ... which show the form's toy set
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)

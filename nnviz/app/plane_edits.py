@@ -1,9 +1,8 @@
 """Your own points on the plane: clicks on the decision boundary add or remove training points of the
-current network's data (used from the next Train), and the edited set is saved as a CSV dataset."""
+current network's data (used from the next Train), and the points shown are saved as a CSV dataset."""
 
 from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
@@ -26,6 +25,10 @@ class PlaneEdits(QObject):
 
     def _data(self):
         session = self.window.session
+        if self.window.data_preview.active:
+            self.window.show_message("These points preview the experiment's data: press Train to train on "
+                                     "them, then click to add points", "info")
+            return None
         if session is None:
             self.window.show_message("Train or load a network first: clicked points go into its training data",
                                      "info")
@@ -58,19 +61,18 @@ class PlaneEdits(QObject):
             self._set(X, labels)
 
     def save(self):
-        """Training and test points to a CSV file (x1, x2, label), which Dataset → CSV opens again."""
-        session = self.window.session
-        if session is None:
+        """Every point the boundary shows (training, validation and test) to a CSV file (x1, x2, label),
+        which Dataset → CSV opens again."""
+        X, y, class_names = self.window.boundary.shown_points()
+        if not len(X):
+            self.window.show_message("No points to save", "info")
             return
         path, _ = QFileDialog.getSaveFileName(self.window, "Save points as a CSV dataset", "points.csv",
                                               "CSV files (*.csv)")
         if not path:
             return
-        ds, data = session.job.dataset, session.job.train_data
-        X = np.vstack([data.X_train, ds.X_test])
-        y = np.concatenate([data.y_train, ds.y_test])
         try:
-            atomic_write_text(path, points_csv(X, y, ds.class_names))
+            atomic_write_text(path, points_csv(X, y, class_names))
         except OSError as error:
             self.window.show_message(f"Cannot save {path}: {error.strerror or error}")
             return

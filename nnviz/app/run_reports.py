@@ -53,8 +53,7 @@ class RunReports:
         self.activations.set_probe(ds.X_test[:PROBE_ROWS][order], ds.y_test[:PROBE_ROWS][order],
                                    ds.image_shape, ds.class_names)
         if not image:
-            self.boundary.set_points(job.train_data.X_train, job.train_data.y_train, ds.class_names)
-            self.boundary.set_test_points(ds.X_test, ds.y_test)
+            self.data_preview.show_run(job)
         self.network_view.set_dataset(ds, None if image else job.train_data.X_train)
         self.projection.set_points(ds.X_test, ds.y_test, ds.image_shape, ds.class_names)
         self.diagnostics.on_dataset(self.session, PROBE_ROWS)

@@ -17,12 +17,13 @@ from nnviz.data.drawing import NothingDrawn, preprocess_drawing
 from nnviz.data.idx import IDXError, read_idx, write_idx
 from nnviz.data.image_file import load_image_file
 from nnviz.data.image_folder import load_image_folder, read_labelled_images
-from nnviz.data.toy import xor_points
+from nnviz.data.toy import TOY_DEFAULTS, xor_points
 
 __all__ = [
     "DATASETS",
     "TITLES",
     "TOY_DATASETS",
+    "TOY_DEFAULTS",
     "VARIABLE_CLASSES",
     "Dataset",
     "IDXError",

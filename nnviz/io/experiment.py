@@ -48,8 +48,9 @@ class ExperimentConfig(TrainConfig):
     "csv:/path/to/file.csv" (label_column: the label's header name or column index, None = the
     last) or "images:/path/to/folder" (a subfolder per class; image_size: the side the images are
     prepared at, None = 28); other datasets ignore label_column and image_size. In an experiment
-    file a relative path is relative to the file. n_samples, noise, classes go to the dataset
-    loader (None = its default); train_subset > 0 keeps the first N training samples after a
+    file a relative path is relative to the file. n_samples, noise, classes and test_fraction (the
+    share of the data kept apart as the test set; not for MNIST and IDX folders, whose test set is
+    fixed) go to the dataset loader (None = its default); train_subset > 0 keeps the first N training samples after a
     shuffle seeded by `seed`; validation_split is the share of the (subset of the) training set
     held out for validation; augment_shift (pixels) and augment_rotation (degrees)
     randomly move each training image, and augment_elastic (α) distorts it elastically (see
@@ -64,6 +65,7 @@ class ExperimentConfig(TrainConfig):
     dataset: str = "digits8x8"
     n_samples: int | None = None
     noise: float | None = None
+    test_fraction: float | None = None
     classes: int | None = None
     train_subset: int = 0
     validation_split: float = 0.1
@@ -106,6 +108,10 @@ class ExperimentConfig(TrainConfig):
         whole("image_size", self.image_size, 4, optional=True)
         whole("n_samples", self.n_samples, 1, optional=True)
         number("noise", self.noise, 0, optional=True)
+        number("test_fraction", self.test_fraction, 0, 1, low_open=True, high_open=True, optional=True)
+        if self.test_fraction is not None and (self.dataset == "mnist" or prefix == IDX_PREFIX):
+            reject("test_fraction", self.test_fraction, f"{self.dataset} comes with its own test set; "
+                                                        f"leave test_fraction null")
         whole("classes", self.classes, 2, optional=True)
         whole("train_subset", self.train_subset, 0)
         number("validation_split", self.validation_split, 0, 1, high_open=True)

@@ -1,6 +1,7 @@
 """The experiment panel: every setting editable, bad values explained inline, presets described."""
 
 import pytest
+from PySide6.QtCore import Qt
 
 import nnviz.app.views.experiment_panel as experiment_panel
 from nnviz.app.views.experiment_panel import ExperimentPanel
@@ -25,6 +26,7 @@ def choose(panel, name, value):
 def test_a_config_shown_in_the_panel_reads_back_unchanged(panel):
     for config in (tiny_digits(l2=1e-4, dropout=0.2, clip_norm=5.0, augment_shift=2),
                    tiny_spirals(optimizer="rmsprop", rho=0.95, schedule="cosine", min_learning_rate=1e-4),
+                   tiny_spirals(noise=0.083, test_fraction=0.33),      # between the sliders' steps
                    ExperimentConfig(hidden_layers=[], early_stopping=3, restore_best=True)):
         panel.set_config(config)
         assert panel.config() == config
@@ -92,6 +94,25 @@ def test_toy_sets_show_points_and_noise_and_images_show_augmentation(panel):
     assert panel.fields["noise"].isVisibleTo(panel) and not panel.fields["augment_shift"].isVisibleTo(panel)
     choose(panel, "dataset", "mnist")
     assert panel.fields["augment_shift"].isVisibleTo(panel) and not panel.fields["noise"].isVisibleTo(panel)
+
+
+def test_the_noise_and_training_ratio_sliders_show_for_toy_sets_with_their_values(qtbot, panel):
+    panel.set_config(tiny_spirals(dataset="blobs"))
+    noise, ratio = panel.editors["noise"], panel.editors["test_fraction"]
+    assert panel.fields["noise"].isVisibleTo(panel) and panel.fields["test_fraction"].isVisibleTo(panel)
+    assert noise.readout.text() == "0.25 (default)" and ratio.readout.text() == "80% train · 20% test (default)"
+    assert "test set" in ratio.toolTip() and "standard deviation" in noise.toolTip()
+    ratio.slider.setFocus()
+    for _ in range(6):                               # → a larger training share, 5% a step
+        qtbot.keyClick(ratio.slider, Qt.Key.Key_Right)
+    assert ratio.readout.text() == "90% train · 10% test" and panel.config().test_fraction == 0.1
+    noise.slider.setValue(40)
+    assert panel.config().noise == 0.4 and noise.readout.text() == "0.40"
+    choose(panel, "dataset", "mnist")          # its own test set and no noise: the sliders do not apply
+    assert not panel.fields["noise"].isVisibleTo(panel) and not panel.fields["test_fraction"].isVisibleTo(panel)
+    assert panel.valid and (panel.config().noise, panel.config().test_fraction) == (None, None)
+    choose(panel, "dataset", "blobs")
+    assert (panel.config().noise, panel.config().test_fraction) == (0.4, 0.1)
 
 
 def test_open_idx_folder_adds_the_folder_as_a_dataset(panel, monkeypatch, tmp_path):

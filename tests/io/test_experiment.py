@@ -78,6 +78,7 @@ def test_train_config_carries_every_training_field():
     ("augment_shift", -1), ("augment_rotation", -5.0), ("augment_rotation", 200.0), ("n_samples", 0),
     ("augment_elastic", -1.0), ("augment_elastic", 500.0), ("augment_elastic", float("nan")),
     ("noise", -0.1), ("classes", 1), ("train_subset", -3), ("title", 3), ("restore_best", 1),
+    ("test_fraction", 0.0), ("test_fraction", 1.0), ("test_fraction", "0.2"),
 ])
 def test_an_invalid_field_is_named_with_its_value(field, value):
     config = dataclasses.replace(ExperimentConfig(), **{field: value})
@@ -86,6 +87,13 @@ def test_an_invalid_field_is_named_with_its_value(field, value):
     message = str(error.value)
     assert message.startswith(f"{field}:")
     assert repr(value) in message
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "idx:/data/fashion"])
+def test_a_test_fraction_for_a_dataset_with_its_own_test_set_is_refused(dataset):
+    with pytest.raises(ConfigError, match=r"test_fraction: 0.3 is not allowed; .* comes with its own test set"):
+        ExperimentConfig(dataset=dataset, test_fraction=0.3).validate()
+    ExperimentConfig(dataset=dataset).validate()
 
 
 def test_a_loss_that_does_not_fit_the_output_names_both_and_the_allowed_losses():

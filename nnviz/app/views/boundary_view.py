@@ -82,6 +82,7 @@ class DecisionBoundaryView(ShownView):
         super().__init__(parent)
         self._X = np.zeros((0, 2), dtype=np.float32)
         self._y = np.zeros(0, dtype=np.int64)
+        self._X_test, self._y_test = self._X, self._y
         self.grid_points = None        # (GRID * GRID, 2): row i * GRID + j is (xs[j], ys[i])
         self.probabilities = None      # network outputs on grid_points, (GRID * GRID, k)
         self.note = QLabel(wordWrap=True)
@@ -99,10 +100,11 @@ class DecisionBoundaryView(ShownView):
         self.plot.addItem(self.scatter)
         self.plot.scene().sigMouseClicked.connect(self._on_clicked)
         self.add_class = QComboBox(toolTip="Class of the points a click adds (Shift+click removes one)")
-        self.show_test = QCheckBox("Test points", checked=True, toolTip="Show the test points, hollow")
+        self.show_test = QCheckBox("Test points", checked=True,
+                                   toolTip="Show the points not trained on (validation and test), hollow")
         self.show_test.toggled.connect(self.test_scatter.setVisible)
-        self.save_button = QPushButton("Save points…", toolTip="Save the training and test points as a CSV "
-                                                             "dataset (open it again as Dataset → CSV)")
+        self.save_button = QPushButton("Save points…", toolTip="Save every point shown (training, validation and "
+                                                             "test) as a CSV dataset (open it again as Dataset → CSV)")
         self.save_button.clicked.connect(self.saveRequested)
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Click adds"))
@@ -145,12 +147,19 @@ class DecisionBoundaryView(ShownView):
         self.set_snapshot(self._snapshot)
 
     def set_test_points(self, X, y):
-        """Test points X (m, 2), labels y (m,): hollow circles in their class colour (none unless 2-D)."""
+        """Points not trained on X (m, 2), labels y (m,): hollow circles in their class colour (none unless 2-D)."""
         X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
         if X.ndim != 2 or X.shape[1] != 2:          # not points of the plane: nothing to show
             X, y = np.zeros((0, 2), dtype=np.float32), y[:0]
+        self._X_test, self._y_test = X, y
         pens = [pg.mkPen(*c, width=1.5) for c in class_colors(max(len(self._colors), int(y.max(initial=1)) + 1))]
         self.test_scatter.setData(x=X[:, 0], y=X[:, 1], pen=[pens[c] for c in y])
+
+    def shown_points(self):
+        """(X (m, 2), y (m,), class names) of every point set here, the training points first, then the
+        test points (also while hidden)."""
+        return (np.vstack([self._X, self._X_test]), np.concatenate([self._y, self._y_test]),
+                [self.add_class.itemText(i) for i in range(self.add_class.count())])
 
     def _on_clicked(self, event):
         inside = self.plot.vb.sceneBoundingRect().contains(event.scenePos())

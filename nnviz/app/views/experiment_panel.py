@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.views.features_editor import FeaturesEditor
 from nnviz.app.views.field_help import help_for
-from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor
+from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor, SliderEditor
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
-from nnviz.data import TITLES, TOY_DATASETS, VARIABLE_CLASSES
+from nnviz.data import TITLES, TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
 from nnviz.guard import shorten
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
 
@@ -41,13 +41,20 @@ OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum
                     "rmsprop": ("rho", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
 SCHEDULE_PARAMS = {"constant": (), "step": ("step_epochs", "step_gamma"), "cosine": ("min_learning_rate",)}
 MAX_ERROR_PASSES = 12
+DEFAULT_TEST_FRACTION = 0.2       # nnviz.data.load_dataset's
+# Sliders: (low, high, step, readout of a value, inverted). The training ratio slider edits
+# test_fraction, the share kept apart for testing, so it grows to the left.
+NOISE_SLIDER = (0.0, 1.0, 0.01, lambda v: f"{v:.2f}", False)
+RATIO_SLIDER = (0.1, 0.9, 0.05, lambda v: f"{1 - v:.0%} train · {v:.0%} test", True)
 
 # (group, field, label, kind, option): kind choice → option is the names; int → (min, max);
-# opt_int → max, with 0 shown as "default"; float / opt_float → line edits; bool → check box.
+# opt_int → max, with 0 shown as "default"; float / opt_float → line edits; bool → check box;
+# slider → (low, high, step, readout, inverted), None shown at the default.
 FORM = (
     ("Data", "dataset", "Dataset", "dataset", None),
     ("Data", "n_samples", "Points", "opt_int", 1_000_000),
-    ("Data", "noise", "Noise", "opt_float", None),
+    ("Data", "noise", "Noise", "slider", NOISE_SLIDER),
+    ("Data", "test_fraction", "Training ratio", "slider", RATIO_SLIDER),
     ("Data", "classes", "Classes", "opt_int", 10),
     ("Data", "train_subset", "Training subset", "int", (0, 10_000_000)),
     ("Data", "validation_split", "Validation split", "float", None),
@@ -185,6 +192,9 @@ class ExperimentPanel(QScrollArea):
         elif kind == "features":
             editor = FeaturesEditor()
             editor.changed.connect(self._edited)
+        elif kind == "slider":
+            editor = SliderEditor(*option)
+            editor.changed.connect(self._edited)
         else:
             editor = QLineEdit()
             if kind == "opt_float":
@@ -248,6 +258,8 @@ class ExperimentPanel(QScrollArea):
             editor.set_layers(value)
         elif editor.kind == "features":
             editor.set_features(value)
+        elif editor.kind == "slider":
+            editor.set_value(value)
         else:
             editor.setText(_format_float(value))
 
@@ -266,6 +278,8 @@ class ExperimentPanel(QScrollArea):
             return editor.layers(), None
         if editor.kind == "features":
             return editor.features(), None
+        if editor.kind == "slider":
+            return editor.value(), None
         text = editor.text().strip()
         if not text and editor.kind == "opt_float":
             return None, None
@@ -287,6 +301,11 @@ class ExperimentPanel(QScrollArea):
                 errors[name] = error
             else:
                 values[name] = value
+        dataset = values["dataset"]     # the sliders' settings where they apply (they keep them for later)
+        if dataset not in TOY_DATASETS:
+            values["noise"] = None
+        if dataset == "mnist" or dataset_path(dataset)[0] == IDX_PREFIX:
+            values["test_fraction"] = None
         return values, errors
 
     @property
@@ -333,8 +352,10 @@ class ExperimentPanel(QScrollArea):
         values, _ = self._values()
         dataset = values.get("dataset") or ""
         toy = dataset in TOY_DATASETS
-        shown = {"n_samples": toy, "noise": toy, "classes": dataset in VARIABLE_CLASSES, "input_features": toy,
-                 "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
+        self.editors["noise"].set_default(TOY_DEFAULTS[dataset][1] if toy else 0.0)
+        self.editors["test_fraction"].set_default(DEFAULT_TEST_FRACTION)
+        shown = {"n_samples": toy, "noise": toy, "test_fraction": toy, "classes": dataset in VARIABLE_CLASSES,
+                 "input_features": toy, "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
                  "augment_elastic": not toy,
                  "early_stopping_metric": bool(values.get("early_stopping"))}
         for name in ("momentum", "beta1", "beta2", "rho", "epsilon"):

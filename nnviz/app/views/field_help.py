@@ -5,8 +5,12 @@ HELP = {
                "spirals, moons, blobs) or a folder of IDX files such as Fashion-MNIST.",
     "n_samples": "2-D toy sets: how many points to generate. Empty = the set's default (a few hundred). "
                  "Range 1-1,000,000; typical 200-1000.",
-    "noise": "2-D toy sets: how much the points scatter around their shape. Empty = the set's default. "
-             "Range ≥ 0; typical 0.05-0.3.",
+    "noise": "2-D toy sets: how much the points scatter around their shape (the standard deviation of the "
+             "Gaussian noise added to each coordinate). Until moved, the set's own default. Slider 0-1; "
+             "typical 0.05-0.3. JSON: \"noise\".",
+    "test_fraction": "2-D toy sets: the share of the points used for training (the validation split "
+                     "is taken from it); the rest is the test set, drawn hollow on the decision boundary. "
+                     "Slider 10%-90% training; default 80%. JSON: \"test_fraction\" = 1 − the training ratio.",
     "classes": "Blobs and spirals: how many classes (arms, clusters). Empty = the set's default (2 or 3). "
                "Range 2-10.",
     "train_subset": "Train on only the first N training images (0 = all of them). Small subsets train "

@@ -1,7 +1,8 @@
-"""The experiment panel's editors: a field with its error line, and the hidden layers' list of widths."""
+"""The experiment panel's editors: a field with its error line, a slider with its value, and the hidden
+layers' list of widths."""
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #c62828; font-size: 11px;"
 MAX_WIDTH = 100_000        # units a hidden layer may have in the form (training checks the memory it needs)
@@ -93,3 +94,52 @@ class HiddenLayersEditor(QWidget):
             other._row.layout().itemAt(0).widget().setText(f"{i + 1}.")
         if notify:
             self.changed.emit()
+
+
+class SliderEditor(QWidget):
+    """A number on a slider from `low` to `high` in `step`s, its value written beside it by `text(value)`.
+
+    `value()` is the number last set, exactly (even between the slider's steps or beyond its ends),
+    until the user moves the slider; None means "the default", shown at `set_default`'s value.
+    `inverted`: the slider grows to the left (a training ratio slider that edits the test share).
+    """
+
+    changed = Signal()
+
+    def __init__(self, low, high, step, text, inverted=False):
+        super().__init__()
+        self.low, self.step, self._text = low, step, text
+        self._value, self._default = None, low
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, round((high - low) / step))
+        self.slider.setInvertedAppearance(inverted)
+        self.slider.setInvertedControls(inverted)
+        self.slider.valueChanged.connect(self._moved)
+        self.readout = QLabel()
+        line = QHBoxLayout(self)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.slider, 1)
+        line.addWidget(self.readout)
+
+    def value(self):
+        return self._value
+
+    def set_value(self, value):
+        self._value = value
+        self._place()
+
+    def set_default(self, default):
+        self._default = default
+        self._place()
+
+    def _place(self):
+        shown = self._default if self._value is None else self._value
+        self.slider.blockSignals(True)
+        self.slider.setValue(round((shown - self.low) / self.step))     # QSlider clamps to its range
+        self.slider.blockSignals(False)
+        self.readout.setText(self._text(shown) + (" (default)" if self._value is None else ""))
+
+    def _moved(self, position):
+        self._value = round(self.low + position * self.step, 6)
+        self._place()
+        self.changed.emit()
