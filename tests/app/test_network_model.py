@@ -8,6 +8,7 @@ from nnviz.app.views.network_model import (
     MAX_UNITS,
     TILE,
     Interventions,
+    fit_labels,
     make_layout,
     nearest_edge,
     shown_units,
@@ -79,3 +80,14 @@ def test_units_a_new_network_lacks_are_ignored(units):
     net = Network([2, 3, 2], seed=0)
     shown = Interventions().toggled(units).apply(Snapshot.of(net))
     np.testing.assert_array_equal(shown.weights[1], net.weights[1])
+
+
+def test_labels_take_the_longest_texts_that_fit_and_else_every_other_one_moves_a_line():
+    xs, ys = [0.0, 100.0, 200.0], [0.0, 0.0, 0.0]
+    widths = [[120.0, 50.0], [90.0, 40.0], [80.0, 30.0]]
+    assert fit_labels(xs, ys, [[80.0, 50.0]] * 3, height=14)[0] == 0            # 80 + 8 < 100: all long
+    level, moved = fit_labels(xs, ys, widths, height=14)                          # (120 + 90) / 2 + 8 > 100
+    assert level == 1 and not moved.any()
+    level, moved = fit_labels([0.0, 30.0, 60.0], ys, widths, height=14)          # even 45 + 8 > 30
+    assert level == 1 and moved.tolist() == [False, True, False]
+    assert fit_labels(xs[:2], [0.0, 20.0], widths[:2], height=14)[0] == 0      # a line apart: no overlap

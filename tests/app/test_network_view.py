@@ -204,3 +204,28 @@ def test_a_unit_clicked_in_the_network_view_is_framed_in_the_heatmap_the_tiles_a
     qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(view, 2, 3))
     assert activations.column_marker.rect == (2.5, -0.5, 1.0, n_probe) and activations.tile_marker.rect is None
     assert window.draw_panel.unit_marker.container is window.draw_panel._hidden_widgets[3]
+
+
+def label_overlaps(view):
+    """Pairs of shown captions / "+N more" labels whose boxes (in view pixels) intersect."""
+    rects = [(item.toPlainText(), item.sceneBoundingRect()) for item in view.labels if item.isVisible()]
+    return [(a, b) for n, (a, ra) in enumerate(rects) for b, rb in rects[n + 1:] if ra.intersects(rb)]
+
+
+@pytest.mark.parametrize("size", [(425, 620), (455, 660), (590, 900), (300, 500)])   # the Network dock at
+def test_layer_labels_never_overlap_however_wide_the_layers(qtbot, size):         # 1280x720 … 1920x1080, narrower
+    from nnviz.data import Dataset
+    widget = NetworkView()
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    images = np.zeros((4, 784), dtype=np.float32)
+    widget.set_dataset(Dataset("mnist", images, np.arange(4), images, np.arange(4), 10, (28, 28),
+                               tuple("0123456789")))
+    for sizes in ([784, 128, 64, 10], [784, 300, 200, 100, 10]):
+        widget.set_snapshot(Snapshot.of(Network(sizes, seed=0)))
+        widget.grab()
+        shown = [item.toPlainText() for item in widget.labels if item.isVisible()]
+        assert len(shown) == 2 * len(sizes) - 2 and any("+112" in t or "+284" in t for t in shown)
+        assert label_overlaps(widget) == []

@@ -19,11 +19,17 @@ LAYER_PITCH = 3.2     # least distance between two layer columns
 ASPECT = 0.28         # layer columns at least this share of the tallest column apart (edges stay readable)
 IMAGE_TILE = 5.0      # side of the input drawn as one image (MNIST's 784 inputs)
 EDGE_PICK = 0.12      # how close (scene units) the pointer must be to an edge to read it
+LABEL_GAP = 2.0       # pixels kept free between two labels' boxes side by side (beyond their margins)
 
 
 def layer_name(layer, n_layers):
     """"input", "hidden l" or "output" for layer `layer` of a network with n_layers weight layers."""
     return "input" if layer == 0 else "output" if layer == n_layers else f"hidden {layer}"
+
+
+def short_layer_name(layer, n_layers):
+    """"in", "h<l>" or "out": `layer_name` where the view has no room for it."""
+    return "in" if layer == 0 else "out" if layer == n_layers else f"h{layer}"
 
 
 def _width(weights, layer):
@@ -132,6 +138,29 @@ def nearest_edge(starts, ends, point, tolerance=EDGE_PICK):
     distance = np.linalg.norm(starts + np.clip(t, 0, 1)[:, None] * d - point, axis=1)
     best = int(np.argmin(distance))
     return best if distance[best] <= tolerance else None
+
+
+def fit_labels(xs, ys, widths, height, gap=LABEL_GAP):
+    """Which of its texts every label of a row shows, and which labels move a line away, so that none overlap.
+
+    xs, ys: (n,) where each label's text is anchored, in pixels (bottom centre, y up); widths: (n, v)
+    the pixel width of each label's v texts, longest first; height: a line's height in pixels.
+    Returns (level, moved): all labels show their text number `level`, the longest with which no two
+    overlap (boxes [x ∓ w/2 ∓ gap/2] × [y, y + height]); when even the shortest texts overlap,
+    moved (n,) marks every other label from left to right, to be drawn one line further out."""
+    xs, ys, widths = np.asarray(xs, float), np.asarray(ys, float), np.asarray(widths, float)
+    moved = np.zeros(len(xs), dtype=bool)
+    for level in range(widths.shape[1]):
+        if not _any_overlap(xs, ys, widths[:, level], height, gap):
+            return level, moved
+    moved[np.argsort(xs, kind="stable")[1::2]] = True
+    return widths.shape[1] - 1, moved
+
+
+def _any_overlap(xs, ys, widths, height, gap):
+    near_x = np.abs(xs[:, None] - xs[None, :]) < (widths[:, None] + widths[None, :]) / 2 + gap
+    near_y = np.abs(ys[:, None] - ys[None, :]) < height
+    return bool(np.any(np.triu(near_x & near_y, k=1)))
 
 
 @dataclass(frozen=True)
