@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.app.views.boundary_view import GRID, MARGIN, NEUTRAL, REGION_STRENGTH, DecisionBoundaryView
-from nnviz.app.views.colors import class_colors
+from nnviz.app.views.boundary_view import GRID, MARGIN, DecisionBoundaryView
+from nnviz.app.views.colors import NEUTRAL, REGION_STRENGTH, class_colors
 from nnviz.core import Network
 
 RNG = np.random.default_rng(0)

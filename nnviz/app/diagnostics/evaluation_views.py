@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.views.class_key import ClassKey
+from nnviz.app.views.colors import class_colors
 from nnviz.app.views.confusion_colors import CORRECT_MAP, MISTAKE_MAP, confusion_layers, count_ticks
 from nnviz.core import confusion_matrix
 
@@ -154,6 +156,7 @@ class ConfusionView(QWidget):
             bar.setImageItem(image)
             self.plot_widget.addItem(bar, row=0, col=col + 1)
             self.colorbars[label.split(":")[0]] = bar
+        self.class_key = ClassKey(self.plot)
         self.highlight = QGraphicsRectItem(0, 0, 1, 1)
         self.highlight.setPen(pg.mkPen(_SELECTED, width=3))
         self.highlight.setZValue(10)
@@ -193,7 +196,8 @@ class ConfusionView(QWidget):
         ticks = [list(enumerate(results.class_names))]
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setTicks(ticks)
-        self.plot.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0.02)
+        self.class_key.set_classes(k)
+        self.plot.setRange(xRange=(ClassKey.low_end(), k - 0.5), yRange=(ClassKey.low_end(), k - 0.5), padding=0.02)
         self._write_counts(C)
         off = C - np.diag(np.diag(C))
         if off.any():
@@ -296,7 +300,8 @@ def accuracy_range(percents):
 
 
 class PerClassView(QWidget):
-    """Accuracy per true class: a bar chart and a table (samples, correct, accuracy)."""
+    """Accuracy per true class: a bar chart (each bar in its class colour) and a table (samples, correct,
+    accuracy)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -321,7 +326,7 @@ class PerClassView(QWidget):
         C, share = results.confusion, results.per_class
         k = len(C)
         heights = np.nan_to_num(share) * 100
-        self.bars.setOpts(x=np.arange(k), height=heights)
+        self.bars.setOpts(x=np.arange(k), height=heights, brushes=[pg.mkBrush(*c) for c in class_colors(k)])
         self.plot.setXRange(-0.6, k - 0.4, padding=0)
         self.plot.setYRange(*accuracy_range(heights[~np.isnan(share)]), padding=0)
         self.plot.getAxis("bottom").setTicks([list(enumerate(results.class_names))])

@@ -9,21 +9,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from nnviz.app.views.colors import class_colors
+from nnviz.app.views.colors import NEUTRAL, class_colors, region_colors
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core import class_probabilities
 
 GRID = 120            # grid cells per axis: 14,400 points, one forward pass per snapshot
 MARGIN = 0.1          # share of the points' span added on every side
-NEUTRAL = np.array([0.93, 0.93, 0.93])    # colour of "no confidence" (probability 1/k)
 _DEFAULT_EXTENT = np.array([[-1.0, -1.0], [1.0, 1.0]], dtype=np.float32)   # grid before any points
-REGION_STRENGTH = 0.55   # how much of a class colour its region gets at full confidence
 _POINT_PEN = (20, 20, 20)
-
-
-def region_colors(rgb):
-    """Class colours (k, 3) uint8 → paler RGB in [0, 1] for regions, so that points of the same class stand out."""
-    return 1 - REGION_STRENGTH * (1 - rgb / 255)
 
 
 def grid_axes(X, n=GRID, margin=MARGIN):

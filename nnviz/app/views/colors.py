@@ -1,4 +1,5 @@
-"""Shared display helpers: colormaps, class colours and heatmap levels (display scaling only)."""
+"""The palette: class colours (every view draws class k in `class_colors(n)[k]`, regions in its paler
+`region_colors`), run colours, colormaps and heatmap levels (display scaling only)."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +24,15 @@ _BOUNDED_LEVELS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 
 def class_colors(n_classes):
     """(n_classes, 3) uint8 RGB colours, one per class."""
     return _CLASS_RGB[np.arange(n_classes) % len(_CLASS_RGB)]
+
+
+NEUTRAL = np.array([0.93, 0.93, 0.93])    # colour of "no confidence" (probability 1/k), RGB in [0, 1]
+REGION_STRENGTH = 0.55   # how much of a class colour its region gets at full confidence
+
+
+def region_colors(rgb):
+    """Class colours (k, 3) uint8 → paler RGB in [0, 1] for regions, so that points of the same class stand out."""
+    return 1 - REGION_STRENGTH * (1 - rgb / 255)
 
 
 def run_color(index):

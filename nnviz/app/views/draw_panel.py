@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.views.canvas import DrawCanvas
-from nnviz.app.views.colors import activation_levels, heatmap_colormap
+from nnviz.app.views.colors import activation_levels, class_colors, heatmap_colormap
 from nnviz.app.views.my_digits import MyDigits
 from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
 from nnviz.core import class_probabilities
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 
 DRAG_PREDICT_MS = 50      # while the button is held, predict at most this often
-_BAR_BRUSH = (90, 140, 200)
-_BEST_BRUSH = (255, 150, 40)
+_OTHER_ALPHA = 110           # the bars of the classes not predicted are paler than the predicted one's
+_BEST_PEN = (30, 30, 30)
 _FRAME = (110, 110, 115)
 _HIDDEN_ROW_HEIGHT = 16
 _HIDDEN_LABEL_HEIGHT = 16
@@ -101,7 +101,7 @@ class DrawPanel(QWidget, SelectsUnit):
         self.bar_plot.setMouseEnabled(False, False)
         self.bar_plot.hideButtons()
         self.bar_plot.setMenuEnabled(False)
-        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.8, brush=_BAR_BRUSH)
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.8)
         self.bar_plot.addItem(self.bars)
         # The network's input sits beside the predicted class, so the bars get the column's whole width.
         self.input_widget = pg.GraphicsLayoutWidget()
@@ -145,10 +145,15 @@ class DrawPanel(QWidget, SelectsUnit):
     def _set_classes(self, n):
         """Bars and tick labels for n classes (only when the count or the names change)."""
         names = self._names(n)
-        self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[_BAR_BRUSH] * n)
+        self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=self._bar_brushes(n, None), pens=None)
         self.bar_plot.setXRange(-0.6, n - 0.4, padding=0)
         self.bar_plot.getAxis("bottom").setTicks([list(enumerate(names))])
         self._bar_names = names
+
+    @staticmethod
+    def _bar_brushes(n, best):
+        """Each class's bar in its class colour: the predicted class `best` opaque, the others paler."""
+        return [pg.mkBrush(*rgb, 255 if c == best else _OTHER_ALPHA) for c, rgb in enumerate(class_colors(n))]
 
     def _names(self, n):
         names = tuple(self._class_names)
@@ -312,9 +317,9 @@ class DrawPanel(QWidget, SelectsUnit):
         if len(self._bar_names) != n:
             self._set_classes(n)
         best = int(np.argmax(probabilities))
-        brushes = [_BAR_BRUSH] * n
-        brushes[best] = _BEST_BRUSH
-        self.bars.setOpts(height=probabilities, brushes=brushes)
+        pens = [None] * n
+        pens[best] = pg.mkPen(_BEST_PEN, width=1.5)
+        self.bars.setOpts(height=probabilities, brushes=self._bar_brushes(n, best), pens=pens)
         self.class_label.setText(self._bar_names[best])
         self.message_label.setWordWrap(False)      # "99.9 % sure" on one line; messages wrap
         self.message_label.setText(f"{100 * probabilities[best]:.1f} % sure")

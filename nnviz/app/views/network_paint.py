@@ -4,8 +4,7 @@ weights as an image, turned into RGBA tiles with one look-up per layer (display 
 import numpy as np
 import pyqtgraph as pg
 
-from nnviz.app.views.boundary_view import NEUTRAL, region_colors
-from nnviz.app.views.colors import activation_levels, class_colors, symmetric_levels
+from nnviz.app.views.colors import NEUTRAL, activation_levels, class_colors, region_colors, symmetric_levels
 
 # Playground's colours: orange for negative, blue for positive, white at 0.
 NEGATIVE, POSITIVE = (245, 147, 34), (8, 119, 189)
