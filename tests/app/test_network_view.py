@@ -229,3 +229,32 @@ def test_layer_labels_never_overlap_however_wide_the_layers(qtbot, size):       
         shown = [item.toPlainText() for item in widget.labels if item.isVisible()]
         assert len(shown) == 2 * len(sizes) - 2 and any("+112" in t or "+284" in t for t in shown)
         assert label_overlaps(widget) == []
+
+
+def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_class_means(qtbot):
+    from nnviz.app.views.colors import class_colors
+    ds = load_dataset("digits8x8")
+    net = Network([64, 12, 10], hidden="relu", seed=0, dtype=np.float64)
+    widget = NetworkView()
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_dataset(ds)
+    widget.set_snapshot(Snapshot.of(net))
+    widget.grab()
+    qtbot.mouseClick(widget.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(widget, 1, 5))
+    detail = widget.detail
+    a = np.maximum(ds.X_test @ net.weights[0] + net.biases[0], 0)[:, 5]      # unit 5 by hand (all 360 tests)
+    top = np.argsort(-a, kind="stable")[:9]
+    mosaic = np.block([[ds.X_test[top[3 * r + c]].reshape(8, 8) for c in range(3)] for r in range(3)])
+    np.testing.assert_allclose(detail.top_image.image, mosaic[::-1], rtol=1e-6)   # drawn with row 0 at the top
+    assert "its 9 most activating test images" in detail.title.text()
+    means = [a[ds.y_test == c].mean() for c in range(10)]
+    np.testing.assert_allclose(detail.class_bars.opts["height"], means, rtol=1e-6)
+    assert [b.color().getRgb()[:3] for b in detail.class_bars.opts["brushes"]] == \
+        [tuple(int(v) for v in c) for c in class_colors(10)]
+    detail.sort.setCurrentText("mean activation")                                # the layer's map, sorted
+    A = np.maximum(ds.X_test @ net.weights[0] + net.biases[0], 0)
+    layer = np.array([[A[ds.y_test == c, u].mean() for c in range(10)] for u in range(12)])
+    np.testing.assert_allclose(detail.layer_image.image, layer[np.argsort(-layer.mean(axis=1))], rtol=1e-6)

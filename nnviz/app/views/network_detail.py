@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
-from nnviz.app.views.colors import heatmap_colormap
+from nnviz.app.views.colors import class_colors, heatmap_colormap
 
 TOP_IMAGES = 9
 TEST_SAMPLE = 2000         # test samples the view measures on (all of a toy set's)
@@ -71,7 +71,7 @@ class NodeDetail(QWidget):
         self.top_image = pg.ImageItem(axisOrder="row-major")
         self.top_view.addItem(self.top_image)
         self.class_plot = self.plots.addPlot(row=2, col=0, title="mean activation per class")
-        self.class_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=(90, 120, 200))
+        self.class_bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.class_plot.addItem(self.class_bars)
         self.layer_plot = self.plots.addPlot(row=3, col=0, title="layer: units (rows) × classes")
         self.layer_image = pg.ImageItem(axisOrder="row-major")
@@ -117,7 +117,8 @@ class NodeDetail(QWidget):
         top = top_activating(a)
         self.top_image.setImage(mosaic(X[top].reshape(len(top), *ds.image_shape))[::-1], levels=(0, 1))
         means = class_means(A, y, ds.n_classes)
-        self.class_bars.setOpts(x=np.arange(ds.n_classes), height=np.nan_to_num(means[unit]))
+        self.class_bars.setOpts(x=np.arange(ds.n_classes), height=np.nan_to_num(means[unit]),
+                                brushes=[pg.mkBrush(*rgb) for rgb in class_colors(ds.n_classes)])
         order = unit_order(means, self.sort.currentText())
         shown = means[order]
         finite = shown[np.isfinite(shown)]
