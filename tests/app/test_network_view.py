@@ -254,6 +254,12 @@ def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_c
     np.testing.assert_allclose(detail.class_bars.opts["height"], means, rtol=1e-6)
     assert [b.color().getRgb()[:3] for b in detail.class_bars.opts["brushes"]] == \
         [tuple(int(v) for v in c) for c in class_colors(10)]
+    from nnviz.app.views.colors import NEUTRAL, region_colors
+    P = net.predict_proba(ds.X_test).mean(axis=0)          # output node k: from neutral to class k's region colour
+    regions = region_colors(class_colors(10))
+    for k in range(10):
+        np.testing.assert_allclose(widget._maps[(2, k)].reshape(4)[:3], 255 * (NEUTRAL + (regions[k] - NEUTRAL) * P[k]),
+                                   atol=2)
     detail.sort.setCurrentText("mean activation")                                # the layer's map, sorted
     A = np.maximum(ds.X_test @ net.weights[0] + net.biases[0], 0)
     layer = np.array([[A[ds.y_test == c, u].mean() for c in range(10)] for u in range(12)])

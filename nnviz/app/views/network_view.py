@@ -292,7 +292,8 @@ class NetworkView(NetworkMouse, ShownView):
 
     def _image_tiles(self, layout, shown, image_shape):
         """Image data: the input as the mean test image, first-layer nodes as their incoming weights,
-        deeper nodes as one colour, their mean activation on the test sample."""
+        deeper nodes as one colour, their mean activation on the test sample (output units in their
+        class's colour)."""
         n_layers = len(shown.sizes) - 1
         lut = diverging_lut()
         tiles = []
@@ -305,6 +306,9 @@ class NetworkView(NetworkMouse, ShownView):
             elif layer == 1 and image_shape is not None:
                 W = np.asarray(shown.weights[0])[:, units].T.reshape(len(units), *image_shape)[:, ::-1]
                 tiles.append(to_rgba(W, symmetric_levels(W), lut))
+            elif acts is not None and layer == n_layers:      # output unit c: class c's colour, as everywhere
+                mean = acts[layer].mean(axis=0, keepdims=True)
+                tiles.append(output_tiles(mean, self._dataset.n_classes)[units].reshape(len(units), 1, 1, 4))
             elif acts is not None:
                 mean = acts[layer][:, units].mean(axis=0)
                 levels = layer_levels(layer, n_layers, acts[layer], shown.hidden)
@@ -413,7 +417,7 @@ class NetworkView(NetworkMouse, ShownView):
         self.note.setText("Each node: its output over the plane (output: the boundary). Blue +, orange −."
                           if self._grid is not None else
                           "First layer: incoming weights; deeper: mean activation on the test sample. "
-                          "Blue +, orange −.")
+                          "Blue +, orange −; outputs in their class's colour.")
 
     def _show_selection(self):
         self._show_marks()
