@@ -256,6 +256,7 @@ def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_c
         [tuple(int(v) for v in c) for c in class_colors(10)]
     from nnviz.app.views.colors import NEUTRAL, region_colors
     P = net.predict_proba(ds.X_test).mean(axis=0)          # output node k: from neutral to class k's region colour
+    P /= P.max()                                             # by its mean output, the largest at full colour
     regions = region_colors(class_colors(10))
     for k in range(10):
         np.testing.assert_allclose(widget._maps[(2, k)].reshape(4)[:3], 255 * (NEUTRAL + (regions[k] - NEUTRAL) * P[k]),

@@ -124,5 +124,6 @@ class NodeDetail(QWidget):
         finite = shown[np.isfinite(shown)]
         levels = (float(finite.min()), float(max(finite.max(), finite.min() + 1e-6))) if finite.size else (0, 1)
         self.layer_image.setImage(shown, levels=levels)
+        self.layer_image.setRect(-0.5, -0.5, ds.n_classes, len(shown))     # column c centred on class c
         self.title.setText(f"{name}, unit {unit}: its {len(top)} most activating test images "
                            f"(a = {a[top[0]]:.3g} … {a[top[-1]]:.3g})")

@@ -306,8 +306,9 @@ class NetworkView(NetworkMouse, ShownView):
             elif layer == 1 and image_shape is not None:
                 W = np.asarray(shown.weights[0])[:, units].T.reshape(len(units), *image_shape)[:, ::-1]
                 tiles.append(to_rgba(W, symmetric_levels(W), lut))
-            elif acts is not None and layer == n_layers:      # output unit c: class c's colour, as everywhere
-                mean = acts[layer].mean(axis=0, keepdims=True)
+            elif acts is not None and layer == n_layers:      # output unit c: class c's colour, as everywhere,
+                mean = acts[layer].mean(axis=0, keepdims=True)  # as strong as its mean output (the largest: full)
+                mean /= max(float(mean.max()), 1e-12)
                 tiles.append(output_tiles(mean, self._dataset.n_classes)[units].reshape(len(units), 1, 1, 4))
             elif acts is not None:
                 mean = acts[layer][:, units].mean(axis=0)
