@@ -208,7 +208,7 @@ def test_a_unit_clicked_in_the_network_view_is_framed_in_the_heatmap_the_tiles_a
 
 def label_overlaps(view):
     """Pairs of shown captions / "+N more" labels whose boxes (in view pixels) intersect."""
-    rects = [(item.toPlainText(), item.sceneBoundingRect()) for item in view.labels if item.isVisible()]
+    rects = [(item.toPlainText(), item.sceneBoundingRect()) for item in view.labels.items if item.isVisible()]
     return [(a, b) for n, (a, ra) in enumerate(rects) for b, rb in rects[n + 1:] if ra.intersects(rb)]
 
 
@@ -226,7 +226,7 @@ def test_layer_labels_never_overlap_however_wide_the_layers(qtbot, size):       
     for sizes in ([784, 128, 64, 10], [784, 300, 200, 100, 10]):
         widget.set_snapshot(Snapshot.of(Network(sizes, seed=0)))
         widget.grab()
-        shown = [item.toPlainText() for item in widget.labels if item.isVisible()]
+        shown = [item.toPlainText() for item in widget.labels.items if item.isVisible()]
         assert len(shown) == 2 * len(sizes) - 2 and any("+112" in t or "+284" in t for t in shown)
         assert label_overlaps(widget) == []
 

@@ -11,22 +11,13 @@ copy, double-click edits a weight or a bias. Everything is drawn from one Snapsh
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
 from nnviz.app.views.colors import symmetric_levels
 from nnviz.app.views.network_detail import TEST_SAMPLE, NodeDetail
-from nnviz.app.views.network_model import (
-    LABEL_GAP,
-    TILE,
-    Interventions,
-    fit_labels,
-    layer_name,
-    make_layout,
-    short_layer_name,
-    top_units,
-)
+from nnviz.app.views.network_labels import LayerLabels
+from nnviz.app.views.network_model import TILE, Interventions, make_layout, top_units
 from nnviz.app.views.network_mouse import NetworkMouse
 from nnviz.app.views.network_paint import NEGATIVE, POSITIVE, diverging_lut, layer_levels, output_tiles, to_rgba
 from nnviz.app.views.shown_view import ShownView
@@ -101,9 +92,7 @@ class NetworkView(NetworkMouse, ShownView):
                 self.view.addItem(item)
                 self.edge_items.append((sign, item))
         self.node_items = []               # pooled ImageItems, one per drawn node
-        self.labels = []                   # pooled TextItems: layer captions and "+N more"
-        self._labelled = None              # (layout, snapshot) the labels were placed for
-        self.view.sigTransformChanged.connect(self._refit_labels)
+        self.labels = LayerLabels(self.view)       # layer captions and "+N more"
         self.ablated_marks = pg.ScatterPlotItem(pxMode=False, symbol="x", size=0.8, pen=None,
                                                 brush=pg.mkBrush(200, 30, 30, 200))
         self.selection_marks = pg.ScatterPlotItem(pxMode=False, symbol="s", size=TILE * 1.25,
@@ -208,8 +197,9 @@ class NetworkView(NetworkMouse, ShownView):
         if snapshot is None:
             self._shown = None
             self.note.setText("No network yet")
-            for item in self.node_items + self.labels:
+            for item in self.node_items:
                 item.hide()
+            self.labels.hide()
             for _, item in self.edge_items:
                 item.setData([], [])
             return
@@ -223,7 +213,7 @@ class NetworkView(NetworkMouse, ShownView):
         self.layout_model = layout
         self._draw_edges(layout, shown.weights)
         self._draw_nodes(layout, shown, image_shape if image_input else None)
-        self._draw_labels(layout, snapshot)
+        self.labels.show(layout, snapshot)
         self._show_marks()
         self._show_accuracy(snapshot, shown)
         if self.selected:
@@ -323,68 +313,6 @@ class NetworkView(NetworkMouse, ShownView):
         if self._dataset is None:
             return None, None
         return self._dataset.X_test[:TEST_SAMPLE], self._dataset.y_test[:TEST_SAMPLE]
-
-    def _label(self, n):
-        while len(self.labels) <= n:
-            item = pg.TextItem(color=(40, 40, 40), anchor=(0.5, 1.0))
-            self.view.addItem(item)
-            self.labels.append(item)
-        return self.labels[n]
-
-    def _draw_labels(self, layout, snapshot):
-        """Layer captions above the columns and "+N more" below, each row in the longest wording that
-        keeps its labels apart at the view's scale (moved a line apart when even the shortest would
-        touch: see fit_labels); placed again whenever the view is resized or zoomed."""
-        self._labelled = (layout, snapshot)
-        n_layers = len(snapshot.sizes) - 1
-        captions, more = [], []
-        for layer, centres in enumerate(layout.centres):
-            name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[0, 0]
-            texts = [f"{name} ({size})", f"{short_layer_name(layer, n_layers)} ({size})"]
-            if layer == 0 and snapshot.features:
-                texts.insert(0, f"{name}: {', '.join(snapshot.features)} ({size})")
-            captions.append((texts, x, centres[:, 1].max() + layout.half_side(layer) + 0.2))
-            if layout.hidden[layer]:
-                hidden = layout.hidden[layer]
-                more.append(([f"+{hidden} more", f"+{hidden}"], x, centres[:, 1].min() - layout.half_side(layer) - 0.2))
-        n = self._place_row(captions, 0, above=True)
-        n = self._place_row(more, n, above=False)
-        for item in self.labels[n:]:
-            item.hide()
-
-    def _place_row(self, row, n, above):
-        """Place the labels of `row` [(texts longest first, x, y)] from pooled label n on; the next free n."""
-        if not row:
-            return n
-        text_item = self._label(n).textItem
-        metrics, margin = QFontMetricsF(text_item.font()), 2 * text_item.document().documentMargin()
-        levels = max(len(texts) for texts, *_ in row)       # a label with fewer texts repeats its last
-        widths = np.array([[metrics.horizontalAdvance(texts[min(i, len(texts) - 1)]) + margin
-                            for i in range(levels)] for texts, *_ in row])
-        height = metrics.height() + margin
-        sx, sy = self.view.viewPixelSize()
-        xs, ys = np.array([x for _, x, _ in row]), np.array([y for *_, y in row])
-        if sx > 0 and sy > 0 and np.isfinite(sx * sy):
-            level, moved = fit_labels(xs / sx, ys / sy, widths, height)
-        else:                                   # not laid out yet: placed again once it is
-            level, moved = 0, np.zeros(len(row), dtype=bool)
-        line = (height + LABEL_GAP) * sy * (1 if above else -1)
-        for (texts, x, y), away in zip(row, moved):
-            item = self._label(n)
-            item.setAnchor((0.5, 1.0 if above else 0.0))
-            self._place(item, texts[min(level, len(texts) - 1)], x, y + line * away)
-            n += 1
-        return n
-
-    def _refit_labels(self):
-        if self._labelled is not None and self._shown is not None:
-            self._draw_labels(*self._labelled)
-
-    @staticmethod
-    def _place(item, text, x, y):
-        item.setText(text)
-        item.setPos(float(x), float(y))
-        item.show()
 
     def _show_marks(self):
         layout = self.layout_model

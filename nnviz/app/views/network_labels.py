@@ -1,0 +1,80 @@
+"""The network view's captions ("hidden 1 (128)") and "+N more" labels, worded and placed so none overlap."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
+
+from nnviz.app.views.network_model import LABEL_GAP, fit_labels, layer_name, short_layer_name
+
+
+class LayerLabels:
+    """Pooled text items in a view box: `show(layout, snapshot)` captions each layer column above and
+    counts its undrawn units below, each row in the longest wording that keeps its labels apart at the
+    view's scale (every other label moved a line out when even the shortest would touch: see
+    fit_labels); the view box's resizes and zooms place them again. `hide()` hides them all."""
+
+    def __init__(self, view):
+        self.view = view
+        self.items = []
+        self._shown = None               # (layout, snapshot) the labels are placed for
+        view.sigTransformChanged.connect(self._refit)
+
+    def show(self, layout, snapshot):
+        self._shown = (layout, snapshot)
+        n_layers = len(snapshot.sizes) - 1
+        captions, more = [], []
+        for layer, centres in enumerate(layout.centres):
+            name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[0, 0]
+            texts = [f"{name} ({size})", f"{short_layer_name(layer, n_layers)} ({size})"]
+            if layer == 0 and snapshot.features:
+                texts.insert(0, f"{name}: {', '.join(snapshot.features)} ({size})")
+            captions.append((texts, x, centres[:, 1].max() + layout.half_side(layer) + 0.2))
+            if layout.hidden[layer]:
+                hidden, bottom = layout.hidden[layer], centres[:, 1].min() - layout.half_side(layer)
+                more.append(([f"+{hidden} more", f"+{hidden}"], x, bottom - 0.2))
+        n = self._place_row(captions, 0, above=True)
+        n = self._place_row(more, n, above=False)
+        for item in self.items[n:]:
+            item.hide()
+
+    def hide(self):
+        self._shown = None
+        for item in self.items:
+            item.hide()
+
+    def _refit(self):
+        if self._shown is not None:
+            self.show(*self._shown)
+
+    def _item(self, n):
+        while len(self.items) <= n:
+            item = pg.TextItem(color=(40, 40, 40), anchor=(0.5, 1.0))
+            self.view.addItem(item)
+            self.items.append(item)
+        return self.items[n]
+
+    def _place_row(self, row, n, above):
+        """Place the labels of `row` [(texts longest first, x, y)] from pooled item n on; the next free n."""
+        if not row:
+            return n
+        text_item = self._item(n).textItem
+        metrics, margin = QFontMetricsF(text_item.font()), 2 * text_item.document().documentMargin()
+        levels = max(len(texts) for texts, *_ in row)       # a label with fewer texts repeats its last
+        widths = np.array([[metrics.horizontalAdvance(texts[min(i, len(texts) - 1)]) + margin
+                            for i in range(levels)] for texts, *_ in row])
+        height = metrics.height() + margin
+        sx, sy = self.view.viewPixelSize()
+        xs, ys = np.array([x for _, x, _ in row]), np.array([y for *_, y in row])
+        if sx > 0 and sy > 0 and np.isfinite(sx * sy):
+            level, moved = fit_labels(xs / sx, ys / sy, widths, height)
+        else:                                   # not laid out yet: placed again once it is
+            level, moved = 0, np.zeros(len(row), dtype=bool)
+        line = (height + LABEL_GAP) * sy * (1 if above else -1)
+        for (texts, x, y), away in zip(row, moved):
+            item = self._item(n)
+            item.setAnchor((0.5, 1.0 if above else 0.0))
+            item.setText(texts[min(level, len(texts) - 1)])
+            item.setPos(float(x), float(y + line * away))
+            item.show()
+            n += 1
+        return n
