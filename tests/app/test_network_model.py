@@ -82,12 +82,14 @@ def test_units_a_new_network_lacks_are_ignored(units):
     np.testing.assert_array_equal(shown.weights[1], net.weights[1])
 
 
-def test_labels_take_the_longest_texts_that_fit_and_else_every_other_one_moves_a_line():
+def test_labels_take_the_longest_texts_that_fit_and_else_move_out_a_line_where_they_would_touch():
     xs, ys = [0.0, 100.0, 200.0], [0.0, 0.0, 0.0]
     widths = [[120.0, 50.0], [90.0, 40.0], [80.0, 30.0]]
-    assert fit_labels(xs, ys, [[80.0, 50.0]] * 3, height=14)[0] == 0            # 80 + 8 < 100: all long
-    level, moved = fit_labels(xs, ys, widths, height=14)                          # (120 + 90) / 2 + 8 > 100
-    assert level == 1 and not moved.any()
-    level, moved = fit_labels([0.0, 30.0, 60.0], ys, widths, height=14)          # even 45 + 8 > 30
-    assert level == 1 and moved.tolist() == [False, True, False]
+    assert fit_labels(xs, ys, [[80.0, 50.0]] * 3, height=14)[0] == 0            # 80 + 2 < 100: all long
+    level, lines = fit_labels(xs, ys, widths, height=14)                          # (120 + 90) / 2 > 100
+    assert level == 1 and lines.tolist() == [0, 0, 0]
+    level, lines = fit_labels([0.0, 30.0, 60.0], ys, widths, height=14)          # even 45 + 2 > 30
+    assert level == 1 and lines.tolist() == [0, 1, 0]
+    # the third sits a line higher to begin with, where the second moves: it moves a line further
+    assert fit_labels([0.0, 30.0, 40.0], [0.0, 0.0, 16.0], widths, height=14)[1].tolist() == [0, 1, 1]
     assert fit_labels(xs[:2], [0.0, 20.0], widths[:2], height=14)[0] == 0      # a line apart: no overlap

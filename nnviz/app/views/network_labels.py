@@ -10,8 +10,8 @@ from nnviz.app.views.network_model import LABEL_GAP, fit_labels, layer_name, sho
 class LayerLabels:
     """Pooled text items in a view box: `show(layout, snapshot)` captions each layer column above and
     counts its undrawn units below, each row in the longest wording that keeps its labels apart at the
-    view's scale (every other label moved a line out when even the shortest would touch: see
-    fit_labels); the view box's resizes and zooms place them again. `hide()` hides them all."""
+    view's scale (labels moved a line out where even the shortest would touch: see fit_labels); the
+    view box's resizes and zooms place them again. `hide()` hides them all."""
 
     def __init__(self, view):
         self.view = view
@@ -65,12 +65,13 @@ class LayerLabels:
         height = metrics.height() + margin
         sx, sy = self.view.viewPixelSize()
         xs, ys = np.array([x for _, x, _ in row]), np.array([y for *_, y in row])
+        out = 1 if above else -1                # captions move up, "+N more" down
         if sx > 0 and sy > 0 and np.isfinite(sx * sy):
-            level, moved = fit_labels(xs / sx, ys / sy, widths, height)
+            level, lines = fit_labels(xs / sx, out * ys / sy, widths, height)
         else:                                   # not laid out yet: placed again once it is
-            level, moved = 0, np.zeros(len(row), dtype=bool)
-        line = (height + LABEL_GAP) * sy * (1 if above else -1)
-        for (texts, x, y), away in zip(row, moved):
+            level, lines = 0, np.zeros(len(row), dtype=int)
+        line = (height + LABEL_GAP) * sy * out
+        for (texts, x, y), away in zip(row, lines):
             item = self._item(n)
             item.setAnchor((0.5, 1.0 if above else 0.0))
             item.setText(texts[min(level, len(texts) - 1)])

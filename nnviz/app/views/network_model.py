@@ -108,13 +108,18 @@ class Layout:
         return np.vstack(starts), np.vstack(ends), np.concatenate(values), np.vstack(keys).astype(np.int64)
 
 
-def make_layout(weights, image_input, max_units=MAX_UNITS):
-    """The Layout of a network with these weights: one column of nodes per layer, centred on y = 0."""
+def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
+    """The Layout of a network with these weights: one column of nodes per layer, centred on y = 0.
+
+    aspect: the view's width / height; a view wider than the graph spreads the columns to fill it (the
+    nodes stay as large as the height allows, and the captions of neighbouring columns get room)."""
     sizes = (weights[0].shape[0], *(W.shape[1] for W in weights))
     units, centres, hidden = [], [], []
     shift = (IMAGE_TILE - TILE) / 2 if image_input else 0.0
     tallest = max(min(width, max_units) for width in sizes[int(image_input):]) * UNIT_PITCH
     pitch = max(LAYER_PITCH, ASPECT * tallest)
+    if aspect:
+        pitch = max(pitch, (aspect * max(tallest, IMAGE_TILE * image_input) - 2 * shift) / (len(sizes) - 1))
     for layer, width in enumerate(sizes):
         if image_input and layer == 0:
             units.append(np.arange(width))
@@ -141,26 +146,34 @@ def nearest_edge(starts, ends, point, tolerance=EDGE_PICK):
 
 
 def fit_labels(xs, ys, widths, height, gap=LABEL_GAP):
-    """Which of its texts every label of a row shows, and which labels move a line away, so that none overlap.
+    """Which of its texts every label of a row shows, and how many lines it moves out, so that none overlap.
 
-    xs, ys: (n,) where each label's text is anchored, in pixels (bottom centre, y up); widths: (n, v)
-    the pixel width of each label's v texts, longest first; height: a line's height in pixels.
-    Returns (level, moved): all labels show their text number `level`, the longest with which no two
-    overlap (boxes [x ∓ w/2 ∓ gap/2] × [y, y + height]); when even the shortest texts overlap,
-    moved (n,) marks every other label from left to right, to be drawn one line further out."""
+    xs, ys: (n,) where each label's text is anchored, in pixels (bottom centre, y outwards); widths:
+    (n, v) the pixel width of each label's v texts, longest first; height: a line's height in pixels.
+    Returns (level, lines): all labels show their text number `level`, the longest with which no two
+    overlap (boxes [x ∓ w/2 ∓ gap/2] × [y, y + height]); when even the shortest texts overlap, lines
+    (n,) says how many lines (height + gap) each label moves out: left to right, each takes the first
+    line where it overlaps none of the labels before it."""
     xs, ys, widths = np.asarray(xs, float), np.asarray(ys, float), np.asarray(widths, float)
-    moved = np.zeros(len(xs), dtype=bool)
     for level in range(widths.shape[1]):
-        if not _any_overlap(xs, ys, widths[:, level], height, gap):
-            return level, moved
-    moved[np.argsort(xs, kind="stable")[1::2]] = True
-    return widths.shape[1] - 1, moved
+        if not _overlapping(xs, ys, widths[:, level], height, gap).any():
+            return level, np.zeros(len(xs), dtype=int)
+    w = widths[:, -1]
+    lines = np.zeros(len(xs), dtype=int)
+    placed = []
+    for i in np.argsort(xs, kind="stable"):
+        while any(_overlapping(xs[[i, j]], ys[[i, j]] + (height + gap) * lines[[i, j]], w[[i, j]], height, gap)[0, 1]
+                  for j in placed):
+            lines[i] += 1
+        placed.append(i)
+    return widths.shape[1] - 1, lines
 
 
-def _any_overlap(xs, ys, widths, height, gap):
+def _overlapping(xs, ys, widths, height, gap):
+    """(n, n) bool: labels i < j whose boxes overlap."""
     near_x = np.abs(xs[:, None] - xs[None, :]) < (widths[:, None] + widths[None, :]) / 2 + gap
-    near_y = np.abs(ys[:, None] - ys[None, :]) < height
-    return bool(np.any(np.triu(near_x & near_y, k=1)))
+    near_y = np.abs(ys[:, None] - ys[None, :]) < height + gap
+    return np.triu(near_x & near_y, k=1)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ copy, double-click edits a weight or a bias. Everything is drawn from one Snapsh
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
@@ -24,6 +24,8 @@ from nnviz.app.views.shown_view import ShownView
 from nnviz.core import accuracy
 
 MAP_GRID = 64              # cells per axis of every node's map
+LABEL_ROOM = (60, 24)      # pixels beside (half a long caption) and above / below the graph (a label line)
+RELAYOUT_DELAY_MS = 100    # a resized view is laid out again once the resizing pauses
 # |w| / max|w| above each threshold: (pen width, opacity). Thicker and more opaque with |w|.
 EDGE_BINS = ((0.0, 1.0, 40), (0.15, 1.0, 110), (0.35, 2.0, 170), (0.6, 3.5, 230))
 
@@ -93,6 +95,11 @@ class NetworkView(NetworkMouse, ShownView):
                 self.edge_items.append((sign, item))
         self.node_items = []               # pooled ImageItems, one per drawn node
         self.labels = LayerLabels(self.view)       # layer captions and "+N more"
+        self._auto_fit = True                       # the range follows the view's size (until a pan or zoom)
+        self.view.sigResized.connect(self._refit)
+        self._resize_timer = QTimer(self, singleShot=True, interval=RELAYOUT_DELAY_MS)
+        self._resize_timer.timeout.connect(lambda: self._draw(self._snapshot))
+        self.view.sigRangeChangedManually.connect(lambda *_: setattr(self, "_auto_fit", False))
         self.ablated_marks = pg.ScatterPlotItem(pxMode=False, symbol="x", size=0.8, pen=None,
                                                 brush=pg.mkBrush(200, 30, 30, 200))
         self.selection_marks = pg.ScatterPlotItem(pxMode=False, symbol="s", size=TILE * 1.25,
@@ -207,8 +214,11 @@ class NetworkView(NetworkMouse, ShownView):
         self._shown = shown
         image_shape = self._dataset.image_shape if self._dataset is not None else None
         image_input = image_shape is not None and np.prod(image_shape) == snapshot.sizes[0]
-        layout = make_layout(snapshot.weights, image_input)
-        if self.layout_model is None or self.layout_model.sizes != layout.sizes:
+        width, height = self.view.width() - 2 * LABEL_ROOM[0], self.view.height() - 2 * LABEL_ROOM[1]
+        layout = make_layout(snapshot.weights, image_input, aspect=width / height if width > 0 < height else None)
+        old = self.layout_model
+        if old is None or old.sizes != layout.sizes or \
+                (self._auto_fit and old.centres[-1][0, 0] != layout.centres[-1][0, 0]):   # spread for a new shape
             self._fit(layout)
         self.layout_model = layout
         self._draw_edges(layout, shown.weights)
@@ -220,12 +230,22 @@ class NetworkView(NetworkMouse, ShownView):
             self.detail.show_unit(*self.selected[-1], shown, self._maps.get(self.selected[-1]))
 
     def _fit(self, layout):
-        """Show the whole graph with room for the captions (only when the architecture changes, so
-        that the user's zoom stays)."""
+        """Show the whole graph with LABEL_ROOM pixels around it for the labels; again whenever the view
+        is resized, until the user pans or zooms (and when the architecture changes)."""
+        self._auto_fit = True
         low = np.min([c.min(axis=0) - layout.half_side(l) for l, c in enumerate(layout.centres)], axis=0)
         high = np.max([c.max(axis=0) + layout.half_side(l) for l, c in enumerate(layout.centres)], axis=0)
-        self.view.setRange(xRange=(float(low[0]) - 1.5, float(high[0]) + 1.5),
-                           yRange=(float(low[1]) - 1.2, float(high[1]) + 1.0), padding=0)
+        ranges = []
+        for axis, pixels in enumerate((self.view.width(), self.view.height())):
+            share = min(0.4, LABEL_ROOM[axis] / pixels) if pixels > 0 else 0.1   # of the shown range, a side
+            pad = 0.2 + (high[axis] - low[axis]) * share / (1 - 2 * share)
+            ranges.append((float(low[axis] - pad), float(high[axis] + pad)))
+        self.view.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
+
+    def _refit(self):
+        """The view was resized: lay the graph out for its new shape (once per burst of resizes)."""
+        if self._auto_fit and self.layout_model is not None:
+            self._resize_timer.start()
 
     def _draw_edges(self, layout, weights):
         starts, ends, values, keys = self._edges = layout.edges(weights)
