@@ -98,7 +98,7 @@ class NetworkView(NetworkMouse, ShownView):
         self._auto_fit = True                       # the range follows the view's size (until a pan or zoom)
         self.view.sigResized.connect(self._refit)
         self._resize_timer = QTimer(self, singleShot=True, interval=RELAYOUT_DELAY_MS)
-        self._resize_timer.timeout.connect(lambda: self._draw(self._snapshot))
+        self._resize_timer.timeout.connect(lambda: self.set_snapshot(self._snapshot))   # drawn if shown
         self.view.sigRangeChangedManually.connect(lambda *_: setattr(self, "_auto_fit", False))
         self.ablated_marks = pg.ScatterPlotItem(pxMode=False, symbol="x", size=0.8, pen=None,
                                                 brush=pg.mkBrush(200, 30, 30, 200))
