@@ -58,6 +58,25 @@ def assert_read_only_snapshot(snapshot):
     assert all(isinstance(a, np.ndarray) and not a.flags.writeable for a in snapshot.weights + snapshot.biases)
 
 
+def train_reading_the_live_network(qtbot, window, epochs):
+    """Train until `epochs`; the worker's live network (read only to compare), taken from the worker
+    object the run started, which the runner lets go of as soon as the run's thread ends."""
+    workers = []
+    window._runner.start = wrap_start(window._runner.start, workers)
+    try:
+        train_until_epochs(qtbot, window, epochs)
+    finally:
+        del window._runner.start
+    return workers[-1]._net
+
+
+def wrap_start(start, workers):
+    def started(*args, **kwargs):
+        workers.append(start(*args, **kwargs))
+        return workers[-1]
+    return started
+
+
 def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, settings, request):
     window = SpyWindow(settings=settings, restore=False)
     add_window(request, window)
@@ -65,13 +84,11 @@ def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, set
     window.set_experiment(tiny_digits())
     window.show()
     try:
-        train_until_epochs(qtbot, window, 2)
-        live = window._runner.worker._net                     # the worker's, read only to compare
+        live = train_reading_the_live_network(qtbot, window, 2)
         click(qtbot, window, window.controls.stop)
         qtbot.waitUntil(lambda: window.controls.state == IDLE)
         first_stop = window.session.snapshot                  # the weights the first run stopped with
-        train_until_epochs(qtbot, window, window.session.epochs_done + 1)   # continued, from a snapshot
-        second_live = window._runner.worker._net
+        second_live = train_reading_the_live_network(qtbot, window, window.session.epochs_done + 1)  # continued
         click(qtbot, window, window.controls.stop)
         qtbot.waitUntil(lambda: window.controls.state == IDLE)
     finally:
