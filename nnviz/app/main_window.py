@@ -53,11 +53,12 @@ MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at
 # lock, so this is roughly what drawing costs the training speed (the benchmark's ratio). Measured
 # on MNIST at 1366x740 (2 shared cores): 0.05 gave the curves 2.3-2.8 frames/s, 0.08 gives 5.5.
 DRAW_SHARE = 0.08
-# The curves are what a learner watches: they get 6 frames for every frame of another view (when
-# the budget is short) and up to 30 a second; heatmaps and the drawing's prediction need fewer.
+# When the budget is short, views share its CPU time by weight (a cheap view gets more frames for
+# the same time). The curves are what a learner watches, and the network view in front is worth
+# 10 frames a second: they get the largest shares; heatmaps and the drawing's prediction need fewer.
 VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
-              "network": 10.0, "projection": 3.0, "saliency": 2.0}
-VIEW_WEIGHTS = {"plots": 6.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 1.0,
+              "network": 20.0, "projection": 3.0, "saliency": 2.0}
+VIEW_WEIGHTS = {"plots": 4.0, "draw": 1.0, "activations": 1.0, "boundary": 1.0, "health": 1.0, "network": 3.0,
                 "projection": 1.0, "saliency": 1.0}
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}

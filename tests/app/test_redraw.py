@@ -63,11 +63,65 @@ def test_clear_forgets_pending_updates(qtbot, clock):
     assert calls == [] and not scheduler.pending
 
 
-def test_when_both_are_stale_the_heavier_weighted_view_goes_first(qtbot, clock):
-    scheduler = RedrawScheduler(share=1.0, max_rate=1000, clock=clock)
+def _costly(clock, calls, name, cost, scheduler=None, limit=0):
+    """An update that takes `cost` CPU seconds on the fake clock and, given the scheduler, has news
+    again at once (a view while training runs) until `limit` updates of all views were made (the
+    other views' pending updates still come after that)."""
+    def update():
+        calls.append(name)
+        clock.now += cost
+        if scheduler is not None and len(calls) < limit:
+            scheduler.mark(name)
+    return update
+
+
+def _always_stale(clock, views, frames):
+    """Views {name: (cost, weight)} that always have news, drawn `frames` times in all with no idle
+    time (share 1); returns the names in the order drawn."""
+    scheduler = RedrawScheduler(share=1.0, max_rate=1e6, clock=clock, cpu_clock=clock)
     calls = []
-    scheduler.add("heatmaps", lambda: calls.append("heatmaps"))
-    scheduler.add("plots", lambda: calls.append("plots"), weight=3)
+    for name, (cost, weight) in views.items():
+        scheduler.add(name, _costly(clock, calls, name, cost, scheduler, frames), weight=weight)
+    return scheduler, calls
+
+
+def test_a_short_budget_is_shared_by_cpu_time_so_a_cheaper_view_gets_more_frames(qtbot, clock):
+    scheduler, calls = _always_stale(clock, {"plots": (0.004, 1.0), "network": (0.001, 1.0)}, 50)
+    scheduler.mark()
+    qtbot.waitUntil(lambda: len(calls) >= 50 and not scheduler.pending)
+    plots, network = calls[:50].count("plots"), calls[:50].count("network")
+    # Equal CPU time: 4 ms × plots ≈ 1 ms × network, apart by at most one frame of the costlier
+    # (so 10 and 40, give or take one).
+    assert abs(0.004 * plots - 0.001 * network) <= 0.004 + 1e-12
+    assert scheduler.costs == pytest.approx({"plots": 0.004, "network": 0.001}, rel=1e-3)   # float at 1e9 s
+
+
+def test_weights_scale_the_cpu_time_each_view_gets(qtbot, clock):
+    scheduler, calls = _always_stale(clock, {"plots": (0.002, 3.0), "heatmaps": (0.002, 1.0)}, 40)
+    scheduler.mark()
+    qtbot.waitUntil(lambda: len(calls) >= 40 and not scheduler.pending)
+    plots, heatmaps = calls[:40].count("plots"), calls[:40].count("heatmaps")
+    assert abs(0.002 * plots / 3.0 - 0.002 * heatmaps) <= 0.002 + 1e-12      # 30 and 10, give or take one
+
+
+def test_a_view_that_had_nothing_to_draw_banks_no_time(qtbot, clock):
+    scheduler, calls = _always_stale(clock, {"plots": (0.001, 1.0), "boundary": (0.001, 1.0)}, 40)
+    scheduler.mark("plots", "boundary")
+    qtbot.waitUntil(lambda: len(calls) >= 40 and not scheduler.pending)   # ~20 ms each; "network" idle
+    start = len(calls)
+    for name in ("plots", "boundary", "network"):
+        scheduler.add(name, _costly(clock, calls, name, 0.001, scheduler, start + 30))
+    scheduler.mark()
+    qtbot.waitUntil(lambda: len(calls) >= start + 30 and not scheduler.pending)
+    # The newcomer takes its third of the next 30 frames, not the 20 in a row its idle time would buy.
+    assert all(9 <= calls[start:start + 30].count(name) <= 11 for name in ("plots", "boundary", "network"))
+
+
+def test_when_both_are_stale_the_heavier_weighted_view_goes_first(qtbot, clock):
+    scheduler = RedrawScheduler(share=1.0, max_rate=1000, clock=clock, cpu_clock=clock)
+    calls = []
+    scheduler.add("heatmaps", _costly(clock, calls, "heatmaps", 0.001))
+    scheduler.add("plots", _costly(clock, calls, "plots", 0.001), weight=3)
     firsts = []
     for _ in range(6):
         n = len(calls)

@@ -7,11 +7,18 @@ measures the UI thread's CPU time for that update including its paint (two hops 
 timer: the scene's queued change notice, then the posted paint request, are handled before it
 fires) and leaves the thread idle for `cost × (1 − share) / share` before the next tick. The UI
 then spends at most about `share` of its CPU time drawing, never stalls for more than one view's
-update, and cheap views get more frames than expensive ones (never more than `max_rate`). CPU
-time, not wall time: waiting for the lock while the worker trains costs the worker nothing.
+update, and never draws a view more than its `max_rate` times a second. CPU time, not wall time:
+waiting for the lock while the worker trains costs the worker nothing.
 
-Times are read from `clock` (monotonic seconds; tests inject a fake one) and only ever compared
-with other readings: a view never drawn is ready at once, whatever the clock's origin.
+When the budget is short, views share it by CPU time, not by frames (weighted fair queuing): the
+ready view that has used the least CPU time per unit of `weight` goes next. A view twice as cheap
+gets twice the frames, so a cheap view in front (the network view at a few ms) is not starved by
+an expensive one (the plots). A view that had nothing to draw for a while banks no time: when it
+becomes stale again it starts level with the view last drawn.
+
+Times are read from `clock` (monotonic seconds) and `cpu_clock` (the thread's CPU seconds); tests
+inject fake ones. Readings are only ever compared with other readings: a view never drawn is ready
+at once, whatever the clock's origin.
 """
 
 import math
@@ -26,19 +33,20 @@ def on_screen(widget):
 
 
 class RedrawScheduler(QObject):
-    def __init__(self, parent=None, share=0.1, max_rate=30.0, clock=time.perf_counter):
+    def __init__(self, parent=None, share=0.1, max_rate=30.0, clock=time.perf_counter, cpu_clock=time.thread_time):
         super().__init__(parent)
-        self.clock = clock
+        self.clock, self.cpu_clock = clock, cpu_clock
         self.share = share
         self.min_interval = 1.0 / max_rate
         self._views = {}                 # name -> update callable
         self._intervals = {}             # name -> shortest time between two of its updates
-        self._weights = {}               # name -> share of the frames when the budget is short
-        self._credit = {}                # name -> frames / weight (weighted fair queuing)
+        self._weights = {}               # name -> share of the CPU time when the budget is short
+        self._used = {}                  # name -> CPU seconds drawn / weight (the fair-queuing tag)
+        self._level = 0.0                # the tag of the view drawn last: where a view coming back starts
         self._stale = {}                 # name -> time it became stale
         self._last = {}                  # name -> time of its last update
         self._next_tick = -math.inf      # no tick before this (the budget)
-        self._measuring = None           # (name, start) of the update being measured
+        self._measuring = None           # (name, CPU start, hops left) of the update being measured
         self.costs = {}                  # name -> CPU seconds its last update took, paint included
         self.frames = {}                 # name -> number of updates so far
         self._tick_timer = QTimer(self, singleShot=True)
@@ -49,7 +57,7 @@ class RedrawScheduler(QObject):
     def add(self, name, update, max_rate=None, weight=1.0):
         """`update()` pushes the latest data into a view; called only when the view is stale, at
         most `max_rate` times a second (default: the scheduler's). When the budget is short, views
-        get frames in proportion to their `weight`."""
+        get CPU time in proportion to their `weight`."""
         self._views[name] = update
         self._weights[name] = weight
         self._intervals[name] = 1.0 / max_rate if max_rate else self.min_interval
@@ -58,7 +66,9 @@ class RedrawScheduler(QObject):
         """These views (all when none given) have new data to show."""
         now = self.clock()
         for name in names or self._views:
-            self._stale.setdefault(name, now)
+            if name not in self._stale:
+                self._stale[name] = now
+                self._used[name] = max(self._used.get(name, 0.0), self._level)
         self._schedule()
 
     def flush(self):
@@ -69,9 +79,10 @@ class RedrawScheduler(QObject):
             self._views[name]()
 
     def clear(self):
-        """Forget pending updates and the frames counted so far (a new network)."""
+        """Forget pending updates and the CPU time counted so far (a new network)."""
         self._stale.clear()
-        self._credit.clear()
+        self._used.clear()
+        self._level = 0.0
 
     @property
     def pending(self):
@@ -94,11 +105,11 @@ class RedrawScheduler(QObject):
         ready = [n for n in self._stale if now >= self._ready_at(n)]
         if not ready:
             return self._schedule()
-        name = min(ready, key=lambda n: (self._credit.get(n, 0.0), self._last.get(n, -math.inf)))
-        self._credit[name] = self._credit.get(name, 0.0) + 1.0 / self._weights[name]
+        name = min(ready, key=lambda n: (self._used[n], self._last.get(n, -math.inf)))
+        self._level = self._used[name]
         del self._stale[name]
         self._last[name] = now
-        self._measuring = (name, time.thread_time(), 2)
+        self._measuring = (name, self.cpu_clock(), 2)
         self._views[name]()
         self._probe.start()
 
@@ -108,8 +119,8 @@ class RedrawScheduler(QObject):
             self._measuring = (name, start, hops - 1)
             return self._probe.start()
         self._measuring = None
-        now = self.clock()
-        self.costs[name] = time.thread_time() - start
+        cost = self.costs[name] = self.cpu_clock() - start
+        self._used[name] = self._used.get(name, self._level) + cost / self._weights[name]
         self.frames[name] = self.frames.get(name, 0) + 1
-        self._next_tick = now + self.costs[name] * (1 - self.share) / self.share
+        self._next_tick = self.clock() + cost * (1 - self.share) / self.share
         self._schedule()
