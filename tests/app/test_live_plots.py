@@ -123,3 +123,21 @@ def test_a_wide_legend_turns_narrow_when_the_curves_fill_both_bands_of_a_short_p
         plots.add_epochs([EpochEnd(n, 10, 0.5, 0.8, None, None, 0.1, layers, float(n), 1.0, 1000.0)])
     plots.refresh()
     assert points_under_legend(plots, "grad_norm", qtbot) == 0
+
+
+def test_a_legend_stays_put_while_new_data_keep_out_of_its_corner_and_moves_when_they_come(plots, qtbot,
+                                                                                          monkeypatch):
+    plots.begin_run(epochs=10)                            # the x axis spans the run: it stays 0-10
+    plots.add_epochs([epoch(1, 0.1)])
+    plots.refresh()
+    legend = plots.plot("dead_units").legend
+    offsets = []
+    original = legend.setOffset
+    monkeypatch.setattr(legend, "setOffset", lambda offset: offsets.append(offset) or original(offset))
+    for n in range(2, 8):                                 # low curves: the legend at the top stays
+        plots.add_epochs([epoch(n, 0.1)])
+        plots.refresh()
+    assert offsets == [] and legend_in_upper_half(plots, qtbot)
+    plots.add_epochs([epoch(n, 0.9) for n in range(8, 11)])   # the curves climb into its corner
+    plots.refresh()
+    assert len(offsets) == 1 and points_under_legend(plots, "dead_units", qtbot) == 0

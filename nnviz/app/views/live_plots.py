@@ -11,10 +11,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from nnviz.app.views.legend_corner import best_placement
+from nnviz.app.views.legend_corner import best_placement, corner_counts
 from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
 from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
+from nnviz.app.views.plot_series import Series
 
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
@@ -22,39 +23,10 @@ LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
+LEGEND_STEPS = 8                     # points along each new segment checked for lying under the legend
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
 LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
-
-
-class Series:
-    """A growing (x, y) buffer that doubles its capacity, so appending is amortised O(1)."""
-
-    def __init__(self):
-        self._x = np.empty(256)
-        self._y = np.empty(256)
-        self.n = 0
-
-    def extend(self, x, y):
-        x, y = np.asarray(x, float), np.asarray(y, float)
-        need = self.n + len(x)
-        if need > len(self._x):
-            size = max(need, 2 * len(self._x))
-            self._x = np.resize(self._x, size)
-            self._y = np.resize(self._y, size)
-        self._x[self.n:need], self._y[self.n:need] = x, y
-        self.n = need
-
-    def clear(self):
-        self.n = 0
-
-    @property
-    def x(self):
-        return self._x[:self.n]
-
-    @property
-    def y(self):
-        return self._y[:self.n]
 
 
 def _pen(color, width=1, alpha=255):
@@ -228,22 +200,24 @@ class LivePlots(PlotExport, StepRanges, QWidget):
 
     def add_epochs(self, epochs):
         """Append EpochEnd events (oldest first)."""
-        for e in epochs:
-            x = [self._epoch_offset + e.epoch]
-            self._epochs_seen = self._epoch_offset + e.epoch
-            self._series("loss", "train (epoch)").extend(x, [e.train_loss])
-            self._series("accuracy", "train").extend(x, [e.train_accuracy])
-            if e.val_loss is not None:
-                self._series("loss", "validation (epoch)").extend(x, [e.val_loss])
-                self._series("accuracy", "validation").extend(x, [e.val_accuracy])
-            for l, norm in enumerate(e.grad_norms):
-                if f"layer {l + 1}" in self._curves["grad_norm"]:
-                    self._series("grad_norm", f"layer {l + 1}").extend(x, [max(norm, LOG_FLOOR)])
-            for l, dead in enumerate(e.dead_fractions):
-                if f"hidden {l + 1}" in self._curves["dead_units"]:
-                    self._series("dead_units", f"hidden {l + 1}").extend(x, [dead])
-        self._legends_due = self._legends_due or bool(epochs)
-        self._dirty = self._dirty or bool(epochs)
+        if not epochs:
+            return
+        self._epochs_seen = self._epoch_offset + epochs[-1].epoch
+        x = np.array([self._epoch_offset + e.epoch for e in epochs], float)
+        self._series("loss", "train (epoch)").extend(x, [e.train_loss for e in epochs])
+        self._series("accuracy", "train").extend(x, [e.train_accuracy for e in epochs])
+        val = [i for i, e in enumerate(epochs) if e.val_loss is not None]
+        if val:
+            self._series("loss", "validation (epoch)").extend(x[val], [epochs[i].val_loss for i in val])
+            self._series("accuracy", "validation").extend(x[val], [epochs[i].val_accuracy for i in val])
+        for plot, curve, values in (("grad_norm", "layer", [e.grad_norms for e in epochs]),
+                                    ("dead_units", "hidden", [e.dead_fractions for e in epochs])):
+            values = np.array(values, float).reshape(len(epochs), -1)
+            for l in range(values.shape[1]):
+                if f"{curve} {l + 1}" in self._curves[plot]:
+                    column = np.maximum(values[:, l], LOG_FLOOR) if plot == "grad_norm" else values[:, l]
+                    self._series(plot, f"{curve} {l + 1}").extend(x, column)
+        self._dirty = True
 
     def mark(self, name, x, text, color=DIVERGED_COLOR):
         """A labelled vertical line at epoch x on plot `name` (a divergence, a setting changed live)."""
@@ -279,7 +253,8 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         return self._curves[plot][curve][1]
 
     def refresh(self):
-        """Redraw the curves whose data changed since the last refresh (cheap when nothing did)."""
+        """Redraw the curves whose data changed since the last refresh (cheap when nothing did).
+        A legend moves only when its entries or its plot's axes changed, or new data lie under it."""
         if not self._dirty:
             return
         self._dirty = False
@@ -288,43 +263,77 @@ class LivePlots(PlotExport, StepRanges, QWidget):
                 if series.n != getattr(item, "_drawn", -1):
                     if series.n > MAX_SYMBOLS and item.opts["symbol"] is not None:
                         item.setSymbol(None)          # thousands of markers draw slowly and say nothing
-                    item.setData(series.x, series.y)
+                    item.setData(*series.shown())
                     item._drawn = series.n
+        x_limit, y_tops = self._x_limit, dict(self._y_tops)
         self._update_ranges()
-        if self._legends_due:
-            self._legends_due = False
-            self._update_legends()
+        moved = set(self._plots) if self._legends_due or self._x_limit != x_limit else {
+            name for name in self._plots if self._y_tops.get(name) != y_tops.get(name)}
+        self._legends_due = False
+        for name in self._plots:
+            if self._update_entries(name) or name in moved or self._under_legend(name):
+                self._move_legend(name)
 
-    def _update_legends(self):
-        """List exactly the curves that have data, in the corner of each plot where they are not."""
-        for name, plot in self._plots.items():
-            legend, filled = plot.legend, []
-            for item, series in self._curves[name].values():
-                if (series.n > 0) != item.in_legend:
-                    if item.in_legend:
-                        legend.removeItem(item)
-                    else:
-                        legend.addItem(item, item.label)
-                    item.in_legend = not item.in_legend
-                if series.n:
-                    filled.append(series)
-            legend.setVisible(bool(filled))          # no empty box while nothing is drawn
-            if filled:
-                self._move_legend(plot, filled)
+    def _update_entries(self, name):
+        """List exactly the curves of plot `name` that have data; True when that changed."""
+        legend, changed = self._plots[name].legend, False
+        for item, series in self._curves[name].values():
+            if (series.n > 0) != item.in_legend:
+                if item.in_legend:
+                    legend.removeItem(item)
+                else:
+                    legend.addItem(item, item.label)
+                item.in_legend, changed = not item.in_legend, True
+        return changed
 
-    def _move_legend(self, plot, filled):
+    def _shown_y(self, plot, y):
+        """y as the view box holds it (log10 on a log axis)."""
+        if plot.ctrl.logYCheck.isChecked():
+            with np.errstate(all="ignore"):
+                return np.log10(y)
+        return y
+
+    def _under_legend(self, name):
+        """Do the points added to plot `name` since its legend was placed, or the lines to them,
+        lie under the legend?"""
+        plot = self._plots[name]
+        corner = getattr(plot.legend, "corner", None)
+        if corner is None or not plot.legend.isVisible():
+            return False
+        box = plot.getViewBox()
+        for item, series in self._curves[name].values():
+            seen = getattr(item, "_legend_seen", 0)
+            if series.n <= seen:
+                continue
+            x, y = series.x[max(seen - 1, 0):], self._shown_y(plot, series.y[max(seen - 1, 0):])
+            if len(x) > 1:                       # the segments between the points, sampled
+                t = np.linspace(0.0, 1.0, LEGEND_STEPS)
+                x = (x[:-1, None] + np.diff(x)[:, None] * t).ravel()
+                y = (y[:-1, None] + np.diff(y)[:, None] * t).ravel()
+            item._legend_seen = series.n
+            if corner_counts(x, y, *box.viewRange(), plot.legend.fraction)[corner]:
+                return True
+        return False
+
+    def _move_legend(self, name):
+        """Put plot `name`'s legend in the corner where its curves are not (hidden while none has data)."""
+        plot = self._plots[name]
+        filled = [s for _, s in self._curves[name].values() if s.n]
+        plot.legend.setVisible(bool(filled))          # no empty box while nothing is drawn
+        for item, series in self._curves[name].values():
+            item._legend_seen = series.n
+        if not filled:
+            return
         box, size = plot.getViewBox(), plot.legend.boundingRect()
         (x0, x1), (y0, y1) = box.viewRange()
         width, height = max(box.width(), 1.0), max(box.height(), 1.0)
         xs, ys = [], []
-        for s in filled:                     # the points and the lines between them
-            between = np.linspace(s.x[0], s.x[-1], LEGEND_SAMPLES)
-            xs += [s.x, between]
-            ys += [s.y, np.interp(between, s.x, s.y)]
-        x, y = np.concatenate(xs), np.concatenate(ys)
-        if plot.ctrl.logYCheck.isChecked():
-            with np.errstate(all="ignore"):
-                y = np.log10(y)
+        for s in filled:                     # the points drawn and the lines between them
+            sx, sy = s.shown()
+            between = np.linspace(sx[0], sx[-1], LEGEND_SAMPLES)
+            xs += [sx, between]
+            ys += [sy, np.interp(between, sx, sy)]
+        x, y = np.concatenate(xs), self._shown_y(plot, np.concatenate(ys))
         legend, n = plot.legend, len(filled)
         columns = min(legend.columnCount, n)
         entry = ((size.width() / columns + LEGEND_MARGIN / columns) / width,
@@ -333,7 +342,7 @@ class LivePlots(PlotExport, StepRanges, QWidget):
                                          prefer=getattr(legend, "corner", (1, 1)))
         if columns != legend.columnCount:
             legend.setColumnCount(columns)
-        plot.legend.corner = corner
+        legend.corner, legend.fraction = corner, (entry[0] * columns, entry[1] * -(-n // columns))
         plot.legend.setOffset((10 if corner[0] == 0 else -10, -10 if corner[1] == 0 else 10))
 
     def _update_ranges(self):
@@ -347,9 +356,9 @@ class LivePlots(PlotExport, StepRanges, QWidget):
             self._x_limit = self._x_planned if within_plan else nice_ceiling(x_max * 1.15) if x_max > 0 else 1.0
             for plot in self._plots.values():
                 plot.setXRange(0, self._x_limit, padding=0.02)
-        self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").y])
+        self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").shown()[1]])
         self._accuracy_steps()
-        self._log_steps("grad_norm", [s.y for _, s in self._curves["grad_norm"].values() if s.n])
+        self._log_steps("grad_norm", [s.shown()[1] for _, s in self._curves["grad_norm"].values() if s.n])
         loss = [self._run_part(self._series("loss", c)) for c in ("batch (smoothed)", "train (epoch)",
                                                                   "validation (epoch)")]
         if self.log_loss.isChecked():
@@ -358,8 +367,9 @@ class LivePlots(PlotExport, StepRanges, QWidget):
             self._y_steps("loss", loss, headroom=LOSS_HEADROOM)
 
     def _run_part(self, series):
-        """The values of `series` drawn since the current run began."""
-        return series.y[np.searchsorted(series.x, self._epoch_offset):]
+        """The values of `series` drawn since the current run began (its peaks: the same range)."""
+        x, y = series.shown()
+        return y[np.searchsorted(x, self._epoch_offset):]
 
     def _set_log_loss(self, log):
         plot = self._plots["loss"]

@@ -15,7 +15,7 @@ class StepRanges:
     """Range steps for LivePlots: needs its `_plots` ({name: PlotItem}), `_curves` and `_y_tops` ({name: range})."""
 
     def _accuracy_steps(self):
-        values = [s.y for _, s in self._curves["accuracy"].values() if s.n]
+        values = [s.shown()[1] for _, s in self._curves["accuracy"].values() if s.n]
         low = min((float(np.nanmin(v)) for v in values), default=0.0)
         bottom = max(0.0, np.floor(low * 10 - 0.25) / 10) if np.isfinite(low) else 0.0
         if bottom != self._y_tops.get("accuracy"):
