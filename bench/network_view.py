@@ -63,7 +63,7 @@ def alone(preset, frames, train_subset=0):
         view.set_snapshot(snapshots[n % len(snapshots)])
         view.graph.viewport().repaint()          # paint now, as the screen would
     seconds = time.perf_counter() - start
-    drawn = sum(item.isVisible() for item in view.node_items)
+    drawn = view.tiles.count
     view.close()
     return frames / seconds, drawn
 

@@ -6,6 +6,7 @@ Weight layer l (`weights[l]`, shape (d_l, d_l+1)) joins layer l to layer l + 1.
 """
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -93,19 +94,36 @@ class Layout:
         An edge of weight layer l runs from the right side of unit i of layer l to the left side of
         unit j of layer l + 1. No edges leave an input drawn as an image (its first-layer nodes show
         their incoming weights instead)."""
-        starts, ends, values, keys = [], [], [], []
-        for l, W in enumerate(weights):
+        starts, ends, keys = self._edge_places
+        values = [np.asarray(weights[l])[keys[rows, 1], keys[rows, 2]] for l, rows in self._edge_layers]
+        return starts, ends, np.concatenate(values) if values else np.zeros(0), keys
+
+    def same_as(self, other):
+        """Does `other` draw the same units in the same places?"""
+        return (other is not None and self.sizes == other.sizes and self.image_input == other.image_input
+                and all(np.array_equal(a, b) for a, b in zip(self.units, other.units)))
+
+    @cached_property
+    def _edge_places(self):
+        """(starts, ends, keys) of the drawn edges: they depend on the layout only, not the weights."""
+        starts, ends, keys = [], [], []
+        for l in range(len(self.sizes) - 1):
             if l == 0 and self.image_input:
                 continue
             a, b = self.units[l], self.units[l + 1]
             ia, ib = (g.ravel() for g in np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij"))
             starts.append(self.centres[l][ia] + (self.half_side(l), 0))
             ends.append(self.centres[l + 1][ib] - (TILE / 2, 0))
-            values.append(np.asarray(W)[a[ia], b[ib]])
             keys.append(np.column_stack([np.full(len(ia), l), a[ia], b[ib]]))
         if not starts:
-            return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
-        return np.vstack(starts), np.vstack(ends), np.concatenate(values), np.vstack(keys).astype(np.int64)
+            return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 3), dtype=np.int64)
+        return np.vstack(starts), np.vstack(ends), np.vstack(keys).astype(np.int64)
+
+    @cached_property
+    def _edge_layers(self):
+        """[(l, rows of the edge keys in weight layer l)] in key order."""
+        keys = self._edge_places[2]
+        return [(int(l), np.flatnonzero(keys[:, 0] == l)) for l in np.unique(keys[:, 0])]
 
 
 def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):

@@ -20,8 +20,9 @@ from nnviz.app.views.network_labels import LayerLabels
 from nnviz.app.views.network_model import TILE, Interventions, make_layout, top_units
 from nnviz.app.views.network_mouse import NetworkMouse
 from nnviz.app.views.network_paint import NEGATIVE, POSITIVE, diverging_lut, layer_levels, output_tiles, to_rgba
+from nnviz.app.views.network_tiles import TileAtlas
 from nnviz.app.views.shown_view import ShownView
-from nnviz.core import accuracy
+from nnviz.core import accuracy, predictions
 
 MAP_GRID = 64              # cells per axis of every node's map
 LABEL_ROOM = (60, 24)      # pixels beside (half a long caption) and above / below the graph (a label line)
@@ -54,6 +55,7 @@ class NetworkView(NetworkMouse, ShownView):
         self._shown = None                 # the evaluated snapshot last drawn
         self._edges = None                 # (starts, ends, values, keys) drawn
         self._maps = {}                    # (layer, unit) -> RGBA tile last drawn, for the detail view
+        self._outputs = {}                 # id(snapshot) -> its activations on the test sample, this frame
         self._build()
 
     # -- building ------------------------------------------------------------------------------
@@ -93,7 +95,8 @@ class NetworkView(NetworkMouse, ShownView):
                 item = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=False)
                 self.view.addItem(item)
                 self.edge_items.append((sign, item))
-        self.node_items = []               # pooled ImageItems, one per drawn node
+        self.tiles = TileAtlas()           # every drawn node's tile
+        self.view.addItem(self.tiles)
         self.labels = LayerLabels(self.view)       # layer captions and "+N more"
         self._auto_fit = True                       # the range follows the view's size (until a pan or zoom)
         self.view.sigResized.connect(self._refit)
@@ -204,8 +207,7 @@ class NetworkView(NetworkMouse, ShownView):
         if snapshot is None:
             self._shown = None
             self.note.setText("No network yet")
-            for item in self.node_items:
-                item.hide()
+            self.tiles.set_tiles([])
             self.labels.hide()
             for _, item in self.edge_items:
                 item.setData([], [])
@@ -221,6 +223,7 @@ class NetworkView(NetworkMouse, ShownView):
                 (self._auto_fit and old.centres[-1][0, 0] != layout.centres[-1][0, 0]):   # spread for a new shape
             self._fit(layout)
         self.layout_model = layout
+        self._outputs = {}
         self._draw_edges(layout, shown.weights)
         self._draw_nodes(layout, shown, image_shape if image_input else None)
         self.labels.show(layout, snapshot)
@@ -257,32 +260,20 @@ class NetworkView(NetworkMouse, ShownView):
             y = np.column_stack([starts[pick, 1], ends[pick, 1]]).ravel()
             item.setData(x, y)
 
-    def _node_item(self, n):
-        while len(self.node_items) <= n:
-            item = pg.ImageItem(axisOrder="row-major")
-            self.view.addItem(item)
-            self.node_items.append(item)
-        return self.node_items[n]
-
     def _draw_nodes(self, layout, shown, image_shape):
         """Fill every drawn node's tile: maps over the plane, weight images or plain activity colours."""
         self._maps = {}
-        tiles = self._tiles(layout, shown, image_shape)
-        n = 0
-        for layer, (units, centres) in enumerate(zip(layout.units, layout.centres)):
-            for k, (unit, centre) in enumerate(zip(units, centres)):
-                if layer == 0 and layout.image_input and k > 0:
-                    break
-                rgba = tiles[layer][k]
-                self._maps[(layer, int(unit))] = rgba
-                item = self._node_item(n)
-                item.setImage(rgba, autoLevels=False)
-                half = layout.half_side(layer)
-                item.setRect(centre[0] - half, centre[1] - half, 2 * half, 2 * half)
-                item.show()
-                n += 1
-        for item in self.node_items[n:]:
-            item.hide()
+        groups = {}                        # tile shape -> ([tiles], [rects]): one atlas image each
+        for layer, rgba in enumerate(self._tiles(layout, shown, image_shape)):
+            units, centres, half = layout.units[layer], layout.centres[layer], layout.half_side(layer)
+            if layer == 0 and layout.image_input:
+                units = units[:1]          # the input drawn as one image
+            tiles, rects = groups.setdefault(rgba.shape[1:], ([], []))
+            tiles.append(rgba[:len(units)])
+            rects.append(np.column_stack([centres - half, np.full((len(centres), 2), 2 * half)]))
+            for k, unit in enumerate(units):
+                self._maps[(layer, int(unit))] = rgba[k]
+        self.tiles.set_tiles([(np.concatenate(t), np.concatenate(r)) for t, r in groups.values()])
 
     def _tiles(self, layout, shown, image_shape):
         """Per layer, (k, h, w, 4) uint8 tiles for the drawn units."""
@@ -308,7 +299,7 @@ class NetworkView(NetworkMouse, ShownView):
         lut = diverging_lut()
         tiles = []
         X = self._sample()[0]
-        acts = shown.network().forward(X) if X is not None and len(X) else None
+        acts = self._forward_sample(shown) if X is not None and len(X) else None
         for layer, units in enumerate(layout.units):
             if layer == 0 and image_shape is not None:
                 mean = X.mean(axis=0) if acts is not None else np.zeros(int(np.prod(image_shape)))
@@ -327,6 +318,12 @@ class NetworkView(NetworkMouse, ShownView):
             else:
                 tiles.append(np.full((len(units), 1, 1, 4), 200, dtype=np.uint8))
         return tiles
+
+    def _forward_sample(self, snapshot):
+        """The activations of `snapshot`'s network on the test sample, computed once per frame."""
+        if id(snapshot) not in self._outputs:
+            self._outputs[id(snapshot)] = snapshot.network().forward(self._sample()[0])
+        return self._outputs[id(snapshot)]
 
     def _sample(self):
         """(X, y): the first TEST_SAMPLE test samples, or (None, None) without a dataset."""
@@ -348,7 +345,7 @@ class NetworkView(NetworkMouse, ShownView):
         if X is None or not len(X) or snapshot.input_width != X.shape[1]:
             self.accuracy_text = ""
         else:
-            intact = accuracy(y, snapshot.network().predict(X))
+            intact = accuracy(y, predictions(self._forward_sample(snapshot)[-1]))
             what = []
             if self.interventions.ablated:
                 what.append(f"{len(self.interventions.ablated)} unit(s) knocked out")
@@ -357,7 +354,7 @@ class NetworkView(NetworkMouse, ShownView):
                 what.append(f"{edits} value(s) edited")
             where = f"{len(X):,} test samples"
             if what:
-                changed = accuracy(y, shown.network().predict(X))
+                changed = accuracy(y, predictions(self._forward_sample(shown)[-1]))
                 self.accuracy_text = (f"Test accuracy {changed:.1%} with {' and '.join(what)} "
                                       f"(intact {intact:.1%}) on {where}")
             else:
