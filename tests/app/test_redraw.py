@@ -53,6 +53,16 @@ def test_a_view_never_drawn_is_drawn_at_once_then_not_more_often_than_its_rate(q
     assert calls == [1, 1, 1] and not scheduler.pending
 
 
+def test_one_very_slow_frame_holds_the_next_back_for_at_most_max_wait(qtbot, clock):
+    scheduler = RedrawScheduler(share=0.5, max_rate=1000, max_wait=0.001, clock=clock, cpu_clock=clock)
+    calls = []
+    scheduler.add("plots", _costly(clock, calls, "plots", 100.0))     # 100 s of CPU: a 100 s wait uncapped
+    scheduler.mark("plots")
+    qtbot.waitUntil(lambda: calls == ["plots"] and not scheduler.pending)
+    scheduler.mark("plots")
+    qtbot.waitUntil(lambda: calls == ["plots", "plots"])     # after 1 ms, not 100 s
+
+
 def test_clear_forgets_pending_updates(qtbot, clock):
     scheduler = RedrawScheduler(clock=clock)
     calls = []

@@ -8,7 +8,8 @@ timer: the scene's queued change notice, then the posted paint request, are hand
 fires) and leaves the thread idle for `cost × (1 − share) / share` before the next tick. The UI
 then spends at most about `share` of its CPU time drawing, never stalls for more than one view's
 update, and never draws a view more than its `max_rate` times a second. CPU time, not wall time:
-waiting for the lock while the worker trains costs the worker nothing.
+waiting for the lock while the worker trains costs the worker nothing. The idle time is capped at
+`max_wait`: one slow frame (the first paint of the whole window) does not hold every view back.
 
 When the budget is short, views share it by CPU time, not by frames (weighted fair queuing): the
 ready view that has used the least CPU time per unit of `weight` goes next. A view twice as cheap
@@ -33,10 +34,11 @@ def on_screen(widget):
 
 
 class RedrawScheduler(QObject):
-    def __init__(self, parent=None, share=0.1, max_rate=30.0, clock=time.perf_counter, cpu_clock=time.thread_time):
+    def __init__(self, parent=None, share=0.1, max_rate=30.0, max_wait=1.0, clock=time.perf_counter,
+                 cpu_clock=time.thread_time):
         super().__init__(parent)
         self.clock, self.cpu_clock = clock, cpu_clock
-        self.share = share
+        self.share, self.max_wait = share, max_wait
         self.min_interval = 1.0 / max_rate
         self._views = {}                 # name -> update callable
         self._intervals = {}             # name -> shortest time between two of its updates
@@ -122,5 +124,5 @@ class RedrawScheduler(QObject):
         cost = self.costs[name] = self.cpu_clock() - start
         self._used[name] = self._used.get(name, self._level) + cost / self._weights[name]
         self.frames[name] = self.frames.get(name, 0) + 1
-        self._next_tick = self.clock() + cost * (1 - self.share) / self.share
+        self._next_tick = self.clock() + min(cost * (1 - self.share) / self.share, self.max_wait)
         self._schedule()
