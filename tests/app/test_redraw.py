@@ -63,6 +63,20 @@ def test_one_very_slow_frame_holds_the_next_back_for_at_most_max_wait(qtbot, clo
     qtbot.waitUntil(lambda: calls == ["plots", "plots"])     # after 1 ms, not 100 s
 
 
+def test_one_very_slow_frame_does_not_starve_its_view_of_later_frames(qtbot, clock):
+    scheduler = RedrawScheduler(share=0.5, max_rate=1e6, max_wait=0.001, clock=clock, cpu_clock=clock)
+    calls = []
+    scheduler.add("plots", _costly(clock, calls, "plots", 100.0))     # its first frame: 100 s
+    scheduler.mark("plots")
+    qtbot.waitUntil(lambda: calls == ["plots"] and not scheduler.pending)
+    for name in ("plots", "network"):                                  # then 1 ms frames, always stale
+        scheduler.add(name, _costly(clock, calls, name, 0.001, scheduler, 21))
+    scheduler.mark()
+    qtbot.waitUntil(lambda: len(calls) >= 21 and not scheduler.pending)
+    # Charged as 1 ms (what max_wait idles for), not 100 s: it waits a frame or so, not 100,000.
+    assert calls[1:21].count("plots") >= 9
+
+
 def test_clear_forgets_pending_updates(qtbot, clock):
     scheduler = RedrawScheduler(clock=clock)
     calls = []

@@ -9,7 +9,8 @@ fires) and leaves the thread idle for `cost × (1 − share) / share` before the
 then spends at most about `share` of its CPU time drawing, never stalls for more than one view's
 update, and never draws a view more than its `max_rate` times a second. CPU time, not wall time:
 waiting for the lock while the worker trains costs the worker nothing. The idle time is capped at
-`max_wait`: one slow frame (the first paint of the whole window) does not hold every view back.
+`max_wait`, and a frame is charged to its view's share as if it had cost at most that wait's worth:
+one slow frame (the first paint of the whole window) holds no view back for long.
 
 When the budget is short, views share it by CPU time, not by frames (weighted fair queuing): the
 ready view that has used the least CPU time per unit of `weight` goes next. A view twice as cheap
@@ -122,7 +123,8 @@ class RedrawScheduler(QObject):
             return self._probe.start()
         self._measuring = None
         cost = self.costs[name] = self.cpu_clock() - start
-        self._used[name] = self._used.get(name, self._level) + cost / self._weights[name]
+        charged = min(cost, self.max_wait * self.share / (1 - self.share)) if self.share < 1 else cost
+        self._used[name] = self._used.get(name, self._level) + charged / self._weights[name]
         self.frames[name] = self.frames.get(name, 0) + 1
         self._next_tick = self.clock() + min(cost * (1 - self.share) / self.share, self.max_wait)
         self._schedule()
