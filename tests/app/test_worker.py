@@ -273,3 +273,24 @@ def test_no_update_is_built_while_the_last_one_is_unreceived(receiver_keeps_up):
         assert len(states) > 50 * 8 / 4
     assert [b.step for u in reports for b in u.batches] == list(range(1, 50 * 8 + 1))
     assert sum(len(u.epochs) for u in reports) == 50
+
+
+def test_no_batch_is_trained_while_the_ui_draws_a_frame(qtbot, runner):
+    from nnviz.app.runtime.redraw import DrawGate
+
+    gate = DrawGate()
+    gate.MAX_HOLD = 60.0                               # held until opened (the default lets go after 0.2 s)
+    gate.close()
+    recorders = []
+
+    def connect(worker):
+        worker.draw_gate = gate
+        recorders.append(Recorder(worker))
+    runner.start(lambda: xor_job(epochs=5), connect=connect)
+    qtbot.waitUntil(lambda: bool(recorders[0].ready))
+    qtbot.wait(100)
+    assert recorders[0].batches == [] and not recorders[0].finished
+    gate.open()                                        # the frame is drawn: training goes on
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert recorders[0].finished[-1].reason == "completed" and len(recorders[0].batches) == 5 * 8

@@ -18,12 +18,18 @@ gets twice the frames, so a cheap view in front (the network view at a few ms) i
 an expensive one (the plots). A view that had nothing to draw for a while banks no time: when it
 becomes stale again it starts level with the view last drawn.
 
+While a frame is drawn the `gate` is closed: the training worker waits at its next batch boundary
+(at most `DrawGate.MAX_HOLD`). Qt's painter calls release the interpreter lock, and a worker
+running Python takes it at each of them and keeps it for its switch interval (5 ms): a frame of
+5 ms CPU took 70 ms of wall time, its hundreds of painter calls each waiting for the lock back.
+
 Times are read from `clock` (monotonic seconds) and `cpu_clock` (the thread's CPU seconds); tests
 inject fake ones. Readings are only ever compared with other readings: a view never drawn is ready
 at once, whatever the clock's origin.
 """
 
 import math
+import threading
 import time
 
 from PySide6.QtCore import QObject, QTimer
@@ -32,6 +38,29 @@ from PySide6.QtCore import QObject, QTimer
 def on_screen(widget):
     """Is any of the widget on screen? A dock behind another dock's tab is moved off-screen, not hidden."""
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+class DrawGate:
+    """Closed while the UI thread draws a frame; the training worker calls `wait()` between batches."""
+
+    MAX_HOLD = 0.2               # seconds a worker waits at most (a frame never blocks training for long)
+
+    def __init__(self):
+        self._open = threading.Event()
+        self._open.set()
+
+    def close(self):
+        self._open.clear()
+
+    def open(self):
+        self._open.set()
+
+    def wait(self):
+        self._open.wait(self.MAX_HOLD)
+
+    @property
+    def is_open(self):
+        return self._open.is_set()
 
 
 class RedrawScheduler(QObject):
@@ -52,6 +81,7 @@ class RedrawScheduler(QObject):
         self._measuring = None           # (name, CPU start, hops left) of the update being measured
         self.costs = {}                  # name -> CPU seconds its last update took, paint included
         self.frames = {}                 # name -> number of updates so far
+        self.gate = DrawGate()           # closed while a frame is drawn
         self._tick_timer = QTimer(self, singleShot=True)
         self._tick_timer.timeout.connect(self._tick)
         self._probe = QTimer(self, singleShot=True, interval=0)
@@ -76,10 +106,15 @@ class RedrawScheduler(QObject):
 
     def flush(self):
         """Update every stale view now (a screenshot, the end of a run)."""
-        for name in list(self._stale):
-            del self._stale[name]
-            self._last[name] = self.clock()
-            self._views[name]()
+        self.gate.close()
+        try:
+            for name in list(self._stale):
+                del self._stale[name]
+                self._last[name] = self.clock()
+                self._views[name]()
+        finally:
+            if self._measuring is None:          # a frame still being measured keeps it closed
+                self.gate.open()
 
     def clear(self):
         """Forget pending updates and the CPU time counted so far (a new network)."""
@@ -113,6 +148,7 @@ class RedrawScheduler(QObject):
         del self._stale[name]
         self._last[name] = now
         self._measuring = (name, self.cpu_clock(), 2)
+        self.gate.close()
         self._views[name]()
         self._probe.start()
 
@@ -122,6 +158,7 @@ class RedrawScheduler(QObject):
             self._measuring = (name, start, hops - 1)
             return self._probe.start()
         self._measuring = None
+        self.gate.open()
         cost = self.costs[name] = self.cpu_clock() - start
         charged = min(cost, self.max_wait * self.share / (1 - self.share)) if self.share < 1 else cost
         self._used[name] = self._used.get(name, self._level) + charged / self._weights[name]

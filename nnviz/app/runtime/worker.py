@@ -138,6 +138,7 @@ class TrainingWorker(QObject):
         self._net = None
         self._last_batch = None
         self.last_snapshot = None    # the latest Snapshot sent (read it once the thread has ended)
+        self.draw_gate = None        # the UI's redraw.DrawGate: batches wait while a frame is drawn
 
     # -- controls, safe to call from any thread ------------------------------------------------
 
@@ -258,7 +259,10 @@ class TrainingWorker(QObject):
             return self._stop
 
     def _gate(self):
-        """Between two batches: wait while paused (a pending step lets one batch through)."""
+        """Between two batches: wait while the UI draws a frame, or while paused (a pending step lets
+        one batch through)."""
+        if self.draw_gate is not None:
+            self.draw_gate.wait()
         if not (self._paused or self._stop or self._pace):     # the common case, without the lock
             return True
         with self._cond:
