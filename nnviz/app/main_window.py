@@ -171,7 +171,8 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
                              ("boundary", self.boundary), ("network", self.network_view),
                              ("projection", self.projection)):
-            self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name])
+            self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name],
+                             shown=partial(self._view_shown, widget, name))
             self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
         for name, feed in (("health", self.diagnostics.feed_health), ("saliency", self.diagnostics.feed_saliency)):
             self._redraw.add(name, feed, VIEW_RATES[name], VIEW_WEIGHTS[name])
@@ -328,10 +329,14 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         else:                         # behind another dock's tab (off-screen, not hidden): when it shows
             self._owed.add(name)
 
+    def _view_shown(self, widget, name):
+        """Is this view on screen (its dock not behind another's tab, its page the predict dock's)?"""
+        return widget.isVisible() and on_screen(self.docks[VIEW_DOCKS[name]])
+
     def _dock_shown(self, name, shown):
         if name == "network" and self.predict_stack.currentWidget() is self.boundary:   # 2-D data
             self.layout_defaults.network_in_front(shown)
-        if shown and name in self._owed:
+        if shown and (name in self._owed or name in self._redraw.pending):   # drawn once it shows
             self._owed.discard(name)
             self._redraw.mark(name)
 

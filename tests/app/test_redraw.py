@@ -168,3 +168,17 @@ def test_when_both_are_stale_the_heavier_weighted_view_goes_first(qtbot, clock):
         firsts.append(calls[n])
     assert calls.count("plots") == calls.count("heatmaps") == 6     # both stale each time: both drawn
     assert firsts[1:] == ["plots"] * 5
+
+
+def test_a_view_off_screen_gets_no_frames_until_it_is_shown_and_marked(qtbot, clock):
+    scheduler = RedrawScheduler(share=1.0, max_rate=1000, clock=clock)
+    calls, on_screen = [], {"network": False}
+    scheduler.add("network", lambda: calls.append("network"), shown=lambda: on_screen["network"])
+    scheduler.add("plots", lambda: calls.append("plots"))
+    scheduler.mark()
+    qtbot.waitUntil(lambda: calls == ["plots"])
+    qtbot.wait(20)
+    assert calls == ["plots"] and scheduler.pending == {"network"}      # behind a tab: not drawn, still due
+    on_screen["network"] = True                                          # its tab comes to the front
+    scheduler.mark("network")
+    qtbot.waitUntil(lambda: calls == ["plots", "network"] and not scheduler.pending)

@@ -23,8 +23,10 @@ until the frame is painted (at most `DrawGate.MAX_HOLD` per frame). Qt's painter
 interpreter lock, and a worker running Python takes it at each of them and may keep it for its
 switch interval (5 ms): a frame's hundreds of painter calls would each wait for the lock back.
 (Here, on a loaded machine, 100 `QPainter.fillRect` calls took 105 ms alone and 161 ms beside a
-thread running Python.) A gated frame costs training its wall time, so that is what is charged
-when it exceeds the CPU time (up to MAX_HOLD).
+thread running Python.)
+
+A view off screen (`shown()` false: a dock behind another's tab) gets no ticks at all; it stays
+stale until it is marked again once shown.
 
 Times are read from `clock` (monotonic seconds) and `cpu_clock` (the thread's CPU seconds); tests
 inject fake ones. Readings are only ever compared with other readings: a view never drawn is ready
@@ -88,8 +90,8 @@ class RedrawScheduler(QObject):
         self._last = {}                  # name -> time of its last update
         self._next_tick = -math.inf      # no tick before this (the budget)
         self._measuring = None           # (name, CPU start, hops left) of the update being measured
-        self.costs = {}                  # name -> seconds its last update cost, paint included (see above)
-        self._drawn_at = None            # when the update being measured began
+        self.costs = {}                  # name -> CPU seconds its last update took, paint included
+        self._shown = {}                 # name -> is the view on screen?
         self.frames = {}                 # name -> number of updates so far
         self.gate = DrawGate()           # closed while a frame is drawn
         self._tick_timer = QTimer(self, singleShot=True)
@@ -97,11 +99,12 @@ class RedrawScheduler(QObject):
         self._probe = QTimer(self, singleShot=True, interval=0)
         self._probe.timeout.connect(self._measured)
 
-    def add(self, name, update, max_rate=None, weight=1.0):
-        """`update()` pushes the latest data into a view; called only when the view is stale, at
-        most `max_rate` times a second (default: the scheduler's). When the budget is short, views
-        get CPU time in proportion to their `weight`."""
+    def add(self, name, update, max_rate=None, weight=1.0, shown=None):
+        """`update()` pushes the latest data into a view; called only when the view is stale and
+        `shown()` (default: always), at most `max_rate` times a second (default: the scheduler's).
+        When the budget is short, views get CPU time in proportion to their `weight`."""
         self._views[name] = update
+        self._shown[name] = shown or (lambda: True)
         self._weights[name] = weight
         self._intervals[name] = 1.0 / max_rate if max_rate else self.min_interval
 
@@ -137,10 +140,11 @@ class RedrawScheduler(QObject):
         return set(self._stale)
 
     def _schedule(self):
-        if self._measuring is not None or not self._stale:
+        shown = [n for n in self._stale if self._shown[n]()] if self._measuring is None else []
+        if not shown:
             return
         now = self.clock()
-        at = max(self._next_tick, min(self._ready_at(n) for n in self._stale))
+        at = max(self._next_tick, min(self._ready_at(n) for n in shown))
         wait_ms = int(max(0.0, at - now) * 1000)
         if not self._tick_timer.isActive() or self._tick_timer.remainingTime() > wait_ms:
             self._tick_timer.start(wait_ms)
@@ -150,7 +154,7 @@ class RedrawScheduler(QObject):
 
     def _tick(self):
         now = self.clock()
-        ready = [n for n in self._stale if now >= self._ready_at(n)]
+        ready = [n for n in self._stale if now >= self._ready_at(n) and self._shown[n]()]
         if not ready:
             return self._schedule()
         name = min(ready, key=lambda n: (self._used[n], self._last.get(n, -math.inf)))
@@ -158,7 +162,6 @@ class RedrawScheduler(QObject):
         del self._stale[name]
         self._last[name] = now
         self._measuring = (name, self.cpu_clock(), 2)
-        self._drawn_at = now
         self.gate.close()
         self._views[name]()
         self._probe.start()
@@ -170,8 +173,7 @@ class RedrawScheduler(QObject):
             return self._probe.start()
         self._measuring = None
         self.gate.open()
-        gated = min(self.clock() - self._drawn_at, self.gate.MAX_HOLD)      # what training waited, at most
-        cost = self.costs[name] = max(self.cpu_clock() - start, gated)
+        cost = self.costs[name] = self.cpu_clock() - start
         charged = min(cost, self.max_wait * self.share / (1 - self.share)) if self.share < 1 else cost
         self._used[name] = self._used.get(name, self._level) + charged / self._weights[name]
         self.frames[name] = self.frames.get(name, 0) + 1
