@@ -44,7 +44,8 @@ class Race(QObject):
                                "from the same initial weights")
         self.action.triggered.connect(self.ask)
         window.diagnostics.runs.race_requested.connect(self.ask)
-        window._redraw.add("race", self.refresh, REDRAW_RATE, REDRAW_WEIGHT)
+        window._redraw.add("race", self.refresh, REDRAW_RATE, REDRAW_WEIGHT,        # no ticks while closed:
+                           shown=lambda: on_screen(self.dialog))        # it redraws itself on showing
         self._gc = MainThreadGC(window)
         self.update_rate = UPDATE_RATE
         self._thread = self._worker = None
