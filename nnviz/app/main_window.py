@@ -336,7 +336,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
     def _dock_shown(self, name, shown):
         if name == "network" and self.predict_stack.currentWidget() is self.boundary:   # 2-D data
             self.layout_defaults.network_in_front(shown)
-        if shown and (name in self._owed or name in self._redraw.pending):   # drawn once it shows
+        if shown:                     # drawn once it shows (it got no ticks while off screen)
             self._owed.discard(name)
             self._redraw.mark(name)
 

@@ -137,7 +137,8 @@ class RedrawScheduler(QObject):
 
     @property
     def pending(self):
-        return set(self._stale)
+        """The views on screen with news still to draw (one off screen waits to be shown and marked)."""
+        return {n for n in self._stale if self._shown[n]()}
 
     def _schedule(self):
         shown = [n for n in self._stale if self._shown[n]()] if self._measuring is None else []
