@@ -52,14 +52,15 @@ MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at
 # Share of the UI thread's CPU time spent drawing. The UI and the worker share the interpreter
 # lock, so this is roughly what drawing costs the training speed (the benchmark's ratio). Measured
 # on MNIST at 1366x740 (2 shared cores): 0.05 gave the curves 2.3-2.8 frames/s, 0.08 gives 5.5.
-DRAW_SHARE = 0.08
+DRAW_SHARE = 0.10
 # When the budget is short, views share its CPU time by weight (a cheap view gets more frames for
 # the same time; views off screen cost nothing). The network view in front is what a learner
-# watches on 2-D data (at ~5 ms a frame, its half of the budget is ~8 frames/s), the curves on
-# images (they are the only animated view then); heatmaps and the drawing's prediction need fewer.
+# watches on 2-D data (about half the budget when it is in front), the curves on images (about
+# three quarters: ~5 frames/s of mnist-mlp's plots at a 10% share, GUI/headless 0.82-0.92 in
+# bench/gui_responsiveness.py on an idle machine); heatmaps and the drawing's prediction need fewer.
 VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
               "network": 20.0, "projection": 3.0, "saliency": 2.0}
-VIEW_WEIGHTS = {"plots": 4.0, "draw": 1.0, "activations": 1.0, "boundary": 2.0, "health": 1.0, "network": 8.0,
+VIEW_WEIGHTS = {"plots": 12.0, "draw": 1.0, "activations": 1.0, "boundary": 2.0, "health": 1.0, "network": 16.0,
                 "projection": 1.0, "saliency": 1.0}
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}
