@@ -45,3 +45,13 @@ def test_clearing_starts_a_new_curve_drawn_whole():
     s.clear()
     s.extend([0.0, 1.0], [5.0, 6.0])
     np.testing.assert_array_equal(s.shown()[1], [5.0, 6.0])
+
+
+def test_a_long_curve_always_ends_at_its_newest_point():
+    rng = np.random.default_rng(1)
+    s = Series(buckets=4)
+    for n in (16, 8, 8, 32):                                # the last chunks fill whole buckets
+        s.extend(len(s.x) + np.arange(float(n)), rng.random(n))
+        sx, sy = s.shown()
+        assert sx[-1] == s.x[-1] and sy[-1] == s.y[-1]
+        assert np.all(np.diff(sx) > 0)

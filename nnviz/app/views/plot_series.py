@@ -62,7 +62,8 @@ class Series:
 
     def shown(self):
         """(x, y) to draw: every point while there are at most 2·buckets, else the buckets' peaks
-        followed by the points not yet in a complete bucket. x stays ascending when it was."""
+        followed by the points not yet in a complete bucket, and always the newest point last (the
+        curve ends where training is). x stays ascending when it was."""
         if self._k == 1:
             if self.n <= 2 * self.buckets:
                 return self.x, self.y
@@ -80,5 +81,8 @@ class Series:
             self._peak_x = np.concatenate([merged[0], self._peak_x[rest:]])
             self._peak_y = np.concatenate([merged[1], self._peak_y[rest:]])
             self._k *= 2
-        return (np.concatenate([self._peak_x, self._x[self._done:self.n]]),
-                np.concatenate([self._peak_y, self._y[self._done:self.n]]))
+        x = np.concatenate([self._peak_x, self._x[self._done:self.n]])
+        y = np.concatenate([self._peak_y, self._y[self._done:self.n]])
+        if self._done == self.n and x[-1] != self._x[self.n - 1]:     # the curve ends at the newest point
+            x, y = np.append(x, self._x[self.n - 1]), np.append(y, self._y[self.n - 1])
+        return x, y
