@@ -28,6 +28,8 @@ import shiboken6  # noqa: E402
 from PySide6.QtCore import QLoggingCategory, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from nnviz.app.runtime.training_process import TrainingProcess  # noqa: E402
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="nnviz-gui", description=__doc__.splitlines()[0],
@@ -105,6 +107,7 @@ def main(argv=None):
     window, run = open_window(args, on_done=app.exit)
     if window is None:
         return 2
+    TrainingProcess.warm_up()           # the first Train does not wait for an interpreter to start
     app.aboutToQuit.connect(window.shutdown)
     sys.excepthook = partial(report_error, window)
     return app.exec()

@@ -36,7 +36,7 @@ from nnviz.app.run_reports import RunReports
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.session import Session, model_key
 from nnviz.app.runtime.snapshot import RunData, Snapshot
-from nnviz.app.runtime.worker import TrainingRunner
+from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.views.activations_view import ActivationsView
 from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel

@@ -14,7 +14,6 @@ class RunReports:
     """The worker's slots of MainWindow (uses its session, runner, views and controls)."""
 
     def _connect(self, worker):
-        worker.draw_gate = self._redraw.gate       # training waits while a frame is drawn
         worker.ready.connect(self._on_ready)
         worker.updated.connect(self._on_updated)
         worker.diverged.connect(self._on_diverged)

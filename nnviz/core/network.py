@@ -133,6 +133,15 @@ class Network:
         for live, value in zip(self.params(), [p for pair in zip(weights, biases) for p in pair]):
             live[...] = value
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["weights"], state["biases"]        # views of _flat: made again when unpickled
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.weights, self.biases = self.layer_views(self._flat)
+
     def copy(self, dtype=None):
         """An independent network with the same architecture and weights (optionally recast)."""
         clone = object.__new__(Network)

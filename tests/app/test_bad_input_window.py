@@ -10,6 +10,7 @@ import json
 import os
 import weakref
 from dataclasses import asdict
+from functools import partial
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
@@ -108,11 +109,13 @@ def test_a_closed_window_is_freed(qtbot, settings):
 
 
 def test_a_network_too_big_for_memory_is_refused_in_the_window(make_window, qtbot, monkeypatch):
-    from nnviz.guard import memory
+    from nnviz.app import main_window
+    from tests.app.training_jobs import prepare_with_available_memory
 
     from .conftest import tiny_spirals
 
-    monkeypatch.setattr(memory, "available_bytes", lambda: 10**9)
+    # The run is prepared in the training process: its setup (not this process) sees 1 GB free.
+    monkeypatch.setattr(main_window, "prepare", partial(prepare_with_available_memory, 10**9))
     window = make_window(tiny_spirals(hidden_layers=[MAX_WIDTH, MAX_WIDTH]))
     window.start_training()
     qtbot.waitUntil(lambda: "needs about" in window.banner.text(), timeout=10000)

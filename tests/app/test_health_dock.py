@@ -1,6 +1,7 @@
 """HealthDock shows the core's verdicts: red for crafted failures, green for a healthy run, a divergence banner."""
 
 import dataclasses
+from functools import partial
 
 import numpy as np
 import pytest
@@ -8,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from nnviz.app.diagnostics.health_dock import COLORS, COLUMNS, HealthDock
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.app.runtime.worker import PAUSED, TrainingRunner
+from nnviz.app.runtime.runner import TrainingRunner
+from nnviz.app.runtime.worker import PAUSED
 from nnviz.core import Diverged, EpochEnd, Network, TrainConfig, TrainData, train
 from nnviz.core.health import DETECTORS, histograms
 from nnviz.prepare import Prepared
@@ -85,7 +87,7 @@ def test_divergence_shows_the_banner_and_its_button_asks_for_half_the_learning_r
 def test_a_diverging_run_in_the_worker_pauses_rolls_back_and_raises_the_banner(dock, qtbot):
     net = Network([8, 16, 16, 4], hidden="relu", init="he", seed=0)
     start = [W.copy() for W in net.weights]
-    job = Prepared(None, net, DATA, TrainConfig(learning_rate=50.0, epochs=3, batch_size=16))
+    setup = partial(Prepared, None, net, DATA, TrainConfig(learning_rate=50.0, epochs=3, batch_size=16))
     runner = TrainingRunner()
     states = []
 
@@ -94,10 +96,10 @@ def test_a_diverging_run_in_the_worker_pauses_rolls_back_and_raises_the_banner(d
         worker.diverged.connect(lambda run, event: dock.diverged(event))
 
     with qtbot.waitSignal(runner.stopped, timeout=10000):
-        runner.start(lambda: job, connect=connect)
+        runner.start(setup, connect=connect)
     assert dock.banner_visible and dock.level("divergence") == "alarm"
     assert PAUSED in states                                  # the worker paused at the divergence
-    for W, W0 in zip(net.weights, start):                    # and the core rolled back
+    for W, W0 in zip(runner.final[1].weights, start):       # and the core rolled back
         np.testing.assert_array_equal(W, W0)
 
 

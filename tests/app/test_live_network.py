@@ -1,4 +1,5 @@
-"""The live network never reaches the UI thread: its slots receive snapshots (read-only copies) only."""
+"""The live network never reaches the UI (it trains in the training process): its slots receive
+snapshots (read-only copies) and events only, in the UI thread."""
 
 import dataclasses
 import threading
@@ -58,37 +59,18 @@ def assert_read_only_snapshot(snapshot):
     assert all(isinstance(a, np.ndarray) and not a.flags.writeable for a in snapshot.weights + snapshot.biases)
 
 
-def train_reading_the_live_network(qtbot, window, epochs):
-    """Train until `epochs`; the worker's live network (read only to compare), taken from the worker
-    object the run started, which the runner lets go of as soon as the run's thread ends."""
-    workers = []
-    window._runner.start = wrap_start(window._runner.start, workers)
-    try:
-        train_until_epochs(qtbot, window, epochs)
-    finally:
-        del window._runner.start
-    return workers[-1]._net
-
-
-def wrap_start(start, workers):
-    def started(*args, **kwargs):
-        workers.append(start(*args, **kwargs))
-        return workers[-1]
-    return started
-
-
 def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, settings, request):
     window = SpyWindow(settings=settings, restore=False)
     add_window(request, window)
     window.ask = lambda title, question: True
-    window.set_experiment(tiny_digits())
+    window.set_experiment(tiny_digits(epochs=100000))          # still running when stopped
     window.show()
     try:
-        live = train_reading_the_live_network(qtbot, window, 2)
+        train_until_epochs(qtbot, window, 2)
         click(qtbot, window, window.controls.stop)
         qtbot.waitUntil(lambda: window.controls.state == IDLE)
         first_stop = window.session.snapshot                  # the weights the first run stopped with
-        second_live = train_reading_the_live_network(qtbot, window, window.session.epochs_done + 1)  # continued
+        train_until_epochs(qtbot, window, window.session.epochs_done + 1)      # continued
         click(qtbot, window, window.controls.stop)
         qtbot.waitUntil(lambda: window.controls.state == IDLE)
     finally:
@@ -101,7 +83,6 @@ def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, set
         assert isinstance(args[0], int)                       # the run id
         for part in parts(args[1:]):
             assert not isinstance(part, Network)
-            assert part is not live and part is not second_live
         if slot == "ready":
             job, snapshot = args[1:]
             assert isinstance(job, RunData)
@@ -114,9 +95,11 @@ def test_ui_slots_receive_snapshots_and_events_never_the_live_network(qtbot, set
             assert all(isinstance(e, EpochEnd) for e in update.epochs)
         elif slot == "finished":
             assert isinstance(args[1], Finished)
-    assert live is not second_live                            # the second run trains its own network...
     readies = [args for slot, _, args in window.received if slot == "ready"]
-    second_start = readies[1][2]
+    first_job, (second_job, second_start) = readies[0][1], readies[1][1:]
+    # The continued run's data was not copied again from the training process: the very same objects.
+    assert second_job.dataset is first_job.dataset and second_job.train_data is first_job.train_data
+    assert second_job.train_config is not first_job.train_config
     for W_start, W_end in zip(second_start.weights, first_stop.weights):
         np.testing.assert_array_equal(W_start, W_end)        # ...starting from where the first ended
     assert window.session.snapshot is window._runner.final[1]   # the stop's final weights, not a late report

@@ -72,12 +72,14 @@ def test_pause_at_the_displayed_epoch_leaves_the_model_at_that_epoch(qtbot, make
         np.testing.assert_array_equal(ours, theirs)
 
 
-def test_closing_the_window_mid_run_leaves_no_training_thread_running(qtbot, make_window, qtlog):
+def test_closing_the_window_mid_run_leaves_no_training_thread_or_process_running(qtbot, make_window, qtlog):
     window = make_window(tiny_digits())
     click(qtbot, window, window.controls.train)
     qtbot.waitUntil(lambda: window.session is not None and window.session.snapshot.step > 0, timeout=30000)
-    threads = [t for t in window.findChildren(QThread)] + [window._runner._thread]
-    assert any(t.isRunning() for t in threads)
+    threads = [t for t in window.findChildren(QThread)] + [window._runner._reader]
+    process = window._runner._reader.process
+    assert any(t.isRunning() for t in threads) and process.alive
     window.close()
     assert all(not shiboken6.isValid(t) or t.isFinished() for t in threads)
+    assert not process.alive
     assert not any("Destroyed while thread" in r.message for r in qtlog.records)

@@ -77,19 +77,6 @@ def test_one_very_slow_frame_does_not_starve_its_view_of_later_frames(qtbot, clo
     assert calls[1:21].count("plots") >= 9
 
 
-def test_the_training_gate_is_closed_while_a_frame_is_drawn_and_painted(qtbot, clock):
-    scheduler = RedrawScheduler(share=1.0, max_rate=1000, clock=clock)
-    seen = []
-    scheduler.add("plots", lambda: seen.append(scheduler.gate.is_open))
-    scheduler.mark("plots")
-    qtbot.waitUntil(lambda: bool(seen) and not scheduler.pending)
-    assert seen == [False]
-    qtbot.waitUntil(lambda: scheduler.gate.is_open)           # open again once its paint is measured
-    scheduler.mark("plots")
-    scheduler.flush()                                         # a screenshot: closed while it draws too
-    assert seen == [False, False] and scheduler.gate.is_open
-
-
 def test_clear_forgets_pending_updates(qtbot, clock):
     scheduler = RedrawScheduler(clock=clock)
     calls = []

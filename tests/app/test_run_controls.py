@@ -89,8 +89,10 @@ def test_a_toy_preset_trains_at_the_watchable_pace_by_default(make_window, qtbot
     window = make_window()
     _choose_preset(window, "spirals")
     window.controls.train.trigger()
-    qtbot.waitUntil(lambda: window.session is not None, timeout=30000)
+    updates = []
+    window._runner.worker.updated.connect(lambda run, update: updates.append(update))
+    qtbot.waitUntil(lambda: window.session is not None and bool(updates), timeout=30000)
     job = window.session.job
     batches = -(-len(job.train_data.X_train) // job.train_config.batch_size) * job.train_config.epochs
-    assert window._runner._worker._pace == pytest.approx(batches / WATCH_SECONDS)   # the run takes ~20 s
+    assert updates[-1].pace == pytest.approx(batches / WATCH_SECONDS)      # the run takes ~20 s
     window.controls.stop.trigger()

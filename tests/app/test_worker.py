@@ -1,14 +1,18 @@
-"""The training worker: throttled updates, pause/step/stop between batches, divergence and errors."""
+"""The training worker: throttled updates, pause/step/stop between batches, divergence and errors.
 
-from types import SimpleNamespace
+Runs go through the training process as in the app; the worker's reporting rules are also tested
+on a `TrainingWorker` driven synchronously in this process, with a fake clock."""
+
+from functools import partial
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Slot
 
-from nnviz.app.runtime.worker import PAUSED, TrainingRunner
-from nnviz.core import Network, TrainConfig, TrainData
-from nnviz.io import ConfigError
+from nnviz.app.runtime.runner import TrainingRunner
+from nnviz.app.runtime.worker import PAUSED
+from nnviz.core import TrainData
+from tests.app.training_jobs import XOR_X, XOR_Y, buggy_setup, diverging_xor_job, invalid_setup, xor_job
 
 
 class Recorder(QObject):
@@ -48,15 +52,6 @@ class Recorder(QObject):
         return [b for u in self.updates for b in u.batches]
 
 
-def xor_job(epochs=50, batch_size=2, learning_rate=0.5, **config):
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 4, dtype=np.float32)
-    y = np.array([0, 1, 1, 0] * 4)
-    net = Network([2, 8, 2], hidden="tanh", init="xavier", seed=1)
-    return SimpleNamespace(dataset=None, network=net, train_data=TrainData(X, y),
-                           train_config=TrainConfig(epochs=epochs, batch_size=batch_size,
-                                                    learning_rate=learning_rate, **config))
-
-
 def start(runner, setup, **options):
     recorders = []
     runner.start(setup, connect=lambda worker: recorders.append(Recorder(worker)), **options)
@@ -71,12 +66,13 @@ def runner(qtbot):
 
 
 def test_a_run_reports_every_batch_in_order_in_fewer_updates_than_batches(qtbot, runner):
-    job = xor_job(epochs=300)
-    rec = start(runner, lambda: job)
+    rec = start(runner, partial(xor_job, epochs=300))
     with qtbot.waitSignal(runner.stopped, timeout=20000):
         pass
     [(run_data, first)] = rec.ready
-    assert run_data.train_data is job.train_data and run_data.train_config is job.train_config
+    np.testing.assert_array_equal(run_data.train_data.X_train, XOR_X)
+    np.testing.assert_array_equal(run_data.train_data.y_train, XOR_Y)
+    assert run_data.train_config == xor_job(epochs=300).train_config
     assert first.step == 0 and not any(W.flags.writeable for W in first.weights)
     assert rec.finished[-1].reason == "completed"
     steps = [b.step for b in rec.batches]
@@ -88,7 +84,7 @@ def test_a_run_reports_every_batch_in_order_in_fewer_updates_than_batches(qtbot,
 
 
 def test_step_advances_exactly_one_batch_while_paused(qtbot, runner):
-    rec = start(runner, lambda: xor_job(epochs=5), start_paused=True)
+    rec = start(runner, partial(xor_job, epochs=5), start_paused=True)
     qtbot.waitUntil(lambda: bool(rec.updates) and rec.updates[-1].state == PAUSED)
     assert rec.batches == []
     for expected in (1, 2, 3, 4, 5):
@@ -102,7 +98,7 @@ def test_step_advances_exactly_one_batch_while_paused(qtbot, runner):
 
 
 def test_step_across_an_epoch_end_still_trains_one_batch(qtbot, runner):
-    rec = start(runner, lambda: xor_job(epochs=3, batch_size=8), start_paused=True, steps=2)
+    rec = start(runner, partial(xor_job, epochs=3, batch_size=8), start_paused=True, steps=2)
     qtbot.waitUntil(lambda: bool(rec.updates) and rec.updates[-1].state == PAUSED and len(rec.batches) == 2)
     runner.step()   # batch 1 of epoch 2, after the end of epoch 1
     qtbot.waitUntil(lambda: len(rec.batches) == 3 and rec.updates[-1].state == PAUSED)
@@ -111,7 +107,7 @@ def test_step_across_an_epoch_end_still_trains_one_batch(qtbot, runner):
 
 
 def test_pause_then_resume_runs_to_completion(qtbot, runner):
-    rec = start(runner, lambda: xor_job(epochs=20))
+    rec = start(runner, partial(xor_job, epochs=20))
     runner.pause()
     qtbot.waitUntil(lambda: bool(rec.updates) and rec.updates[-1].state == PAUSED)
     runner.resume()
@@ -122,26 +118,25 @@ def test_pause_then_resume_runs_to_completion(qtbot, runner):
 
 
 def test_stop_while_training_joins_the_thread_and_keeps_usable_weights(qtbot, runner):
-    job = xor_job(epochs=100000)
-    rec = start(runner, lambda: job)
+    rec = start(runner, partial(xor_job, epochs=100000))
     qtbot.waitUntil(lambda: len(rec.batches) > 10)
     runner.stop()
     assert not runner.active
+    run, final = runner.final
+    assert final.step >= rec.batches[-1].step and all(np.all(np.isfinite(W)) for W in final.weights)
     qtbot.waitUntil(lambda: bool(rec.finished))
     assert rec.finished[-1].reason == "stopped"
-    assert all(np.all(np.isfinite(W)) for W in job.network.weights)
+    assert rec.updates[-1].snapshot is final
 
 
 def test_a_second_run_cannot_start_while_one_is_going(qtbot, runner):
-    runner.start(lambda: xor_job(epochs=100000))
+    runner.start(partial(xor_job, epochs=100000))
     with pytest.raises(RuntimeError):
-        runner.start(lambda: xor_job())
+        runner.start(xor_job)
 
 
 def test_divergence_is_reported_and_the_last_good_weights_are_kept(qtbot, runner):
-    job = xor_job(epochs=50, learning_rate=1e6, optimizer="sgd")
-    job.network = Network([2, 8, 2], hidden="relu", output="linear", loss="quadratic", seed=0)
-    rec = start(runner, lambda: job)
+    rec = start(runner, diverging_xor_job)
     with qtbot.waitSignal(runner.stopped, timeout=20000):
         pass
     assert rec.diverged and "restored" in rec.diverged[0].message
@@ -150,20 +145,14 @@ def test_divergence_is_reported_and_the_last_good_weights_are_kept(qtbot, runner
 
 
 def test_an_error_in_setup_becomes_a_message(qtbot, runner):
-    def setup():
-        raise ConfigError("dataset: 'nope' is not allowed")
-
-    rec = start(runner, setup)
+    rec = start(runner, invalid_setup)
     with qtbot.waitSignal(runner.stopped, timeout=20000):
         pass
     assert rec.failed == ["dataset: 'nope' is not allowed"]
 
 
 def test_a_bug_in_setup_is_called_a_bug(qtbot, runner):
-    def setup():
-        raise KeyError("x")
-
-    rec = start(runner, setup)
+    rec = start(runner, buggy_setup)
     with qtbot.waitSignal(runner.stopped, timeout=20000):
         pass
     assert rec.failed == ["this is a bug in nnviz; please report it: KeyError: 'x'"]
@@ -171,17 +160,17 @@ def test_a_bug_in_setup_is_called_a_bug(qtbot, runner):
 
 
 def test_late_reports_carry_the_old_run_id(qtbot, runner):
-    first = runner.start(lambda: xor_job(epochs=100000))
+    first = runner.start(partial(xor_job, epochs=100000))
     runner.stop()
-    second = runner.start(lambda: xor_job(epochs=1))
+    second = runner.start(partial(xor_job, epochs=1))
     assert second.run_id == runner.run_id != first.run_id
 
 
 def test_a_stopped_threads_late_end_does_not_release_the_next_run(qtbot, runner):
-    runner.start(lambda: xor_job(epochs=100000))
-    runner.stop()                          # joined and released; its "thread finished" is still queued
-    rec = start(runner, lambda: xor_job(epochs=1))
-    runner._thread.wait()                  # the short run ends before any of its reports is handled
+    runner.start(partial(xor_job, epochs=100000))
+    runner.stop()                          # read to its end and released; its "reader finished" is still queued
+    rec = start(runner, partial(xor_job, epochs=1))
+    runner._reader.wait()                  # the short run ends before any of its reports is handled
     released = []
     runner.stopped.connect(lambda: released.append(len(rec.finished)))
     with qtbot.waitSignal(runner.stopped, timeout=20000):
@@ -193,7 +182,7 @@ def test_garbage_is_collected_only_in_the_ui_thread_while_a_run_goes(qtbot, runn
     import gc
 
     assert gc.isenabled()
-    start(runner, lambda: xor_job(epochs=100000))
+    start(runner, partial(xor_job, epochs=100000))
     assert not gc.isenabled()          # the worker thread must never run the cyclic collector
     runner.stop()
     assert gc.isenabled()
@@ -273,24 +262,3 @@ def test_no_update_is_built_while_the_last_one_is_unreceived(receiver_keeps_up):
         assert len(states) > 50 * 8 / 4
     assert [b.step for u in reports for b in u.batches] == list(range(1, 50 * 8 + 1))
     assert sum(len(u.epochs) for u in reports) == 50
-
-
-def test_no_batch_is_trained_while_the_ui_draws_a_frame(qtbot, runner):
-    from nnviz.app.runtime.redraw import DrawGate
-
-    gate = DrawGate()
-    gate.MAX_HOLD = 60.0                               # held until opened (the default lets go after 0.2 s)
-    gate.close()
-    recorders = []
-
-    def connect(worker):
-        worker.draw_gate = gate
-        recorders.append(Recorder(worker))
-    runner.start(lambda: xor_job(epochs=5), connect=connect)
-    qtbot.waitUntil(lambda: bool(recorders[0].ready))
-    qtbot.wait(100)
-    assert recorders[0].batches == [] and not recorders[0].finished
-    gate.open()                                        # the frame is drawn: training goes on
-    with qtbot.waitSignal(runner.stopped, timeout=20000):
-        pass
-    assert recorders[0].finished[-1].reason == "completed" and len(recorders[0].batches) == 5 * 8

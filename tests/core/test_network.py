@@ -188,3 +188,22 @@ def test_forward_cost_equals_the_loss_from_a_separate_softmax():
     P /= P.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(As[-1], P, rtol=1e-12)
     np.testing.assert_allclose(cost, -np.mean(np.log(P[np.arange(7), y])), rtol=1e-12)
+
+
+def test_an_unpickled_network_trains_exactly_as_the_original():
+    """The training process receives networks pickled: weights must stay views of the flat parameters."""
+    import pickle
+
+    from nnviz.core import TrainConfig, TrainData, train
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((64, 4)).astype(np.float32), rng.integers(0, 3, 64)
+    original = Network([4, 8, 3], hidden="tanh", seed=2)
+    copy = pickle.loads(pickle.dumps(original))
+    assert all(np.shares_memory(W, copy.flat_params()) for W in copy.weights + copy.biases)
+    for net in (original, copy):
+        for _ in train(net, TrainData(X, y), TrainConfig(epochs=2, batch_size=16, optimizer="adam")):
+            pass
+    for a, b in zip(original.params(), copy.params()):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(original.weights[0], Network([4, 8, 3], hidden="tanh", seed=2).weights[0])

@@ -1,29 +1,22 @@
 """Redraw scheduling: feed each view the latest data as often as the UI can afford, one view at a time.
 
-The training worker and the UI thread share one Python interpreter lock: every millisecond the UI
-spends in Python (pyqtgraph paints in Python) is a millisecond the worker does not train. So
-instead of redrawing everything 30 times a second, the scheduler updates one stale view per tick,
-measures the UI thread's CPU time for that update including its paint (two hops of a zero-delay
-timer: the scene's queued change notice, then the posted paint request, are handled before it
-fires) and leaves the thread idle for `cost × (1 − share) / share` before the next tick. The UI
-then spends at most about `share` of its CPU time drawing, never stalls for more than one view's
-update, and never draws a view more than its `max_rate` times a second. CPU time, not wall time:
-waiting for the lock while the worker trains costs the worker nothing. The idle time is capped at
-`max_wait`, and a frame is charged to its view's share as if it had cost at most that wait's worth:
-one slow frame (the first paint of the whole window) holds no view back for long.
+Training runs in its own process (`training_process`), so drawing no longer takes time from it
+on a machine with a core to spare; but the UI thread has more to do than draw (the mouse, the
+reports, the status), and on a busy machine its CPU is what the training process and the rest
+share. So instead of redrawing everything 30 times a second, the scheduler updates one stale view
+per tick, measures the UI thread's CPU time for that update including its paint (two hops of a
+zero-delay timer: the scene's queued change notice, then the posted paint request, are handled
+before it fires) and leaves the thread idle for `cost × (1 − share) / share` before the next tick.
+The UI then spends at most about `share` of its CPU time drawing, never stalls for more than one
+view's update, and never draws a view more than its `max_rate` times a second. The idle time is
+capped at `max_wait`, and a frame is charged to its view's share as if it had cost at most that
+wait's worth: one slow frame (the first paint of the whole window) holds no view back for long.
 
 When the budget is short, views share it by CPU time, not by frames (weighted fair queuing): the
 ready view that has used the least CPU time per unit of `weight` goes next. A view twice as cheap
 gets twice the frames, so a cheap view in front (the network view at a few ms) is not starved by
 an expensive one (the plots). A view that had nothing to draw for a while banks no time: when it
 becomes stale again it starts level with the view last drawn.
-
-While a frame is drawn the `gate` is closed: the training worker waits at its next batch boundary
-until the frame is painted (at most `DrawGate.MAX_HOLD` per frame). Qt's painter calls release the
-interpreter lock, and a worker running Python takes it at each of them and may keep it for its
-switch interval (5 ms): a frame's hundreds of painter calls would each wait for the lock back.
-(Here, on a loaded machine, 100 `QPainter.fillRect` calls took 105 ms alone and 161 ms beside a
-thread running Python.)
 
 A view off screen (`shown()` false: a dock behind another's tab) gets no ticks at all; it stays
 stale until it is marked again once shown.
@@ -34,7 +27,6 @@ at once, whatever the clock's origin.
 """
 
 import math
-import threading
 import time
 
 from PySide6.QtCore import QObject, QTimer
@@ -43,35 +35,6 @@ from PySide6.QtCore import QObject, QTimer
 def on_screen(widget):
     """Is any of the widget on screen? A dock behind another dock's tab is moved off-screen, not hidden."""
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
-
-
-class DrawGate:
-    """Closed while the UI thread draws a frame; the training worker calls `wait()` between batches."""
-
-    MAX_HOLD = 0.05              # seconds a worker waits at most per frame (a slow frame never blocks training)
-
-    def __init__(self):
-        self._open = threading.Event()
-        self._open.set()
-        self._frame = self._waited = 0          # frames closed so far; the last one the worker waited for
-
-    def close(self):
-        self._frame += 1
-        self._open.clear()
-
-    def open(self):
-        self._open.set()
-
-    def wait(self):
-        """(Worker thread.) Wait for the frame being drawn, once per frame and at most MAX_HOLD."""
-        frame = self._frame
-        if frame != self._waited and not self._open.is_set():
-            self._waited = frame
-            self._open.wait(self.MAX_HOLD)
-
-    @property
-    def is_open(self):
-        return self._open.is_set()
 
 
 class RedrawScheduler(QObject):
@@ -93,7 +56,6 @@ class RedrawScheduler(QObject):
         self.costs = {}                  # name -> CPU seconds its last update took, paint included
         self._shown = {}                 # name -> is the view on screen?
         self.frames = {}                 # name -> number of updates so far
-        self.gate = DrawGate()           # closed while a frame is drawn
         self._tick_timer = QTimer(self, singleShot=True)
         self._tick_timer.timeout.connect(self._tick)
         self._probe = QTimer(self, singleShot=True, interval=0)
@@ -119,15 +81,10 @@ class RedrawScheduler(QObject):
 
     def flush(self):
         """Update every stale view now (a screenshot, the end of a run)."""
-        self.gate.close()
-        try:
-            for name in list(self._stale):
-                del self._stale[name]
-                self._last[name] = self.clock()
-                self._views[name]()
-        finally:
-            if self._measuring is None:          # a frame still being measured keeps it closed
-                self.gate.open()
+        for name in list(self._stale):
+            del self._stale[name]
+            self._last[name] = self.clock()
+            self._views[name]()
 
     def clear(self):
         """Forget pending updates and the CPU time counted so far (a new network)."""
@@ -163,7 +120,6 @@ class RedrawScheduler(QObject):
         del self._stale[name]
         self._last[name] = now
         self._measuring = (name, self.cpu_clock(), 2)
-        self.gate.close()
         self._views[name]()
         self._probe.start()
 
@@ -173,7 +129,6 @@ class RedrawScheduler(QObject):
             self._measuring = (name, start, hops - 1)
             return self._probe.start()
         self._measuring = None
-        self.gate.open()
         cost = self.costs[name] = self.cpu_clock() - start
         charged = min(cost, self.max_wait * self.share / (1 - self.share)) if self.share < 1 else cost
         self._used[name] = self._used.get(name, self._level) + charged / self._weights[name]

@@ -34,6 +34,12 @@ class Snapshot:
                    tuple(read_only_copy(W) for W in net.weights),
                    tuple(read_only_copy(b) for b in net.biases), epoch, step, net.features)
 
+    def __setstate__(self, state):
+        """Unpickled (from the training process): read-only again, as when it was taken."""
+        self.__dict__.update(state)
+        for array in self.weights + self.biases:
+            array.flags.writeable = False
+
     @property
     def input_width(self):
         """Columns of the X its network takes (2 for points, whatever the features)."""

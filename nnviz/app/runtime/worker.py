@@ -1,16 +1,15 @@
-"""The training worker: drives the core's `train` generator in a QThread and reports throttled updates.
+"""The training worker: drives the core's `train` generator and reports throttled updates.
 
-The worker is a parentless QObject moved to a QThread. It never touches a widget, and the network
-it trains never leaves its thread: it hands the UI the run's `RunData` and a first `Snapshot` (made
-here, between two batches), then small immutable `Update`s (a weight `Snapshot` plus the events
-since the previous update) at most `max_rate` times a second, however fast batches go. Latest data
-wins: while the UI has not yet received the last update (`received()`), no new one is built — the
-events gather for the next — so reports never queue up behind a busy UI. Pause, Step and Stop are
-thread-safe calls checked between batches, and after an epoch's end rather than just before it (a
-pause never splits a batch from its epoch's evaluation: status, curves and weights then agree); a
-paused worker sleeps on a condition variable (no busy loop). `TrainingRunner` owns the thread on
-the UI side, acknowledges each update once the UI has handled it, and joins the thread cleanly on
-stop or shutdown.
+The worker runs in the training process (`training_process`), which relays its signals to the UI.
+It never touches a widget, and the network it trains never leaves it: it hands the UI the run's
+`RunData` and a first `Snapshot` (made between two batches), then small immutable `Update`s (a
+weight `Snapshot` plus the events since the previous update) at most `max_rate` times a second,
+however fast batches go. Latest data wins: while the UI has not yet received the last update
+(`received()`), no new one is built — the events gather for the next — so reports never queue up
+behind a busy UI. Pause, Step and Stop are thread-safe calls checked between batches, and after an
+epoch's end rather than just before it (a pause never splits a batch from its epoch's evaluation:
+status, curves and weights then agree); a paused worker sleeps on a condition variable (no busy
+loop). `runner.TrainingRunner` is its counterpart on the UI side.
 """
 
 import gc
@@ -21,7 +20,7 @@ import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from nnviz.app.runtime.history import keep_epoch, keep_step
 from nnviz.app.runtime.snapshot import RunData, Snapshot
@@ -95,6 +94,7 @@ class Update:
     state: str              # RUNNING, PAUSED or FINISHED
     kept: tuple = ()        # Snapshots worth keeping for replay (history.keep_step, epoch ends), oldest first
     made_at: float = 0.0    # when the snapshot was taken, on the worker's clock (how old what is shown is)
+    pace: float = 0.0       # batches a second the run is held to (0: full speed)
 
 
 class TrainingWorker(QObject):
@@ -137,8 +137,7 @@ class TrainingWorker(QObject):
         self._in_flight = False      # an update sent and not yet received (set here, cleared by the UI)
         self._net = None
         self._last_batch = None
-        self.last_snapshot = None    # the latest Snapshot sent (read it once the thread has ended)
-        self.draw_gate = None        # the UI's redraw.DrawGate: batches wait while a frame is drawn
+        self.last_snapshot = None    # the latest Snapshot sent (read it once the run has ended)
 
     # -- controls, safe to call from any thread ------------------------------------------------
 
@@ -259,10 +258,7 @@ class TrainingWorker(QObject):
             return self._stop
 
     def _gate(self):
-        """Between two batches: wait while the UI draws a frame, or while paused (a pending step lets
-        one batch through)."""
-        if self.draw_gate is not None:
-            self.draw_gate.wait()
+        """Between two batches: wait while paused (a pending step lets one batch through)."""
         if not (self._paused or self._stop or self._pace):     # the common case, without the lock
             return True
         with self._cond:
@@ -309,7 +305,7 @@ class TrainingWorker(QObject):
         self.last_snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
         self._last_emit = self._clock()
         update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state, tuple(self._kept),
-                        self._last_emit)
+                        self._last_emit, self._pace)
         self._batches, self._epochs, self._kept = [], [], []
         self._in_flight = self._acknowledged
         self.updated.emit(self.run_id, update)
@@ -327,118 +323,3 @@ class TrainingWorker(QObject):
             return Finished(reason, 0, None, 0.0, 0.0)
         return Finished(reason, last.epoch - 1 + (last.batch == last.batches_per_epoch), None,
                         last.elapsed, last.samples_seen / max(last.elapsed, 1e-9))
-
-
-class TrainingRunner(QObject):
-    """Owns at most one worker thread at a time; the UI talks to training only through this.
-
-    `start` takes a `connect(worker)` callback to hook up signals before the thread starts and
-    returns the worker; `stopped` is emitted (in the UI thread) once the thread has finished and
-    been released. `final` is then (run id, the last Snapshot the run sent or None): the weights
-    the run ended with, even when its last reports are still queued (a stop joins the thread first).
-    """
-
-    stopped = Signal()
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._thread = None
-        self._worker = None
-        self._runs = 0
-        self.pace = 0.0              # batches a second for every run (0: full speed)
-        self.final = None
-        self._gc = MainThreadGC(self)
-
-    @property
-    def active(self):
-        return self._thread is not None
-
-    @property
-    def run_id(self):
-        """Id of the current (or last) run; reports carrying another id are stale."""
-        return self._runs
-
-    @property
-    def worker(self):
-        return self._worker
-
-    def start(self, setup, *, connect=None, start_paused=False, steps=0, max_rate=30.0):
-        """Start a run of `setup` in a new thread; `connect(worker)` is called before it starts."""
-        if self.active:
-            raise RuntimeError("a training run is already going; stop it first")
-        thread = QThread()
-        thread.setObjectName("nnviz-training")
-        self._runs += 1
-        worker = TrainingWorker(setup, run_id=self._runs, max_rate=max_rate, start_paused=start_paused,
-                                steps=steps, acknowledged=True)
-        worker.set_pace(self.pace)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(self._on_thread_finished)
-        if connect is not None:
-            connect(worker)
-        worker.updated.connect(self._received)     # after the window's slots: queued in this order
-        self._thread, self._worker = thread, worker
-        self._gc.start()
-        thread.start()
-        return worker
-
-    def pause(self):
-        if self._worker:
-            self._worker.pause()
-
-    def resume(self):
-        if self._worker:
-            self._worker.resume()
-
-    def step(self):
-        if self._worker:
-            self._worker.step()
-
-    def set_pace(self, pace, now=None):
-        """Batches a second (0: full speed), or a rule pace(prepared run), for the next runs; the
-        running one goes at `now` (default: `pace`)."""
-        self.pace = pace
-        if self._worker:
-            self._worker.set_pace(pace if now is None else now)
-
-    def apply_settings(self, train_config):
-        """New training settings for the running worker, from its next batch."""
-        if self._worker:
-            self._worker.apply_settings(train_config)
-
-    def stop(self, wait=True):
-        """Ask the worker to stop between two batches; with wait, join the thread and release it."""
-        if not self.active:
-            return
-        self._worker.stop()
-        if wait:
-            self._thread.quit()
-            self._thread.wait()
-            self._release()
-
-    shutdown = stop
-
-    @Slot(int, object)
-    def _received(self, run, update):
-        if self._worker is not None and self._worker.run_id == run:
-            self._worker.received()
-
-    @Slot()
-    def _on_thread_finished(self):
-        # A thread that `stop` already joined and released reports its end late, maybe while the
-        # next run's thread has just finished too (with its reports still queued): ignore it.
-        if self.sender() is self._thread:
-            self._release()
-
-    def _release(self):
-        thread, worker = self._thread, self._worker
-        if thread is None or thread.isRunning():
-            return
-        self._thread = self._worker = None
-        self.final = (worker.run_id, worker.last_snapshot)      # the thread has ended: safe to read
-        worker.deleteLater()
-        thread.deleteLater()
-        self._gc.stop()
-        self.stopped.emit()

@@ -1,0 +1,46 @@
+"""Runs for the training process in tests: picklable setups (module-level functions, called there)."""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from nnviz.core import Network, TrainConfig, TrainData
+from nnviz.io import ConfigError
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 4, dtype=np.float32)
+XOR_Y = np.array([0, 1, 1, 0] * 4)
+
+
+def xor_job(epochs=50, batch_size=2, learning_rate=0.5, **config):
+    net = Network([2, 8, 2], hidden="tanh", init="xavier", seed=1)
+    return SimpleNamespace(dataset=None, network=net, train_data=TrainData(XOR_X, XOR_Y),
+                           train_config=TrainConfig(epochs=epochs, batch_size=batch_size,
+                                                    learning_rate=learning_rate, **config))
+
+
+def diverging_xor_job():
+    """Plain SGD at η = 10⁶ on a linear-output ReLU network: the loss blows up in the first epoch."""
+    job = xor_job(epochs=50, learning_rate=1e6, optimizer="sgd")
+    job.network = Network([2, 8, 2], hidden="relu", output="linear", loss="quadratic", seed=0)
+    return job
+
+
+def invalid_setup():
+    raise ConfigError("dataset: 'nope' is not allowed")
+
+
+def buggy_setup():
+    raise KeyError("x")
+
+
+def prepare_with_available_memory(available, config):
+    """`nnviz.prepare.prepare` as on a machine with `available` bytes of memory free."""
+    from nnviz.guard import memory
+    from nnviz.prepare import prepare
+
+    measured = memory.available_bytes
+    memory.available_bytes = lambda: available
+    try:
+        return prepare(config)
+    finally:
+        memory.available_bytes = measured
