@@ -34,9 +34,9 @@ from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.run_edits import LIVE_SETTINGS_DELAY_MS, RunEdits
 from nnviz.app.run_reports import RunReports
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
+from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.session import Session, model_key
 from nnviz.app.runtime.snapshot import RunData, Snapshot
-from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.views.activations_view import ActivationsView
 from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.app.diagnostics.health_dock import COLORS, COLUMNS, HealthDock
-from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.runtime.runner import TrainingRunner
+from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.runtime.worker import PAUSED
 from nnviz.core import Diverged, EpochEnd, Network, TrainConfig, TrainData, train
 from nnviz.core.health import DETECTORS, histograms
