@@ -1,7 +1,8 @@
 """The nnviz main window: experiment, run controls, live plots, activations, draw-to-predict, diagnostics.
 
-Training runs in a `TrainingRunner` thread; this window only draws, from the latest snapshot, at
-most ~30 times a second (what it does with the worker's reports is in `run_reports.RunReports`).
+Training runs in a separate process started by `TrainingRunner`; this window only draws, from the
+latest snapshot, at most ~30 times a second (what it does with the worker's reports is in
+`run_reports.RunReports`).
 A `Session` is the network being trained with the experiment it was built for; Train continues it
 while only training settings change, and builds a new one otherwise.
 """
@@ -49,15 +50,15 @@ from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
 
 MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at most
-# Share of the UI thread's CPU time spent drawing. The UI and the worker share the interpreter
-# lock, so this is roughly what drawing costs the training speed (the benchmark's ratio). Measured
-# on MNIST at 1366x740 (2 shared cores): 0.05 gave the curves 2.3-2.8 frames/s, 0.08 gives 5.5.
-DRAW_SHARE = 0.10
-# When the budget is short, views share its CPU time by weight (a cheap view gets more frames for
-# the same time; views off screen cost nothing). The network view in front is what a learner
-# watches on 2-D data (about half the budget when it is in front), the curves on images (about
-# three quarters: ~5 frames/s of mnist-mlp's plots at a 10% share, GUI/headless 0.82-0.92 in
-# bench/gui_responsiveness.py on an idle machine); heatmaps and the drawing's prediction need fewer.
+# Share of the UI thread's CPU time spent drawing. Training runs in its own process, so on the two
+# cores of the machines nnviz is built for this costs training little: measured on an idle machine
+# (bench/gui_responsiveness.py, bench/network_view.py) 0.25 gives mnist-mlp's curves ~20 frames/s and
+# spirals' network view ~16 with GUI/headless training 0.87-0.93; the UI's time beyond it is left
+# for the mouse, the keyboard and the reports.
+DRAW_SHARE = 0.25
+# When the budget is short (a busy machine), views share its CPU time by weight (a cheap view gets
+# more frames for the same time; views off screen cost nothing). The network view in front is what
+# a learner watches on 2-D data, the curves on images; heatmaps and the drawing's prediction need fewer.
 VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
               "network": 20.0, "projection": 3.0, "saliency": 2.0}
 VIEW_WEIGHTS = {"plots": 12.0, "draw": 1.0, "activations": 1.0, "boundary": 2.0, "health": 1.0, "network": 16.0,

@@ -1,1 +1,1 @@
-"""The training runtime: the worker thread, its snapshots, redraw scheduling and the current session."""
+"""The training runtime: the training process and its worker, snapshots, redraw scheduling and the current session."""

@@ -18,6 +18,7 @@ filled in when the "ready" report passes) and pickle them afterwards as a short 
 copies MNIST's arrays again.
 """
 
+import atexit
 import io
 import os
 import pickle
@@ -149,6 +150,9 @@ class TrainingProcess:
             self._popen.kill()
             self._popen.wait()
         self._popen.stdout.close()
+
+
+atexit.register(TrainingProcess.close_idle)
 
 
 # -- the child's side ---------------------------------------------------------------------------
