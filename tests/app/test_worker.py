@@ -262,3 +262,19 @@ def test_no_update_is_built_while_the_last_one_is_unreceived(receiver_keeps_up):
         assert len(states) > 50 * 8 / 4
     assert [b.step for u in reports for b in u.batches] == list(range(1, 50 * 8 + 1))
     assert sum(len(u.epochs) for u in reports) == 50
+
+
+def test_a_training_process_that_dies_is_reported_and_the_next_run_gets_a_new_one(qtbot, runner):
+    rec = start(runner, partial(xor_job, epochs=100000))
+    qtbot.waitUntil(lambda: len(rec.batches) > 10)
+    dead = runner._reader.process
+    dead.kill()                                        # as if the system ended it (out of memory, say)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert len(rec.failed) == 1 and rec.failed[0].startswith("the training process ended unexpectedly (exit code ")
+    assert rec.finished[-1].reason == "failed" and not dead.alive
+    again = start(runner, partial(xor_job, epochs=3))
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert again.finished[-1].reason == "completed" and runner._reader is None
+    assert [b.step for b in again.batches] == list(range(1, 3 * 8 + 1))

@@ -89,7 +89,7 @@ class ReportReader(QThread):
         except (EOFError, OSError):
             self.process.close(timeout=1.0)
             worker.failed.emit(worker.run_id, f"the training process ended unexpectedly "
-                                              f"(exit code {self.process.exit_code}); the run is lost")
+                                              f"(exit code {self.process.exit_code}); the last weights it sent are kept")
             worker.finished.emit(worker.run_id, Finished("failed", 0, None, 0.0, 0.0))
         worker.done.emit()
 
