@@ -88,8 +88,9 @@ class ReportReader(QThread):
                 getattr(worker, name).emit(run, *args)
         except (EOFError, OSError):
             self.process.close(timeout=1.0)
-            worker.failed.emit(worker.run_id, f"the training process ended unexpectedly "
-                                              f"(exit code {self.process.exit_code}); the last weights it sent are kept")
+            message = (f"the training process ended unexpectedly (exit code {self.process.exit_code}); "
+                       f"the last weights it sent are kept")
+            worker.failed.emit(worker.run_id, message)
             worker.finished.emit(worker.run_id, Finished("failed", 0, None, 0.0, 0.0))
         worker.done.emit()
 
