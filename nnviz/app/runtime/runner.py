@@ -11,21 +11,14 @@ what the reports carry (snapshots, events, the run's data).
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nnviz.app.runtime.training_process import TrainingProcess
-from nnviz.app.runtime.worker import MainThreadGC
+from nnviz.app.runtime.worker import MainThreadGC, WorkerSignals
 from nnviz.core import Finished
 
 STOP_TIMEOUT_MS = 10_000        # a run asked to stop that has not within this is killed with its process
 
 
-class RemoteWorker(QObject):
-    """The UI's handle on one run in the training process (see `TrainingWorker` for the signals)."""
-
-    ready = Signal(int, object, object)
-    updated = Signal(int, object)
-    diverged = Signal(int, object)
-    failed = Signal(int, str)
-    finished = Signal(int, object)
-    done = Signal()
+class RemoteWorker(WorkerSignals):
+    """The UI's handle on one run in the training process: its reports arrive as these signals."""
 
     def __init__(self, process, run_id, paused):
         super().__init__()

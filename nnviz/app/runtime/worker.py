@@ -97,14 +97,11 @@ class Update:
     pace: float = 0.0       # batches a second the run is held to (0: full speed)
 
 
-class TrainingWorker(QObject):
-    """Runs `setup()` (→ nnviz.prepare.Prepared) then trains its network, in its thread.
-
-    Signals, each carrying the run id first so that the UI can ignore a stopped run's late
-    reports, in order: ready(RunData, first Snapshot) once; updated(Update) repeatedly; diverged(Diverged)
-    if the loss blew up; failed(str) on an exception; finished(Finished) — reason "stopped" when
-    asked to stop, "failed" after an error — and done() last, always.
-    """
+class WorkerSignals(QObject):
+    """What a run reports, each signal carrying the run id first so that the UI can ignore a stopped
+    run's late reports, in order: ready(RunData, first Snapshot) once; updated(Update) repeatedly;
+    diverged(Diverged) if the loss blew up; failed(str) on an exception; finished(Finished) — reason
+    "stopped" when asked to stop, "failed" after an error — and done() last, always."""
 
     ready = Signal(int, object, object)
     updated = Signal(int, object)
@@ -112,6 +109,10 @@ class TrainingWorker(QObject):
     failed = Signal(int, str)
     finished = Signal(int, object)
     done = Signal()
+
+
+class TrainingWorker(WorkerSignals):
+    """Runs `setup()` (→ nnviz.prepare.Prepared) then trains its network, reporting as `WorkerSignals`."""
 
     def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0, acknowledged=False,
                  clock=time.perf_counter):
