@@ -12,7 +12,15 @@ from PySide6.QtCore import QObject, Slot
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.worker import PAUSED
 from nnviz.core import TrainData
-from tests.app.training_jobs import XOR_X, XOR_Y, buggy_setup, diverging_xor_job, invalid_setup, xor_job
+from tests.app.training_jobs import (
+    XOR_X,
+    XOR_Y,
+    buggy_setup,
+    chatty_xor_job,
+    diverging_xor_job,
+    invalid_setup,
+    xor_job,
+)
 
 
 class Recorder(QObject):
@@ -278,3 +286,12 @@ def test_a_training_process_that_dies_is_reported_and_the_next_run_gets_a_new_on
         pass
     assert again.finished[-1].reason == "completed" and runner._reader is None
     assert [b.step for b in again.batches] == list(range(1, 3 * 8 + 1))
+
+
+def test_a_print_in_the_training_process_does_not_garble_its_reports(qtbot, runner, capfd):
+    rec = start(runner, chatty_xor_job)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    assert rec.finished[-1].reason == "completed" and not rec.failed
+    assert [b.step for b in rec.batches] == list(range(1, 3 * 8 + 1))
+    assert "preparing the XOR run" in capfd.readouterr().err           # it went to stderr

@@ -44,3 +44,9 @@ def prepare_with_available_memory(available, config):
         return prepare(config)
     finally:
         memory.available_bytes = measured
+
+
+def chatty_xor_job(epochs=3):
+    """A setup that prints (as a user's own code might): the training process's reports must survive it."""
+    print("preparing the XOR run" * 100)
+    return xor_job(epochs=epochs)

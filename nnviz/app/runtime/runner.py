@@ -79,7 +79,7 @@ class ReportReader(QThread):
                 elif name == "updated":
                     worker.last_snapshot = args[0].snapshot
                 getattr(worker, name).emit(run, *args)
-        except (EOFError, OSError):
+        except Exception:                 # it ended (EOFError), or its reports can no longer be read
             self.process.close(timeout=1.0)
             message = (f"the training process ended unexpectedly (exit code {self.process.exit_code}); "
                        f"the last weights it sent are kept")

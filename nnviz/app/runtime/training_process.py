@@ -202,9 +202,11 @@ def serve(channel):
 
 
 def main():
-    reports = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())       # a stray print must not corrupt the reports
-    serve(Channel(sys.stdin.buffer, reports))
+    commands = os.fdopen(os.dup(0), "rb")
+    reports = os.fdopen(os.dup(1), "wb")
+    # From here a stray print goes to stderr (or nowhere, under pythonw), never into the reports.
+    os.dup2(sys.stderr.fileno() if sys.stderr else os.open(os.devnull, os.O_WRONLY), 1)
+    serve(Channel(commands, reports))
 
 
 if __name__ == "__main__":
