@@ -273,14 +273,19 @@ def test_screenshot_mode_trains_saves_the_window_and_quits(qtbot, tmp_path, requ
     experiment = tmp_path / "tiny.json"
     save_experiment(tiny_digits(), experiment)
     shot = tmp_path / "shot.png"
-    codes = []
+    ended = []
+
+    def done(code):      # the window has just closed: read it before its deferred deletion
+        ended.append((code, window.session.snapshot.step, window.isVisible(), window._runner.active))
+
     window, run = open_window(parse_args(["--experiment", str(experiment), "--train-seconds", "0.5",
                                           "--screenshot", str(shot), "--size", "1200x800", "--dock", "health"]),
-                              codes.append)
+                              done)
     add_window(request, window)
-    qtbot.waitUntil(lambda: codes == [0], timeout=30000)
+    qtbot.waitUntil(lambda: bool(ended), timeout=30000)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert window.session.snapshot.step > 0 and not window.isVisible() and not window._runner.active
+    [(code, step, visible, training)] = ended
+    assert code == 0 and step > 0 and not visible and not training
 
 
 def test_a_scripted_run_leaves_the_users_runs_store_and_settings_alone(qtbot, tmp_path, request, runs_folder,

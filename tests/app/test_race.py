@@ -147,6 +147,19 @@ def test_a_race_waits_for_the_windows_own_training_run_to_stop(qtbot, make_windo
     wait_for_the_end(qtbot, window, 2)
 
 
+def test_each_contestant_has_the_same_colour_in_the_race_and_in_the_runs_dock(qtbot, make_window):
+    window = make_window(tiny_digits(epochs=2))
+    window.start_training()                              # a run of the window's own comes first...
+    runs = window.diagnostics.runs
+    qtbot.waitUntil(lambda: not window._runner.active and len(runs.runs) == 1, timeout=30000)
+    dialog = open_race(qtbot, window, ["momentum", "adam"])
+    wait_for_the_end(qtbot, window, 4)                   # ...so the race's colours are not the first ones
+    race_colors = [c.loss_item.opts["pen"].color().getRgb()[:3] for c in dialog.plots.curves]
+    entries = {entry.records[0].run_id: entry.color for entry in runs.entries}
+    assert [entries[record.run_id] for record in runs.runs[1:]] == race_colors
+    assert len(set(race_colors)) == 3 and entries[runs.runs[0].run_id] not in race_colors
+
+
 def test_closing_the_window_mid_race_joins_the_race_thread_and_keeps_its_runs(qtbot, make_window, runs_folder):
     window = make_window(tiny_digits(epochs=100000))
     open_race(qtbot, window, ["adam"])
@@ -167,15 +180,21 @@ def test_a_scripted_race_screenshots_the_race_dialog_and_a_bad_one_is_refused(qt
 
     from .conftest import add_window
 
-    experiment, shot, codes = tmp_path / "tiny.json", tmp_path / "race.png", []
+    experiment, shot, ended = tmp_path / "tiny.json", tmp_path / "race.png", []
     save_experiment(tiny_digits(epochs=100000), experiment)
+
+    def done(code):      # the window has just closed: read it before its deferred deletion
+        ended.append((code, [n for n, c in dialog.checks.items() if c.isChecked()], window.race.names,
+                      window.isVisible(), (dialog.width(), dialog.height())))
+
     window, run = open_window(parse_args(["--experiment", str(experiment), "--race", "sgd:0.1,adam",
-                                          "--train-seconds", "0.5", "--screenshot", str(shot)]), codes.append)
+                                          "--train-seconds", "0.5", "--screenshot", str(shot)]), done)
     add_window(request, window)
     dialog = window.race.dialog
-    qtbot.waitUntil(lambda: codes == [0], timeout=30000)
-    assert [(n, c.isChecked()) for n, c in dialog.checks.items() if c.isChecked()] == [("sgd", True), ("adam", True)]
-    assert window.race.names == ("sgd η 0.1", "adam η 0.001") and not window.isVisible()
-    assert Image.open(shot).size == (dialog.width(), dialog.height())       # the dialog, not the window
+    qtbot.waitUntil(lambda: bool(ended), timeout=30000)
+    [(code, ticked, names, visible, size)] = ended
+    assert code == 0 and ticked == ["sgd", "adam"] and not visible
+    assert names == ("sgd η 0.1", "adam η 0.001")
+    assert Image.open(shot).size == size                                     # the dialog, not the window
     assert open_window(parse_args(["--race", "sgd"])) == (None, None)
     assert "a race needs 2 to 4" in capsys.readouterr().err

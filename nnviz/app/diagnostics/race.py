@@ -50,6 +50,7 @@ class Race(QObject):
         self.update_rate = UPDATE_RATE
         self._thread = self._worker = None
         self.names, self.configs, self.initial = (), (), ()    # of the current (or last) race
+        self.colors = []                                         # the contestants' (r, g, b), as in the Runs dock
         self.epochs = []                 # per contestant: its EpochEnd events so far
         self.results = []                # per contestant: its Result once it ended, else None
         self.race_id = ""
@@ -113,7 +114,9 @@ class Race(QObject):
             return
         self.names, self.configs, self.initial = names, configs, initial
         self.epochs, self.results = [[] for _ in names], [None] * len(names)
-        self.dialog.plots.begin(names, None if configs[0].time_budget else configs[0].epochs)
+        # Each contestant keeps its colour in the Runs dock: the colours it will hand out next.
+        self.colors = self.window.diagnostics.runs.free_colors(len(names))
+        self.dialog.plots.begin(names, None if configs[0].time_budget else configs[0].epochs, self.colors)
 
     @Slot(object)
     def _on_updated(self, update):
@@ -159,7 +162,7 @@ class Race(QObject):
             final["test_accuracy"] = result.test_accuracy
         record = record_from_history(f"{config.dataset} · {self.names[i]}", config, self.epochs[i], final)
         self.window.diagnostics.runs.add_run(dataclasses.replace(record, race=self.race_id),
-                                             snapshots=result.snapshots)
+                                             snapshots=result.snapshots, color=self.colors[i])
 
     def _progress(self):
         """Each contestant's state: "sgd η 0.1: epoch 12 of 300 · adam η 0.01: 96.25 % test, 300 epochs, completed"."""

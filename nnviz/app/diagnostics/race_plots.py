@@ -66,14 +66,14 @@ class RacePlots(pg.GraphicsLayoutWidget):
         self.planned = None          # epochs the race will last, when known
         self._ranges = {}
 
-    def begin(self, names, epochs=None):
-        """A new race of contestants `names` (lasting `epochs`, if known): fresh curves, one colour
-        each, named in the legend."""
+    def begin(self, names, epochs=None, colors=None):
+        """A new race of contestants `names` (lasting `epochs`, if known): fresh curves in `colors`
+        (default: the first run colours), named in the legend."""
         for curves in self.curves:
             self.plots["loss"].removeItem(curves.loss_item)
             self.plots["accuracy"].removeItem(curves.accuracy_item)
         self.legend.clear()
-        self.curves = [_Curves(run_color(i)) for i in range(len(names))]
+        self.curves = [_Curves(color) for color in colors or [run_color(i) for i in range(len(names))]]
         for curves, name in zip(self.curves, names):
             self.plots["loss"].addItem(curves.loss_item)
             self.plots["accuracy"].addItem(curves.accuracy_item)

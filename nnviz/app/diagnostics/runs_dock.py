@@ -142,38 +142,42 @@ class RunsDock(QWidget):
         dataset = self.dataset_box.currentData()
         return [e for e in self.entries if e.dataset == dataset]
 
-    def add_run(self, record, checked=True, snapshots=None):
-        """Add one finished run (saved to the store with its snapshot arrays, then pruned)."""
+    def add_run(self, record, checked=True, snapshots=None, color=None):
+        """Add one finished run (saved to the store with its snapshot arrays, then pruned), in `color`
+        (default: the first free one)."""
         if self.store is not None:
             try:
                 self.store.save(record, snapshots)
             except OSError as error:
                 self._say(f"Could not save the run: {error}", error=True)
-        self.add_runs([record], checked)
+        self.add_runs([record], checked, color)
         self._prune()
 
-    def add_runs(self, records, checked=True):
-        self._add(records, checked)
+    def add_runs(self, records, checked=True, color=None):
+        self._add(records, checked, color)
         self._refresh(self.entries[-1].dataset if records else None)
         self.runs_changed.emit()
 
-    def _add(self, records, checked):
+    def _add(self, records, checked, color=None):
         for record in records:
             entry = next((e for e in self.entries if record.group and e.key == record.group), None)
             if entry is not None:
                 entry.records.append(record)
                 self.plots.remove(entry.key)
             else:
-                entry = Entry([record], self._free_color())
+                entry = Entry([record], color or self._free_color())
                 entry.checked = bool(checked)
                 self.entries.append(entry)
             self.plots.add(entry.key, entry.records, entry.color)
 
     def _free_color(self):
-        """The first of the twenty run colours no entry uses (they repeat only beyond twenty)."""
+        return self.free_colors(1)[0]
+
+    def free_colors(self, n):
+        """The first `n` of the twenty run colours no entry uses (they repeat only beyond twenty)."""
         used = {e.color for e in self.entries}
-        return next((run_color(i) for i in range(N_RUN_COLORS) if run_color(i) not in used),
-                    run_color(next(self._colors)))
+        free = [run_color(i) for i in range(N_RUN_COLORS) if run_color(i) not in used]
+        return (free + [run_color(next(self._colors)) for _ in range(max(0, n - len(free)))])[:n]
 
     def _prune(self):
         if self.store is None:
