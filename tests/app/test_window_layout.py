@@ -104,6 +104,20 @@ def test_the_network_tab_takes_more_of_the_column_on_a_plane_and_gives_it_back(m
     qtbot.waitUntil(lambda: abs(predict.height() - default) <= 8)
 
 
+def test_a_plane_trained_with_the_network_tab_already_in_front_gets_the_taller_split(make_window, qtbot):
+    from .conftest import tiny_spirals
+
+    window = laid_out(make_window(), qtbot, 1366, 740)        # tiny digits first: the default split
+    predict = window.docks["predict"]
+    default = predict.height()
+    network_tab_to_front(window, qtbot)
+    assert abs(predict.height() - default) <= 8               # nothing on a plane yet
+    window.set_experiment(tiny_spirals(hidden_layers=[16, 16]))
+    window.controls.train.trigger()
+    qtbot.waitUntil(lambda: window.session is not None and predict.height() < default - 40, timeout=30000)
+    window.stop_training()
+
+
 def test_a_split_the_user_dragged_stays_when_the_network_tab_comes_to_front(make_window, qtbot):
     window = spirals_window(make_window, qtbot)
     predict = window.docks["predict"]
