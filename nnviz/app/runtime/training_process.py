@@ -75,7 +75,8 @@ class Channel:
 
     def share(self, run_data):
         """From now on, this run's dataset and training data are sent as references."""
-        self.shared = {"dataset": run_data.dataset, "train_data": run_data.train_data}
+        shared = {"dataset": run_data.dataset, "train_data": run_data.train_data}
+        self.shared = {ref: obj for ref, obj in shared.items() if obj is not None}     # None is no data
 
 
 # -- the UI's side ------------------------------------------------------------------------------
