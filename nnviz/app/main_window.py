@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from nnviz.app.banner import MessageBanner
 from nnviz.app.data_preview import DataPreview
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
-from nnviz.app.diagnostics.lr_finder_dialog import LRFinder
-from nnviz.app.diagnostics.race import Race
+from nnviz.app.runs.lr_finder_dialog import LRFinder
+from nnviz.app.runs.race import Race
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
 from nnviz.app.plane_edits import PlaneEdits

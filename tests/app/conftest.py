@@ -30,7 +30,7 @@ def tiny_spirals(**overrides):
 @pytest.fixture(autouse=True)
 def runs_folder(tmp_path, monkeypatch):
     """The app keeps its runs in tmp_path/runs, never in the user's data folder."""
-    from nnviz.app.diagnostics import runs_dock
+    from nnviz.app.runs import runs_dock
 
     folder = tmp_path / "runs"
     monkeypatch.setattr(runs_dock, "runs_folder", lambda: folder)

@@ -5,7 +5,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from nnviz.app.diagnostics.health_dock import COLORS
-from nnviz.app.diagnostics.runs_dock import curve_data
+from nnviz.app.runs.runs_dock import curve_data
 from nnviz.app.run_controls import IDLE
 from nnviz.app.runtime.redraw import on_screen
 

@@ -31,7 +31,7 @@ def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(q
 
 
 def test_closing_the_window_stops_a_running_range_test(qtbot, make_window, monkeypatch):
-    from nnviz.app.diagnostics import lr_finder_dialog
+    from nnviz.app.runs import lr_finder_dialog
 
     stopped, running = threading.Event(), threading.Event()
 

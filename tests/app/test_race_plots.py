@@ -2,7 +2,7 @@
 
 import pytest
 
-from nnviz.app.diagnostics.race_plots import RacePlots, smoothed
+from nnviz.app.runs.race_plots import RacePlots, smoothed
 from nnviz.core import BatchEnd, EpochEnd
 
 

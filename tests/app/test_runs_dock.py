@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from nnviz.app.diagnostics import runs_dock
-from nnviz.app.diagnostics.runs_dock import RESULTS, RunsDock, curve_data
+from nnviz.app.runs import runs_dock
+from nnviz.app.runs.runs_dock import RESULTS, RunsDock, curve_data
 from nnviz.core import EpochEnd
 from nnviz.io import ExperimentConfig
 from nnviz.io.run_store import RunStore

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from nnviz.app.diagnostics.race_plots import RacePlots
+from nnviz.app.runs.race_plots import RacePlots
 from nnviz.core import OPTIMIZERS
 from nnviz.prepare import MAX_CONTESTANTS, MIN_CONTESTANTS, TYPICAL_ETA
 

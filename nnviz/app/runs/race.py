@@ -14,8 +14,8 @@ import uuid
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 from PySide6.QtGui import QAction
 
-from nnviz.app.diagnostics.race_dialog import RaceDialog
-from nnviz.app.diagnostics.race_worker import RaceWorker
+from nnviz.app.runs.race_dialog import RaceDialog
+from nnviz.app.runs.race_worker import RaceWorker
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.worker import MainThreadGC
 from nnviz.io.runs import record_from_history

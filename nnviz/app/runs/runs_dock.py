@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.diagnostics.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, legend_name, result_cells
-from nnviz.app.diagnostics.runs_plots import RunsPlots
+from nnviz.app.runs.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, legend_name, result_cells
+from nnviz.app.runs.runs_plots import RunsPlots
 from nnviz.app.views.colors import N_RUN_COLORS, run_color
 from nnviz.io.atomic import atomic_write_text
 from nnviz.io.runs import KEY_SETTINGS, differing_settings, format_value, load_runs, runs_to_csv, save_runs
