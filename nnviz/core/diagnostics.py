@@ -32,7 +32,7 @@ def frobenius(a):
 
 
 def layer_stats(net, X_probe, grad_norms, update_ratios):
-    """LayerStats for every weight layer of `net` on the probe inputs X_probe (n, d_in)."""
+    """LayerStats for every weight layer of `net` on the probe inputs X_probe (n, net.input_width)."""
     Zs, As, _ = net.forward_cache(X_probe)
     stats = []
     last = net.n_layers - 1

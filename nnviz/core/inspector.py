@@ -42,7 +42,8 @@ class LayerTrace:
 
 @dataclass(frozen=True)
 class BatchInspection:
-    """The batch X (n, d_in), its targets T (n, k), the loss C (with the L2 term), a LayerTrace per layer."""
+    """The batch X (n, sizes[0]) as the first layer takes it (a network with input features: the
+    points' features), its targets T (n, k), the loss C (with the L2 term), a LayerTrace per layer."""
 
     X: np.ndarray
     T: np.ndarray
@@ -63,14 +64,15 @@ def deltas(net, Zs, As, T):
 
 
 def inspect_batch(net, X, Y, l2=0.0):
-    """Forward and backward one batch X (n, d_in) with labels (n,) or targets (n, k) Y; no dropout."""
+    """Forward and backward one batch X (n, input_width), as `Network.gradients` takes it, with labels
+    (n,) or targets (n, k) Y; no dropout."""
     X = np.asarray(X)
-    if X.ndim != 2 or X.shape[1] != net.sizes[0] or len(X) == 0:
-        raise ValueError(f"X: expected a batch of shape (n, {net.sizes[0]}) with n ≥ 1, got {X.shape}")
-    X = X.astype(net.dtype, copy=False)
+    if X.ndim != 2 or X.shape[1] != net.input_width or len(X) == 0:
+        raise ValueError(f"X: expected a batch of shape (n, {net.input_width}) with n ≥ 1, got {X.shape}")
     T = net.targets(Y, len(X))
     with np.errstate(all="ignore"):
         Zs, As, Ds = net.forward_cache(X)
+        X = As[0]
         loss = net.cost.value(Zs[-1], As[-1], T) + net.l2_penalty(l2)
         grads = net.backward(Zs, As, Ds, T, l2)                               # BP3, BP4
         ds = deltas(net, Zs, As, T)

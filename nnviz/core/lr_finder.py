@@ -31,6 +31,7 @@ from nnviz.guard import UserError, shorten
 
 from .config import TrainConfig, TrainData
 from .optimizers import make_optimizer
+from .training import in_feature_space
 
 SMOOTHING = 0.9
 EXPLODE = 4.0
@@ -101,7 +102,7 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
         raise UserError(f"learning rates: need 0 < η_min < η_max, got {shorten(min_lr)} and {shorten(max_lr)}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 3:
         raise UserError(f"steps: {shorten(steps)} is not allowed; must be a whole number ≥ 3")
-    net = net.copy()
+    net, data = in_feature_space(net.copy(), data)
     X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
     T = net.targets(data.y_train, len(X))
     rng = np.random.default_rng(config.seed)

@@ -12,7 +12,9 @@ With L2 strength λ the cost gains (λ/2) Σₗ ‖Wˡ‖² and ∂C/∂Wˡ gain
 λ₁ Σₗ Σ|Wˡ| and ∂C/∂Wˡ gains λ₁ sign(Wˡ) (a subgradient, 0 at 0). Biases are not decayed.
 
 A network built with input `features` (nnviz.core.features) takes 2-D points and feeds their
-features to its first layer: sizes[0] is the number of features, `input_width` is 2.
+features to its first layer: sizes[0] is the number of features, `input_width` is 2. One input
+convention: every public method takes X (n, input_width) and expands it in one place, `inputs`.
+Training expands the data once and trains `feature_space()`, whose input is the features.
 """
 
 import numpy as np
@@ -193,22 +195,24 @@ class Network:
         return Y.astype(self.dtype, copy=False)
 
     def forward_cache(self, X, masks=None):
-        """Forward pass keeping what backprop needs.
+        """Forward pass keeping what backprop needs, for X (n, input_width) as every method takes it.
 
-        Returns (Zs, As, Ds): Zs[l] = zˡ⁺¹; As[l] = σ(zˡ) with As[0] = X; Ds[l] = the input that
-        layer l+1 actually received (As[l] times its dropout mask, or As[l] itself).
-        masks: optional list, one entry per layer input (None or an inverted-dropout mask).
+        Returns (Zs, As, Ds): Zs[l] = zˡ⁺¹; As[l] = σ(zˡ) with As[0] = the first layer's input (X, or
+        its features); Ds[l] = the input that layer l+1 actually received (As[l] times its dropout
+        mask, or As[l] itself). masks: optional list, one entry per layer input (None or an
+        inverted-dropout mask).
         """
-        return self._forward(X, masks)[:3]
+        return self._forward(self.inputs(X), masks)[:3]
 
     def forward_cost(self, X, T, masks=None):
         """forward_cache and the batch's mean cost against targets T in one pass: (Zs, As, Ds, C).
 
         Softmax with cross-entropy shares the row maxima and normalisers between the two.
         """
-        return self._forward(X, masks, T)
+        return self._forward(self.inputs(X), masks, T)
 
     def _forward(self, X, masks=None, T=None):
+        """The layers on the first layer's input X (n, sizes[0]): callers expand with `inputs` first."""
         Zs, As, Ds = [], [X], []
         A = X
         cost = None
@@ -234,14 +238,14 @@ class Network:
 
         masks: as in forward_cache (e.g. `ablation_masks`); the activations returned are unmasked.
         """
-        return self.forward_cache(self.inputs(X), masks)[1]
+        return self.forward_cache(X, masks)[1]
 
     def predict_proba(self, X, masks=None):
         """Output activations (n, d_out): class probabilities for softmax/sigmoid outputs."""
         X = self.inputs(X)
         out = np.empty((len(X), self.sizes[-1]), dtype=self.dtype)
         for start in range(0, len(X), PREDICT_CHUNK):
-            out[start:start + PREDICT_CHUNK] = self.forward_cache(X[start:start + PREDICT_CHUNK], masks)[1][-1]
+            out[start:start + PREDICT_CHUNK] = self._forward(X[start:start + PREDICT_CHUNK], masks)[1][-1]
         return out
 
     def predict(self, X, masks=None):
@@ -269,7 +273,7 @@ class Network:
         total, n = 0.0, len(X)
         for start in range(0, n, PREDICT_CHUNK):
             chunk = T[start:start + PREDICT_CHUNK]
-            total += self.forward_cost(X[start:start + PREDICT_CHUNK], chunk)[3] * len(chunk)
+            total += self._forward(X[start:start + PREDICT_CHUNK], None, chunk)[3] * len(chunk)
         return total / n + self.l2_penalty(l2) + self.l1_penalty(l1)
 
     def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None, scale=1.0, l1=0.0):
@@ -318,7 +322,6 @@ class Network:
 
     def gradients(self, X, Y, l2=0.0, l1=0.0):
         """[(∂C/∂Wˡ, ∂C/∂bˡ)] for the batch, same shapes as weights/biases (no dropout)."""
-        X = self.inputs(X)
         Zs, As, Ds = self.forward_cache(X)
-        return self.backward(Zs, As, Ds, self.targets(Y, len(X)), l2, l1=l1)
+        return self.backward(Zs, As, Ds, self.targets(Y, len(Zs[0])), l2, l1=l1)
 

@@ -26,13 +26,13 @@ SCORES = ("logit", "output")
 
 
 def input_gradients(net, X, classes=None, score="logit"):
-    """∂s_c/∂x for each row of X (n, d_in), explaining `classes` (n,) (default: the predicted ones).
+    """∂s_c/∂x for each row of X (n, input_width), explaining `classes` (n,) (default: the predicted ones).
 
-    Returns (n, d_in) in the network's dtype. `score` is one of SCORES (see the module docstring).
+    Returns (n, sizes[0]) in the network's dtype: the gradient with respect to the first layer's
+    input (for a network with input features, with respect to the features). `score` is one of SCORES (see the module docstring).
     """
     if score not in SCORES:
         raise ValueError(f"score: {score!r} is not allowed; allowed: {', '.join(SCORES)}")
-    X = net.inputs(X)
     Zs, As, _ = net.forward_cache(X)
     n, k = As[-1].shape
     classes = _classes(As[-1], classes, n, k)

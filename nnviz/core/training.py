@@ -113,6 +113,17 @@ def _check_data(net, data):
     return data
 
 
+def in_feature_space(net, data):
+    """(net, data) as the first layer sees them: the points expanded once into their features (by
+    `net.inputs`) and the network that takes features and shares `net`'s live weights. A network
+    without input features and its data are returned as they are."""
+    if net.features is None:
+        return net, data
+    X_val = None if data.X_val is None else net.inputs(data.X_val)
+    return net.feature_space(), TrainData(net.inputs(data.X_train), data.y_train, X_val, data.y_val,
+                                          data.augment)
+
+
 def train(net, data, config=None, should_stop=None, clock=time.perf_counter, settings=None):
     """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); yield events.
 
@@ -124,10 +135,7 @@ def train(net, data, config=None, should_stop=None, clock=time.perf_counter, set
     data = _check_data(net, data)
     if config.early_stopping and not data.has_validation:
         raise ValueError("early_stopping: needs a validation set (set a validation split > 0)")
-    if net.features is not None:   # expand the points once; train the same weights on their features
-        X_val = None if data.X_val is None else net.inputs(data.X_val)
-        data = TrainData(net.inputs(data.X_train), data.y_train, X_val, data.y_val, data.augment)
-        net = net.feature_space()
+    net, data = in_feature_space(net, data)
     return _train(net, data, config, should_stop or (lambda: False), clock, settings or (lambda: None))
 
 

@@ -169,3 +169,19 @@ def test_the_history_is_never_squeezed_below_three_lines(dock):
     dock.resize(700, 200)
     dock.grab()
     assert dock.log.height() >= 3 * dock.log.fontMetrics().lineSpacing()
+
+
+def test_measure_now_on_a_network_with_four_input_features(dock):
+    """The probe set holds raw points; the network expands them into its four features."""
+    rng = np.random.default_rng(2)
+    points = rng.uniform(-1, 1, (60, 2))
+    labels = (points[:, 0] * points[:, 1] > 0).astype(np.int64)
+    net = Network([4, 6, 2], hidden="relu", features=("x1", "x2", "x1*x2", "x1^2"), seed=0)
+    net.biases[0][:] = -50.0                                     # every hidden unit dead
+    dock.reset(n_classes=2, activation="relu")
+    dock.set_probe(points, labels)
+    dock.set_snapshot(Snapshot.of(net))
+    dock.measure_button.click()
+    assert dock.status.text() == "Measured now on 60 probe samples"
+    assert dock.table.item(0, COLUMNS.index("dead")).text() == "100%"
+    assert dock.level("dying_relu") == "alarm"

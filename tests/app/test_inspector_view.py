@@ -142,3 +142,15 @@ def test_colour_bars_are_as_tall_as_their_images(view):
         assert abs(bar_area.top() - image_area.top()) <= 1 and abs(bar_area.bottom() - image_area.bottom()) <= 1, \
             (l, kind, bar_area, image_area)
         assert bar_area.left() >= image_area.right() - 1             # beside the image, not over it
+
+
+def test_a_network_with_input_features_is_inspected_on_its_features(view):
+    points = RNG.uniform(-1, 1, (5, 2))
+    net = Network([4, 6, 3], hidden="tanh", seed=1, dtype=np.float64,
+                  features=("x1", "x2", "x1*x2", "sin(x2)"))
+    view.set_network(net, points, LABELS)
+    features = np.column_stack([points, points[:, 0] * points[:, 1], np.sin(points[:, 1])])
+    plain = Network.from_params(net.weights, net.biases, hidden="tanh")
+    for l, (dW, _) in enumerate(plain.gradients(features, LABELS), start=1):
+        np.testing.assert_allclose(view.shown(l, "dW"), dW, rtol=1e-12)
+    assert "(4×6)" in view.titles[(1, "dW")]
