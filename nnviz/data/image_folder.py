@@ -17,7 +17,7 @@ import numpy as np
 from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_validation
 from nnviz.data.drawing import MNIST_SIZE, NothingDrawn, preprocess_drawing
 from nnviz.data.image_file import load_image_file
-from nnviz.guard import UserError
+from nnviz.guard import UserError, path_component
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".npy"}
 
@@ -45,13 +45,21 @@ def load_image_folder(path, image_size: int | None = None, seed=0, test_fraction
 def read_labelled_images(folder, class_names, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Every image in the subfolders of `folder` named like one of `class_names` -> X (n, size*size)
     float32, y (n,) int64 (the index of the subfolder's name in class_names); others are skipped.
-    A missing folder holds no images."""
+    A missing folder holds no images, nor does a name that is not a single folder name (`path_component`)."""
     folder = Path(folder)
     if not folder.is_dir():
         return np.zeros((0, size * size), np.float32), np.zeros(0, np.int64)
-    present = [name for name in class_names if (folder / name).is_dir()]
+    present = [name for name in class_names if _is_folder_name(name) and (folder / name).is_dir()]
     X, y = _read_classes(folder, present, size, allow_empty=True)
     return X, np.array([list(class_names).index(present[k]) for k in y], dtype=np.int64)
+
+
+def _is_folder_name(name) -> bool:
+    try:
+        path_component(name)
+    except UserError:
+        return False
+    return True
 
 
 def class_folders(folder: Path) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from .errors import UserError, shorten
 MAX_JSON_BYTES = 16 * 2**20     # an experiment is ~2 KB, a runs file of a long session a few MB
 MAX_DEPTH = 32                  # nnviz's own files nest 4 levels at most
 MAX_INT_DIGITS = 20             # beyond any 64-bit count or seed
+MAX_NAME_BYTES = 255            # the longest file name ext4, APFS and NTFS all accept
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISCHR, "a device"),
           (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
@@ -43,6 +44,35 @@ def open_regular(path):
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+def path_component(name, what="name") -> str:
+    """`name` unchanged when it is safe as one file or folder name inside a folder nnviz writes to.
+
+    Refuses (UserError naming `what` and the value): an empty name, "." and "..", a name holding a
+    path separator (/ or \\, so also every absolute path), a NUL or other control character,
+    a name the file system cannot encode, and more than MAX_NAME_BYTES bytes once encoded.
+    Every name that becomes a path component (a label's folder, …) goes through here.
+    """
+    name = str(name)
+    problem = None
+    if name in ("", ".", ".."):
+        problem = "is not a usable folder or file name"
+    elif "/" in name or "\\" in name:
+        problem = "holds '/' or '\\', so it is not a single folder or file name"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
+        problem = "holds a NUL or another control character"
+    else:
+        try:
+            size = len(os.fsencode(name))
+        except UnicodeEncodeError:
+            problem = "holds characters the file system cannot store"
+        else:
+            if size > MAX_NAME_BYTES:
+                problem = f"is {size} bytes long; a file or folder name has at most {MAX_NAME_BYTES}"
+    if problem:
+        raise UserError(f"the {what} {shorten(name)} {problem}")
+    return name
 
 
 def read_capped(path, limit, what="file") -> bytes:

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.app.views import my_digits
-from nnviz.data import load_image_file, load_image_folder, preprocess_drawing
+from nnviz.data import load_csv_dataset, load_image_file, load_image_folder, preprocess_drawing
 from tests.app.test_draw_panel import SEVEN, draw_stroke
 
 ONE = [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)]
@@ -52,3 +52,32 @@ def test_drawings_are_saved_by_label_and_evaluated_as_the_network_predicts_them(
 def test_an_empty_canvas_is_not_added(qtbot, panel, folder):
     qtbot.mouseClick(panel.my_digits.add_button, Qt.MouseButton.LeftButton)
     assert "Draw a digit first" in panel.my_digits.result.text() and not folder.exists()
+
+
+def test_a_traversal_label_from_a_csv_writes_nothing_outside_my_digits(qtbot, panel, folder, tmp_path):
+    """Class names come from a CSV's label column; '../../escaped' or '/abs' must not become a folder."""
+    csv = tmp_path / "hostile.csv"
+    csv.write_text("x,y,label\n" + "".join(f"{i},{i % 3},{label}\n" for i, label in
+                                          enumerate(["../../escaped", f"{tmp_path}/abs", "fine"] * 4)))
+    names = load_csv_dataset(csv).class_names
+    panel.set_dataset((8, 8), names)
+    before = sorted(tmp_path.rglob("*"))
+    for label in names[:2]:
+        assert label in [panel.my_digits.label_choice.itemText(i) for i in range(len(names))]
+        add(qtbot, panel, ONE, label)
+        message = panel.my_digits.result.text()
+        assert message.startswith(f"Cannot save the drawing: the label {label[:20]!r}"[:-1])
+        assert message.endswith("holds '/' or '\\', so it is not a single folder or file name")
+        assert not panel.canvas.is_empty()          # the drawing is kept for another label
+        panel.canvas.clear()
+    assert sorted(tmp_path.rglob("*")) == before and not folder.exists()
+    add(qtbot, panel, ONE, "fine")
+    assert [p.relative_to(folder).parts[0] for p in folder.rglob("*.png")] == ["fine"]
+
+
+def test_a_label_with_a_nul_byte_is_a_message_not_an_exception(qtbot, panel, folder):
+    panel.set_dataset((8, 8), ("a\0b", "c"))
+    add(qtbot, panel, ONE, "a\0b")
+    assert "the label 'a\\x00b' holds a NUL" in panel.my_digits.result.text() and not folder.exists()
+    qtbot.mouseClick(panel.my_digits.evaluate_button, Qt.MouseButton.LeftButton)       # reads nothing outside
+    assert "No drawings yet" in panel.my_digits.result.text()

@@ -1,10 +1,11 @@
 """Safe file reads: only regular files, bounded sizes, strict UTF-8 JSON with bounded depth and numbers."""
 
 import os
+import re
 
 import pytest
 
-from nnviz.guard import UserError, open_regular, read_capped, read_json
+from nnviz.guard import UserError, open_regular, path_component, read_capped, read_json
 from nnviz.guard.files import MAX_DEPTH
 
 
@@ -71,3 +72,24 @@ def test_an_overlong_whole_number_is_located_and_named(tmp_path):
 def test_a_json_syntax_error_gives_line_and_column(tmp_path):
     with pytest.raises(UserError, match=r"f\.json: line 2, column 1: Expecting value"):
         read_json(write(tmp_path, b'[1,\n]'))
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("..", "is not a usable folder or file name"), (".", "is not a usable folder or file name"),
+    ("", "is not a usable folder or file name"),
+    ("../../outside", "holds '/'"), ("/etc/cron.d", "holds '/'"), ("a\\b", "holds '/' or '\\'"),
+    ("a\0b", "holds a NUL"), ("line\nbreak", "control character"),
+    ("é" * 128, "is 256 bytes long; a file or folder name has at most 255"),
+    ("\ud800", "characters the file system cannot store"),
+])
+def test_a_name_that_is_not_one_safe_path_component_is_refused(name, problem):
+    with pytest.raises(UserError, match=f"^the label .* {re.escape(problem)}"):
+        path_component(name, "label")
+
+
+@pytest.mark.parametrize("name", ["7", "setosa", "é" * 127, "caf\udce9", "..hidden.", "a b"])
+def test_an_ordinary_name_is_kept_as_it_is(name, tmp_path):
+    """'caf\\udce9' is how Python names a non-UTF-8 folder (byte 0xE9): it is a real folder name."""
+    assert path_component(name, "label") == name
+    (tmp_path / name).mkdir()
+    assert [p.name for p in tmp_path.iterdir()] == [name]

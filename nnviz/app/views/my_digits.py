@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from nnviz.core import accuracy
 from nnviz.data import read_labelled_images
+from nnviz.guard import UserError, path_component
 from nnviz.io import atomic_write
 
 
@@ -60,7 +61,12 @@ class MyDigits(QWidget):
             self.result.setText("Draw a digit first")
             return None
         label = self.label_choice.currentText()
-        path = my_digits_folder() / label / f"{datetime.now():%Y%m%d-%H%M%S-%f}.png"
+        try:
+            folder = my_digits_folder() / path_component(label, "label")
+        except UserError as error:
+            self.result.setText(f"Cannot save the drawing: {error}")
+            return None
+        path = folder / f"{datetime.now():%Y%m%d-%H%M%S-%f}.png"
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         canvas.picture().save(buffer, "PNG")
