@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.export import export_numpy, export_onnx
@@ -25,6 +25,7 @@ MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"
 CSV_FILTER = "CSV table (*.csv *.txt *.tsv);;All files (*)"
 ONNX_FILTER, NUMPY_FILTER = "ONNX model (*.onnx)", "NumPy folder: weights.npz + predict.py (*)"
+EXPORT_STEM = "model"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy);;All files (*)"
 
 
@@ -188,9 +189,7 @@ class FileActions:
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to export yet: train or load a network first.", "info")
         if not path:
-            path, chosen = QFileDialog.getSaveFileName(w, "Export the model", "model.onnx",
-                                                       f"{ONNX_FILTER};;{NUMPY_FILTER}")
-            kind = "numpy" if chosen == NUMPY_FILTER else "onnx"
+            path, kind = ask_export_path(w)
         if not path:
             return
         dataset = session.job.dataset
@@ -198,6 +197,7 @@ class FileActions:
                             dataset.class_names, dataset.input_mean, dataset.input_std)
         try:
             if kind == "numpy":
+                path = str(path).removesuffix(".onnx")      # a folder named model.onnx is never what was meant
                 export_numpy(model, path)
             else:
                 path = path if str(path).endswith(".onnx") else f"{path}.onnx"
@@ -267,3 +267,23 @@ class FileActions:
         dialog.tabs.setCurrentWidget(dialog.confusion_view)
         dialog.raise_()
         return dialog
+
+
+def ask_export_path(parent) -> tuple[str, str]:
+    """(path, "onnx" or "numpy") from a save dialog whose suggested name follows the chosen type
+    (model.onnx for ONNX, the folder "model" for NumPy); ("", "") when cancelled."""
+    dialog = QFileDialog(parent, "Export the model")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters([ONNX_FILTER, NUMPY_FILTER])
+    dialog.selectFile(f"{EXPORT_STEM}.onnx")
+    dialog.filterSelected.connect(lambda chosen: _name_for_filter(dialog, chosen))
+    if not dialog.exec() or not dialog.selectedFiles():
+        return "", ""
+    return dialog.selectedFiles()[0], "numpy" if dialog.selectedNameFilter() == NUMPY_FILTER else "onnx"
+
+
+def _name_for_filter(dialog, chosen):
+    """Keep the name typed so far, with .onnx for an ONNX file and without it for a NumPy folder."""
+    edit = dialog.findChild(QLineEdit, "fileNameEdit")
+    stem = (edit.text() if edit is not None else "").removesuffix(".onnx") or EXPORT_STEM
+    dialog.selectFile(f"{stem}.onnx" if chosen == ONNX_FILTER else stem)

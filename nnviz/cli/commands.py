@@ -224,6 +224,8 @@ def _parser():
     p.add_argument("out", metavar="OUT", help="OUT.onnx, or a folder with --format numpy")
     p.add_argument("--format", choices=("onnx", "numpy"), default="onnx",
                    help="onnx (default; needs the onnx package) or numpy (weights.npz + predict.py)")
+    p.add_argument("--force", action="store_true",
+                   help="with --format numpy: write into a folder that is not empty and not a previous export")
     p.set_defaults(run=cmd_export)
 
     p = commands.add_parser("gradcheck", help="check backprop against finite differences")

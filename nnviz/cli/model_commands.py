@@ -134,7 +134,7 @@ def cmd_export(args):
         print(f"wrote {out}: input '{INPUT_NAME}' float32 (n, {model.network.input_width}), "
               f"{describe_input(model)}; output '{OUTPUT_NAME}' float32 (n, {model.network.sizes[-1]})")
     else:
-        files = export_numpy(model, out)
+        files = export_numpy(model, out, force=args.force)
         print(f"wrote {', '.join(str(f) for f in files)}; run: python {files[1]} IMAGE_OR_ROW")
     return 0
 

@@ -45,7 +45,7 @@ def test_the_bare_python_cannot_import_nnviz_but_has_numpy(bare_python, tmp_path
 def test_predict_py_classifies_mnist_images_as_nnviz_does(capsys, tmp_path, mnist_model, bare_python):
     folder = tmp_path / "export"
     nnviz_predict(capsys, "export", mnist_model, folder, "--format", "numpy")
-    assert sorted(p.name for p in folder.iterdir()) == ["drawing.py", "predict.py", "weights.npz"]
+    assert sorted(p.name for p in folder.iterdir()) == [".nnviz-export", "drawing.py", "predict.py", "weights.npz"]
     test = load_dataset("mnist")
     for i in range(5):
         pixels = (test.X_test[i].reshape(28, 28) * 255).round().astype(np.uint8)
@@ -76,3 +76,30 @@ def test_export_errors_are_one_line(capsys, tmp_path, mnist_model):
     (tmp_path / "file").write_text("x")
     assert cli.main(["export", str(mnist_model), str(tmp_path / "file"), "--format", "numpy"]) == 2
     assert "file: not a folder" in capsys.readouterr().err
+
+
+def test_a_folder_holding_the_users_own_files_is_refused_and_left_as_it_was(capsys, tmp_path, mnist_model):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "predict.py").write_text("my own work\n")
+    (folder / "drawing.py").write_text("my drawing code\n")
+    assert cli.main(["export", str(mnist_model), str(folder), "--format", "numpy"]) == 2
+    err = capsys.readouterr().err
+    assert f"{folder}: the folder is not empty (drawing.py, predict.py) and is not an nnviz export" in err
+    assert len(err.strip().splitlines()) == 1
+    assert (folder / "predict.py").read_text() == "my own work\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["drawing.py", "predict.py"]
+    nnviz_predict(capsys, "export", mnist_model, folder, "--format", "numpy", "--force")
+    assert (folder / "predict.py").read_bytes() == (Path(cli.__file__).parents[1] / "export" /
+                                                    "predict_template.py").read_bytes()
+
+
+def test_a_previous_export_is_replaced_and_an_empty_folder_is_used(capsys, tmp_path, mnist_model):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    nnviz_predict(capsys, "export", mnist_model, folder, "--format", "numpy")
+    (folder / "weights.npz").write_bytes(b"old")
+    nnviz_predict(capsys, "export", mnist_model, folder, "--format", "numpy")     # a previous export: replaced
+    assert sorted(p.name for p in folder.iterdir()) == [".nnviz-export", "drawing.py", "predict.py", "weights.npz"]
+    with np.load(folder / "weights.npz") as archive:
+        assert archive["W1"].shape == (784, 64)
