@@ -20,6 +20,7 @@ copies MNIST's arrays again.
 
 import atexit
 import io
+import json
 import os
 import pickle
 import queue
@@ -27,6 +28,7 @@ import struct
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
@@ -79,6 +81,23 @@ class Channel:
         self.shared = {ref: obj for ref, obj in shared.items() if obj is not None}     # None is no data
 
 
+# -- starting the child ------------------------------------------------------------------------
+
+NNVIZ_HOME = str(Path(__file__).resolve().parents[3])     # the folder holding this nnviz package
+# The child's first words: this process's import path, then the loop. `python -I -c` puts neither
+# the working directory nor PYTHONPATH on the path (a `queue.py` in the folder the app was started
+# from must never be imported), so the path is handed over explicitly, this nnviz first.
+BOOTSTRAP = ("import json, sys; sys.path[:0] = [p for p in json.loads(sys.argv[1]) if p not in sys.path]; "
+             "from nnviz.app.runtime.training_process import main; main()")
+
+
+def child_command():
+    """The command starting a training process: isolated (-I), importing the same nnviz as this process
+    and what it can import (a setup pickles as a reference to its function), from absolute paths only."""
+    path = [NNVIZ_HOME] + [entry for entry in sys.path if os.path.isabs(entry) and entry != NNVIZ_HOME]
+    return [sys.executable, "-I", "-c", BOOTSTRAP, json.dumps(path)]
+
+
 # -- the UI's side ------------------------------------------------------------------------------
 
 class TrainingProcess:
@@ -89,10 +108,8 @@ class TrainingProcess:
     IDLE_KEPT = 1
 
     def __init__(self):
-        # The child imports what this process can (a setup pickles as a reference to its function).
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(path or os.getcwd() for path in sys.path))
-        self._popen = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, env=env)
+        self._popen = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       cwd=NNVIZ_HOME)
         self.channel = Channel(self._popen.stdout, self._popen.stdin)
 
     @classmethod
@@ -207,8 +224,6 @@ def main():
     reports = os.fdopen(os.dup(1), "wb")
     # From here a stray print goes to stderr (or nowhere, under pythonw), never into the reports.
     os.dup2(sys.stderr.fileno() if sys.stderr else os.open(os.devnull, os.O_WRONLY), 1)
+    sys.stdout = sys.stderr                  # line by line, as the user's terminal shows it
     serve(Channel(commands, reports))
 
-
-if __name__ == "__main__":
-    main()
