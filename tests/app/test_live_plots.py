@@ -141,3 +141,18 @@ def test_a_legend_stays_put_while_new_data_keep_out_of_its_corner_and_moves_when
     plots.add_epochs([epoch(n, 0.9) for n in range(8, 11)])   # the curves climb into its corner
     plots.refresh()
     assert len(offsets) == 1 and points_under_legend(plots, "dead_units", qtbot) == 0
+
+
+def test_a_deep_networks_layer_legends_name_the_first_and_last_two_layers_only(plots):
+    """Ten sigmoid layers: eleven entries covered the plateau they should reveal."""
+    hidden = LayerStats(0.1, 1.0, 1e-3, 0.0, 0.0, 0.5, 0.2)
+    plots.set_layers(11)
+    plots.add_epochs([EpochEnd(1, 10, 0.5, 0.8, None, None, 0.1, (hidden,) * 11, 1.0, 1.0, 1000.0)])
+    plots.refresh()
+    assert legend_labels(plots, "grad_norm") == ["W1", "W2", "W10", "W11"]
+    assert legend_labels(plots, "dead_units") == ["hidden 1", "hidden 2", "hidden 9", "hidden 10"]
+    assert len(plots.plot("grad_norm").listDataItems()) == 11          # every layer still drawn
+    plots.set_layers(3)                                                 # a shallow network: all named
+    plots.add_epochs([epoch(1, 0.1)])
+    plots.refresh()
+    assert legend_labels(plots, "grad_norm") == ["W1", "W2", "W3"]

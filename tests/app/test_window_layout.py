@@ -195,3 +195,26 @@ def test_the_saliency_tab_fits_its_image_and_caption_without_scrolling_on_a_lapt
     for widget in (saliency.plot_widget, saliency.caption, saliency.signed_check):
         assert content.rect().contains(QRect(widget.mapTo(content, QPoint(0, 0)), widget.size())), widget
     assert saliency.plot_widget.height() >= 100
+
+
+@pytest.mark.parametrize("depth", [10, 64])
+def test_a_deep_network_never_grows_the_window_past_a_small_screen(make_window, qtbot, depth):
+    from nnviz.prepare import prepare
+
+    from .conftest import tiny_digits
+    window = make_window()
+    window.setGeometry(0, 0, 1280, 720)
+    config = tiny_digits(hidden_layers=[8] * depth)
+    window.set_experiment(config)
+    window.adopt(config, prepare(config))
+    window.plots.set_layers(depth + 1)
+    window.redraw()
+    qtbot.waitUntil(lambda: len(window.draw_panel.hidden_images) == depth)     # a row per hidden layer ...
+    qtbot.wait(50)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, hint
+    assert window.width() <= 1280 and window.height() <= 720, window.size()
+    rows = window.draw_panel.hidden_area                                     # ... the rows beyond a few scroll
+    assert rows.verticalScrollBar().maximum() > 0
+    window.draw_panel.frame_unit(depth, 0)                                    # the last layer's row scrolls into view
+    assert rows.verticalScrollBar().value() == rows.verticalScrollBar().maximum()

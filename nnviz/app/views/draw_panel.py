@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
+    QFrame,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QVBoxLayout,
@@ -32,6 +34,7 @@ _HIDDEN_ROW_HEIGHT = 16
 _HIDDEN_LABEL_HEIGHT = 16
 INPUT_SIZE = 48          # px: the network's input image, beside the predicted class
 BARS_MIN_HEIGHT = 120    # px: the class-probability chart stays readable however many hidden rows
+HIDDEN_ROWS_SHOWN = 3    # hidden rows in view at once; more scroll (ten sigmoid layers must not grow the window)
 
 
 class DrawPanel(QWidget, SelectsUnit):
@@ -85,6 +88,14 @@ class DrawPanel(QWidget, SelectsUnit):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plots.setMinimumHeight(BARS_MIN_HEIGHT)
+        self.hidden_plots = pg.GraphicsLayoutWidget()       # one row per hidden layer, in a scroll area
+        self.hidden_plots.ci.setContentsMargins(2, 0, 2, 0)
+        self.hidden_plots.ci.setSpacing(0)
+        self.hidden_area = QScrollArea(frameShape=QFrame.Shape.NoFrame, widgetResizable=True)
+        self.hidden_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.hidden_area.setWidget(self.hidden_plots)
+        self.hidden_area.hide()
         self._build_plots()
         self._layout_widgets()
         self._show_message("Draw a digit")
@@ -134,6 +145,7 @@ class DrawPanel(QWidget, SelectsUnit):
         right = QVBoxLayout()
         right.addLayout(result)
         right.addWidget(self.plots, 1)
+        right.addWidget(self.hidden_area)
         columns = QHBoxLayout()
         columns.addLayout(left, 2)
         columns.addLayout(right, 3)
@@ -166,32 +178,35 @@ class DrawPanel(QWidget, SelectsUnit):
             return
         self.unit_marker.forget()
         for item in self._hidden_widgets:
-            self.plots.removeItem(item)
+            self.hidden_plots.removeItem(item)
         self._hidden_widgets, self.hidden_images = [], []
         for l, units in enumerate(snapshot.sizes[1:-1], start=1):
-            row = 2 * l - 1
-            label = self.plots.addLabel(f"hidden layer {l}: {units} {snapshot.hidden} units",
-                                        row=row, col=0, size="8pt")
-            view = self.plots.addViewBox(row=row + 1, col=0, enableMouse=False)
+            row = 2 * l - 2
+            label = self.hidden_plots.addLabel(f"hidden layer {l}: {units} {snapshot.hidden} units",
+                                               row=row, col=0, size="8pt")
+            view = self.hidden_plots.addViewBox(row=row + 1, col=0, enableMouse=False)
             view.setFixedHeight(_HIDDEN_ROW_HEIGHT)
-            label.setMaximumHeight(_HIDDEN_LABEL_HEIGHT)     # spare height goes to the bars, not the labels
+            label.setFixedHeight(_HIDDEN_LABEL_HEIGHT)
             item = pg.ImageItem(axisOrder="row-major")
             item.setColorMap(heatmap_colormap())
             view.addItem(item)
             self._hidden_widgets += [label, view]
             self.hidden_images.append(item)
         self._hidden_key = key
-        grid = self.plots.ci.layout
-        for row in range(grid.rowCount()):
-            grid.setRowStretchFactor(row, 1 if row == 0 else 0)
         rows = len(snapshot.sizes) - 2
-        self.plots.setMinimumHeight(BARS_MIN_HEIGHT + rows * (_HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT))
+        row_height = _HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT
+        self.hidden_plots.setMinimumHeight(rows * row_height)
+        self.hidden_area.setFixedHeight(min(rows, HIDDEN_ROWS_SHOWN) * row_height)
+        self.hidden_area.setVisible(rows > 0)
         self.reframe()
 
     def frame_unit(self, layer, unit):
         """Frame hidden `layer`'s (from 1) `unit` in its row of the hidden activations."""
         if 1 <= layer <= len(self.hidden_images):
-            self.unit_marker.show(self._hidden_widgets[2 * layer - 1], unit, 0, 1, 1)
+            view = self._hidden_widgets[2 * layer - 1]
+            self.unit_marker.show(view, unit, 0, 1, 1)
+            row_height = _HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT
+            self.hidden_area.ensureVisible(0, layer * row_height - _HIDDEN_ROW_HEIGHT // 2, 0, row_height)
         else:
             self.unit_marker.hide()
 

@@ -29,6 +29,16 @@ LEGEND_MARGIN = 15                   # px: the legend's offset from the corner a
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
 
 
+# A legend of one entry per layer covers the curves of a deep network (ten sigmoid layers: a 3x4 block
+# on the plateau): past LISTED_LAYERS layers it names the first two and the last two layers, the others unnamed.
+LISTED_LAYERS = 4
+
+
+def _listed(layer, n_layers):
+    """Is layer (from 0) of n_layers named in its plot's legend?"""
+    return n_layers <= LISTED_LAYERS or layer < LISTED_LAYERS - 2 or layer >= n_layers - 2
+
+
 def _pen(color, width=1, alpha=255):
     c = pg.mkColor(color)
     c.setAlpha(alpha)
@@ -96,10 +106,11 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         self._curves[name] = {}
         return plot
 
-    def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None, label=None):
+    def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None, label=None, listed=True):
+        """A curve, in the legend once it has data (unless not `listed`)."""
         kwargs = {"symbol": symbol, "symbolSize": 5, "symbolBrush": color, "symbolPen": None} if symbol else {}
-        item = self._plots[plot_name].plot([], [], pen=pen, **kwargs)   # in the legend once it has data
-        item.marker, item.label, item.in_legend = symbol, label or curve_name, False
+        item = self._plots[plot_name].plot([], [], pen=pen, **kwargs)
+        item.marker, item.label, item.in_legend, item.listed = symbol, label or curve_name, False, listed
         self._curves[plot_name][curve_name] = (item, Series())
         return item
 
@@ -143,11 +154,13 @@ class LivePlots(PlotExport, StepRanges, QWidget):
             self._curves[name] = {}
         for l in range(n_layers):
             color = LAYER_COLORS[l % len(LAYER_COLORS)]
-            self._add_curve("grad_norm", f"layer {l + 1}", _pen(color), "o", color, label=f"W{l + 1}")
+            self._add_curve("grad_norm", f"layer {l + 1}", _pen(color), "o", color, label=f"W{l + 1}",
+                            listed=_listed(l, n_layers))
             if l < n_layers - 1:
-                self._add_curve("dead_units", f"hidden {l + 1}", _pen(color), "o", color)
+                self._add_curve("dead_units", f"hidden {l + 1}", _pen(color), "o", color,
+                                listed=_listed(l, n_layers - 1))
         # Entries side by side: a short row over the curves' headroom, not a tall column over the curves.
-        self._plots["grad_norm"].legend.setColumnCount(min(max(n_layers, 1), 4))
+        self._plots["grad_norm"].legend.setColumnCount(min(max(n_layers, 1), LISTED_LAYERS))
         self._plots["dead_units"].legend.setColumnCount(min(max(n_layers - 1, 1), 2))
         self.clear()
 
@@ -278,7 +291,7 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         """List exactly the curves of plot `name` that have data; True when that changed."""
         legend, changed = self._plots[name].legend, False
         for item, series in self._curves[name].values():
-            if (series.n > 0) != item.in_legend:
+            if item.listed and (series.n > 0) != item.in_legend:
                 if item.in_legend:
                     legend.removeItem(item)
                 else:
