@@ -1,14 +1,18 @@
 """The app's saved runs: one JSON file per run (and its weight snapshots as .npz) in a folder, pruned.
 
-`RunStore(folder)` keeps runs across restarts. Each save is atomic. `prune` applies what a user
-expects of a history: pinned runs stay until deleted by hand; of the others only the newest
-`keep_unpinned` stay, and the oldest unpinned ones go while the folder holds more than `max_bytes`.
+`RunStore(folder)` keeps runs across restarts. Each save is atomic and never writes what the store
+would refuse to read back: a record's curves are bounded (runs.MAX_CURVE_ROWS) and its snapshots
+are thinned to the run's budget (`snapshot_budget`: it grows with the run's epochs, up to
+MAX_RUN_SNAPSHOT_BYTES). `prune` applies what a user expects of a history and says what it removed
+and why: pinned runs stay until deleted by hand; of the unpinned runs of each dataset the newest
+`keep_unpinned` stay (a dataset's runs never push out another's); while the folder holds more than
+`max_bytes`, the largest unpinned runs lose their snapshots (replay), never their records.
 Files are read through nnviz.guard: a run file is strict UTF-8 JSON of at most MAX_JSON_BYTES, a
 snapshot archive at most `max_bytes` with every array's header checked; a corrupt, truncated or
 huge file is named with its problem and the other runs load as usual.
 """
 
-import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +20,46 @@ import numpy as np
 from nnviz.guard import UserError, read_json, read_npz, shorten
 
 from .atomic import atomic_write, atomic_write_text
-from .runs import RUN_ID, RunRecord
+from .runs import RUN_ID, RunRecord, run_file_text, thin_rows
 
-KEEP_UNPINNED = 12
+KEEP_UNPINNED = 12               # per dataset
 MAX_BYTES = 300 * 2**20          # the whole folder, snapshots included
 SNAPSHOT_KEYS = ("sizes", "steps", "epochs", "params")
+# A run's snapshots: 4 MB and 2 MB an epoch, at most 24 MB (12 runs of a dataset then fit in
+# MAX_BYTES). An MNIST MLP's snapshot is 0.44 MB: a run of 10 epochs keeps 54 of its ~200 (replay
+# needs no more to show it learn), a toy network's runs keep all of theirs.
+SNAPSHOT_BASE_BYTES, SNAPSHOT_EPOCH_BYTES, MAX_RUN_SNAPSHOT_BYTES = 4 * 2**20, 2 * 2**20, 24 * 2**20
+
+
+def snapshot_budget(epochs):
+    """Bytes of snapshots a run of `epochs` epochs may keep: SNAPSHOT_BASE_BYTES + SNAPSHOT_EPOCH_BYTES
+    per epoch, at most MAX_RUN_SNAPSHOT_BYTES."""
+    return min(MAX_RUN_SNAPSHOT_BYTES, SNAPSHOT_BASE_BYTES + SNAPSHOT_EPOCH_BYTES * max(0, int(epochs)))
+
+
+def thin_snapshots(arrays, budget):
+    """`arrays` (see `snapshot_arrays`) with at most `budget` bytes of parameters: evenly spaced
+    snapshots from the first to the last (the final weights always stay)."""
+    params = arrays["params"]
+    most = max(1, budget // max(1, params[0].nbytes))
+    if len(params) <= most:
+        return arrays
+    kept = [len(params) - 1] if most == 1 else thin_rows(len(params), most)
+    return {**arrays, **{k: arrays[k][kept] for k in ("steps", "epochs", "params")}}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What `prune` removed: a whole run (`snapshots_only` False) or its snapshots, and why."""
+
+    run_id: str
+    name: str
+    snapshots_only: bool
+    reason: str
+
+    def describe(self):
+        what = f"the replay snapshots of “{self.name}”" if self.snapshots_only else f"the run “{self.name}”"
+        return f"Removed {what}: {self.reason}"
 
 
 class RunStore:
@@ -34,12 +73,17 @@ class RunStore:
         return self.folder / f"{run_id}.json", self.folder / f"{run_id}.npz"
 
     def save(self, record: RunRecord, snapshots=None):
-        """Write the record (and its snapshots: arrays SNAPSHOT_KEYS, see `snapshot_arrays`)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write the record (and its snapshots: arrays SNAPSHOT_KEYS, see `snapshot_arrays`, thinned to
+        the run's `snapshot_budget`). UserError, before anything is written, for a record too large
+        to read back; OSError when the disk refuses."""
         json_path, npz_path = self._files(record.run_id)
+        text = run_file_text(record.to_dict(), json_path)
+        self.folder.mkdir(parents=True, exist_ok=True)
         if snapshots is not None:
-            atomic_write(npz_path, lambda f: np.savez(f, **{k: snapshots[k] for k in SNAPSHOT_KEYS}))
-        atomic_write_text(json_path, json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+            budget = min(snapshot_budget(record.final_metrics.get("epochs") or record.n_epochs), self.max_bytes // 2)
+            kept = thin_snapshots(snapshots, budget)
+            atomic_write(npz_path, lambda f: np.savez(f, **{k: kept[k] for k in SNAPSHOT_KEYS}))
+        atomic_write_text(json_path, text)
 
     def load(self):
         """(records oldest first, problems): a file that cannot be read is skipped and named in problems."""
@@ -80,19 +124,33 @@ class RunStore:
     def size(self, run_id):
         return sum(p.stat().st_size for p in self._files(run_id) if p.exists())
 
+    def has_snapshots(self, run_id):
+        return self._files(run_id)[1].exists()
+
     def prune(self, records):
-        """Delete the unpinned runs beyond the newest `keep_unpinned`, then the oldest unpinned while
-        the folder is over `max_bytes`; return the run_ids deleted (records: the runs in the folder)."""
-        unpinned = sorted((r for r in records if not r.pinned), key=lambda r: r.timestamp)
-        doomed = unpinned[:max(0, len(unpinned) - self.keep_unpinned)]
-        kept = unpinned[len(doomed):]
-        total = sum(self.size(r.run_id) for r in records) - sum(self.size(r.run_id) for r in doomed)
-        while kept and total > self.max_bytes:
-            total -= self.size(kept[0].run_id)
-            doomed.append(kept.pop(0))
-        for record in doomed:
+        """Apply the keeping rule to `records` (the runs in the folder); return the `Removal`s, oldest
+        run first: unpinned runs of a dataset beyond its newest `keep_unpinned` are deleted; then,
+        while the folder is over `max_bytes`, the largest unpinned runs lose their snapshots."""
+        removals, by_dataset = [], {}
+        for record in sorted((r for r in records if not r.pinned), key=lambda r: r.timestamp):
+            by_dataset.setdefault(str(record.config.get("dataset")), []).append(record)
+        doomed = {r.run_id for runs in by_dataset.values() for r in runs[:max(0, len(runs) - self.keep_unpinned)]}
+        for record in (r for r in records if r.run_id in doomed):
+            removals.append(Removal(record.run_id, record.name, False, f"only the newest {self.keep_unpinned} "
+                                    f"unpinned runs of a dataset are kept (pin a run to keep it)"))
             self.delete(record.run_id)
-        return [r.run_id for r in doomed]
+        kept = [r for r in records if r.run_id not in doomed]
+        total = sum(self.size(r.run_id) for r in kept)
+        for record in sorted((r for r in kept if not r.pinned and self.has_snapshots(r.run_id)),
+                             key=lambda r: -self.size(r.run_id)):
+            if total <= self.max_bytes:
+                break
+            npz = self._files(record.run_id)[1]
+            total -= npz.stat().st_size
+            npz.unlink()
+            removals.append(Removal(record.run_id, record.name, True, f"the saved runs took more than "
+                                    f"{self.max_bytes / 2**20:.0f} MB; its curves and results stay"))
+        return removals
 
 
 def check_snapshot_arrays(path, arrays):

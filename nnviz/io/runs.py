@@ -11,16 +11,17 @@ import json
 import math
 import re
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
 from nnviz.core import EpochEnd
-from nnviz.guard import UserError, read_json, shorten
+from nnviz.guard import MAX_JSON_BYTES, UserError, read_json, shorten
 
 from .atomic import atomic_write_text
+from .experiment import ExperimentConfig
 from .plain import plain
 
 FORMAT, VERSION = "nnviz-runs", 1
@@ -31,6 +32,9 @@ KEY_SETTINGS = ("dataset", "hidden_layers", "activation", "output", "loss", "opt
 # Free text that never makes a useful comparison column.
 NOT_COMPARED = ("title", "description", "expected")
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
+# Epochs a record keeps (evenly spaced beyond): ~150 bytes each, so a run file stays far below
+# MAX_JSON_BYTES (a toy set trains ~1,000 epochs a second: 7 minutes are 400,000 epochs).
+MAX_CURVE_ROWS = 20_000
 
 
 class RunsFileError(UserError):
@@ -108,6 +112,8 @@ class RunRecord:
         for name, values in curves.items():
             if not all(v is None or _is_number(v) for v in values):
                 raise ValueError(f"curve {shorten(name)} must hold numbers or null")
+        _check_metrics(d["final_metrics"])
+        _check_settings(d["config"])
         extra = {"pinned": d.get("pinned", False), "group": d.get("group", ""), "race": d.get("race", "")}
         if not isinstance(extra["pinned"], bool) or not isinstance(extra["group"], str) \
                 or not isinstance(extra["race"], str):
@@ -125,15 +131,18 @@ def record_from_history(name, config, epoch_events, final_metrics=None, timestam
 
     config: an ExperimentConfig (anything with to_dict) or a dict. Epochs are numbered 1, 2, ... in
     the order given, so a run continued with Train again is one record; `elapsed` is the summed
-    epoch time. final_metrics (e.g. {"test_accuracy": 0.97}) is merged over the defaults taken
-    from the last epoch: epochs, train_loss, train_accuracy, val_loss, val_accuracy, seconds.
+    epoch time. A run of more than MAX_CURVE_ROWS epochs keeps that many of them, evenly spaced
+    (the last always), so that its file stays readable (`thin_rows`). final_metrics (e.g.
+    {"test_accuracy": 0.97}) is merged over the defaults taken from the last epoch: epochs,
+    train_loss, train_accuracy, val_loss, val_accuracy, seconds.
     """
     rows = [_fields(event) for event in epoch_events]
-    curves = {"epoch": list(range(1, len(rows) + 1))}
-    for key in CURVES[1:-1]:
-        curves[key] = [_number_or_none(row.get(key)) for row in rows]
     seconds = np.cumsum([float(row.get("epoch_seconds") or 0.0) for row in rows])
-    curves["elapsed"] = [float(s) for s in seconds]
+    kept = thin_rows(len(rows), MAX_CURVE_ROWS)
+    curves = {"epoch": [int(i) + 1 for i in kept]}
+    for key in CURVES[1:-1]:
+        curves[key] = [_number_or_none(rows[i].get(key)) for i in kept]
+    curves["elapsed"] = [float(seconds[i]) for i in kept]
     metrics = {"epochs": len(rows)}
     if rows:
         for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
@@ -145,10 +154,30 @@ def record_from_history(name, config, epoch_events, final_metrics=None, timestam
     return record if timestamp is None else replace(record, timestamp=str(timestamp))
 
 
+def thin_rows(n, most):
+    """Indices of the rows kept of `n` when at most `most` may be: all of them, or `most` evenly spaced
+    ones from the first to the last."""
+    if n <= most:
+        return range(n)
+    return np.unique(np.linspace(0, n - 1, most).round().astype(int)).tolist()
+
+
+def run_file_text(data, path, what="run file") -> str:
+    """`data` as the JSON text of a run or runs file; UserError when it would be larger than the readers
+    accept (MAX_JSON_BYTES), so that nothing is written that cannot be read back."""
+    text = json.dumps(data, indent=1 if what == "runs file" else None, ensure_ascii=False) + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_JSON_BYTES:
+        raise UserError(f"{path}: not saved: {size:,} bytes is more than a {what} may hold "
+                        f"({MAX_JSON_BYTES:,} bytes)")
+    return text
+
+
 def save_runs(path, runs) -> None:
-    """Write the runs to a JSON file, atomically (the old file survives a failed save)."""
+    """Write the runs to a JSON file, atomically (the old file survives a failed save); UserError, before
+    anything is written, when the file would be too large to load again."""
     document = {"format": FORMAT, "version": VERSION, "runs": [run.to_dict() for run in runs]}
-    atomic_write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    atomic_write_text(path, run_file_text(document, path, "runs file"))
 
 
 def load_runs(path) -> list[RunRecord]:
@@ -232,6 +261,26 @@ def _fields(event) -> dict:
     if isinstance(event, dict):
         return event
     return {key: getattr(event, key, None) for key in (*CURVES[1:-1], "epoch_seconds")}
+
+
+def _check_metrics(metrics):
+    """ValueError unless every final metric is a number or null, and `finish_reason` (if any) a string."""
+    for key, value in metrics.items():
+        if key == "finish_reason":
+            if not isinstance(value, str):
+                raise ValueError(f"'final_metrics' 'finish_reason' must be a string, got {shorten(value)}")
+        elif value is not None and not _is_number(value):
+            raise ValueError(f"'final_metrics' {shorten(key)} must be a number or null, got {shorten(value)}")
+
+
+def _check_settings(settings):
+    """ValueError unless every setting the experiment knows has the type it has there (a setting it does
+    not know, e.g. from another version, is kept and only shown)."""
+    known = {f.name for f in fields(ExperimentConfig)}
+    try:
+        ExperimentConfig.from_dict({k: v for k, v in settings.items() if k in known})
+    except ValueError as error:
+        raise ValueError(f"'config': {error}") from None
 
 
 def _is_number(value) -> bool:

@@ -261,3 +261,63 @@ def test_a_single_run_shows_the_key_settings_and_no_validation_curve_without_val
     assert {"Dataset", "Hidden layers", "Learning rate"} <= set(_headers(dock))
     assert np.isnan(curve_data(dock.curves(0, "loss")[1])[1]).all()
     assert _table(dock)[0]["final val acc"] == ""
+
+
+def _drawn_items(dock):
+    return {name: len(plot.listDataItems()) for name, plot in dock.plots.plots.items()}
+
+
+def test_a_store_of_many_runs_opens_drawing_only_the_checked_run_and_reading_no_snapshots(qtbot, tmp_path,
+                                                                                          monkeypatch):
+    """1,000 run files once took 14 s to open: every run's curves were created at once."""
+    from nnviz.io import run_store
+
+    store = RunStore(tmp_path / "runs", keep_unpinned=1000)
+    runs = [runs_dock.dataclasses.replace(_run(f"run {i}", 0.1, [1.0, 0.5], dataset=("mnist", "xor")[i % 2]),
+                                          timestamp=f"2024-01-01T10:{i // 60:02}:{i % 60:02}") for i in range(40)]
+    for run in runs:
+        store.save(run, run_store.snapshot_arrays([2, 1], [1], [1], np.zeros((1, 3))))
+    reads = []
+    monkeypatch.setattr(run_store, "read_npz", lambda *a, **k: reads.append(a))
+    dock = RunsDock(store=store)
+    qtbot.addWidget(dock)
+    assert len(dock.runs) == 40 and dock.dataset_box.currentData() == "xor"    # the latest run's dataset
+    assert dock.table.rowCount() == 20
+    assert reads == []
+    assert _drawn_items(dock) == {"loss": 2, "accuracy": 2}             # train and validation of the one checked
+    dock.set_checked(0, True)                                            # a run checked is drawn then
+    assert _drawn_items(dock) == {"loss": 4, "accuracy": 4}
+    np.testing.assert_allclose(curve_data(dock.curves(0, "loss")[0])[1], runs[1].curves["train_loss"])
+
+
+def test_after_many_big_runs_the_small_runs_and_pinned_ones_are_all_kept_and_removals_are_said(qtbot, tmp_path):
+    """Each MNIST run once kept 47-95 MB of snapshots and the 300 MB cap silently removed small runs."""
+    from nnviz.io import run_store
+
+    store = RunStore(tmp_path / "runs", max_bytes=4 * 2**20)
+    dock = RunsDock(store=store)
+    qtbot.addWidget(dock)
+    small = [_run(name, 0.1, [1.0, 0.5], dataset=name) for name in ("xor", "circles", "spirals")]
+    for run in small:
+        dock.add_run(run, snapshots=run_store.snapshot_arrays([2, 4, 2], np.arange(50), np.arange(50) // 10,
+                                                              np.zeros((50, 22))))
+    dock.add_run(_run("pinned mnist", 0.1, [1.0, 0.5]), snapshots=_big_snapshots())
+    dock.table.selectRow(0)
+    dock.pin_button.click()
+    for i in range(14):                   # MNIST-sized: 60 snapshots of 25,000 parameters (6 MB) each run
+        dock.add_run(_run(f"mnist {i}", 0.1, [1.0, 0.5]), snapshots=_big_snapshots())
+    names = [r.name for r in dock.runs]
+    assert names[:4] == ["xor", "circles", "spirals", "pinned mnist"]   # never pushed out
+    assert names[4:] == [f"mnist {i}" for i in range(2, 14)]            # the newest 12 unpinned of mnist
+    for run in dock.runs[:4]:
+        assert store.snapshots(run.run_id) is not None                  # small and pinned runs replay still
+    assert sum(store.size(r.run_id) for r in dock.runs) <= store.max_bytes
+    assert dock.status.text().startswith("Removed the run “mnist 1”: only the newest 12 unpinned runs of a "
+                                         "dataset are kept (pin a run to keep it); Removed the replay snapshots")
+    assert "the saved runs took more than 4 MB; its curves and results stay" in dock.status.text()
+
+
+def _big_snapshots():
+    from nnviz.io.run_store import snapshot_arrays
+
+    return snapshot_arrays([24_999, 1], np.arange(60), np.arange(60) // 30, np.ones((60, 25_000)))

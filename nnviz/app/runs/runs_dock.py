@@ -127,7 +127,7 @@ class RunsDock(QWidget):
                 entry.checked = True
             if problems:
                 self._say(f"Skipped unreadable runs: {'; '.join(problems)}", error=True)
-        self._refresh()
+        self._refresh(self.entries[-1].dataset if self.entries else None)   # the latest run's dataset
 
     # -- the list ------------------------------------------------------------------------------
 
@@ -145,13 +145,16 @@ class RunsDock(QWidget):
     def add_run(self, record, checked=True, snapshots=None, color=None):
         """Add one finished run (saved to the store with its snapshot arrays, then pruned), in `color`
         (default: the first free one)."""
-        if self.store is not None:
+        saved = self.store is not None
+        if saved:
             try:
                 self.store.save(record, snapshots)
-            except OSError as error:
+            except (OSError, ValueError) as error:      # a UserError is a ValueError
+                saved = False
                 self._say(f"Could not save the run: {error}", error=True)
         self.add_runs([record], checked, color)
-        self._prune()
+        if saved:
+            self._prune()
 
     def add_runs(self, records, checked=True, color=None):
         self._add(records, checked, color)
@@ -182,7 +185,8 @@ class RunsDock(QWidget):
     def _prune(self):
         if self.store is None:
             return
-        doomed = set(self.store.prune(self.runs))
+        removals = self.store.prune(self.runs)
+        doomed = {r.run_id for r in removals if not r.snapshots_only}
         for entry in list(self.entries):
             kept = [r for r in entry.records if r.run_id not in doomed]
             if len(kept) < len(entry.records):
@@ -191,6 +195,9 @@ class RunsDock(QWidget):
                     self._add(kept, entry.checked)
         if doomed:
             self._refresh()
+        if removals:
+            self._say("; ".join(r.describe() for r in removals), error=False)
+            self.runs_changed.emit()
 
     def _drop(self, entry):
         self.plots.remove(entry.key)

@@ -45,6 +45,7 @@ class RunsPlots(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.plots, self.items = {}, {}
+        self._waiting = {}           # key -> (records, colour) of the entries not drawn yet
         for col, (name, y_label, _) in enumerate(PLOTS):
             plot = self.addPlot(row=0, col=col, title=name)
             plot.setLabel("bottom", "epoch")
@@ -60,8 +61,14 @@ class RunsPlots(pg.GraphicsLayoutWidget):
                                                 (Qt.PenStyle.DashLine, "validation"))]
 
     def add(self, key, records, color):
+        """Take an entry; its curves are created when it is first shown (a store of a thousand runs
+        would otherwise spend half a minute creating curves nobody looks at)."""
+        self._waiting[key] = (records, color)
+
+    def _create(self, key):
         """Create the entry's curves (hidden): one run's train/validation curves, or a group's means
         with a band of ± one standard deviation around the validation (else train) mean."""
+        records, color = self._waiting.pop(key)
         items = {}
         for name, _, scale in PLOTS:
             curves = []
@@ -87,6 +94,8 @@ class RunsPlots(pg.GraphicsLayoutWidget):
         self.items[key] = items
 
     def remove(self, key):
+        if self._waiting.pop(key, None) is not None:
+            return
         for name, entry in self.items.pop(key).items():
             for item in entry:
                 if item is not None:
@@ -95,6 +104,9 @@ class RunsPlots(pg.GraphicsLayoutWidget):
     def show(self, checked):
         """Show the curves of the keys in `checked` ({key: legend name}) and rescale the axes to them."""
         self.legend.clear()
+        for key in checked:
+            if key in self._waiting:
+                self._create(key)
         has_val = any(np.isfinite(self.items[key]["loss"][1].yData).any() for key in checked)
         for item, text in self._style_keys[:2 if has_val else 1] if checked else ():
             self.legend.addItem(item, f"<i>{text}</i>")
@@ -113,4 +125,6 @@ class RunsPlots(pg.GraphicsLayoutWidget):
 
     def curves(self, key, name):
         """(train, validation, band or None) items of an entry's plot `name`."""
+        if key in self._waiting:
+            self._create(key)
         return self.items[key][name]
