@@ -283,3 +283,14 @@ def test_the_module_entry_point(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "nnviz", "evaluate", "missing.npz"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr == "nnviz: error: missing.npz: no such file\n"
+
+
+def test_a_read_only_model_file_is_refused_before_training(capsys, tmp_path):
+    model = tmp_path / "kept.npz"
+    model.write_bytes(b"my old model")
+    model.chmod(0o444)
+    code, out, err = run(capsys, "train", "--preset", "xor", "--epochs", "1", "--save", model, "--quiet")
+    assert code == 2 and out == ""
+    assert err.strip() == (f"nnviz: error: {model}: the file is read-only; nnviz does not overwrite it "
+                           f"(make it writable, or choose another name)")
+    assert model.read_bytes() == b"my old model"

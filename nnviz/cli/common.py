@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from nnviz.guard import UserError, one_line
-from nnviz.io import ExperimentConfig, load_experiment, load_preset, plain
+from nnviz.io import ExperimentConfig, check_replaceable, load_experiment, load_preset, plain
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -43,5 +43,6 @@ def check_output(path, suffixes=None):
         raise UserError(f"{path}: the folder {path.parent} does not exist")
     if path.is_dir():
         raise UserError(f"{path}: is a folder; give a file name")
+    check_replaceable(path)
     if suffixes and path.suffix.lower() not in suffixes:
         raise UserError(f"{path}: the file name must end in one of {', '.join(suffixes)}")

@@ -4,6 +4,10 @@ A reader (or a crash) sees either the old file or the complete new one, never ha
 temporary file `.NAME.PID.xxxx.tmp` is removed when the save fails, is interrupted (Ctrl-C) or
 terminated (SIGTERM, SIGHUP); one left by a process that was killed outright (SIGKILL) is removed
 by the next save of the same file.
+
+Saving through a symlink replaces the file it points to (the link stays a link); a read-only file
+is refused, never replaced; a new file gets the permissions the user's umask allows (as open()
+would give it), an existing one keeps its own.
 """
 
 import contextlib
@@ -15,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-NEW_FILE_MODE = 0o644
+NEW_FILE_MODE = 0o666       # before the umask, as open() creates a file
 # Signals whose default action ends the process: during a save they first remove the temporary file.
 CLEANUP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -24,16 +28,20 @@ def atomic_write(path, write_fn):
     """Create or replace `path` with what `write_fn(f)` writes to a binary file object `f`.
 
     If `write_fn` raises (or the process is interrupted or terminated), the file at `path` is left
-    as it was and the temporary file is removed. An existing file keeps its permission bits.
-    Every OSError names `path`, never the temporary file.
+    as it was and the temporary file is removed. A symlink is followed to the file it names, which
+    is replaced. An existing file keeps its permission bits; a new one gets NEW_FILE_MODE less the
+    umask. A read-only file (no write permission bit, or not writable by this user) is refused
+    with PermissionError. Every OSError names `path`, never the temporary file.
     """
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; choose a file name", str(path))
-    folder = path.parent
-    remove_stale_temporaries(path)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    mode = check_replaceable(path)
+    folder = target.parent
+    remove_stale_temporaries(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as error:    # name the file the caller asked for, not the temporary one
         raise type(error)(error.errno, error.strerror, str(path)) from None
     try:
@@ -42,8 +50,8 @@ def atomic_write(path, write_fn):
                 write_fn(f)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else NEW_FILE_MODE)
-            os.replace(tmp, path)
+            os.chmod(tmp, mode if mode is not None else NEW_FILE_MODE & ~_umask())
+            os.replace(tmp, target)
     except _Terminated as terminated:
         _remove(tmp)
         os.kill(os.getpid(), terminated.signum)     # the handler is restored: the signal's own action
@@ -73,6 +81,34 @@ def remove_stale_temporaries(path):
             match = pattern.fullmatch(sibling.name)
             if match and not _running(int(match.group(1))):
                 _remove(sibling)
+
+
+def check_replaceable(path) -> int | None:
+    """The permission bits of the file `path` names (through symlinks; None when there is none yet).
+
+    Raises PermissionError naming `path` when the file is read-only: no write permission bit (so
+    also for root), or not writable by this user.
+    """
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        return None
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only; nnviz does not overwrite it (make it "
+                                            "writable, or choose another name)", str(path))
+    return mode
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it, else by setting it back at once."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class _Terminated(BaseException):

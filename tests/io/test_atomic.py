@@ -84,3 +84,54 @@ def test_an_error_while_writing_leaves_no_temporary_file(tmp_path):
     with pytest.raises(RuntimeError):
         atomic_write(tmp_path / "out.bin", fail)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "model.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == "new" and link.read_text() == "new"
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["model.json"]     # no temporary left
+
+
+def test_a_dangling_symlink_creates_the_file_it_names(tmp_path):
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "made.json")
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and (tmp_path / "made.json").read_text() == "new"
+
+
+def test_a_read_only_file_is_refused_and_left_as_it_was(tmp_path):
+    target = tmp_path / "model.json"
+    target.write_text("mine")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError) as error:
+        atomic_write_text(target, "new")
+    assert error.value.filename == str(target) and "the file is read-only" in error.value.strerror
+    assert target.read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+@pytest.mark.parametrize("umask, expected", [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_a_new_file_gets_the_users_umask(tmp_path, umask, expected):
+    previous = os.umask(umask)
+    try:
+        atomic_write_text(tmp_path / "new.json", "x")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == expected
+
+
+def test_an_existing_file_keeps_its_mode_whatever_the_umask(tmp_path):
+    target = tmp_path / "shared.json"
+    target.write_text("old")
+    target.chmod(0o664)
+    previous = os.umask(0o077)
+    try:
+        atomic_write_text(target, "new")
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o664 and target.read_text() == "new"
