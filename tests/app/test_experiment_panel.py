@@ -169,3 +169,47 @@ def test_every_field_has_a_tooltip_and_an_error_does_not_erase_it(panel):
     assert "learning_rate" in panel.errors
     panel.editors["learning_rate"].setText("0.1")
     assert "typical" in panel.editors["learning_rate"].toolTip()
+
+
+def wheel(widget, notches=-1):
+    """Turn the mouse wheel `notches` (negative: towards the user) over the middle of `widget`."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_form_past_unfocused_settings_and_turns_a_focused_one(qtbot, panel):
+    """Three notches over the Dataset box switched Spirals to Circles while the user scrolled the form."""
+    panel.resize(320, 400)
+    panel.set_config(tiny_spirals(hidden_layers=[16, 16]))
+    qtbot.wait(10)
+    bar = panel.verticalScrollBar()
+    for name in ("dataset", "n_samples", "activation"):
+        editor = panel.editors[name]
+        panel.ensureWidgetVisible(editor)
+        before, config = bar.value(), panel.config()
+        wheel(editor, -3)
+        assert panel.config() == config, name                # nothing changed ...
+        assert bar.value() > before or bar.value() == bar.maximum(), name     # ... the form scrolled
+    spin = panel.editors["hidden_layers"].spins[0]            # a hidden layer's width, added with the layers
+    panel.ensureWidgetVisible(spin)
+    wheel(spin, 1)
+    assert panel.config().hidden_layers == [16, 16]
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    wheel(spin, 1)                                             # once focused, the wheel edits it
+    assert panel.config().hidden_layers == [17, 16]
+
+
+def test_the_training_ratio_slider_has_room_beside_its_label(qtbot, panel):
+    """The "80% train · 20% test" readout squeezed the slider to 14 px: it looked like a check box."""
+    panel.resize(300, 600)
+    panel.set_config(tiny_spirals())
+    qtbot.wait(10)
+    slider = panel.editors["test_fraction"].slider
+    assert slider.isVisible() and slider.width() >= 100, slider.width()
+    assert panel.editors["test_fraction"].readout.text() == "80% train · 20% test (default)"

@@ -23,6 +23,20 @@ def test_help_lists_the_shortcuts_and_about_without_blocking(make_window, qtbot)
     window.help_box.close()
 
 
+def test_every_shortcut_of_the_window_is_bound_once(make_window):
+    """Ctrl+L was both Load model and Find learning rate: Qt fired neither ("Ambiguous shortcut overload")."""
+    from collections import Counter
+
+    from PySide6.QtGui import QAction, QKeySequence
+    window = make_window()
+    keys = Counter(key.toString(QKeySequence.SequenceFormat.PortableText)
+                   for action in window.findChildren(QAction) for key in action.shortcuts())
+    assert {"Ctrl+L", "Ctrl+Shift+L", "F5", "Ctrl+R"} <= set(keys)
+    assert [key for key, n in keys.items() if n > 1] == []
+    assert window.files.load_action.shortcut().toString() == "Ctrl+L"
+    assert window.lr_finder.action.shortcut().toString() == "Ctrl+Shift+L"
+
+
 def test_a_file_error_names_the_path_once():
     assert naming("/tmp/x.json", "Cannot open", ValueError("/tmp/x.json: not JSON")) == \
         "Cannot open: /tmp/x.json: not JSON"

@@ -126,7 +126,7 @@ class LRFinder:
         self.dialog = LRFinderDialog(window)
         self.dialog.applied.connect(self.apply)
         self.action = QAction("Find learning rate…", window)
-        self.action.setShortcut(QKeySequence("Ctrl+L"))
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+L"))   # Ctrl+L is Load model
         self.action.setToolTip("Smith's range test: train briefly while η grows and suggest the η where "
                                "the loss falls fastest")
         self.action.triggered.connect(self.start)

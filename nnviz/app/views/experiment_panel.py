@@ -29,6 +29,7 @@ from nnviz.app.views.features_editor import FeaturesEditor
 from nnviz.app.views.field_help import help_for
 from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor, SliderEditor
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
+from nnviz.app.views.wheel_guard import guard_wheel
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
 from nnviz.data import TITLES, TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
@@ -137,6 +138,7 @@ class ExperimentPanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.setMinimumWidth(280)
         self.setMinimumWidth(300)
+        guard_wheel(body)
         self.set_config(ExperimentConfig())
 
     # -- construction --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ layers' list of widths."""
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
+from nnviz.app.views.wheel_guard import guard_wheel
+
 ERROR_STYLE = "color: #c62828; font-size: 11px;"
 MAX_WIDTH = 100_000        # units a hidden layer may have in the form (training checks the memory it needs)
 
@@ -70,6 +72,7 @@ class HiddenLayersEditor(QWidget):
         spin.setValue(width)
         spin.setSuffix(" units")
         spin.valueChanged.connect(self.changed)
+        guard_wheel(spin)
         remove = QToolButton()
         remove.setText("✕")
         remove.setToolTip("Remove this layer")
@@ -116,10 +119,11 @@ class SliderEditor(QWidget):
         self.slider.setInvertedControls(inverted)
         self.slider.valueChanged.connect(self._moved)
         self.readout = QLabel()
-        line = QHBoxLayout(self)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(self.slider, 1)
-        line.addWidget(self.readout)
+        column = QVBoxLayout(self)        # the readout under the slider: a long one cannot squeeze it
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.slider)
+        column.addWidget(self.readout)
 
     def value(self):
         return self._value
