@@ -18,6 +18,9 @@ from nnviz.guard import UserError, open_regular, read_npy
 
 MAX_SIDE = 512              # longest side kept before preprocessing (pixels)
 MAX_PIXELS = 1 << 26        # 67 megapixels decoded at most (a 8192x8192 PNG; JPEGs count after draft)
+# A .npy image is not reduced before conversion: its data is capped instead (a 4096x4096 uint8 or
+# 2048x2048 float32 array; converting one peaks at ~150 MB, a 64 MB array at 600 MB).
+MAX_NPY_BYTES = 16 * 2**20
 _NPY_MAGIC = b"\x93NUMPY"
 _SIXTEEN_BIT = 65535.0
 
@@ -38,7 +41,7 @@ def load_image_file(path, max_side: int = MAX_SIDE) -> np.ndarray:
         with open_regular(path) as f:
             if f.read(len(_NPY_MAGIC)) == _NPY_MAGIC:
                 f.seek(0)
-                pixels = read_npy(f, str(path), os.fstat(f.fileno()).st_size)
+                pixels = read_npy(f, str(path), os.fstat(f.fileno()).st_size, MAX_NPY_BYTES, "an image")
             else:
                 f.seek(0)
                 pixels = _decode(f, path, max_side)

@@ -8,12 +8,13 @@ from .errors import UserError
 from .memory import check_fits
 
 
-def read_npy(f, name, size=None) -> np.ndarray:
+def read_npy(f, name, size=None, limit=None, what="array") -> np.ndarray:
     """The array stored in the .npy stream `f` (a file or a zip member), never unpickling.
 
     name: the file (or archive member) for messages; size: the stream's length in bytes, when
-    known. Refuses (UserError) a bad header, object arrays, a header that claims more data than
-    the stream holds (checked before allocating) or more than memory allows, and truncated data.
+    known; limit: the most data bytes accepted for `what`. Refuses (UserError) a bad header, object
+    arrays, a header that claims (checked before allocating) more data than the stream holds, than
+    `limit` or than memory allows, and truncated data.
     """
     try:
         version = np.lib.format.read_magic(f)
@@ -27,6 +28,8 @@ def read_npy(f, name, size=None) -> np.ndarray:
     claim = f"the header claims a {'x'.join(map(str, shape)) or 'scalar'} {dtype} array ({nbytes:,} bytes)"
     if size is not None and nbytes > size:
         raise UserError(f"{name}: truncated or corrupt: {claim}, the file holds {size:,} bytes")
+    if limit is not None and nbytes > limit:
+        raise UserError(f"{name}: too large for {what}: {claim}; at most {limit:,} bytes")
     check_fits(f"{name}: {claim}", nbytes)
     buffer = bytearray(nbytes)
     try:
