@@ -104,10 +104,20 @@ def prepare(config: ExperimentConfig, dataset: Dataset | None = None) -> Prepare
     config.validate()
     dataset = dataset if dataset is not None else load_config_dataset(config)
     X_train, y_train, X_val, y_val = training_split(config, dataset)
+    _check_two_classes(config, dataset, y_train)
     data = TrainData(X_train, y_train, X_val, y_val, make_data_augmenter(config, dataset))
     network = config.build_network(dataset.n_features, dataset.n_classes,
                                    n_samples=max(len(dataset.X_train), len(dataset.X_test)))
     return Prepared(dataset, network, data, config.train_config())
+
+
+def _check_two_classes(config: ExperimentConfig, dataset: Dataset, y_train) -> None:
+    """ConfigError when the labels y_train the network would train on hold fewer than two classes: it
+    would learn to answer one class and report a perfect score."""
+    if len(y_train) and y_train.min() == y_train.max():
+        raise ConfigError(f"{config.dataset}: the training split holds only one class, "
+                          f"{dataset.class_names[int(y_train[0])]!r} ({len(y_train)} samples); a classifier "
+                          f"needs at least two classes to train on", "dataset")
 
 
 MIN_CONTESTANTS, MAX_CONTESTANTS = 2, 4

@@ -80,3 +80,18 @@ def test_an_image_folder_trains_and_predicts_with_its_folder_names(capsys, tmp_p
     Image.fromarray(shape_image("ring", 90, 7)).save(tmp_path / "ring.jpg")
     code, out, err = run(capsys, "predict", tmp_path / "shapes.npz", tmp_path / "ring.jpg")
     assert code == 0 and out.split()[0] == "ring"
+
+
+def test_a_csv_with_close_numeric_labels_learns_and_predicts_both(capsys, tmp_path):
+    # x < 0 is 1234567, x > 0 is 1234568: two classes, though they print alike with %g.
+    rows = "".join(f"{x:.3f},{1234567 if x < 0 else 1234568}\n" for x in np.linspace(-1, 1, 40))
+    (tmp_path / "ids.csv").write_text("x,id\n" + rows, encoding="utf-8")
+    config = tmp_path / "ids.json"
+    config.write_text('{"dataset": "csv:ids.csv", "hidden_layers": [4], "epochs": 100, "batch_size": 8, '
+                      '"learning_rate": 0.5, "validation_split": 0.0}', encoding="utf-8")
+    code, out, err = run(capsys, "train", "--config", config, "--save", tmp_path / "ids.npz", "--quiet")
+    assert code == 0 and err == "" and "test accuracy 100.00% on 8 ids test samples" in out
+    assert load_model(tmp_path / "ids.npz").class_names == ("1234567", "1234568")
+    for x, label in (("-0.8", "1234567"), ("0.8", "1234568")):
+        code, out, err = run(capsys, "predict", tmp_path / "ids.npz", "--row", x)
+        assert code == 0 and out.split()[0] == label

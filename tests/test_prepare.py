@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnviz.core import TrainConfig
-from nnviz.data import write_idx
+from nnviz.data import Dataset, write_idx
 from nnviz.io import ConfigError, ExperimentConfig
 from nnviz.prepare import load_config_dataset, prepare
 
@@ -116,3 +116,17 @@ def test_an_idx_folder_is_a_dataset(tmp_path):
     config = ExperimentConfig(dataset=f"idx:{tmp_path}", hidden_layers=[4], validation_split=0.0)
     p = prepare(config)
     assert p.network.sizes == [25, 4, 3] and len(p.train_data.X_train) == 30
+
+
+def test_a_training_split_holding_one_class_is_an_error_that_says_so(tmp_path):
+    # Nine rows of 1234567 trained on, the one 1234568 row in the test split.
+    lone = Dataset("lone", np.arange(9.0).reshape(9, 1), np.zeros(9, np.int64), np.array([[9.0]]), np.array([1]),
+                   2, None, ("1234567", "1234568"))
+    config = ExperimentConfig(dataset=f"csv:{tmp_path / 'lone.csv'}", hidden_layers=[4], validation_split=0.0)
+    with pytest.raises(ConfigError) as caught:
+        prepare(config, lone)
+    assert str(caught.value) == (f"csv:{tmp_path / 'lone.csv'}: the training split holds only one class, '1234567' "
+                                 f"(9 samples); a classifier needs at least two classes to train on")
+    assert caught.value.field == "dataset"
+    two = dataclasses.replace(lone, y_train=np.array([0] * 8 + [1]))
+    assert prepare(config, two).network.sizes == [1, 4, 2]

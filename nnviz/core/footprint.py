@@ -11,12 +11,14 @@ def training_bytes(sizes, batch_size, n_samples, optimizer="adam", itemsize=4) -
     """Bytes to initialise `sizes` = [n_0, ..., n_L] and train it on `n_samples` samples.
 
     P = Σ_l (n_l + 1) n_{l+1} parameters, each held as weight, gradient and the optimiser's `slots`;
-    the largest layer's float64 draw at initialisation; and for a batch of min(batch_size,
-    n_samples) rows plus one prediction chunk, CACHED_PER_UNIT values per unit and row.
-    Python integers throughout, so absurd sizes give an absurd number, not an overflow.
+    the largest layer's float64 draw at initialisation; the targets, one row of n_L values per
+    sample (one-hot: n × k for k classes, built once for the whole training set); and for a batch
+    of min(batch_size, n_samples) rows plus one prediction chunk, CACHED_PER_UNIT values per unit
+    and row. Python integers throughout, so absurd sizes give an absurd number, not an overflow.
     """
     layers = [(n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:])]
     params = sum(layers) * (2 + OPTIMIZERS[optimizer].slots) * itemsize
     init = max(layers, default=0) * INIT_BYTES_PER_WEIGHT
     rows = min(batch_size, n_samples) + min(PREDICT_CHUNK, n_samples)
-    return params + init + CACHED_PER_UNIT * rows * sum(sizes) * itemsize
+    targets = n_samples * sizes[-1] * itemsize
+    return params + init + targets + CACHED_PER_UNIT * rows * sum(sizes) * itemsize

@@ -4,7 +4,9 @@
     5.1,3.5,1.4,0.2,setosa
 
 The first row is a header when it holds fewer numbers than the second. Labels may be numbers or
-strings; the distinct labels, sorted (numerically when they all are numbers), are the classes.
+strings, kept exactly as written; numbers are compared as numbers (nnviz.data.labels). A label
+column with fewer than MIN_ROWS_PER_CLASS rows per distinct value on average (an id or a
+measurement, not a class) is refused before the rows are split.
 Rows are split into train/test by a seeded permutation; each feature is then standardised,
 x' = (x − μ) / σ, with μ and σ of the training part (σ = 1 for a constant column), and μ, σ
 travel with the dataset so a model can apply them to new rows.
@@ -17,9 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_validation
+from nnviz.data.labels import class_indices, class_names_of
 from nnviz.guard import UserError, read_capped
 
 MAX_BYTES = 256 << 20          # a CSV larger than this is refused before reading
+MIN_ROWS_PER_CLASS = 2         # fewer rows per distinct label: the column is not a class label
 _DELIMITERS = ",;\t"
 
 
@@ -28,10 +32,15 @@ def load_csv_dataset(path, label_column=None, seed=0, test_fraction: float = 0.2
     standardised with the training part's μ and σ (kept as input_mean / input_std), class names
     the original labels. See `read_csv_table` for the format and label_column."""
     _check_test_fraction(test_fraction)
-    X, labels, _, _ = read_csv_table(path, label_column)
-    y, names = encode_labels(labels)
+    X, labels, _, label_name = read_csv_table(path, label_column)
+    names = class_names_of(labels)
     if len(names) < 2:
         raise UserError(f"{path}: every row has the label {names[0]!r}; a classifier needs at least two classes")
+    if len(names) * MIN_ROWS_PER_CLASS > len(labels):
+        raise UserError(f"{path}: the label column ({label_name}) has {len(names):,} distinct values in "
+                        f"{len(labels):,} rows; a class needs at least {MIN_ROWS_PER_CLASS} rows on average "
+                        f"(is it the label? choose another with label_column)")
+    y = class_indices(labels, names)
     X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
     if len(X_test) == 0:
         raise UserError(f"{path}: {len(X)} rows leave no test rows; give at least {math.ceil(1 / test_fraction)}")
@@ -70,21 +79,6 @@ def read_csv_table(path, label_column=None):
             raise UserError(f"{path}: line {line}: the label ({names[label]}) is empty")
         labels.append(text)
     return X, labels, [names[i] for i in features], names[label]
-
-
-def encode_labels(labels: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Labels -> (y (n,) int64 class indices, class names): the distinct labels, sorted numerically
-    when all are numbers (names then printed as numbers: "3", "2.5"), else as strings."""
-    distinct = set(labels)
-    numbers = {text: _as_float(text) for text in distinct}
-    if all(v is not None for v in numbers.values()):
-        names = sorted(distinct, key=lambda t: numbers[t])
-        names = [f"{numbers[t]:g}" for t in names]
-        index = {t: names.index(f"{numbers[t]:g}") for t in distinct}
-    else:
-        names = sorted(distinct)
-        index = {t: i for i, t in enumerate(names)}
-    return np.array([index[t] for t in labels], dtype=np.int64), tuple(names)
 
 
 def standardize(X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from nnviz.data import load_csv_dataset, split_validation
-from nnviz.data.csv_data import encode_labels, read_csv_table
+from nnviz.data.csv_data import read_csv_table
 from nnviz.resources import resource_path
+from tests.data.test_labels import encode_labels
 
 IRIS = resource_path("datasets", "iris", "iris.csv")
 
@@ -68,6 +69,7 @@ def test_label_column_by_name_and_by_negative_index_and_a_constant_column(tmp_pa
     ("1,2,x\n3,4,y\n", {"label_column": 5}, "label_column 5 is out of range: the file has 3 columns"),
     ("a,b\n", {}, "needs at least two rows"),
     ("a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n", {}, "every row has the label 'x'"),
+    ("a,id\n1,7\n2,8\n3,9\n4,9\n5,10\n", {}, "the label column (id) has 4 distinct values in 5 rows"),
 ])
 def test_bad_tables_are_reported_with_the_file_and_the_line(tmp_path, text, options, message):
     path = write(tmp_path, text)
@@ -84,3 +86,28 @@ def test_a_missing_file_a_folder_and_binary_data_are_clear_errors(tmp_path):
     (tmp_path / "blob.csv").write_bytes(b"\xff\xfe\x00\x81" * 10)
     with pytest.raises(ValueError, match="blob.csv: not a text"):
         load_csv_dataset(tmp_path / "blob.csv")
+
+
+def test_labels_are_kept_exactly_and_compared_as_numbers(tmp_path):
+    rows = [("0.1", "1234567"), ("0.2", "1234568"), ("0.3", "1234567"), ("0.4", "1234568")] * 3
+    dataset = load_csv_dataset(write(tmp_path, "x,id\n" + "".join(f"{x},{k}\n" for x, k in rows)), test_fraction=0.25)
+    assert dataset.class_names == ("1234567", "1234568") and dataset.n_classes == 2
+    X, labels, _, _ = read_csv_table(tmp_path / "table.csv")
+    # Every row's class, from its x (0.1 and 0.3 are 1234567): the standardised x maps back to the row.
+    x_of = {round(float(v), 6): k for v, k in rows}
+    for part_X, part_y in ((dataset.X_train, dataset.y_train), (dataset.X_test, dataset.y_test)):
+        x = part_X[:, 0] * dataset.input_std[0] + dataset.input_mean[0]
+        assert [dataset.class_names[c] for c in part_y] == [x_of[round(float(v), 6)] for v in x]
+
+    dataset = load_csv_dataset(write(tmp_path, "x,y\n" + "".join(f"{i},{k}\n" for i, k in
+                                                                  enumerate(["1", "1.0", "2", "2", "1"] * 2))))
+    assert dataset.class_names == ("1", "2")
+    assert sorted(np.concatenate([dataset.y_train, dataset.y_test]).tolist()) == [0] * 6 + [1] * 4
+
+
+def test_a_label_column_of_ids_is_refused_with_the_counts(tmp_path):
+    ids = list(range(99_862)) + list(range(138))      # 99,862 distinct values in 100,000 rows
+    path = write(tmp_path, "x,id\n" + "".join(f"{i % 7},{v}\n" for i, v in enumerate(ids)))
+    with pytest.raises(ValueError) as caught:
+        load_csv_dataset(path)
+    assert str(caught.value).startswith(f"{path}: the label column (id) has 99,862 distinct values in 100,000 rows")

@@ -144,6 +144,18 @@ def test_n_outputs(output, n_classes, expected):
     assert ExperimentConfig(output=output).n_outputs(n_classes) == expected
 
 
+def test_the_targets_of_many_classes_count_against_the_memory_available(monkeypatch):
+    from nnviz.guard import MemoryLimitError, memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 4 * 10**9)
+    config = ExperimentConfig(dataset="blobs", hidden_layers=[4])
+    # 20,000 classes of 100,000 samples: 100,000 x 20,000 float32 targets are 8 GB; with the cached
+    # z, a, δ of a batch and a prediction chunk, 3 x (32 + 8192) rows x 20,006 units x 4 B = 1.97 GB.
+    with pytest.raises(MemoryLimitError, match="needs about 9.98 GB of memory; 4 GB is available"):
+        config.build_network(2, 20_000, n_samples=100_000)
+    assert config.build_network(2, 20_000, n_samples=1_000).sizes == [2, 4, 20_000]   # 80 MB of targets
+
+
 def test_build_network_follows_the_architecture_and_the_seed():
     config = ExperimentConfig(hidden_layers=[6, 4], activation="tanh", output="sigmoid",
                               loss="binary_cross_entropy", init="xavier", seed=3)
