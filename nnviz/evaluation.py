@@ -12,7 +12,7 @@ import numpy as np
 from nnviz.core import accuracy, class_probabilities, confusion_matrix, per_class_accuracy, predictions
 from nnviz.core.ablation import ablation_masks
 from nnviz.data import rotate_images
-from nnviz.guard import UserError
+from nnviz.guard import UserError, shorten
 
 KINDS = ("noise", "rotation")
 DEFAULT_LEVELS = {"noise": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0),        # std of the added noise
@@ -73,6 +73,29 @@ def evaluate_test_set(net, dataset):
     predicted, confidence = predictions_and_confidence(net.predict_proba(dataset.X_test))
     return EvaluationResults(dataset.X_test, dataset.y_test, predicted, confidence, dataset.n_classes,
                              tuple(dataset.class_names), dataset.image_shape, dataset.name)
+
+
+def test_set_for_model(model, dataset, source):
+    """`dataset`'s test set as `model` (an nnviz.io.LoadedModel) takes it -> (X (n, d), y (n,)).
+
+    The features are brought back to their raw values, x = x'σ_data + μ_data, then standardised with
+    the model's own μ and σ (as predict, ONNX and predict.py do), never with the new data's; each
+    label is the index of its class name among the model's (by name, not by position). A label
+    the model does not know is a UserError naming `source` (the data) and the label.
+    """
+    X = dataset.X_test
+    if dataset.input_mean is not None:
+        X = X.astype(np.float64) * dataset.input_std + dataset.input_mean
+    X = np.asarray(model.standardize(X), dtype=model.network.weights[0].dtype)
+    if not model.class_names:
+        return X, dataset.y_test
+    known = {name: k for k, name in enumerate(model.class_names)}
+    unknown = [name for name in dataset.class_names if name not in known]
+    if unknown:
+        raise UserError(f"{source}: label {shorten(unknown[0])} is not one of the model's classes "
+                        f"({', '.join(model.class_names[:10])}{', …' if len(model.class_names) > 10 else ''})")
+    index = np.array([known[name] for name in dataset.class_names], dtype=np.int64)
+    return X, index[dataset.y_test]
 
 
 def predictions_and_confidence(P):
@@ -164,6 +187,9 @@ def _rank_mistakes(predicted, confidence, y, limit):
 
 def parse_units(text):
     """"L:U[,L:U…]" (hidden layer L from 1, unit U from 0) → [(L, U), ...]; UserError naming the bad part."""
+    if not text.strip():
+        raise UserError("--ablate: no units given; give LAYER:UNIT[,LAYER:UNIT…] (e.g. 1:3, hidden layer 1 "
+                        "counted from 1, unit 3 counted from 0)")
     units = []
     for part in text.split(","):
         layer, sep, unit = part.strip().partition(":")

@@ -101,7 +101,8 @@ def test_evaluate_ablate_prints_the_accuracy_without_those_units_next_to_the_int
 
 
 @pytest.mark.parametrize("units,message", [("1-3", "'1-3' is not LAYER:UNIT"),
-                                           ("2:0", "layer 2 is not a hidden layer")])
+                                           ("2:0", "layer 2 is not a hidden layer"),
+                                           ("", "--ablate: no units given"), (" ", "--ablate: no units given")])
 def test_evaluate_ablate_names_a_bad_unit(capsys, digits, units, message):
     code, out, err = run(capsys, "evaluate", digits[3], "--ablate", units)
     assert code == 2 and message in err and "Traceback" not in err

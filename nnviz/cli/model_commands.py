@@ -15,7 +15,7 @@ from nnviz.core import (
 )
 from nnviz.core.gradcheck import PASS_TOLERANCE, check_level
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
-from nnviz.evaluation import ablation_accuracy, parse_units
+from nnviz.evaluation import ablation_accuracy, parse_units, test_set_for_model
 from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx
 from nnviz.guard import UserError, shorten
 from nnviz.io import (
@@ -43,18 +43,20 @@ def cmd_evaluate(args):
                         f"(any more); name the data with --dataset")
     dataset = load_config_dataset(config, args.dataset)
     net = model.network
-    check_compatible(net, dataset.n_features, dataset.n_classes, dataset.name)
-    y_pred = net.predict(dataset.X_test)
-    C = confusion_matrix(dataset.y_test, y_pred, dataset.n_classes)
-    acc, per_class = accuracy(dataset.y_test, y_pred), per_class_accuracy(C)
+    names = tuple(model.class_names or dataset.class_names)
+    check_compatible(net, dataset.n_features, None if model.class_names else dataset.n_classes, dataset.name)
+    X, y = test_set_for_model(model, dataset, args.dataset or config.dataset)
+    y_pred = net.predict(X)
+    C = confusion_matrix(y, y_pred, len(names))
+    acc, per_class = accuracy(y, y_pred), per_class_accuracy(C)
     ablated = None
-    if args.ablate:
+    if args.ablate is not None:
         units = parse_units(args.ablate)
         ablated = {"units": [f"{l}:{u}" for l, u in units],
-                   "accuracy": ablation_accuracy(net, dataset.X_test, dataset.y_test, units)[1]}
+                   "accuracy": ablation_accuracy(net, X, y, units)[1]}
     if args.json:
         emit(record("Evaluation", model=str(args.model), dataset=dataset.name, accuracy=acc,
-                      test_samples=len(y_pred), class_names=dataset.class_names,
+                      test_samples=len(y_pred), class_names=names,
                       per_class_accuracy=per_class, confusion_matrix=C, ablated=ablated))
         return 0
     print(f"{args.model} on {dataset.name}: test accuracy {acc:.2%} ({int(np.trace(C)):,} of {len(y_pred):,})")
@@ -63,7 +65,6 @@ def cmd_evaluate(args):
               f"{ablated['accuracy']:.2%} (intact {acc:.2%})")
     print()
     print("confusion matrix (rows: true class, columns: predicted class)")
-    names = dataset.class_names
     width = max(6, *(len(n) + 2 for n in names), len(str(C.max())) + 2)
     first = max(len("true\\pred"), *(len(n) for n in names))
     print("true\\pred".rjust(first) + "".join(n.rjust(width) for n in names) + "   total  accuracy")
