@@ -29,7 +29,8 @@ def input_gradients(net, X, classes=None, score="logit"):
     """∂s_c/∂x for each row of X (n, input_width), explaining `classes` (n,) (default: the predicted ones).
 
     Returns (n, sizes[0]) in the network's dtype: the gradient with respect to the first layer's
-    input (for a network with input features, with respect to the features). `score` is one of SCORES (see the module docstring).
+    input (for a network with input features, with respect to the features). `score` is one of
+    SCORES (see the module docstring).
     """
     if score not in SCORES:
         raise ValueError(f"score: {score!r} is not allowed; allowed: {', '.join(SCORES)}")
