@@ -50,7 +50,7 @@ class Replay:
         self.bar.play_button.toggled.connect(self._on_play)
         self._timer = QTimer(window, interval=PLAY_INTERVAL_MS)
         self._timer.timeout.connect(self._tick)
-        self._offset, self._batches = 0, 1          # epochs before this run; batches per epoch
+        self._offset = 0                            # epochs before this run
         self._index = None                          # the snapshot shown, or None: live
 
     # -- what the views draw -------------------------------------------------------------------
@@ -69,19 +69,17 @@ class Replay:
         """A run starts: `session` (a new network when `new`) and its first snapshot."""
         if new:
             self.clear()
-        data = session.job.train_data
-        n = len(data.X_train)
-        self._batches = math.ceil(n / max(1, min(session.job.train_config.batch_size, n)))
         self._offset = session.epochs_done
         self.add([session.snapshot])
 
     def add(self, snapshots):
-        """Keep the snapshots the worker sent (oldest first)."""
+        """Keep the snapshots the worker sent (oldest first), each at its run's position after the
+        epochs before this run."""
         if not snapshots:
             return
         shown = self.history.positions[self._index] if self.scrubbing else None
         for snapshot in snapshots:
-            self.history.add(self._offset + snapshot.step / self._batches, snapshot)
+            self.history.add(self._offset + snapshot.position, snapshot)
         if shown is not None:               # thinning may have moved it: stay at the same point
             self._index = self.history.nearest(shown)
         self._sync_slider()
@@ -96,10 +94,10 @@ class Replay:
         """The kept snapshots as RunStore arrays (None when there are none)."""
         return self.history.arrays()
 
-    def load(self, snapshots, batches_per_epoch):
-        """Replace the history with a saved run's snapshots (steps from its start), shown from the first."""
+    def load(self, snapshots):
+        """Replace the history with a saved run's snapshots (positions from its start), shown from the first."""
         self.clear()
-        self._offset, self._batches = 0, batches_per_epoch
+        self._offset = 0
         self.add(snapshots)
         if len(self.history) > 1:
             self.bar.slider.setValue(0)

@@ -126,7 +126,7 @@ class RunControls:
             self.position_label.setText(f"{epoch} · {_duration(min(batch.elapsed, config.time_budget))} / "
                                         f"{_duration(config.time_budget)}")
         else:
-            fraction = batch.step / max(config.epochs * batch.batches_per_epoch, 1)
+            fraction = batch.position / max(config.epochs, 1)
             self.position_label.setText(f"{epoch}/{epochs_before + config.epochs} · batch {batch.batch}/"
                                         f"{batch.batches_per_epoch}")
         fraction = min(fraction, 1.0)
@@ -136,14 +136,15 @@ class RunControls:
 
     def _remaining(self, batch, config, fraction, now):
         """Seconds left on the wall clock (a watchable pace and pauses make it longer than training
-        time): a time budget's rest, or the steps left at the rate seen since the run began."""
-        if self._since is None or batch.step < self._since[1]:
-            self._since = (now - batch.elapsed, 0)           # a new run: assume it ran at training speed
+        time): a time budget's rest, or the epochs left (from the run's position) at the rate seen
+        since the run began."""
+        if self._since is None or batch.position < self._since[1]:
+            self._since = (now - batch.elapsed, 0.0)          # a new run: assume it ran at training speed
         if config.time_budget:
             return config.time_budget * (1 - fraction)
-        (t0, step0), steps = self._since, max(config.epochs * batch.batches_per_epoch, 1)
-        rate = (batch.step - step0) / max(now - t0, 1e-9)
-        return (steps - batch.step) / max(rate, 1e-9)
+        t0, position0 = self._since
+        rate = (batch.position - position0) / max(now - t0, 1e-9)          # epochs a second
+        return (config.epochs - batch.position) / max(rate, 1e-9)
 
     def show_finished(self, text, complete=False):
         """The run ended (`complete`: it did all it was asked, e.g. its time is up: the bar shows 100%)."""

@@ -3,7 +3,7 @@
 from .activations import HIDDEN, OUTPUT
 from .classes import class_probabilities, n_classes, output_units, predictions
 from .config import EARLY_STOPPING_METRICS, TrainConfig, TrainData
-from .events import BatchEnd, Diverged, EpochEnd, Finished, LayerStats
+from .events import BatchEnd, Diverged, EpochEnd, Finished, LayerStats, run_position
 from .gradcheck import gradient_check
 from .health import DETECTORS, Finding, diagnose, diagnose_layers, health_ratios, histograms, layer_report
 from .initializers import INITIALIZERS
@@ -20,7 +20,7 @@ __all__ = [
     "HIDDEN", "OUTPUT", "LOSSES", "VALID_PAIRS", "INITIALIZERS", "OPTIMIZERS", "SCHEDULES",
     "EARLY_STOPPING_METRICS", "Network",
     "predictions", "class_probabilities", "n_classes", "output_units", "TrainConfig", "TrainData", "train",
-    "evaluate", "BatchEnd", "EpochEnd", "Diverged", "Finished", "LayerStats", "gradient_check",
+    "evaluate", "BatchEnd", "EpochEnd", "Diverged", "Finished", "LayerStats", "run_position", "gradient_check",
     "accuracy", "confusion_matrix", "per_class_accuracy", "make_optimizer", "learning_rate",
     "DETECTORS", "Finding", "diagnose", "diagnose_layers", "health_ratios", "histograms", "layer_report",
     "BatchInspection", "LayerTrace", "inspect_batch", "check_batch", "RangeTest", "lr_range_test", "mean_std",

@@ -3,6 +3,17 @@
 from dataclasses import dataclass
 
 
+def run_position(epoch, batches_done, batches_per_epoch):
+    """The run's position in epochs: epoch − 1 + batches_done / batches_per_epoch.
+
+    epoch is 1-based, batches_done the batches of that epoch trained so far, batches_per_epoch that
+    epoch's own count. Each epoch spans exactly 1, whatever its batch size, so the position survives a
+    live batch-size change. The one home of this quantity: curves, replay, races, pacing and the
+    schedules all use it.
+    """
+    return epoch - 1 + batches_done / batches_per_epoch
+
+
 @dataclass(frozen=True)
 class LayerStats:
     """Health numbers for one weight layer at the end of an epoch.
@@ -34,6 +45,11 @@ class BatchEnd:
     samples_seen: int
     elapsed: float          # seconds of training so far
     accuracy: float = 0.0   # share of this batch classified right (as trained)
+
+    @property
+    def position(self):
+        """The run's position after this batch, in epochs (`run_position`)."""
+        return run_position(self.epoch, self.batch, self.batches_per_epoch)
 
 
 @dataclass(frozen=True)

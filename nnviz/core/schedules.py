@@ -1,7 +1,8 @@
 """Learning-rate schedules: η as a function of training progress.
 
-`progress` is the fraction of training done, in [0, 1] (batches done / total batches, or training
-time / time budget when a budget is set, whichever is further); `epoch` counts from 0.
+`progress` is the fraction of training done, in [0, 1] (the run's position in epochs, `run_position`,
+over the run's epochs, or training time / time budget when a budget is set, whichever is further);
+`epoch` counts from 0.
 """
 
 import math

@@ -30,7 +30,7 @@ import numpy as np
 from .classes import predictions
 from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
-from .events import BatchEnd, Diverged, EpochEnd, Finished
+from .events import BatchEnd, Diverged, EpochEnd, Finished, run_position
 from .optimizers import LinearInGradient, make_optimizer
 from .schedules import learning_rate
 
@@ -224,7 +224,6 @@ class _Run:
         """Batch size and the steps it implies: fixed for an epoch (a live change waits for the next)."""
         self.batch_size = min(self.config.batch_size, len(self.X))
         self.batches = math.ceil(len(self.X) / self.batch_size)
-        self.total_steps = self.config.epochs * self.batches
         self.norm_stride = max(1, self.batches // GRAD_NORM_SAMPLES)
 
     def apply(self, config):
@@ -242,19 +241,19 @@ class _Run:
                     setattr(self.optimizer, name, getattr(config, name))
         self.scheduled = config.schedule != "constant" or config.warmup > 0
         self.lr = config.learning_rate
-        self.total_steps = config.epochs * self.batches
 
     def out_of_time(self):
         """Has training time, plus the next epoch's evaluation as long as the last one, used up the budget?"""
         budget = self.config.time_budget
         return bool(budget) and self.clock.elapsed + self.eval_seconds >= budget
 
-    def progress(self):
-        """Share of the run done: by steps, or by training time when a time budget is set."""
-        by_steps = self.step_count / self.total_steps
+    def progress(self, epoch, b):
+        """Share of the run done before batch b of epoch (both 0-based): the run's position over its
+        epochs (a batch-size change keeps it), or training time over a time budget, whichever is further."""
+        by_position = run_position(epoch + 1, b, self.batches) / self.config.epochs
         if self.config.time_budget:
-            return max(by_steps, self.clock.elapsed / max(self.config.time_budget - self.eval_seconds, 1e-9))
-        return by_steps
+            return max(by_position, self.clock.elapsed / max(self.config.time_budget - self.eval_seconds, 1e-9))
+        return by_position
 
     def step(self, epoch, b, tally):
         """Train on batch b of the epoch; return its BatchEnd, or Diverged (weights rolled back)."""
@@ -283,7 +282,7 @@ class _Run:
                 self.last_good_epoch = epoch + 1
             batch_correct = int(np.count_nonzero(predictions(As[-1]) == self.epoch_labels[batch]))
             if self.scheduled:
-                self.lr = learning_rate(config.schedule, config.learning_rate, progress=self.progress(),
+                self.lr = learning_rate(config.schedule, config.learning_rate, progress=self.progress(epoch, b),
                                         epoch=epoch, step_epochs=config.step_epochs,
                                         step_gamma=config.step_gamma, min_lr=config.min_learning_rate,
                                         warmup=config.warmup)

@@ -1,5 +1,7 @@
 """Replay in the main window: scrubbing shows exactly the chosen snapshot in every view, also while training."""
 
+from types import SimpleNamespace
+
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -153,3 +155,37 @@ def test_a_long_run_thins_its_snapshots_evenly_within_the_bound(qtbot, make_wind
     assert len(history) <= 12 and history.stride >= 4 and history.positions[0] == 0.0
     assert np.diff(history.positions).max() <= history.stride         # no gap longer than stride epochs
     assert history.positions[-1] >= 20 - history.stride               # the whole run stays covered
+
+
+def test_replay_places_epochs_right_after_a_live_batch_size_change(make_window):
+    """100 batches an epoch for two epochs, then 50: every epoch's end sits at a whole epoch on the
+    curves (not at step / 100, which would put epochs 3-6 at 2.5, 3, 3.5, 4)."""
+    from dataclasses import replace
+
+    from nnviz.app.runtime.worker import TrainingWorker
+    from nnviz.core import Network, TrainConfig, TrainData
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 2))
+    config = TrainConfig(epochs=6, batch_size=2, learning_rate=0.1)
+    job = SimpleNamespace(dataset=None, network=Network([2, 4, 2], seed=0),
+                          train_data=TrainData(X, (X[:, 0] > 0).astype(np.int64)), train_config=config)
+    worker = TrainingWorker(lambda: job, max_rate=1e12)        # a report after every event
+    kept = []
+
+    def on_update(run, update):
+        kept.extend(update.kept)
+        if any((b.epoch, b.batch) == (2, 100) for b in update.batches):   # applies from epoch 3
+            worker.apply_settings(replace(config, batch_size=4))
+
+    worker.updated.connect(on_update)
+    worker.run()                                       # synchronously, in this thread
+    window = make_window()
+    window.replay.add(kept)
+    history = window.replay.history
+    ends = {s.step: p for s, p in zip(history.snapshots, history.positions)}
+    assert [ends[step] for step in (100, 200, 250, 300, 350, 400)] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    index = next(i for i, s in enumerate(history.snapshots) if s.step == 300)
+    window.replay.bar.slider.setValue(index)
+    assert window.replay.completed_epochs() == 4
+    assert window.replay.bar.label.text().startswith("replaying epoch 4.00 · step 300")

@@ -11,8 +11,8 @@ from nnviz.io import ExperimentConfig
 from nnviz.prepare import prepare
 
 
-def batch(epoch=3, elapsed=33.0, step=30):
-    return BatchEnd(epoch, 5, 10, step, 0.5, 0.1, 640, elapsed)
+def batch(epoch=3, elapsed=33.0, step=30, in_epoch=5):
+    return BatchEnd(epoch, in_epoch, 10, step, 0.5, 0.1, 640, elapsed)
 
 
 @pytest.fixture
@@ -59,10 +59,10 @@ def test_the_speed_box_sets_the_pace_of_the_next_and_the_running_run(make_window
 def test_the_eta_follows_the_wall_clock_so_a_slow_pace_lengthens_it(controls):
     controls.set_state(RUNNING, can_train=True, has_network=True)
     config = TrainConfig(epochs=10)                 # 10 batches an epoch: 100 steps
-    controls.show_progress(batch(step=30, elapsed=33.0), config, clock=lambda: 100.0)
-    # 30 steps in 33 s of training: the run began at 67 s on the wall clock. At 130 s, 60 steps are
-    # done (the pace held it back): 60 steps in 63 s, so the last 40 take 42 s.
-    controls.show_progress(batch(step=60, elapsed=40.0), config, clock=lambda: 130.0)
+    controls.show_progress(batch(3, step=30, elapsed=33.0, in_epoch=10), config, clock=lambda: 100.0)
+    # 3 epochs in 33 s of training: the run began at 67 s on the wall clock. At 130 s, 6 epochs are
+    # done (the pace held it back): 6 epochs in 63 s, so the last 4 take 42 s.
+    controls.show_progress(batch(6, step=60, elapsed=40.0, in_epoch=10), config, clock=lambda: 130.0)
     assert controls.eta_label.text() == "ETA 0:42"
 
 

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from nnviz.core import BatchEnd, EpochEnd, Network, TrainConfig, train
 
@@ -50,3 +51,41 @@ def test_a_new_batch_size_waits_for_the_next_epoch_and_more_epochs_extend_the_ru
             last = event
     assert per_epoch == {1: 3, 2: 2, 3: 2}
     assert last.epoch == 3 and last.epochs == 3
+
+
+def test_doubling_the_batch_at_epoch_6_of_10_keeps_the_cosine_schedule():
+    """40 points, batches of 10 (4 a batch) for 6 epochs, then of 20 (2 a batch). Before batch b of
+    epoch e (0-based) the position is e + b / batches, and η = η₀ (1 + cos(π position / 10)) / 2."""
+    X, y = points(40)
+    config = TrainConfig(optimizer="sgd", learning_rate=0.1, batch_size=10, epochs=10, schedule="cosine")
+    pending = []
+    seen = {}
+    for event in train(Network([2, 3, 2], seed=0), (X, y), config,
+                       settings=lambda: pending.pop() if pending else None):
+        if isinstance(event, BatchEnd):
+            seen[(event.epoch, event.batch)] = event.learning_rate
+            if (event.epoch, event.batch) == (6, 4):
+                pending.append(replace(config, batch_size=20))
+    cosine = [0.05 * (1 + np.cos(np.pi * p / 10)) for p in (6.0, 6.5, 7.0, 7.5, 9.0, 9.5)]
+    got = [seen[k] for k in ((7, 1), (7, 2), (8, 1), (8, 2), (10, 1), (10, 2))]
+    np.testing.assert_allclose(got, cosine, rtol=1e-12)
+    assert seen[(6, 4)] == pytest.approx(0.05 * (1 + np.cos(np.pi * 5.75 / 10)), rel=1e-12)
+    assert len(seen) == 6 * 4 + 4 * 2
+
+
+def test_halving_the_batch_keeps_the_warm_up_rising_as_before():
+    """Warm-up over the first 40% (4 epochs): η = η₀ · position / 4, before each batch."""
+    X, y = points(40)
+    config = TrainConfig(optimizer="sgd", learning_rate=0.1, batch_size=20, epochs=10, warmup=0.4)
+    pending = []
+    seen = {}
+    for event in train(Network([2, 3, 2], seed=0), (X, y), config,
+                       settings=lambda: pending.pop() if pending else None):
+        if isinstance(event, BatchEnd):
+            seen[(event.epoch, event.batch)] = event.learning_rate
+            if (event.epoch, event.batch) == (1, 2):
+                pending.append(replace(config, batch_size=10))
+    expected = {(1, 2): 0.1 * 0.5 / 4, (2, 1): 0.1 * 1.0 / 4, (2, 4): 0.1 * 1.75 / 4, (4, 3): 0.1 * 3.5 / 4,
+                (5, 1): 0.1}
+    for key, value in expected.items():
+        assert seen[key] == pytest.approx(value, rel=1e-12), key

@@ -21,7 +21,7 @@ from nnviz.app.runs.run_queue import RunQueue
 from nnviz.app.diagnostics.saliency_view import SaliencyView
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.core import accuracy
+from nnviz.core import accuracy, run_position
 from nnviz.core.health import DETECTORS
 from nnviz.guard import UserError
 from nnviz.io import ExperimentConfig
@@ -212,14 +212,16 @@ class DiagnosticsDocks:
         net = prepared.network
         if len(arrays["params"][0]) != net.flat_params().size:
             return w.show_message(f"Cannot replay “{record.name}”: its snapshots do not fit its network")
+        n = len(prepared.train_data.X_train)
+        batches = math.ceil(n / max(1, min(config.batch_size, n)))     # saved runs keep one batch size
         snapshots = []
         for params, step, epoch in zip(arrays["params"], arrays["steps"], arrays["epochs"]):
             net.flat_params()[:] = params
-            snapshots.append(Snapshot.of(net, epoch=int(epoch), step=int(step)))
+            position = run_position(int(epoch), int(step) - (int(epoch) - 1) * batches, batches)
+            snapshots.append(Snapshot.of(net, int(epoch), int(step), position))
         w.adopt(config, prepared, record.final_metrics)
         self.network_epochs, self.epochs_untracked = record.epoch_events(), 0
-        n = len(prepared.train_data.X_train)
-        w.replay.load(snapshots, math.ceil(n / max(1, min(config.batch_size, n))))
+        w.replay.load(snapshots)
 
     # -- slots ----------------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ class RacePlots(pg.GraphicsLayoutWidget):
         """Append contestant i's BatchEnd and EpochEnd events (oldest first)."""
         curves = self.curves[i]
         if batches:
-            x = [b.epoch - 1 + b.batch / b.batches_per_epoch for b in batches]
+            x = [b.position for b in batches]
             y, curves.ema = smoothed([b.loss for b in batches], curves.ema)
             curves.loss.extend(x, y)
             curves.dirty = True

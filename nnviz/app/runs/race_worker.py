@@ -101,11 +101,11 @@ class RaceWorker(QObject):
                 self._batches[i].append(event)
                 last_batch[i] = event
                 if keep_step(event.step):
-                    histories[i].add(event.step / event.batches_per_epoch, Snapshot.of(net, event.epoch, event.step))
+                    histories[i].add(event.position, Snapshot.of(net, event.epoch, event.step, event.position))
             elif isinstance(event, EpochEnd):
                 self._epochs[i].append(event)
                 b = last_batch[i]
-                histories[i].add(b.step / b.batches_per_epoch, Snapshot.of(net, b.epoch, b.step))
+                histories[i].add(b.position, Snapshot.of(net, b.epoch, b.step, b.position))
             elif isinstance(event, Finished):
                 self._results[i] = Result(event, _test_accuracy(contestants[i].prepared), histories[i].arrays())
                 histories[i].clear()

@@ -27,12 +27,13 @@ class Snapshot:
     epoch: int = 0
     step: int = 0
     features: tuple | None = None      # input feature names of a 2-D network (None: raw inputs)
+    position: float = 0.0              # the run's position in epochs when taken (`run_position`)
 
     @classmethod
-    def of(cls, net, epoch=0, step=0):
+    def of(cls, net, epoch=0, step=0, position=0.0):
         return cls(tuple(net.sizes), net.hidden_name, net.output_name, net.loss_name,
                    tuple(read_only_copy(W) for W in net.weights),
-                   tuple(read_only_copy(b) for b in net.biases), epoch, step, net.features)
+                   tuple(read_only_copy(b) for b in net.biases), epoch, step, net.features, float(position))
 
     def __setstate__(self, state):
         """Unpickled (from the training process): read-only again, as when it was taken."""

@@ -301,9 +301,8 @@ class TrainingWorker(WorkerSignals):
         return not self._stop
 
     def _flush(self, state):
-        step = self._last_batch.step if self._last_batch else 0
-        epoch = self._last_batch.epoch if self._last_batch else 0
-        self.last_snapshot = Snapshot.of(self._net, epoch=epoch, step=step)
+        last = self._last_batch
+        self.last_snapshot = Snapshot.of(self._net, *((last.epoch, last.step, last.position) if last else ()))
         self._last_emit = self._clock()
         update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state, tuple(self._kept),
                         self._last_emit, self._pace)
@@ -315,7 +314,7 @@ class TrainingWorker(WorkerSignals):
         """Copy the weights for replay (once per step: an epoch's end may also be a log-spaced step)."""
         last = self._last_batch
         if last is not None and not (self._kept and self._kept[-1].step == last.step):
-            self._kept.append(Snapshot.of(self._net, epoch=last.epoch, step=last.step))
+            self._kept.append(Snapshot.of(self._net, last.epoch, last.step, last.position))
             self._last_kept = self._clock()
 
     def _stopped_event(self, reason="stopped"):

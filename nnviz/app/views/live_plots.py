@@ -16,6 +16,7 @@ from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
 from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
 from nnviz.app.views.plot_series import Series
+from nnviz.core import run_position
 
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
@@ -197,7 +198,7 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         if not batches:
             return
         self._batches_per_epoch = batches[-1].batches_per_epoch
-        x = np.array([self._epoch_offset + b.epoch - 1 + b.batch / b.batches_per_epoch for b in batches])
+        x = self._epoch_offset + np.array([b.position for b in batches])
         loss = np.array([b.loss for b in batches], float)
         smooth = np.empty_like(loss)
         ema = self._ema
@@ -245,7 +246,7 @@ class LivePlots(PlotExport, StepRanges, QWidget):
 
     def run_position(self, epoch, batch):
         """The x (in epochs) of batch `batch` of epoch `epoch` of the current run."""
-        return self._epoch_offset + epoch - 1 + batch / self._batches_per_epoch
+        return self._epoch_offset + run_position(epoch, batch, self._batches_per_epoch)
 
     def mark_divergence(self, event):
         """Draw where the loss exploded (its value when finite: the spike) on the loss plot."""
