@@ -64,15 +64,29 @@ def test_dropout_applies_in_training_only():
     np.testing.assert_allclose(P1, expected / expected.sum(axis=1, keepdims=True), rtol=1e-5)
 
 
-def test_dropout_changes_the_training_batches_loss():
+def training_stream(seed):
+    """The generator the loop draws its batch order, dropout masks and augmentations from, in that
+    order (written here from the documented rule, not taken from the core)."""
+    return np.random.default_rng(seed)
+
+
+def test_dropout_trains_the_first_batch_on_the_masked_network():
+    """One batch (the whole set) at p = 0.5: the loss is the cross-entropy of the net whose hidden
+    units are dropped where a 16-bit integer falls below 2¹⁵ and the rest doubled."""
     X, y = blobs()
-    losses = {}
-    for p in (0.0, 0.5):
-        net = Network([2, 16, 3], seed=0)
-        events = run(net, (X, y), batch_size=240, epochs=1, dropout=p)
-        losses[p] = events[0].loss
-    assert losses[0.0] == pytest.approx(Network([2, 16, 3], seed=0).loss(X, y), rel=1e-5)
-    assert losses[0.5] != pytest.approx(losses[0.0], rel=1e-3)
+    net = Network([2, 16, 3], seed=0)
+    W1, b1, W2, b2 = (a.astype(np.float64) for a in (net.weights[0], net.biases[0], net.weights[1], net.biases[1]))
+    events = run(net, (X, y), batch_size=240, epochs=1, dropout=0.5, seed=4)
+    rng = training_stream(4)
+    order = rng.permutation(240)
+    keep = rng.integers(0, 1 << 16, size=(240, 16), dtype=np.uint16) >= 1 << 15
+    h = np.maximum(X[order] @ W1 + b1, 0) * keep * 2.0
+    z = h @ W2 + b2
+    log_p = z - z.max(axis=1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    expected = -np.mean(log_p[np.arange(240), y[order]])
+    assert events[0].loss == pytest.approx(expected, rel=1e-5)
+    assert 0.3 < keep.mean() < 0.7
 
 
 def test_early_stopping_restores_the_best_weights():
@@ -120,25 +134,52 @@ def test_nan_inputs_are_named_not_reported_as_divergence():
         run(Network([2, 3]), (X, y), batch_size=240)
 
 
-def test_stopping_between_batches_leaves_a_usable_network():
+def test_stopping_between_batches_leaves_the_weights_of_the_steps_done():
+    """Closing the generator after step 7 leaves exactly the weights of 7 plain SGD steps on the
+    batches of the loop's seeded order, computed here with `gradients`."""
     X, y = blobs()
-    net = Network([2, 8, 3], seed=0)
-    gen = train(net, (X, y), TrainConfig(batch_size=10, epochs=50, learning_rate=0.1))
+    net = Network([2, 8, 3], seed=0, dtype=np.float64)
+    by_hand = net.copy()
+    gen = train(net, (X, y), TrainConfig(optimizer="sgd", batch_size=10, epochs=50, learning_rate=0.1, seed=2))
     for event in gen:
         if isinstance(event, BatchEnd) and event.step == 7:
             break
     gen.close()
-    assert np.all(np.isfinite(net.predict_proba(X)))
-    assert event.step == 7
+    order = training_stream(2).permutation(240)
+    for b in range(7):
+        idx = order[10 * b:10 * (b + 1)]
+        for (dW, db), W, bias in zip(by_hand.gradients(X[idx], y[idx]), by_hand.weights, by_hand.biases):
+            W -= 0.1 * dW
+            bias -= 0.1 * db
+    for W, W_hand in zip(net.weights + net.biases, by_hand.weights + by_hand.biases):
+        np.testing.assert_allclose(W, W_hand, rtol=1e-12, atol=1e-14)
 
 
-def test_time_budget_stops_the_run():
+class BatchClock:
+    """A fake clock on which every training batch takes one second (the augmenter moves it)."""
+
+    def __init__(self):
+        self.now = 1e9
+
+    def __call__(self):
+        return self.now
+
+    def augment(self, X, rng):
+        self.now += 1.0
+        return X
+
+
+def test_time_budget_stops_the_run_at_the_first_batch_past_it():
+    """Batches of 24 (10 an epoch), each taking 1 s on the injected clock; a budget of 10.5 s ends
+    the run after batch 11, in epoch 2, which still gets its EpochEnd."""
     X, y = blobs()
-    net = Network([2, 8, 3])
-    events = run(net, (X, y), batch_size=1, epochs=100000, time_budget=0.2)
+    clock = BatchClock()
+    events = list(train(Network([2, 8, 3]), TrainData(X, y, augment=clock.augment),
+                        TrainConfig(batch_size=24, epochs=100000, time_budget=10.5), clock=clock))
     assert events[-1].reason == "time_budget"
-    assert events[-1].elapsed < 5  # stopped long before 100,000 epochs
-    assert isinstance(events[-2], EpochEnd)
+    assert events[-1].elapsed == 11.0
+    assert sum(isinstance(e, BatchEnd) for e in events) == 11
+    assert isinstance(events[-2], EpochEnd) and events[-2].epoch == 2
 
 
 def test_cosine_schedule_decays_over_the_run():
