@@ -14,6 +14,7 @@ travel with the dataset so a model can apply them to new rows.
 
 import csv
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ from nnviz.guard import UserError, read_capped
 MAX_BYTES = 256 << 20          # a CSV larger than this is refused before reading
 MIN_ROWS_PER_CLASS = 2         # fewer rows per distinct label: the column is not a class label
 _DELIMITERS = ",;\t"
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")
+F32_MAX = float(np.finfo(np.float32).max)     # μ, σ and the network are float32: a larger value is infinite
 
 
 def load_csv_dataset(path, label_column=None, seed=0, test_fraction: float = 0.2) -> Dataset:
@@ -73,7 +76,7 @@ def read_csv_table(path, label_column=None):
         if len(cells) != width:
             raise UserError(f"{path}: line {line}: expected {width} values, got {len(cells)}")
         for j, i in enumerate(features):
-            X[r, j] = _number(cells[i], path, line, names[i])
+            X[r, j] = _number(cells[i], path, line, names[i] if header else i)
         text = cells[label].strip()
         if not text:
             raise UserError(f"{path}: line {line}: the label ({names[label]}) is empty")
@@ -100,10 +103,25 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(text.splitlines(), dialect)
+    rows, end = [], 0
     try:
-        return [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if end > start:         # a quote opened a value that ran on over the following lines
+                raise UserError(f"{path}: line {start}: a quote (\") opens a value that is not closed on that "
+                                f"line (it takes in lines {start}-{end}); close or remove the quote")
+            if any(c.strip() for c in cells):
+                rows.append((end, cells))
     except csv.Error as error:
         raise UserError(f"{path}: line {reader.line_num}: {error}") from None
+    for line, cells in rows[:20]:
+        comma = next((c for c in cells if _DECIMAL_COMMA.fullmatch(c)), None)
+        if comma is not None and dialect.delimiter != ",":
+            raise UserError(f"{path}: line {line}: {comma.strip()!r} has a decimal comma; nnviz reads numbers with "
+                            f"a decimal point ({comma.strip().replace(',', '.')}): save the CSV with '.' decimals")
+    if rows and all(len(cells) > 1 and not cells[-1].strip() for _, cells in rows):
+        rows = [(line, cells[:-1]) for line, cells in rows]      # every row ends in a delimiter: no column
+    return rows
 
 
 def _label_index(label_column, names, width, path) -> int:
@@ -140,4 +158,7 @@ def _number(text: str, path, line, column) -> float:
     value = _as_float(text)
     if value is None:
         raise UserError(f"{path}: line {line}, column {column}: {text.strip()!r} is not a finite number")
+    if abs(value) > F32_MAX:
+        raise UserError(f"{path}: line {line}, column {column}: {text.strip()} is too large; the network computes "
+                        f"in float32, at most ±{F32_MAX:.3g}")
     return value

@@ -63,7 +63,7 @@ def test_label_column_by_name_and_by_negative_index_and_a_constant_column(tmp_pa
 @pytest.mark.parametrize("text, options, message", [
     ("a,b,c\n1,2,x\n3,4\n", {}, "line 3: expected 3 values, got 2"),
     ("a,b,c\n1,2,x\n\n3,oops,y\n", {}, "line 4, column b: 'oops' is not a finite number"),
-    ("1,2,x\n3,nan,y\n", {}, "line 2, column column 1: 'nan' is not a finite number"),
+    ("1,2,x\n3,nan,y\n", {}, "line 2, column 1: 'nan' is not a finite number"),
     ("a,b,c\n1,2,x\n3,4, \n", {}, "line 3: the label (c) is empty"),
     ("a,b,c\n1,2,x\n3,4,y\n", {"label_column": "d"}, "label_column 'd' is not a column; columns: a, b, c"),
     ("1,2,x\n3,4,y\n", {"label_column": 5}, "label_column 5 is out of range: the file has 3 columns"),
