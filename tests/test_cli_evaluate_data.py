@@ -1,4 +1,8 @@
-"""`nnviz evaluate MODEL --dataset csv:FILE` judges the model as predict does: its own scaling, its class names."""
+"""evaluate and predict judge data as the model sees it: its own scaling and class names, nothing beyond its reach.
+
+`nnviz evaluate MODEL --dataset csv:FILE` scales with the model's μ, σ and matches labels by name;
+`predict` refuses a value the network cannot hold (float32) or one far from all it was trained on.
+"""
 
 import json
 from pathlib import Path
@@ -78,3 +82,29 @@ def test_a_label_the_model_does_not_know_is_an_error_naming_the_file(capsys, tmp
     assert code == 2 and out == ""
     assert err.strip() == (f"nnviz: error: csv:{data}: label 'rose' is not one of the model's classes "
                            f"(setosa, versicolor, virginica)")
+
+
+def test_a_row_far_from_the_training_data_is_refused_not_classified(capsys, iris_model):
+    model = load_model(iris_model)
+    mean, std = float(model.input_mean[0]), float(model.input_std[0])
+    near = f"{mean + 999 * std!r},3.0,4.0,1.0"
+    code, out, err = run(capsys, "predict", iris_model, "--row", near)
+    assert code == 0 and err == "" and len(out.splitlines()) == 3
+    far = mean + 1001 * std
+    code, out, err = run(capsys, "predict", iris_model, "--row", f"{far!r},3.0,4.0,1.0")
+    assert code == 2 and out == ""
+    assert err.strip() == (f"nnviz: error: --row: value 1, {far:g}, is 1001 standard deviations from the training "
+                           f"data's mean ({mean:g}); at most 1000, where the network has seen data")
+    code, out, err = run(capsys, "predict", iris_model, "--row", "1e308,1,2,3")
+    assert code == 2 and out == "" and err.strip() == ("nnviz: error: --row: value 1, 1e+308, is too large; the "
+                                                       "network computes in float32, at most ±3.4e+38")
+
+
+def test_a_point_beyond_float32_is_refused_not_printed_as_nan(capsys, tmp_path):
+    model = tmp_path / "xor.npz"
+    assert cli.main(["train", "--preset", "xor", "--epochs", "1", "--save", str(model), "--quiet"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "predict", model, "--point", "1e308", "1e308")
+    assert code == 2 and out == "" and "nan" not in err
+    assert err.strip() == "nnviz: error: --point: value 1, 1e+308, is too large; the network computes in float32, " \
+                          "at most ±3.4e+38"

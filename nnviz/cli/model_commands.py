@@ -89,12 +89,12 @@ def cmd_predict(args):
         if not all(map(math.isfinite, args.point)):
             raise UserError(f"--point: {args.point[0]:g} {args.point[1]:g} is not allowed; "
                             f"X and Y must be finite numbers")
-        x = model.standardize(np.array([args.point]))
+        x = _network_input(model, args.point, "--point")
     elif args.row is not None:
         values = _row_values(args.row)
         if len(values) != n_inputs:
             raise UserError(f"--row: the model takes {n_inputs} values, got {len(values)}")
-        x = model.standardize(np.array([values]))
+        x = _network_input(model, values, "--row")
     else:
         side = math.isqrt(n_inputs)
         table = model.input_mean is not None or side * side != n_inputs      # a model of CSV rows
@@ -110,6 +110,28 @@ def cmd_predict(args):
     for k in np.argsort(-P, kind="stable")[:3]:
         print(f"{model.class_name(k)}  {P[k]:.4f}")
     return 0
+
+
+# A value this many standard deviations from the training data's mean lies where the network
+# never saw anything: whatever class it printed would be confident and meaningless.
+MAX_STANDARD_SCORE = 1000.0
+
+
+def _network_input(model, values, option):
+    """Raw values (d,) -> the network's input (1, d): scaled with the model's μ, σ; UserError naming
+    `option` and the value when a value is beyond float32 or MAX_STANDARD_SCORE σ from the training mean."""
+    raw = np.array([values], dtype=np.float64)
+    with np.errstate(over="ignore"):
+        x = np.asarray(model.standardize(raw), dtype=model.network.dtype)
+    for i, (value, scaled) in enumerate(zip(raw[0], x[0].astype(np.float64))):
+        if not np.isfinite(scaled):
+            raise UserError(f"{option}: value {i + 1}, {value:g}, is too large; the network computes in float32, "
+                            f"at most ±{np.finfo(np.float32).max:.3g}")
+        if model.input_mean is not None and abs(scaled) > MAX_STANDARD_SCORE:
+            raise UserError(f"{option}: value {i + 1}, {value:g}, is {abs(scaled):.4g} standard deviations from the "
+                            f"training data's mean ({model.input_mean[i]:g}); at most {MAX_STANDARD_SCORE:g}, "
+                            f"where the network has seen data")
+    return x
 
 
 def _row_values(text):
