@@ -132,6 +132,8 @@ CRITERIA = {
     "circles-features": (*_test_at_least(97.0), []),
     "fast": (*_budgeted_test(99.0, 60), ["--time-budget", "60"]),
     "best": (*_budgeted_test(99.4, 600), ["--time-budget", "600"]),
+    "lenet": (*_budgeted_test(99.0, 600), ["--time-budget", "600"]),
+    "convnetjs-mnist": ("≈ 99% test (the demo's claim)", _report, []),
 }
 
 

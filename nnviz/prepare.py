@@ -107,7 +107,8 @@ def prepare(config: ExperimentConfig, dataset: Dataset | None = None) -> Prepare
     _check_two_classes(config, dataset, y_train)
     data = TrainData(X_train, y_train, X_val, y_val, make_data_augmenter(config, dataset))
     network = config.build_network(dataset.n_features, dataset.n_classes,
-                                   n_samples=max(len(dataset.X_train), len(dataset.X_test)))
+                                   n_samples=max(len(dataset.X_train), len(dataset.X_test)),
+                                   image_shape=dataset.image_shape)
     return Prepared(dataset, network, data, config.train_config())
 
 

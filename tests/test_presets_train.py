@@ -62,6 +62,14 @@ def test_fast_and_best_follow_the_clock_and_train_on_all_60k(name):
     assert config.augment_shift > 0
 
 
+def test_lenet_on_a_small_subset_beats_chance_clearly():
+    """Two epochs on 1,500 images (chance: 10%) already read most digits; the full run is in bench/presets.py."""
+    prepared, events = run(reduced("lenet", epochs=2))
+    assert [W.shape for W in prepared.network.weights][:2] == [(6, 1, 5, 5), (16, 6, 5, 5)]
+    test = prepared.dataset
+    assert np.mean(prepared.network.predict(test.X_test[:1000]) == test.y_test[:1000]) > 0.5
+
+
 def test_dying_relu_kills_most_hidden_units_in_its_first_epoch():
     _, events = run(reduced("dying-relu", epochs=1, subset=6000))
     epoch = next(e for e in events if isinstance(e, EpochEnd))

@@ -13,7 +13,7 @@ from nnviz.core import (
     gradient_check,
     per_class_accuracy,
 )
-from nnviz.core.gradcheck import PASS_TOLERANCE, check_level
+from nnviz.core.gradcheck import KINK_OFFSET, PASS_TOLERANCE, check_level, move_off_kinks
 from nnviz.data import NothingDrawn, load_image_file, preprocess_drawing
 from nnviz.evaluation import ablation_accuracy, parse_units, test_set_for_model
 from nnviz.export import INPUT_NAME, OUTPUT_NAME, describe_input, export_numpy, export_onnx
@@ -171,20 +171,24 @@ def cmd_gradcheck(args):
         raise UserError("--samples and --max-entries must be whole numbers ≥ 1")
     dataset = load_config_dataset(config)
     X, y = dataset.X_train[:args.samples], dataset.y_train[:args.samples]
-    net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64, n_samples=len(X))
+    net = config.build_network(dataset.n_features, dataset.n_classes, dtype=np.float64, n_samples=len(X),
+                               image_shape=dataset.image_shape)
+    moved = move_off_kinks(net, X, config.seed)
     errors = gradient_check(net, X, y, l2=config.l2, max_entries=args.max_entries, seed=config.seed)
     passed = all(check_level(e) == "ok" for e in errors)
     if not args.json:
         print(f"gradient check on {len(X)} {dataset.name} samples (float64, at most "
               f"{args.max_entries} entries per array)")
+        if moved:
+            print(f"biases moved by up to ±{KINK_OFFSET:g}: some units sat exactly on ReLU's kink at z = 0")
     for l, (error, W) in enumerate(zip(errors, net.weights), start=1):
         verdict = "PASS" if check_level(error) == "ok" else "FAIL"
         if args.json:
             emit(record("GradCheckLayer", layer=l, shape=W.shape, relative_error=error,
                           passed=verdict == "PASS"))
         else:
-            shape = f"{W.shape[0]}x{W.shape[1]}"
-            print(f"layer {l}  {shape:>9}  relative error {error:.2e}  {verdict}")
+            shape = "x".join(map(str, W.shape))
+            print(f"layer {l}  {shape:>11}  relative error {error:.2e}  {verdict}")
     if args.json:
         emit(record("Summary", passed=passed, tolerance=PASS_TOLERANCE, samples=len(X)))
     else:

@@ -46,10 +46,11 @@ class _Buffers:
     def __init__(self):
         self._arrays = {}
 
-    def get(self, name, shape, dtype, zeroed=False):
+    def get(self, name, shape, dtype, fill=None):
+        """The array `name` of this shape and dtype; a new one is filled with `fill` (if given)."""
         array = self._arrays.get(name)
         if array is None or array.shape != shape or array.dtype != dtype:
-            array = np.zeros(shape, dtype) if zeroed else np.empty(shape, dtype)
+            array = np.empty(shape, dtype) if fill is None else np.full(shape, fill, dtype)
             self._arrays[name] = array
         return array
 
@@ -60,6 +61,8 @@ class _Layer:
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_buffers"] = _Buffers()
+        if "_cols_of" in state:
+            state["_cols_of"] = None
         return state
 
     def __deepcopy__(self, memo):
@@ -112,7 +115,7 @@ class Conv2D(_Layer):
         """Strided (n, H_out, W_out, C_in, k, k) view of every patch of D (padded when "same")."""
         if self.padding == "same":
             H, W, C = self.in_shape
-            padded = self._buffers.get("padded", (len(D), *self.padded, C), D.dtype, zeroed=True)
+            padded = self._buffers.get("padded", (len(D), *self.padded, C), D.dtype, fill=0)
             p = self.pad_before
             padded[:, p:p + H, p:p + W, :] = D                   # the border stays zero
             D = padded
@@ -136,7 +139,7 @@ class Conv2D(_Layer):
         Z += b
         return Z.reshape(len(D), *self.out_shape)
 
-    def parameter_gradients(self, D, delta, dW, db, ones=None):
+    def parameter_gradients(self, D, delta, dW, db):
         """BP3 and BP4 into dW (C_out, C_in, k, k) and db (C_out,) for the input D and δ (n, H_out, W_out, C_out).
 
         Reuses the im2col matrix of the last forward when it was of this very D.
@@ -144,8 +147,7 @@ class Conv2D(_Layer):
         cols = self._last_cols(D)
         delta = delta.reshape(-1, self.filters)
         np.matmul(delta.T, cols, out=dW.reshape(self.filters, -1))                    # BP4: δ̂ᵀ X̂
-        if ones is None:
-            ones = np.ones(len(delta), delta.dtype)
+        ones = self._buffers.get("ones", (len(delta),), delta.dtype, fill=1)
         np.dot(ones, delta, out=db)                                                     # BP3: 1ᵀδ̂
 
     def _last_cols(self, D):

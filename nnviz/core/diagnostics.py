@@ -10,11 +10,17 @@ SATURATION_LEVEL = 0.05
 SATURATED_SHARE = 0.9
 
 
+def units(A):
+    """Activations as (samples, units): a convolution's maps (n, H, W, C) as (n·H·W, C), its filters
+    being the units (a filter is dead when it is 0 at every pixel of every sample)."""
+    return A.reshape(-1, A.shape[-1]) if A.ndim == 4 else A
+
+
 def dead_fraction(A):
     """Share of units (columns of A, (n, units)) whose output is exactly 0 on every sample."""
     if A.size == 0:
         return 0.0
-    return float(np.mean(np.all(A == 0, axis=0)))
+    return float(np.mean(np.all(units(A) == 0, axis=0)))
 
 
 def saturated_fraction(activation, Z, A):
@@ -22,7 +28,7 @@ def saturated_fraction(activation, Z, A):
     peak = SATURATION_PEAK.get(activation.name)
     if peak is None or A.size == 0:
         return 0.0
-    flat = activation.derivative(Z, A) < SATURATION_LEVEL * peak
+    flat = units(activation.derivative(Z, A) < SATURATION_LEVEL * peak)
     return float(np.mean(np.mean(flat, axis=0) >= SATURATED_SHARE))
 
 

@@ -13,6 +13,27 @@ def check_level(error):
     return "ok" if error <= PASS_TOLERANCE else "warning" if error <= WARN_TOLERANCE else "alarm"
 
 
+# Biases are moved by up to this much when a unit sits on ReLU's kink (see move_off_kinks).
+KINK_OFFSET = 0.1
+
+
+def move_off_kinks(net, X, seed=0):
+    """Shift every bias by U(−KINK_OFFSET, KINK_OFFSET) when a hidden pre-activation is exactly 0 on X.
+
+    ReLU-type activations have no derivative at z = 0, where central differences give half a step
+    and backprop 0. Freshly initialised convolutions put every pixel of a blank patch there
+    (z = b = 0); a check of backprop must look at a point where the derivative exists. Returns
+    whether it moved them.
+    """
+    Zs = net.forward_cache(X)[0]
+    if not any(np.any(Z == 0) for Z in Zs[:-1]):
+        return False
+    rng = np.random.default_rng(seed)
+    for b in net.biases:
+        b += rng.uniform(-KINK_OFFSET, KINK_OFFSET, b.shape).astype(b.dtype)
+    return True
+
+
 def gradient_check(net, X, Y, l2=0.0, epsilon=1e-6, max_entries=None, seed=0):
     """Relative error per layer between analytic and numerical gradients.
 

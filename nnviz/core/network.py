@@ -11,18 +11,26 @@ Backpropagation, for a batch of n samples (δˡ = ∂C/∂zˡ, shape (n, d_out))
 With L2 strength λ the cost gains (λ/2) Σₗ ‖Wˡ‖² and ∂C/∂Wˡ gains λWˡ; with L1 strength λ₁ it gains
 λ₁ Σₗ Σ|Wˡ| and ∂C/∂Wˡ gains λ₁ sign(Wˡ) (a subgradient, 0 at 0). Biases are not decayed.
 
+A network built from a layer list with convolutions (`layers`, nnviz.core.layer_list) takes images
+as rows (n, C·H·W) and runs them through the stages of nnviz.core.conv_net; the dense case is this
+module's own loop, which a layer list of dense entries only builds.
+
 A network built with input `features` (nnviz.core.features) takes 2-D points and feeds their
 features to its first layer: sizes[0] is the number of features, `input_width` is 2. One input
 convention: every public method takes X (n, input_width) and expands it in one place, `inputs`.
 Training expands the data once and trains `feature_space()`, whose input is the features.
 """
 
+import copy
+
 import numpy as np
 
 from .activations import hidden_activation, output_activation
 from .classes import predictions
+from .conv_net import ConvPlan
 from .features import POINT_WIDTH, check_features, expand_features, is_identity
 from .initializers import init_layer
+from .layer_list import check_layers, dense_widths, is_convolutional
 from .losses import get_loss
 
 PREDICT_CHUNK = 8192
@@ -39,15 +47,23 @@ def _check_sizes(sizes):
 
 
 class Network:
-    """A fully connected network with one activation for the hidden layers and one for the output.
+    """A network with one activation for the hidden layers and one for the output.
 
     sizes: [d_in, hidden..., d_out]; dtype float32 (fast) or float64 (gradient checks);
     features: optional input feature names for 2-D points (None or ["x1", "x2"]: the raw input).
+    layers: optional layer list (nnviz.core.layer_list) in place of the hidden sizes, with sizes
+    [d_in, d_out]; with convolutions, image_shape (H, W) or (C, H, W) says how a row of d_in pixels
+    is an image, and `sizes` becomes the width of each weight layer's input, then d_out.
     """
 
     def __init__(self, sizes, hidden="relu", output="softmax", loss="cross_entropy", init="he",
-                 seed=0, dtype=np.float32, features=None, _empty=False):
+                 seed=0, dtype=np.float32, features=None, layers=None, image_shape=None, _empty=False):
         self.sizes = _check_sizes(sizes)
+        self.plan = None
+        if layers is not None:
+            self.sizes, self.plan = _layered(self.sizes, check_layers(layers), image_shape, hidden)
+            if self.plan is not None and features is not None and not is_identity(features):
+                raise ValueError("input_features: a network with convolutions takes images, not points")
         self.features = None if features is None or is_identity(features) else check_features(features)
         if self.features is not None and len(self.features) != self.sizes[0]:
             raise ValueError(f"sizes: {len(self.features)} input features need {len(self.features)} "
@@ -65,20 +81,31 @@ class Network:
         if _empty:
             return
         rng = np.random.default_rng(seed)
+        if self.plan is not None:
+            self._pack(*self.plan.init_params(init, rng))
+            return
         layers = [init_layer(init, rng, fan_in, fan_out) for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:])]
         self._pack([W for W, _ in layers], [b for _, b in layers])
 
     @classmethod
     def from_params(cls, weights, biases, hidden="relu", output="softmax", loss="cross_entropy",
-                    features=None):
+                    features=None, layers=None, image_shape=None):
         """A network whose weights and biases are copies of the given arrays (no initialisation).
 
         It always owns its parameters: changing the given arrays later does not change it, training it
         does not change them, and read-only arrays (a snapshot's) give a network that trains.
+        layers, image_shape: as for the constructor (a network with convolutions).
         """
         if not weights or len(weights) != len(biases):
             raise ValueError(f"weights: need one bias vector per weight matrix, got {len(weights)} and "
                              f"{len(biases)}")
+        if layers is not None:
+            shape = image_shape if image_shape is not None else (weights[0].shape[0],)
+            net = cls([int(np.prod(shape)), len(biases[-1])], hidden, output, loss, init="small",
+                      dtype=weights[0].dtype, features=features, layers=layers, image_shape=image_shape,
+                      _empty=True)
+            net.set_params(weights, biases, pack=True)
+            return net
         sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
         for l, (W, b) in enumerate(zip(weights, biases)):
             if W.ndim != 2 or W.shape[0] != sizes[l] or b.shape != (W.shape[1],):
@@ -112,14 +139,31 @@ class Network:
         """[W¹, b¹, W², b², ...], the live arrays (optimisers update them in place)."""
         return [p for W, b in zip(self.weights, self.biases) for p in (W, b)]
 
+    @property
+    def layer_list(self):
+        """The checked layer list of a network with convolutions, else None (an MLP: see sizes)."""
+        return None if self.plan is None else self.plan.layers
+
+    @property
+    def image_shape(self):
+        """(C, H, W) of the images a network with convolutions takes, else None."""
+        return None if self.plan is None else self.plan.image_shape
+
+    def param_shapes(self):
+        """[(Wˡ shape, bˡ shape)]: (fan_in, fan_out) and (fan_out,), or a convolution's (C_out, C_in, k, k)."""
+        if self.plan is not None:
+            return self.plan.param_shapes()
+        return [((fan_in, fan_out), (fan_out,)) for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:])]
+
     def layer_views(self, flat):
         """Weight and bias views ([W¹, ...], [b¹, ...]) into a vector laid out as [W¹, b¹, W², b², ...]."""
         weights, biases, start = [], [], 0
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
-            weights.append(flat[start:start + fan_in * fan_out].reshape(fan_in, fan_out))
-            start += fan_in * fan_out
-            biases.append(flat[start:start + fan_out])
-            start += fan_out
+        for W_shape, (units,) in self.param_shapes():
+            size = int(np.prod(W_shape))
+            weights.append(flat[start:start + size].reshape(W_shape))
+            start += size
+            biases.append(flat[start:start + units])
+            start += units
         return weights, biases
 
     def flat_params(self):
@@ -149,18 +193,23 @@ class Network:
         clone = object.__new__(Network)
         clone.__dict__.update(self.__dict__)
         clone.dtype = np.dtype(dtype or self.dtype)
+        clone.plan = copy.deepcopy(self.plan)          # fresh work buffers
         clone._pack(self.weights, self.biases)
         return clone
 
-    def set_params(self, weights, biases):
-        """Copy weights and biases into this network, checking their shapes."""
-        if len(weights) != self.n_layers or len(biases) != self.n_layers:
-            raise ValueError(f"weights: expected {self.n_layers} layers, got {len(weights)}")
+    def set_params(self, weights, biases, pack=False):
+        """Copy weights and biases into this network, checking their shapes (pack: allocate them first)."""
+        shapes = self.param_shapes()
+        if len(weights) != len(shapes) or len(biases) != len(shapes):
+            raise ValueError(f"weights: expected {len(shapes)} layers, got {len(weights)}")
         for l, (W, b) in enumerate(zip(weights, biases)):
-            if W.shape != self.weights[l].shape or b.shape != self.biases[l].shape:
-                raise ValueError(
-                    f"weights: layer {l + 1} should be {self.weights[l].shape}/{self.biases[l].shape}, "
-                    f"got {W.shape}/{b.shape}")
+            if (W.shape, b.shape) != shapes[l]:
+                raise ValueError(f"weights: layer {l + 1} should be {shapes[l][0]}/{shapes[l][1]}, "
+                                 f"got {W.shape}/{b.shape}")
+        if pack:
+            self._pack(weights, biases)
+            return
+        for l, (W, b) in enumerate(zip(weights, biases)):
             self.weights[l][...] = W
             self.biases[l][...] = b
 
@@ -213,6 +262,8 @@ class Network:
 
     def _forward(self, X, masks=None, T=None):
         """The layers on the first layer's input X (n, sizes[0]): callers expand with `inputs` first."""
+        if self.plan is not None:
+            return self.plan.forward(self, X, masks, T)
         Zs, As, Ds = [], [X], []
         A = X
         cost = None
@@ -237,16 +288,23 @@ class Network:
         """Activations per layer for X (n, d_in), input first: [X (or its features), a¹, ..., aᴸ].
 
         masks: as in forward_cache (e.g. `ablation_masks`); the activations returned are unmasked.
+        A convolution's activations are (n, C, H, W) feature maps.
         """
-        return self.forward_cache(X, masks)[1]
+        As = self.forward_cache(X, masks)[1]
+        return As if self.plan is None else self.plan.shown(As)
 
     def predict_proba(self, X, masks=None):
         """Output activations (n, d_out): class probabilities for softmax/sigmoid outputs."""
         X = self.inputs(X)
         out = np.empty((len(X), self.sizes[-1]), dtype=self.dtype)
-        for start in range(0, len(X), PREDICT_CHUNK):
-            out[start:start + PREDICT_CHUNK] = self._forward(X[start:start + PREDICT_CHUNK], masks)[1][-1]
+        chunk = self._chunk()
+        for start in range(0, len(X), chunk):
+            out[start:start + chunk] = self._forward(X[start:start + chunk], masks)[1][-1]
         return out
+
+    def _chunk(self):
+        """Rows evaluated at once by predict_proba and loss."""
+        return PREDICT_CHUNK if self.plan is None else self.plan.predict_rows()
 
     def predict(self, X, masks=None):
         """Class indices (n,): argmax of the outputs, or output > 0.5 for a single output unit."""
@@ -270,10 +328,10 @@ class Network:
         """Mean cost over the batch plus the L2 and L1 penalties."""
         X = self.inputs(X)
         T = self.targets(Y, len(X))
-        total, n = 0.0, len(X)
-        for start in range(0, n, PREDICT_CHUNK):
-            chunk = T[start:start + PREDICT_CHUNK]
-            total += self._forward(X[start:start + PREDICT_CHUNK], None, chunk)[3] * len(chunk)
+        total, n, rows = 0.0, len(X), self._chunk()
+        for start in range(0, n, rows):
+            chunk = T[start:start + rows]
+            total += self._forward(X[start:start + rows], None, chunk)[3] * len(chunk)
         return total / n + self.l2_penalty(l2) + self.l1_penalty(l1)
 
     def backward(self, Zs, As, Ds, T, l2=0.0, masks=None, grads=None, scale=1.0, l1=0.0):
@@ -285,6 +343,8 @@ class Network:
         """
         if grads is None:
             grads = [(np.empty_like(W), np.empty_like(b)) for W, b in zip(self.weights, self.biases)]
+        if self.plan is not None:
+            return self.plan.backward(self, Zs, As, Ds, T, l2, masks, grads, scale, l1)
         delta_out = self.cost.delta(Zs[-1], As[-1], T, self.output)                 # BP1
         ones = self._ones(len(delta_out))  # Σₓ δ as a matrix-vector product runs ~2x faster than a sum
         if scale != 1.0:
@@ -305,6 +365,9 @@ class Network:
         δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ ⊙ mask) ⊙ σ'(zˡ), with the dropout mask of layer l+1's input when given. The
         one BP2 loop: `backward`, the inspector and saliency all run it. Zs, As: from `forward_cache`.
         """
+        if self.plan is not None:
+            yield from self.plan.backpropagate(self, Zs, As, delta, masks)
+            return
         for l in range(self.n_layers - 1, -1, -1):
             yield l, delta
             if l == 0:
@@ -325,3 +388,20 @@ class Network:
         Zs, As, Ds = self.forward_cache(X)
         return self.backward(Zs, As, Ds, self.targets(Y, len(Zs[0])), l2, l1=l1)
 
+
+
+def _layered(sizes, layers, image_shape, hidden):
+    """(sizes, plan) of a network built from a checked layer list on sizes [d_in, d_out]: a plain MLP
+    (plan None) for dense entries only, else the ConvPlan of images of `image_shape`."""
+    if len(sizes) != 2:
+        raise ValueError(f"sizes: with a layer list give [inputs, outputs], got {sizes}")
+    if not is_convolutional(layers):
+        return [sizes[0], *dense_widths(layers), sizes[1]], None
+    if image_shape is None:
+        raise ValueError("image_shape: a network with convolutions needs the images' (height, width)")
+    shape = tuple(int(s) for s in image_shape)
+    shape = (1, *shape) if len(shape) == 2 else shape
+    if len(shape) != 3 or min(shape) < 1 or int(np.prod(shape)) != sizes[0]:
+        raise ValueError(f"image_shape: {tuple(image_shape)} does not hold the {sizes[0]} inputs of a row")
+    plan = ConvPlan(shape, layers, sizes[1], hidden)
+    return plan.sizes, plan

@@ -18,6 +18,7 @@ from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OUTPUT, VALID_PAIRS, Networ
 from nnviz.core.features import DEFAULT_FEATURES, POINT_WIDTH, check_features, is_identity
 from nnviz.core.fields import FieldError, choice, is_real, is_whole, number, reject, shown, whole
 from nnviz.core.footprint import training_bytes
+from nnviz.core.layer_list import check_layers, is_convolutional
 from nnviz.guard import UserError, check_fits, read_json
 
 from .atomic import atomic_write_text
@@ -56,7 +57,9 @@ class ExperimentConfig(TrainConfig):
     randomly move each training image, and augment_elastic (α) distorts it elastically (see
     nnviz.data.make_augmenter). input_features picks what a 2-D point feeds the network
     (nnviz.core.features; the default ["x1", "x2"] is the point itself). hidden_layers lists the
-    hidden widths ([] = none).
+    hidden widths ([] = none). layers, when not null, lists the hidden layers instead, with
+    convolutions and pooling (nnviz.core.layer_list: [{"conv": 6, "kernel": 5}, {"maxpool": 2},
+    {"dense": 120}]); hidden_layers is then ignored.
     """
 
     title: str = ""
@@ -76,6 +79,7 @@ class ExperimentConfig(TrainConfig):
     image_size: int | None = None
     input_features: list[str] = field(default_factory=lambda: list(DEFAULT_FEATURES))
     hidden_layers: list[int] = field(default_factory=lambda: [128])
+    layers: list | None = None
     activation: str = "relu"
     output: str = "softmax"
     loss: str = "cross_entropy"
@@ -129,6 +133,14 @@ class ExperimentConfig(TrainConfig):
             raise FieldError(str(error), "input_features") from None
         if any(width < 1 for width in self.hidden_layers):
             reject("hidden_layers", self.hidden_layers, "every width must be a whole number ≥ 1")
+        if self.layers is not None:
+            if len(self.layers) > MAX_HIDDEN_LAYERS:
+                raise FieldError(f"layers: {len(self.layers):,} layers are not allowed; at most "
+                                 f"{MAX_HIDDEN_LAYERS}", "layers")
+            check_layers(self.layers)
+            if is_convolutional(self.layers) and not is_identity(self.input_features):
+                reject("input_features", self.input_features, "a network with convolutions takes images; "
+                       f"use {list(DEFAULT_FEATURES)!r}")
         choice("activation", self.activation, HIDDEN)
         choice("output", self.output, OUTPUT)
         choice("loss", self.loss, LOSSES)
@@ -147,9 +159,11 @@ class ExperimentConfig(TrainConfig):
         """Output units for n_classes: 1 for a sigmoid output on two classes, else n_classes."""
         return output_units(n_classes, self.output)
 
-    def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32, n_samples=None) -> Network:
-        """A freshly initialised network [n_inputs, *hidden_layers, n_outputs], seeded by `seed`;
-        with input features, n_inputs must be 2 and the first size is the number of features.
+    def build_network(self, n_inputs: int, n_classes: int, dtype=np.float32, n_samples=None,
+                      image_shape=None) -> Network:
+        """A freshly initialised network [n_inputs, *hidden_layers, n_outputs] (or of `layers`),
+        seeded by `seed`; with input features, n_inputs must be 2 and the first size is the number
+        of features; with convolutions, image_shape (the dataset's (height, width)) is required.
 
         Raises MemoryLimitError, before allocating anything, when training it on `n_samples`
         samples (default: one batch) needs more memory than is available.
@@ -158,12 +172,30 @@ class ExperimentConfig(TrainConfig):
         if features is not None and n_inputs != POINT_WIDTH:
             raise ConfigError(f"input_features: {shown(self.input_features)} need 2-D points; this dataset "
                               f"has {n_inputs} inputs (use {list(DEFAULT_FEATURES)!r})", "input_features")
+        if self.layers is not None:
+            return self._build_layered(n_inputs, n_classes, dtype, n_samples, image_shape)
         sizes = [len(features) if features else n_inputs, *self.hidden_layers, self.n_outputs(n_classes)]
         needed = training_bytes(sizes, self.batch_size, n_samples or self.batch_size, self.optimizer,
                                 np.dtype(dtype).itemsize)
         check_fits(f"hidden_layers {shown(self.hidden_layers)} on {sizes[0]} inputs", needed)
         return Network(sizes, hidden=self.activation, output=self.output, loss=self.loss,
                        init=self.init, seed=self.seed, dtype=dtype, features=features)
+
+    def _build_layered(self, n_inputs, n_classes, dtype, n_samples, image_shape):
+        if is_convolutional(self.layers) and image_shape is None:
+            raise ConfigError(f"layers: convolutions and pooling need images; dataset {self.dataset} "
+                              f"holds {n_inputs}-D points (use dense layers only)", "layers")
+        arguments = dict(hidden=self.activation, output=self.output, loss=self.loss, init=self.init,
+                         seed=self.seed, dtype=dtype, layers=self.layers, image_shape=image_shape)
+        sizes = [n_inputs, self.n_outputs(n_classes)]
+        try:
+            shape = Network(sizes, **arguments, _empty=True)       # no weights yet: sizes checked first
+        except ValueError as error:
+            raise ConfigError(str(error), "layers") from None
+        needed = training_bytes(shape.sizes, self.batch_size, n_samples or self.batch_size, self.optimizer,
+                                np.dtype(dtype).itemsize, plan=shape.plan)
+        check_fits(f"layers on {n_inputs} inputs", needed)
+        return Network(sizes, **arguments)
 
     # -- JSON ----------------------------------------------------------------------------------
 
@@ -191,6 +223,8 @@ class ExperimentConfig(TrainConfig):
         for name in ("hidden_layers", "input_features"):
             if name in values:
                 values[name] = list(values[name])
+        if values.get("layers") is not None:
+            values["layers"] = [dict(spec) if isinstance(spec, dict) else spec for spec in values["layers"]]
         return cls(**values)
 
     def to_json(self) -> str:
@@ -246,6 +280,7 @@ _SIMPLE_TYPES = {
     int: (is_whole, "a whole number"),
     float: (is_real, "a number"),
     str: (lambda v: isinstance(v, str), "a string"),
+    list: (lambda v: isinstance(v, list), "a list"),
 }
 
 

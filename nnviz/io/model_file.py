@@ -1,13 +1,16 @@
 """Model files: a trained network as a `.npz` archive (weights, architecture, experiment, metrics).
 
 Layout: arrays W0..Wk and b0..bk, and 0-d string arrays `format` (FORMAT), `version` (nnviz's),
-`architecture` (JSON: sizes, hidden, output, loss, input features or null), `config` (the experiment's JSON, or "null")
+`architecture` (JSON: sizes, hidden, output, loss, input features or null; for a network with
+convolutions also its layer list and image_shape (C, H, W), a filter bank Wl being (C_out, C_in, k, k)),
+`config` (the experiment's JSON, or "null")
 and `metrics` (JSON object); optionally `class_names` (JSON list) and `input_mean`, `input_std`
 (the standardisation x' = (x − μ) / σ the network's inputs need, e.g. for a CSV dataset).
 Loading never unpickles (allow_pickle=False) and checks everything.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +65,8 @@ def save_model(path, net: Network, config: ExperimentConfig | None = None, metri
     input standardisation (μ, σ), each (d,)) to `path`, atomically."""
     architecture = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
                     "loss": net.loss_name, "features": list(net.features) if net.features else None}
+    if net.layer_list is not None:
+        architecture.update(layers=net.layer_list, image_shape=list(net.image_shape))
     arrays = {
         "format": np.array(FORMAT),
         "version": np.array(__version__),
@@ -123,15 +128,17 @@ def _build(arrays):
     version = _text(arrays, "version")
     arch = _json(arrays, "architecture")
     sizes, hidden, output, loss = _architecture(arch)
+    layers, image_shape = arch.get("layers"), arch.get("image_shape")
     weights, biases = [], []
-    for l in range(len(sizes) - 1):
-        weights.append(_layer_array(arrays, f"W{l}", (sizes[l], sizes[l + 1])))
-        biases.append(_layer_array(arrays, f"b{l}", (sizes[l + 1],)))
+    for l, (W_shape, b_shape) in enumerate(_param_shapes(sizes, layers, image_shape, hidden)):
+        weights.append(_layer_array(arrays, f"W{l}", W_shape))
+        biases.append(_layer_array(arrays, f"b{l}", b_shape))
     dtypes = {a.dtype for a in weights + biases}
     if len(dtypes) != 1:
         raise ModelFileError(f"weights mix dtypes {sorted(str(d) for d in dtypes)}")
     try:
-        network = Network.from_params(weights, biases, hidden, output, loss, arch.get("features"))
+        network = Network.from_params(weights, biases, hidden, output, loss, arch.get("features"),
+                                      layers=layers, image_shape=image_shape)
     except ValueError as error:
         raise ModelFileError(f"bad architecture: {error}") from None
     metrics = _json(arrays, "metrics")
@@ -174,6 +181,23 @@ def _architecture(arch):
     if not all(isinstance(n, str) for n in names):
         raise ModelFileError(f"architecture names must be strings, got {names!r}")
     return (sizes, *names)
+
+
+def _param_shapes(sizes, layers, image_shape, hidden):
+    """[(W shape, b shape)] the architecture needs: from the sizes, or from the layer list."""
+    if layers is None:
+        return [((n_in, n_out), (n_out,)) for n_in, n_out in zip(sizes, sizes[1:])]
+    if not (isinstance(image_shape, list) and len(image_shape) == 3
+            and all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in image_shape)):
+        raise ModelFileError(f"architecture image_shape must be 3 whole numbers ≥ 1, got {image_shape!r}")
+    try:
+        shape = Network([math.prod(image_shape), sizes[-1]], hidden=hidden, layers=layers,
+                        image_shape=image_shape, _empty=True)
+    except ValueError as error:
+        raise ModelFileError(f"bad architecture: {error}") from None
+    if shape.sizes != sizes:
+        raise ModelFileError(f"architecture sizes {sizes} do not match its layers ({shape.sizes})")
+    return shape.param_shapes()
 
 
 def _layer_array(arrays, name, shape):
