@@ -73,11 +73,18 @@ def read_image(path, side):
 
 
 def main(argument):
-    arrays, info = load()
+    """Print the top 3 classes for `argument` (an image file or a row); a problem ends in one line on stderr."""
+    try:
+        arrays, info = load()
+    except (OSError, ValueError) as error:
+        sys.exit(f"predict.py: cannot read {HERE / 'weights.npz'}: {getattr(error, 'strerror', None) or error}")
     if Path(argument).is_file():
         X = read_image(argument, info["image_side"])
     else:
-        X = np.array([[float(value) for value in argument.split(",")]])
+        try:
+            X = np.array([[float(value) for value in argument.split(",")]])
+        except ValueError:
+            sys.exit(f"predict.py: {argument}: no such file, nor a row of comma-separated numbers")
     P = predict_proba(arrays, info, X)[0]
     if P.size == 1:                     # one sigmoid unit: P(class 1)
         P = np.array([1 - P[0], P[0]])
@@ -86,4 +93,6 @@ def main(argument):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python predict.py IMAGE_FILE_OR_ROW (e.g. digit.png, or 5.1,3.5,1.4,0.2)")
     main(sys.argv[1])

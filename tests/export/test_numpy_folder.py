@@ -103,3 +103,17 @@ def test_a_previous_export_is_replaced_and_an_empty_folder_is_used(capsys, tmp_p
     assert sorted(p.name for p in folder.iterdir()) == [".nnviz-export", "drawing.py", "predict.py", "weights.npz"]
     with np.load(folder / "weights.npz") as archive:
         assert archive["W1"].shape == (784, 64)
+
+
+def test_predict_py_says_in_one_line_what_is_missing(capsys, tmp_path, mnist_model, bare_python):
+    folder = tmp_path / "out"
+    nnviz_predict(capsys, "export", mnist_model, folder, "--format", "numpy")
+    result = run_bare(bare_python, "predict.py", "missing.png", cwd=folder)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "predict.py: missing.png: no such file, nor a row of comma-separated numbers\n"
+    result = run_bare(bare_python, "predict.py", cwd=folder)
+    assert result.returncode == 1 and result.stderr.startswith("usage: python predict.py IMAGE_FILE_OR_ROW")
+    (folder / "weights.npz").unlink()
+    result = run_bare(bare_python, "predict.py", "1,2", cwd=folder)
+    assert result.returncode == 1
+    assert result.stderr == f"predict.py: cannot read {folder.resolve() / 'weights.npz'}: No such file or directory\n"
