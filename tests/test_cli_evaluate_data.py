@@ -108,3 +108,9 @@ def test_a_point_beyond_float32_is_refused_not_printed_as_nan(capsys, tmp_path):
     assert code == 2 and out == "" and "nan" not in err
     assert err.strip() == "nnviz: error: --point: value 1, 1e+308, is too large; the network computes in float32, " \
                           "at most ±3.4e+38"
+
+
+def test_a_nul_byte_in_the_dataset_path_is_a_message(capsys, iris_model):
+    code, out, err = run(capsys, "evaluate", iris_model, "--dataset", "csv:/tmp/a\0b.csv")
+    assert code == 2 and out == ""
+    assert err.strip() == "nnviz: error: dataset: 'csv:/tmp/a\\x00b.csv' is not allowed; a file path cannot hold a NUL byte"

@@ -254,6 +254,9 @@ def main(argv=None) -> int:
     (a real command line), else now.
     """
     started = _COMMAND_START if argv is None else time.perf_counter()
+    for stream in (sys.stdout, sys.stderr):     # a class named by a non-UTF-8 folder prints as caf\udce9
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     args.started = started
     try:

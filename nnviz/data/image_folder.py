@@ -65,6 +65,12 @@ def _is_folder_name(name) -> bool:
 def class_folders(folder: Path) -> tuple[str, ...]:
     """The sorted names of the class subfolders (at least two)."""
     names = tuple(sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")))
+    here = folder.resolve()
+    for name in names:
+        target = (folder / name).resolve()
+        if target == here or target in here.parents:
+            raise UserError(f"{folder / name}: the class folder is a link to {target}, which holds the dataset "
+                            f"itself; a class folder must hold that class's images")
     if len(names) < 2:
         raise UserError(f"{folder}: an image-folder dataset needs a subfolder per class, at least two; "
                          f"found {len(names)}")
@@ -83,7 +89,11 @@ def _read_classes(folder: Path, names, size, known=False, allow_empty=False) -> 
     for k, name in enumerate(names):
         if known and not (folder / name).is_dir():
             continue
-        for file in image_files(folder / name):
+        files = image_files(folder / name)
+        if not files and not (known or allow_empty):
+            raise UserError(f"{folder / name}: the class folder {name!r} holds no image files "
+                            f"({', '.join(sorted(IMAGE_SUFFIXES))})")
+        for file in files:
             try:
                 images.append(preprocess_drawing(load_image_file(file), size=size).ravel())
             except NothingDrawn:

@@ -36,6 +36,8 @@ def open_regular(path):
         raise UserError(f"{path}: is a folder, not a file") from None
     except OSError as error:
         raise UserError(f"{path}: cannot open the file: {error.strerror or error}") from None
+    except ValueError:          # "embedded null byte"
+        raise UserError(f"{shorten(str(path))}: not a usable file name (it holds a NUL byte)") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)

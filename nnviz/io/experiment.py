@@ -29,6 +29,7 @@ DATASET_NAMES = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "bl
 IDX_PREFIX = "idx:"
 CSV_PREFIX = "csv:"
 IMAGES_PREFIX = "images:"
+MAX_IMAGE_SIZE = 512            # nnviz.data.image_file.MAX_SIDE: a larger side only adds interpolated pixels
 PATH_PREFIXES = (IDX_PREFIX, CSV_PREFIX, IMAGES_PREFIX)   # datasets read from a file or folder
 _PATH_FORMS = "idx:/path/to/folder, csv:/path/to/file.csv or images:/path/to/folder"
 MAX_ROTATION = 180.0
@@ -110,6 +111,9 @@ class ExperimentConfig(TrainConfig):
         if not prefix:
             choice("dataset", self.dataset, DATASET_NAMES, also=f", or {_PATH_FORMS}")
         whole("image_size", self.image_size, 4, optional=True)
+        if self.image_size is not None and self.image_size > MAX_IMAGE_SIZE:
+            reject("image_size", self.image_size, f"must be at most {MAX_IMAGE_SIZE} (images are read at most "
+                                                  f"{MAX_IMAGE_SIZE} pixels a side; MNIST's is 28)")
         whole("n_samples", self.n_samples, 1, optional=True)
         number("noise", self.noise, 0, optional=True)
         number("test_fraction", self.test_fraction, 0, 1, low_open=True, high_open=True, optional=True)
@@ -259,6 +263,8 @@ def resolve_dataset_path(dataset: str, base) -> str:
     prefix, path = dataset_path(dataset)
     if not path:
         return dataset
+    if "\0" in path:
+        raise ConfigError(f"dataset: {shown(dataset)} is not allowed; a file path cannot hold a NUL byte", "dataset")
     return prefix + os.path.normpath(Path(base).absolute() / Path(path).expanduser())
 
 

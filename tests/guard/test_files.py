@@ -93,3 +93,8 @@ def test_an_ordinary_name_is_kept_as_it_is(name, tmp_path):
     assert path_component(name, "label") == name
     (tmp_path / name).mkdir()
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_nul_byte_in_a_file_name_is_a_user_error():
+    with pytest.raises(UserError, match=r"^'/tmp/a\\x00b\.csv': not a usable file name \(it holds a NUL byte\)$"):
+        open_regular("/tmp/a\0b.csv")

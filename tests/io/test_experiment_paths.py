@@ -45,6 +45,7 @@ def test_home_is_expanded_and_absolute_paths_and_registry_names_are_kept(tmp_pat
     ({"dataset": "csv:  "}, "dataset: 'csv:  ' is not allowed; write idx:/path/to/folder, csv:"),
     ({"dataset": "csv:a.csv", "label_column": 2.5}, "label_column: 2.5 is not allowed; must be a string or a whole"),
     ({"dataset": "images:digits", "image_size": 2}, "image_size: 2 is not allowed; must be a whole number ≥ 4"),
+    ({"dataset": "images:digits", "image_size": 100000}, "image_size: 100000 is not allowed; must be at most 512"),
 ])
 def test_bad_file_dataset_settings_name_the_field(values, message):
     with pytest.raises(ConfigError) as caught:
@@ -55,3 +56,12 @@ def test_bad_file_dataset_settings_name_the_field(values, message):
 def test_label_column_takes_a_name_or_an_index():
     assert ExperimentConfig(dataset="csv:a.csv", label_column="species").validate().label_column == "species"
     assert ExperimentConfig(dataset="csv:a.csv", label_column=-1).validate().label_column == -1
+
+
+def test_a_nul_byte_in_a_dataset_path_is_a_config_error_naming_the_file(tmp_path):
+    path = tmp_path / "nul.json"
+    path.write_text('{"dataset": "csv:/tmp/a\\u0000b.csv"}')
+    with pytest.raises(ConfigError) as caught:
+        load_experiment(path)
+    assert str(caught.value) == (f"{path}: dataset: 'csv:/tmp/a\\x00b.csv' is not allowed; a file path cannot "
+                                 f"hold a NUL byte")
