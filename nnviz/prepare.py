@@ -146,6 +146,9 @@ def race_variants(text: str, config: ExperimentConfig) -> list[tuple[str, float]
     ConfigError naming a part that is neither."""
     variants = []
     for part in (p.strip() for p in text.split(",")):
+        if not part:
+            raise ConfigError(f"{text!r} has an empty entry; give 2 to 4 of OPTIMIZER or OPTIMIZER:η separated "
+                              f"by commas (e.g. sgd,adam or sgd:0.01,sgd:0.1)", "optimizer")
         name, _, eta = (s.strip() for s in part.partition(":"))
         try:
             variants.append((name, float(eta) if eta else race_eta(config, name)))

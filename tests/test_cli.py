@@ -296,3 +296,16 @@ def test_a_read_only_model_file_is_refused_before_training(capsys, tmp_path):
     assert err.strip() == (f"nnviz: error: {model}: the file is read-only; nnviz does not overwrite it "
                            f"(make it writable, or choose another name)")
     assert model.read_bytes() == b"my old model"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["race", "--preset", "xor", "--optimizers", ",,,"],
+     "nnviz: error: --optimizers: ',,,' has an empty entry; give 2 to 4 of OPTIMIZER or OPTIMIZER:η separated by "
+     "commas (e.g. sgd,adam or sgd:0.01,sgd:0.1)"),
+    (["race", "--preset", "xor", "--optimizers", "sgd,,adam"], "nnviz: error: --optimizers: 'sgd,,adam' has an empty"),
+    (["lr-find", "--preset", "xor", "--max-lr", "1e308"],
+     "nnviz: error: max_lr: 1e+308 is not allowed; must be at most 1e+06 (every loss explodes long before)"),
+])
+def test_arguments_that_once_gave_puzzling_answers_are_refused_in_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.startswith(message) and len(err.strip().splitlines()) == 1

@@ -35,6 +35,9 @@ from .training import in_feature_space
 
 SMOOTHING = 0.9
 EXPLODE = 4.0
+# The largest η a range test may reach: losses explode near η = 10 to 100; beyond 1e6 the η grid
+# itself overflows for small η_min (1e308 / 1e-5 is infinite) and the report said "η = inf".
+MAX_LR = 1e6
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
         data = TrainData(*data)
     if not (0 < min_lr < max_lr and math.isfinite(max_lr)):
         raise UserError(f"learning rates: need 0 < η_min < η_max, got {shorten(min_lr)} and {shorten(max_lr)}")
+    if max_lr > MAX_LR:
+        raise UserError(f"max_lr: {max_lr:g} is not allowed; must be at most {MAX_LR:g} (every loss explodes "
+                        f"long before)")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 3:
         raise UserError(f"steps: {shorten(steps)} is not allowed; must be a whole number ≥ 3")
     net, data = in_feature_space(net.copy(), data)
