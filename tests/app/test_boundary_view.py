@@ -55,6 +55,26 @@ def test_scatter_holds_the_points_coloured_by_class(view):
     assert [label.text for _, label in view.legend.items] == ["a", "b", "c"]
 
 
+def test_a_thousand_classes_get_ten_legend_entries_and_a_coarser_map(view):
+    X, y = points(1000, n=3000)
+    names = [f"class {k}" for k in range(1000)]
+    view.set_points(X, y, names)
+    assert [label.text for _, label in view.legend.items] == names[:10] + ["+990 more classes"]
+    swatches = [tuple(sample.item.opts["brush"].color().getRgb()[:3]) for sample, _ in view.legend.items[:10]]
+    assert swatches == [tuple(int(v) for v in class_colors(10)[k]) for k in range(10)]
+    assert view.add_class.count() == 1000 and view.add_class.itemText(999) == "class 999"   # every class can be added
+    # 120 cells x sqrt(16 / 1000) = 15.2 per axis: the floor of 16 cells, 256 cells x 1,000 classes.
+    net = Network([2, 8, 1000], hidden="tanh", output="softmax", loss="cross_entropy", seed=0)
+    view.set_snapshot(Snapshot.of(net))
+    assert view.side == 16 and view.probabilities.shape == (256, 1000)
+    (x0, x1), (y0, y1) = view.plot.getViewBox().viewRange()
+    np.testing.assert_allclose(view.grid_points[:16, 0], x0 + (np.arange(16) + 0.5) * (x1 - x0) / 16, rtol=1e-5)
+    np.testing.assert_allclose(view.probabilities, net.predict_proba(view.grid_points), rtol=1e-5)
+    assert view.class_image.image.shape == (16, 16, 3) and "1,000 classes: 16 x 16 cells" in view.note.text()
+    view.set_points(*points(3), ["a", "b", "c"])
+    assert view.side == GRID and len(view.grid_points) == GRID * GRID
+
+
 def test_two_classes_show_the_probability_of_class_one_on_the_grid(view):
     X, y = points(2)
     view.set_points(X, y)

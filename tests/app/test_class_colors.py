@@ -7,6 +7,7 @@ import pytest
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.views.boundary_view import DecisionBoundaryView
+from nnviz.app.views.colors import class_brushes, class_colors, class_pens
 from nnviz.app.views.draw_panel import DrawPanel
 from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.projection_view import ProjectionView
@@ -81,3 +82,18 @@ def test_class_k_has_one_colour_in_every_view(qtbot, blobs):
         strengths.append(np.dot(255 - region, towards) / np.dot(towards, towards))
         np.testing.assert_allclose(255 - region, strengths[-1] * towards, atol=2)
     assert 0.3 < min(strengths) and max(strengths) - min(strengths) < 0.02
+
+
+def test_a_thousand_classes_share_ten_brushes_and_the_projection_legend_counts_them(qtbot):
+    brushes = class_brushes(1000, alpha=200)
+    palette = class_colors(1000)
+    assert [b.color().getRgb() for b in brushes[:25]] == [(*map(int, palette[k]), 200) for k in range(25)]
+    assert len({id(b) for b in brushes}) == 10 and brushes[3] is brushes[13] is brushes[993]
+    pens = class_pens(12, width=1.5)
+    assert pens[1] is pens[11] and pens[1].widthF() == 1.5 and pens[1].color().getRgb()[:3] == tuple(palette[1])
+
+    projection = ProjectionView()
+    qtbot.addWidget(projection)
+    names = [f"L{k}" for k in range(1000)]
+    projection.set_points(np.zeros((1000, 4), np.float32), np.arange(1000), None, names)
+    assert [label.text for _, label in projection.legend.items] == names[:10] + ["+990 more classes"]

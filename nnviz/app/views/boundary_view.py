@@ -9,11 +9,17 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from nnviz.app.views.colors import NEUTRAL, class_colors, region_colors
+from nnviz.app.views.class_key import fill_class_legend
+from nnviz.app.views.colors import NEUTRAL, class_brushes, class_colors, class_pens, region_colors
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core import class_probabilities
 
 GRID = 120            # grid cells per axis: 14,400 points, one forward pass per snapshot
+# The map's cost is cells x classes (a softmax over every class in every cell): past FULL_MAP_CLASSES
+# classes the grid gets coarser, to hold that product (1,000 classes at 120 x 120 took 0.3-2.8 s a
+# frame on a busy 2-core machine); never coarser than MIN_GRID.
+FULL_MAP_CLASSES = 16
+MIN_GRID = 16
 MARGIN = 0.1          # share of the points' span added on every side
 _DEFAULT_EXTENT = np.array([[-1.0, -1.0], [1.0, 1.0]], dtype=np.float32)   # grid before any points
 _POINT_PEN = (20, 20, 20)
@@ -25,6 +31,11 @@ def grid_axes(X, n=GRID, margin=MARGIN):
     pad = np.maximum(high - low, 1e-3) * margin
     return (np.linspace(low[0] - pad[0], high[0] + pad[0], n, dtype=np.float32),
             np.linspace(low[1] - pad[1], high[1] + pad[1], n, dtype=np.float32))
+
+
+def grid_side(n_classes):
+    """Cells per axis of the map for n_classes: GRID up to FULL_MAP_CLASSES, then GRID·√(FULL_MAP_CLASSES / k)."""
+    return max(MIN_GRID, min(GRID, int(GRID * (FULL_MAP_CLASSES / max(n_classes, 1)) ** 0.5)))
 
 
 def view_axes(x_range, y_range, n=GRID):
@@ -76,8 +87,9 @@ class DecisionBoundaryView(ShownView):
         self._X = np.zeros((0, 2), dtype=np.float32)
         self._y = np.zeros(0, dtype=np.int64)
         self._X_test, self._y_test = self._X, self._y
-        self.grid_points = None        # (GRID * GRID, 2): row i * GRID + j is (xs[j], ys[i])
-        self.probabilities = None      # network outputs on grid_points, (GRID * GRID, k)
+        self.side = GRID               # cells per axis of the map (`grid_side` of the class count)
+        self.grid_points = None        # (side * side, 2): row i * side + j is (xs[j], ys[i])
+        self.probabilities = None      # network outputs on grid_points, (side * side, k)
         self.note = QLabel(wordWrap=True)
         self.plot_widget = pg.PlotWidget()
         self.plot = self.plot_widget.getPlotItem()
@@ -127,11 +139,12 @@ class DecisionBoundaryView(ShownView):
             [str(c) for c in range(int(self._y.max(initial=1)) + 1)]
         rgb = class_colors(max(len(names), 2))
         self._set_colors(rgb)
-        brushes = [pg.mkBrush(*c) for c in rgb]
+        if grid_side(len(names)) != self.side:
+            self.side = grid_side(len(names))
+            self._set_grid(self.plot.getViewBox().viewRange())
+        brushes = class_brushes(len(rgb))
         self.scatter.setData(x=self._X[:, 0], y=self._X[:, 1], brush=[brushes[c] for c in self._y])
-        self.legend.clear()
-        for c, name in enumerate(names):
-            self.legend.addItem(pg.ScatterPlotItem(brush=brushes[c], pen=_POINT_PEN, size=8), name)
+        fill_class_legend(self.legend, names, brushes, _POINT_PEN)
         if [self.add_class.itemText(i) for i in range(self.add_class.count())] != names:
             self.add_class.clear()
             self.add_class.addItems(names)
@@ -145,7 +158,7 @@ class DecisionBoundaryView(ShownView):
         if X.ndim != 2 or X.shape[1] != 2:          # not points of the plane: nothing to show
             X, y = np.zeros((0, 2), dtype=np.float32), y[:0]
         self._X_test, self._y_test = X, y
-        pens = [pg.mkPen(*c, width=1.5) for c in class_colors(max(len(self._colors), int(y.max(initial=1)) + 1))]
+        pens = class_pens(max(len(self._colors), int(y.max(initial=1)) + 1), width=1.5)
         self.test_scatter.setData(x=X[:, 0], y=X[:, 1], pen=[pens[c] for c in y])
 
     def shown_points(self):
@@ -181,7 +194,7 @@ class DecisionBoundaryView(ShownView):
 
     def _set_grid(self, view_range):
         (x0, x1), (y0, y1) = self._grid_range = tuple((float(a), float(b)) for a, b in view_range)
-        self.grid_points = plane_grid(*view_axes((x0, x1), (y0, y1)))
+        self.grid_points = plane_grid(*view_axes((x0, x1), (y0, y1), self.side))
         self._rect = (x0, y0, x1 - x0, y1 - y0)
 
     def _follow_view(self):
@@ -204,13 +217,14 @@ class DecisionBoundaryView(ShownView):
         self.probabilities = P
         if P.shape[1] <= 2:
             p1 = class_probabilities(P)[:, 1]
-            self._show(self.probability_image, p1.reshape(GRID, GRID), self.class_image)
+            self._show(self.probability_image, p1.reshape(self.side, self.side), self.class_image)
             self.note.setText("Colour: the network's probability of class 1")
         else:
             colors = self._class_palette(P.shape[1])
-            rgb = confidence_colors(P, colors).reshape(GRID, GRID, 3)
+            rgb = confidence_colors(P, colors).reshape(self.side, self.side, 3)
             self._show(self.class_image, rgb.astype(np.float32), self.probability_image)
-            self.note.setText("Colour: the predicted class, faded where the network is unsure")
+            coarse = f" ({P.shape[1]:,} classes: {self.side} x {self.side} cells)" if self.side < GRID else ""
+            self.note.setText(f"Colour: the predicted class, faded where the network is unsure{coarse}")
 
     def _class_palette(self, k):
         return self._colors if len(self._colors) >= k else region_colors(class_colors(k))

@@ -1,4 +1,5 @@
-"""Strips of class colours along a confusion matrix, so each class reads in the colour it has in every view."""
+"""Class keys, so each class reads in the colour it has in every view: a plot legend naming the classes,
+and strips of class colours along a confusion matrix."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -7,6 +8,19 @@ from nnviz.app.views.colors import class_colors
 
 STRIP = 0.3      # a strip's thickness, in cells
 GAP = 0.08       # between the strip and the matrix, in cells
+# Classes a legend names: one per colour of the palette (its colours repeat past ten); the others are
+# counted on one line. One entry per class froze the window for 25 s with 1,000 classes.
+LEGEND_CLASSES = 10
+
+
+def fill_class_legend(legend, names, brushes, pen=None):
+    """Empty `legend` and list the first LEGEND_CLASSES `names`, each by a dot of its brush, then
+    "+N more classes" when there are more."""
+    legend.clear()
+    for name, brush in zip(names[:LEGEND_CLASSES], brushes):
+        legend.addItem(pg.ScatterPlotItem(brush=brush, pen=pen, size=8), name)
+    if len(names) > LEGEND_CLASSES:
+        legend.addItem(pg.PlotDataItem(pen=None), f"+{len(names) - LEGEND_CLASSES:,} more classes")
 
 
 class ClassKey:

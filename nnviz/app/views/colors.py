@@ -26,6 +26,27 @@ def class_colors(n_classes):
     return _CLASS_RGB[np.arange(n_classes) % len(_CLASS_RGB)]
 
 
+def class_brushes(n_classes, alpha=255):
+    """One QBrush per class in its colour. Classes of one colour share one brush object: pyqtgraph renders
+    a scatter symbol once per distinct brush, and 1,000 classes (ten colours) took 1,000 renders."""
+    return list(_shared(n_classes, lambda rgb: pg.mkBrush(*rgb, alpha)))
+
+
+def class_pens(n_classes, width=1.0):
+    """One QPen per class in its colour, shared like `class_brushes`."""
+    return list(_shared(n_classes, lambda rgb: pg.mkPen(*rgb, width=width)))
+
+
+def _shared(n_classes, make):
+    """[make(rgb) for each class's colour], made once per distinct colour."""
+    made = {}
+    for c in class_colors(n_classes):
+        rgb = tuple(int(v) for v in c)
+        if rgb not in made:
+            made[rgb] = make(rgb)
+        yield made[rgb]
+
+
 NEUTRAL = np.array([0.93, 0.93, 0.93])    # colour of "no confidence" (probability 1/k), RGB in [0, 1]
 REGION_STRENGTH = 0.55   # how much of a class colour its region gets at full confidence
 

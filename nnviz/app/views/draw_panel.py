@@ -7,10 +7,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QFrame,
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
-    QFrame,
     QPushButton,
     QScrollArea,
     QSizePolicy,

@@ -14,7 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout
 
-from nnviz.app.views.colors import class_colors
+from nnviz.app.views.class_key import fill_class_legend
+from nnviz.app.views.colors import class_brushes
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core.projection import pca_2d
 
@@ -132,12 +133,9 @@ class ProjectionView(ShownView):
         self.image_shape = image_shape
         self.class_names = list(class_names) if class_names is not None else \
             [str(c) for c in range(int(self.y.max(initial=1)) + 1)]
-        colors = class_colors(max(len(self.class_names), 2))
-        self._brushes = [pg.mkBrush(*c, 200) for c in colors]
-        self.legend.clear()
+        self._brushes = class_brushes(max(len(self.class_names), 2), alpha=200)
         self.legend.setColumnCount(1 if len(self.class_names) <= LEGEND_ROWS else 2)
-        for c, name in enumerate(self.class_names):
-            self.legend.addItem(pg.ScatterPlotItem(brush=self._brushes[c], pen=None, size=8), name)
+        fill_class_legend(self.legend, self.class_names, self._brushes)
         self.coords = None
         self.selected = np.zeros(0, dtype=np.int64)
         self.preview.hide()
