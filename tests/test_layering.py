@@ -21,8 +21,11 @@ ALLOWED = {
     "nnviz.prepare": {"nnviz.core", "nnviz.data", "nnviz.io"},
     "nnviz.evaluation": {"nnviz.core", "nnviz.data", "nnviz.io"},
     "nnviz.export": {"nnviz.core", "nnviz.data", "nnviz.io"},
-    "nnviz.cli": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation", "nnviz.export"},
-    "nnviz.app": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation", "nnviz.export"},
+    "nnviz.lessons": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation"},
+    "nnviz.cli": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation", "nnviz.export",
+                  "nnviz.lessons"},
+    "nnviz.app": {"nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation", "nnviz.export",
+                  "nnviz.lessons"},
 }
 QT = ("PySide6", "pyqtgraph")
 
@@ -59,7 +62,7 @@ def test_every_import_goes_the_way_design_md_allows():
         for imported in imports_of(path):
             root = imported.split(".")[0]
             if layer in ("nnviz.guard", "nnviz.core", "nnviz.data", "nnviz.io", "nnviz.prepare", "nnviz.evaluation",
-                         "nnviz.export", "nnviz.cli") and root in QT:
+                         "nnviz.export", "nnviz.lessons", "nnviz.cli") and root in QT:
                 wrong.append(f"{path.relative_to(PACKAGE.parent)} imports {imported}")
             if root != "nnviz" or imported in FOUNDATION or layer_of(imported) == "nnviz.guard":
                 continue
@@ -83,7 +86,7 @@ def test_the_core_and_the_guards_import_numpy_and_the_standard_library_only(pack
 def test_core_data_io_workflow_and_cli_import_no_qt_at_run_time():
     code = ("import sys, importlib\n"
             "for m in ('nnviz.guard', 'nnviz.core', 'nnviz.data', 'nnviz.io', 'nnviz.prepare', 'nnviz.evaluation',\n"
-            "          'nnviz.export', 'nnviz.cli'):\n"
+            "          'nnviz.export', 'nnviz.lessons', 'nnviz.cli'):\n"
             "    importlib.import_module(m)\n"
             "print(sorted(m for m in sys.modules if m.startswith(QT)))").replace("QT", repr(QT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

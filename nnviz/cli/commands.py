@@ -1,4 +1,4 @@
-"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | race | presets`.
+"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | race | lesson | presets`.
 
 Every user error (a `UserError`: bad config, unknown preset, missing, corrupt or non-regular file,
 wrong-shape model, bad hyperparameter, too big for memory, empty drawing; or an OSError naming a
@@ -23,7 +23,7 @@ _COMMAND_START = time.perf_counter()
 
 
 from nnviz import __version__  # noqa: E402
-from nnviz.cli import lr_find, race  # noqa: E402
+from nnviz.cli import lesson, lr_find, race  # noqa: E402
 from nnviz.cli.common import (  # noqa: E402
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -240,6 +240,7 @@ def _parser():
                        run=lambda args: lr_find.cmd_lr_find(args, experiment_config, check_output))
 
     race.add_parser(commands, experiment_options)
+    lesson.add_parser(commands)
 
     p = commands.add_parser("presets", help="list the bundled presets")
     p.set_defaults(run=cmd_presets)
