@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nnviz.core import Diverged, EpochEnd, accuracy, evaluate, health_ratios, train
+from nnviz.core import Diverged, EpochEnd, TrainData, accuracy, evaluate, health_ratios, train
 from nnviz.core.ablation import check_units
 from nnviz.data import Dataset
 from nnviz.evaluation import ablation_accuracy
 from nnviz.guard import UserError
 from nnviz.io import ExperimentConfig, load_preset
-from nnviz.prepare import prepare
+from nnviz.prepare import Prepared, prepare
 
 from .model import Start
 
@@ -128,10 +128,19 @@ def set_start_parameters(network, start: Start):
         network.biases[l][...] = b
 
 
+def _prepare_points(config: ExperimentConfig, points: Dataset) -> Prepared:
+    """The run on a lesson's hand-made points: trained on all of them (no subset, no validation split),
+    even when they hold one class (Nielsen's single neuron learns one target, y = 0)."""
+    config.validate()
+    network = config.build_network(points.n_features, points.n_classes, n_samples=len(points.X_train))
+    return Prepared(points, network, TrainData(points.X_train, points.y_train), config.train_config())
+
+
 def measure(config: ExperimentConfig, start: Start, knock_out=None) -> Measured:
     """Train `config` headless from the lesson's start (its data and initial parameters, if hand-set)
     and measure; knock_out: None, "most", "least" or "L:U" (applied after training)."""
-    prepared = prepare(config, start_dataset(start))
+    points = start_dataset(start)
+    prepared = prepare(config) if points is None else _prepare_points(config, points)
     set_start_parameters(prepared.network, start)
     epochs, diverged = [], False
     with np.errstate(all="ignore"):
