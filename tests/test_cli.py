@@ -208,18 +208,28 @@ def test_divergence_prints_the_cores_message_exits_1_and_saves_nothing(capsys, t
 def test_ctrl_c_stops_cleanly_prints_the_summary_and_saves(capsys, monkeypatch, tmp_path):
     real_train = cli.train
 
-    def interrupted_after_two_epochs(*args, **kwargs):
-        for event in real_train(*args, **kwargs):
-            yield event
-            if isinstance(event, EpochEnd) and event.epoch == 2:
-                signal.raise_signal(signal.SIGINT)
+    class InterruptedAfterTwoEpochs:
+        def __init__(self, *args, **kwargs):
+            self.run = real_train(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "train", interrupted_after_two_epochs)
+        def __iter__(self):
+            for event in self.run:
+                yield event
+                if isinstance(event, EpochEnd) and event.epoch == 2:
+                    signal.raise_signal(signal.SIGINT)
+
+        def state(self):
+            return self.run.state()
+
+    monkeypatch.setattr(cli, "train", InterruptedAfterTwoEpochs)
     path = tmp_path / "m.npz"
     code, out, _ = run(capsys, "train", "--preset", "digits8x8", "--save", path)
     assert code == 130
-    # The stop lands after the next batch: epoch 3 ends early, evaluated like any other.
-    assert "3 epochs in" in out and "finished: interrupted" in out and "test accuracy" in out
+    # The stop lands after the next batch: epoch 3 ends early, evaluated like any other, but only
+    # the two whole epochs count as completed; the saved state resumes inside epoch 3.
+    assert "2 epochs in" in out and "finished: interrupted" in out and "test accuracy" in out
+    state = load_model(path).train_state
+    assert (state.epochs_done, state.batches_done) == (2, 1)
     assert load_model(path).metrics["reason"] == "interrupted"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
@@ -256,7 +266,7 @@ def broken_files(tmp_path):
     (["train", "--preset", "xor", "--epochs", "0"], "epochs: 0 is not allowed"),
     (["train", "--preset", "xor", "--save", "{d}/no/such/m.npz"], "does not exist"),
     (["train", "--preset", "xor", "--time-budget", "-1"], "--time-budget: -1.0 is not allowed"),
-    (["train"], "one of the arguments --config --preset is required"),
+    (["train"], "one of the arguments --config --preset --resume is required"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
     (["evaluate", "{d}/missing.npz"], "missing.npz: no such file"),
     (["evaluate", "{d}/corrupt.npz"], "corrupt.npz: damaged or truncated"),

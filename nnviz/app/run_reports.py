@@ -71,9 +71,9 @@ class RunReports:
         if update.batches:             # the status costs little: it shows every report, ahead of the curves
             self._last_batch = update.batches[-1]
             self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before)
+            self.session.epochs_done = self._epochs_before + self._last_batch.epochs_completed
         if update.epochs:
             self.session.last_epoch = update.epochs[-1]
-            self.session.epochs_done += len(update.epochs)
             self.diagnostics.on_epochs(update.epochs)
         self.session.snapshot = update.snapshot
         self.replay.add(update.kept)

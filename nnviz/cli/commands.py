@@ -35,6 +35,7 @@ from nnviz.cli.common import (  # noqa: E402
 )
 from nnviz.cli.console import TrainingConsole, print_train_summary  # noqa: E402
 from nnviz.cli.model_commands import cmd_evaluate, cmd_export, cmd_gradcheck, cmd_predict, cmd_presets  # noqa: E402
+from nnviz.cli.resume import resumed_run  # noqa: E402
 from nnviz.cli.seeds import train_seeds  # noqa: E402
 from nnviz.cli.stop_flag import StopFlag  # noqa: E402
 from nnviz.cli.time_budget import budgeted  # noqa: E402
@@ -76,13 +77,16 @@ def cmd_train(args):
     """Train an experiment, print (or --json emit) its progress and a summary; optionally save."""
     check_output(args.save)
     check_output(args.log, LOG_FORMATS)
-    config = experiment_config(args)
-    if args.seeds is not None:
-        return _train_seeds(args, config)
     budget_mode = args.time_budget is not None
-    if budget_mode and args.epochs is None:
-        config = dataclasses.replace(config, epochs=BUDGET_EPOCHS)
-    prepared = prepare(config)
+    if args.resume:
+        config, prepared, resume = resumed_run(args)
+    else:
+        config, resume = experiment_config(args), None
+        if args.seeds is not None:
+            return _train_seeds(args, config)
+        if budget_mode and args.epochs is None:
+            config = dataclasses.replace(config, epochs=BUDGET_EPOCHS)
+        prepared = prepare(config)
     net, dataset = prepared.network, prepared.dataset
     train_config, deadline = prepared.train_config, math.inf
     if budget_mode:
@@ -92,7 +96,7 @@ def cmd_train(args):
     epochs, finished, diverged = [], None, None
     with StopFlag() as stop:
         # Stopping through should_stop still evaluates, restores the best weights and finishes.
-        run = train(net, prepared.train_data, train_config,
+        run = train(net, prepared.train_data, train_config, resume=resume,
                     should_stop=lambda: stop.requested or time.perf_counter() >= deadline)
         for event in run:
             if args.json:
@@ -116,7 +120,7 @@ def cmd_train(args):
     if diverged is not None:
         print(f"nnviz: {diverged.message}; the model was not saved", file=sys.stderr)
     elif args.save:
-        save_model(args.save, net, config, summary, dataset.class_names, dataset.standardization)
+        save_model(args.save, net, config, summary, dataset.class_names, dataset.standardization, run.state())
         summary["saved"] = str(args.save)
     if args.log:
         write_metrics(args.log, [epoch_row(e) for e in epochs])
@@ -188,10 +192,13 @@ def _parser():
         source.add_argument("--config", metavar="FILE", help="experiment JSON file")
         source.add_argument("--preset", metavar="NAME", help="bundled preset (see 'nnviz presets')")
         p.add_argument("--seed", type=int, help="override the experiment's seed")
+        return source
 
     p = commands.add_parser("train", help="train an experiment")
-    experiment_options(p)
-    p.add_argument("--epochs", type=int, help="override the number of epochs")
+    experiment_options(p).add_argument(
+        "--resume", metavar="MODEL.npz",
+        help="go on training a model saved with --save exactly where it stopped, to --epochs TOTAL")
+    p.add_argument("--epochs", type=int, help="override the number of epochs (with --resume: the total)")
     p.add_argument("--learning-rate", type=float, metavar="ETA", help="override the learning rate")
     p.add_argument("--seeds", type=int, metavar="N",
                    help="train N times with seeds seed, seed+1, ... and print mean ± std test accuracy")

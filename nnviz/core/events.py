@@ -51,6 +51,12 @@ class BatchEnd:
         """The run's position after this batch, in epochs (`run_position`)."""
         return run_position(self.epoch, self.batch, self.batches_per_epoch)
 
+    @property
+    def epochs_completed(self):
+        """Whole epochs trained after this batch (an epoch counts once its last batch is trained): the
+        one definition, also `Finished.epochs_completed`'s."""
+        return self.epoch - (self.batch < self.batches_per_epoch)
+
 
 @dataclass(frozen=True)
 class EpochEnd:
@@ -91,7 +97,7 @@ class Diverged:
 @dataclass(frozen=True)
 class Finished:
     reason: str             # "completed", "early_stopping", "time_budget", "stopped" or "diverged"
-    epochs_completed: int
+    epochs_completed: int   # whole epochs trained (see BatchEnd.epochs_completed); a cut-short one is not
     best_epoch: int | None  # the best-validation epoch whose weights were restored; None: final weights
     elapsed: float
     samples_per_second: float

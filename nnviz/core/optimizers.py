@@ -28,6 +28,7 @@ class SGD(LinearInGradient):
     """θ ← θ − η g."""
 
     name = "sgd"
+    state_names = ()     # what a resumed run must get back (nnviz.core.checkpoint)
     slots = 0                  # parameter-sized state arrays
 
     def step_scaled(self, params, scaled_grads):
@@ -39,6 +40,7 @@ class Momentum(LinearInGradient):
     """v ← μv − ηg;  θ ← θ + v."""
 
     name = "momentum"
+    state_names = ("velocity",)     # what a resumed run must get back (nnviz.core.checkpoint)
     slots = 1
 
     def __init__(self, momentum=0.9):
@@ -79,6 +81,7 @@ class RMSprop:
     """s ← ρs + (1 − ρ)g²;  θ ← θ − η g / (√s + ε)."""
 
     name = "rmsprop"
+    state_names = ("square",)     # what a resumed run must get back (nnviz.core.checkpoint)
     slots = 1
 
     def __init__(self, rho=0.9, epsilon=1e-8):
@@ -99,6 +102,7 @@ class Adam:
     with the bias corrections m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)."""
 
     name = "adam"
+    state_names = ("m", "v", "t")     # what a resumed run must get back (nnviz.core.checkpoint)
     slots = 2
 
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):

@@ -27,39 +27,20 @@ import time
 
 import numpy as np
 
+from .checkpoint import TrainState, optimizer_state, restore_optimizer, rng_from_words, rng_words
 from .classes import predictions
 from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
 from .events import BatchEnd, Diverged, EpochEnd, Finished, run_position
 from .optimizers import LinearInGradient, make_optimizer
+from .regularization import clip_global_norm, dropout_masks
 from .schedules import learning_rate
+from .training_clock import TrainingClock
 
 # A batch loss above this multiple of max(first batch loss, 1) counts as an explosion.
 EXPLOSION_FACTOR = 100.0
 # The per-layer gradient norm of an epoch is the mean over about this many evenly spaced batches.
 GRAD_NORM_SAMPLES = 32
-
-
-class _Clock:
-    """Training time: runs inside the generator, stops while the consumer holds an event."""
-
-    def __init__(self, now):
-        self.now = now
-        self.total = 0.0
-        self.resumed = now()
-
-    def pause(self):
-        now = self.now()
-        self.total += now - self.resumed
-        self.resumed = now
-        return self.total
-
-    def resume(self):
-        self.resumed = self.now()
-
-    @property
-    def elapsed(self):
-        return self.total + self.now() - self.resumed
 
 
 def _check_batch_finite(Xb):
@@ -72,32 +53,6 @@ def evaluate(net, X, Y):
     """(mean loss, accuracy) of `net` on X with labels or targets Y, without dropout."""
     T = net.targets(Y, len(X))
     return net.loss(X, T), float(np.mean(net.predict(X) == predictions(T)))
-
-
-def _dropout_masks(net, rng, n, config):
-    """Inverted dropout masks for each layer input: kept units are scaled by 1/(1 − p).
-
-    A unit is dropped when a random 16-bit integer falls below p·2¹⁶ (p to within 2⁻¹⁶): drawing
-    integers costs about half as much as drawing floats, and the masks are drawn every batch.
-    """
-    if not config.dropout and not config.input_dropout:
-        return None
-    masks = []
-    for l, width in enumerate(net.sizes[:-1]):
-        p = config.input_dropout if l == 0 else config.dropout
-        if p:
-            keep = rng.integers(0, 1 << 16, size=(n, width), dtype=np.uint16) >= round(p * (1 << 16))
-            masks.append(keep.astype(net.dtype) * net.dtype.type(1.0 / (1.0 - p)))
-        else:
-            masks.append(None)
-    return masks
-
-
-def _clip(flat_grads, clip_norm):
-    """Rescale all gradients together so that their global norm is at most clip_norm."""
-    total = math.sqrt(float(np.dot(flat_grads, flat_grads)))
-    if total > clip_norm:
-        flat_grads *= clip_norm / (total + 1e-12)
 
 
 def _check_data(net, data):
@@ -124,29 +79,54 @@ def in_feature_space(net, data):
                                           data.augment)
 
 
-def train(net, data, config=None, should_stop=None, clock=time.perf_counter, settings=None):
-    """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); yield events.
+class Training:
+    """A run's events (iterate; `close()` stops it) and, between two of them, its exact `state()`."""
+
+    def __init__(self, run, events):
+        self._run, self._events = run, events
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._events)
+
+    def close(self):
+        self._events.close()
+
+    def state(self):
+        """The TrainState to resume from (`train(..., resume=...)`) as the run stands now."""
+        return self._run.state()
+
+
+def train(net, data, config=None, should_stop=None, clock=time.perf_counter, settings=None, resume=None):
+    """Train `net` in place on `data` (TrainData or (X, y)) with `config` (TrainConfig); return the
+    run's events as a `Training` (an iterator of BatchEnd, EpochEnd, Diverged, Finished).
 
     should_stop: optional callable; when it returns True after a batch, the run ends as "stopped".
     settings: optional callable returning a new TrainConfig (applied from the next batch) or None.
     clock: monotonic seconds (tests pass a fake one); only differences of its readings are used.
+    resume: a TrainState (nnviz.core.checkpoint) to go on from, `config.epochs` being the total.
     """
     config = (config or TrainConfig()).validate()
     data = _check_data(net, data)
     if config.early_stopping and not data.has_validation:
         raise ValueError("early_stopping: needs a validation set (set a validation split > 0)")
     net, data = in_feature_space(net, data)
-    return _train(net, data, config, should_stop or (lambda: False), clock, settings or (lambda: None))
-
-
-def _train(net, data, config, should_stop, clock, settings):
     run = _Run(net, data, config, clock)
-    epoch = -1
+    if resume is not None:
+        run.restore(resume)
+    return Training(run, _train(run, should_stop or (lambda: False), settings or (lambda: None)))
+
+
+def _train(run, should_stop, settings):
+    epoch, first = run.epochs_done - 1, run.batches_done     # a resumed run may start inside an epoch
     while epoch + 1 < run.config.epochs:        # the number of epochs may change while it runs
         epoch += 1
-        run.begin_epoch()
-        tally = _EpochTally(net.n_layers)
-        for b in range(run.batches):
+        if not first:
+            run.begin_epoch()
+        tally = _EpochTally(run.net.n_layers)
+        for b in range(first, run.batches):
             event = run.step(epoch, b, tally)
             yield event
             if isinstance(event, Diverged):
@@ -162,6 +142,7 @@ def _train(net, data, config, should_stop, clock, settings):
             changed = settings()
             if changed is not None:
                 run.apply(changed)
+        first = 0
         yield run.end_epoch(epoch, tally)
         run.clock.resume()
         run.track_best(epoch)
@@ -186,7 +167,7 @@ class _Run:
 
     def __init__(self, net, data, config, clock):
         self.net, self.config, self.augment = net, config, data.augment
-        self.clock = _Clock(clock)
+        self.clock = TrainingClock(clock)
         self.rng = np.random.default_rng(config.seed)
         self.optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
                                         config.rho, config.epsilon)
@@ -214,7 +195,8 @@ class _Run:
         self.best, self.best_epoch, self.best_score, self.waited = None, None, None, 0
         self.explosion_limit = None
         self.eval_seconds = 0.0
-        self.step_count, self.samples, self.epochs_done = 0, 0, 0
+        self.step_count, self.samples, self.epochs_done, self.batches_done = 0, 0, 0, 0
+        self.last_epoch = 0                             # the latest epoch that ended (maybe cut short)
         self.lr = config.learning_rate
         self.reason = "completed"
         self.order = self.epoch_T = self.epoch_labels = None
@@ -255,11 +237,42 @@ class _Run:
             return max(by_position, self.clock.elapsed / max(self.config.time_budget - self.eval_seconds, 1e-9))
         return by_position
 
+    def state(self):
+        """This run's TrainState now (between two batches)."""
+        done, b = self.epochs_done, self.batches_done
+        if b == self.batches:                  # the epoch's last batch is trained: the epoch is done
+            done, b = done + 1, 0
+        order = self.order if b else np.zeros(0, np.int64)
+        limit = np.nan if self.explosion_limit is None else self.explosion_limit
+        return TrainState(done, b, np.array(order), self.batch_size, self.step_count, self.samples,
+                          self.clock.total, float(limit), rng_words(self.rng), self.config.optimizer,
+                          optimizer_state(self.optimizer))
+
+    def restore(self, state):
+        """Go on from `state` (see nnviz.core.checkpoint); the optimiser's arrays only if it is the same one."""
+        if state.batches_done:
+            if len(state.order) != len(self.X) or state.batch_size < 1:
+                raise ValueError(f"resume: the state's epoch visits {len(state.order)} samples in batches "
+                                 f"of {state.batch_size}, the data has {len(self.X)}")
+            self.order = state.order
+            self.epoch_T, self.epoch_labels = self.T[self.order], self.labels[self.order]
+            self.batch_size = state.batch_size
+            self.batches = math.ceil(len(self.X) / self.batch_size)
+            self.norm_stride = max(1, self.batches // GRAD_NORM_SAMPLES)
+        self.epochs_done, self.batches_done = state.epochs_done, state.batches_done
+        self.last_epoch = state.epochs_done
+        self.step_count, self.samples, self.clock.total = state.step, state.samples, state.elapsed
+        self.explosion_limit = None if math.isnan(state.explosion_limit) else state.explosion_limit
+        self.rng = rng_from_words(state.rng)
+        if state.optimizer == self.config.optimizer:
+            restore_optimizer(self.optimizer, state.optimizer_state, self.flat.size)
+
     def step(self, epoch, b, tally):
         """Train on batch b of the epoch; return its BatchEnd, or Diverged (weights rolled back)."""
         net, config = self.net, self.config
-        if b == 0:
+        if tally.start is None:
             tally.start = self.clock.elapsed
+        if b == 0:
             self.order = self.rng.permutation(len(self.X))
             self.epoch_T, self.epoch_labels = self.T[self.order], self.labels[self.order]
         batch = slice(b * self.batch_size, (b + 1) * self.batch_size)
@@ -268,7 +281,7 @@ class _Run:
         if self.augment is not None:
             Xb = np.asarray(self.augment(Xb, self.rng), dtype=net.dtype)
         n = len(idx)
-        masks = _dropout_masks(net, self.rng, n, config)
+        masks = dropout_masks(net, self.rng, n, config)
         with np.errstate(all="ignore"):
             Zs, As, Ds, loss = net.forward_cost(Xb, Tb, masks)
             if config.l2 or config.l1:
@@ -297,7 +310,7 @@ class _Run:
             tally.grad_norm_sum += [frobenius(dW) / scale for dW, _ in self.grads]
             tally.norm_count += 1
         if config.clip_norm:
-            _clip(self.flat_grads, config.clip_norm * scale)
+            clip_global_norm(self.flat_grads, config.clip_norm * scale)
         last_batch = b == self.batches - 1
         if last_batch:
             np.copyto(self.before_step, self.flat)
@@ -310,6 +323,7 @@ class _Run:
             tally.update_ratios = np.array([frobenius(W - W0) / max(frobenius(W), 1e-12)
                                             for W, W0 in zip(net.weights, before)])
         self.step_count += 1
+        self.batches_done = b + 1
         self.samples += n
         self.clock.pause()
         return BatchEnd(epoch + 1, b + 1, self.batches, self.step_count, loss, self.lr, self.samples,
@@ -335,7 +349,9 @@ class _Run:
             stats = layer_stats(self.net, self.X_probe, tally.grad_norm_sum / max(tally.norm_count, 1),
                                 tally.update_ratios)
         self.eval_seconds = self.clock.now() - eval_start
-        self.epochs_done = epoch + 1
+        self.last_epoch = epoch + 1
+        if self.batches_done == self.batches:          # only a whole epoch counts as completed
+            self.epochs_done, self.batches_done = epoch + 1, 0
         elapsed = self.clock.pause()
         seconds = elapsed - tally.start
         return EpochEnd(epoch + 1, self.config.epochs, tally.loss_sum / tally.seen,
@@ -360,7 +376,7 @@ class _Run:
                 self.reason = "early_stopping"
 
     def restore_best(self):
-        if self.best is not None and self.best_epoch != self.epochs_done:
+        if self.best is not None and self.best_epoch != self.last_epoch:
             np.copyto(self.flat, self.best)
         else:
             self.best_epoch = None

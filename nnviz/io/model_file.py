@@ -5,7 +5,8 @@ Layout: arrays W0..Wk and b0..bk, and 0-d string arrays `format` (FORMAT), `vers
 convolutions also its layer list and image_shape (C, H, W), a filter bank Wl being (C_out, C_in, k, k)),
 `config` (the experiment's JSON, or "null")
 and `metrics` (JSON object); optionally `class_names` (JSON list) and `input_mean`, `input_std`
-(the standardisation x' = (x − μ) / σ the network's inputs need, e.g. for a CSV dataset).
+(the standardisation x' = (x − μ) / σ the network's inputs need, e.g. for a CSV dataset), and the
+`train_state_*` arrays of the run's exact state (nnviz.core.checkpoint), from which training resumes.
 Loading never unpickles (allow_pickle=False) and checks everything.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import Network, classes
+from nnviz.core.checkpoint import TrainState
 from nnviz.guard import UserError, read_npz
 
 from .atomic import atomic_write
@@ -46,6 +48,7 @@ class LoadedModel:
     class_names: tuple[str, ...] | None = None
     input_mean: np.ndarray | None = None
     input_std: np.ndarray | None = None
+    train_state: TrainState | None = None      # where its training stood (None: not saved)
 
     def standardize(self, X: np.ndarray) -> np.ndarray:
         """Raw inputs X (n, d) as the network takes them: (X − μ) / σ when the model has a
@@ -60,9 +63,9 @@ class LoadedModel:
 
 
 def save_model(path, net: Network, config: ExperimentConfig | None = None, metrics: dict | None = None,
-               class_names=None, standardization=None):
-    """Write `net` (with the optional experiment, a JSON-able metrics dict, the class names and the
-    input standardisation (μ, σ), each (d,)) to `path`, atomically."""
+               class_names=None, standardization=None, train_state=None):
+    """Write `net` (with the optional experiment, a JSON-able metrics dict, the class names, the
+    input standardisation (μ, σ), each (d,), and the run's TrainState) to `path`, atomically."""
     architecture = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
                     "loss": net.loss_name, "features": list(net.features) if net.features else None}
     if net.layer_list is not None:
@@ -80,6 +83,8 @@ def save_model(path, net: Network, config: ExperimentConfig | None = None, metri
         arrays["input_mean"], arrays["input_std"] = (np.asarray(a, np.float32) for a in standardization)
     for l, (W, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"W{l}"], arrays[f"b{l}"] = W, b
+    if train_state is not None:
+        arrays.update(train_state.arrays())
     atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
@@ -144,8 +149,12 @@ def _build(arrays):
     metrics = _json(arrays, "metrics")
     if not isinstance(metrics, dict):
         raise ModelFileError("'metrics' entry must be a JSON object")
+    try:
+        state = TrainState.from_arrays(arrays)
+    except ValueError as error:
+        raise ModelFileError(f"bad training state: {error}") from None
     return LoadedModel(network, _config(_json(arrays, "config")), metrics, version,
-                       _class_names(arrays, network), *_standardization(arrays, network.input_width))
+                       _class_names(arrays, network), *_standardization(arrays, network.input_width), state)
 
 
 def _class_names(arrays, network):

@@ -241,7 +241,7 @@ def test_should_stop_ends_the_run_with_evaluation_and_finished():
                         TrainConfig(batch_size=10, epochs=50), should_stop=should_stop))
     assert sum(isinstance(e, BatchEnd) for e in events) == 4
     assert isinstance(events[-2], EpochEnd) and events[-2].val_accuracy is not None
-    assert events[-1].reason == "stopped" and events[-1].epochs_completed == 1
+    assert events[-1].reason == "stopped" and events[-1].epochs_completed == 0     # 4 of 24 batches
 
 
 def test_batch_accuracy_is_the_share_of_the_batch_classified_right():

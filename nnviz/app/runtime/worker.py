@@ -321,5 +321,4 @@ class TrainingWorker(WorkerSignals):
         last = self._last_batch
         if last is None:
             return Finished(reason, 0, None, 0.0, 0.0)
-        return Finished(reason, last.epoch - 1 + (last.batch == last.batches_per_epoch), None,
-                        last.elapsed, last.samples_seen / max(last.elapsed, 1e-9))
+        return Finished(reason, last.epochs_completed, None, last.elapsed, last.samples_seen / max(last.elapsed, 1e-9))
