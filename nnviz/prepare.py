@@ -9,13 +9,16 @@ is drawn from `config.seed`, so the same config always gives the same run. `prep
 runs of a race: one experiment with several optimisers or learning rates, from one start.
 """
 
+import os
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
+from nnviz.core.footprint import training_bytes
 from nnviz.data import (
     Dataset,
+    idx_files,
     load_csv_dataset,
     load_dataset,
     load_idx_folder,
@@ -32,6 +35,7 @@ from nnviz.io import (
     dataset_path,
     resolve_dataset_path,
 )
+from nnviz.guard import UserError, check_fits, open_regular
 
 # Independent random streams drawn from the one seed (the dataset's own split uses the seed itself).
 SUBSET_STREAM, VALIDATION_STREAM = 1, 2
@@ -47,6 +51,24 @@ class Prepared:
     network: Network
     train_data: TrainData
     train_config: TrainConfig
+
+
+def check_openable(config: ExperimentConfig) -> None:
+    """What can be judged of a validated `config` without reading its data (File → Open experiment
+    does this before showing it): its dataset file or folder is there (an IDX folder with its four
+    files), and its hidden layers fit in memory whatever the data's width. UserError naming the
+    path or the field."""
+    prefix, path = dataset_path(config.dataset)
+    if prefix == IDX_PREFIX:
+        idx_files(path)
+    elif prefix == CSV_PREFIX:
+        open_regular(path).close()
+    elif prefix == IMAGES_PREFIX and not os.path.isdir(path):
+        raise UserError(f"{path}: {'not a folder' if os.path.exists(path) else 'no such folder'}")
+    if config.layers is None:       # the smallest data: one input, two classes
+        sizes = [1, *config.hidden_layers, config.n_outputs(2)]
+        check_fits(f"hidden_layers {list(config.hidden_layers)}",
+                   training_bytes(sizes, config.batch_size, config.batch_size, config.optimizer))
 
 
 def load_config_dataset(config: ExperimentConfig, name: str | None = None) -> Dataset:

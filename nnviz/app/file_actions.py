@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.export import export_numpy, export_onnx
+from nnviz.guard import UserError
 from nnviz.io import (
     CSV_PREFIX,
     IMAGES_PREFIX,
@@ -19,7 +20,7 @@ from nnviz.io import (
     save_experiment,
     save_model,
 )
-from nnviz.prepare import load_config_dataset, prepare
+from nnviz.prepare import check_openable, load_config_dataset, prepare
 
 MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"
@@ -90,7 +91,8 @@ class FileActions:
         try:                        # read and check everything before anything changes
             config = load_experiment(path)
             w.panel.check_fits(config)
-        except ConfigError as error:
+            check_openable(config)
+        except UserError as error:
             return w.show_message(naming(path, "Cannot open the experiment", error))
         if w.confirm_stop("open another experiment"):
             w.set_experiment(config)

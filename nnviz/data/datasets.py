@@ -217,10 +217,7 @@ def load_idx_folder(path) -> Dataset:
     201 classes, most of them never seen).
     """
     folder = Path(path)
-    if not folder.is_dir():
-        raise UserError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
-    train_images, train_labels, test_images, test_labels = (_find_idx(folder, stem, kind)
-                                                            for stem, kind in _IDX_FILES)
+    train_images, train_labels, test_images, test_labels = idx_files(folder)
     X_train, image_shape = _read_images(train_images)
     X_test, test_shape = _read_images(test_images)
     if test_shape != image_shape:
@@ -236,6 +233,15 @@ def load_idx_folder(path) -> Dataset:
     if y_test.max() >= n_classes:
         raise IDXError(f"{test_labels}: label {y_test.max()} out of range: training labels span 0..{n_classes - 1}")
     return _frozen(folder.name, X_train, y_train, X_test, y_test, n_classes, image_shape)
+
+
+def idx_files(folder: Path) -> tuple[Path, Path, Path, Path]:
+    """The training images and labels and the test images and labels of the IDX folder `folder`,
+    found without reading them; UserError naming the folder when it is not one or lacks a file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
+    return tuple(_find_idx(folder, stem, kind) for stem, kind in _IDX_FILES)
 
 
 def _find_idx(folder: Path, stem: str, kind: str) -> Path:
