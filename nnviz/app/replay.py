@@ -95,12 +95,11 @@ class Replay:
         return self.history.arrays()
 
     def load(self, snapshots):
-        """Replace the history with a saved run's snapshots (positions from its start), shown from the first."""
+        """Replace the history with a saved run's snapshots (positions from its start), the slider at
+        its end: the final weights (the window's network), as when the run ended."""
         self.clear()
         self._offset = 0
         self.add(snapshots)
-        if len(self.history) > 1:
-            self.bar.slider.setValue(0)
 
     def completed_epochs(self):
         """Epochs completed since the network was created, at the snapshot shown (replay only)."""

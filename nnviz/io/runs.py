@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core import EpochEnd
+from nnviz.core import EpochEnd, LayerStats
 from nnviz.guard import MAX_JSON_BYTES, UserError, read_json, shorten
 
 from .atomic import atomic_write_text
@@ -32,9 +32,12 @@ KEY_SETTINGS = ("dataset", "hidden_layers", "activation", "output", "loss", "opt
 # Free text that never makes a useful comparison column.
 NOT_COMPARED = ("title", "description", "expected")
 RUN_ID = re.compile(r"[0-9a-f]{1,32}")
-# Epochs a record keeps (evenly spaced beyond): ~150 bytes each, so a run file stays far below
-# MAX_JSON_BYTES (a toy set trains ~1,000 epochs a second: 7 minutes are 400,000 epochs).
-MAX_CURVE_ROWS = 20_000
+# Each layer's health numbers per epoch are kept as curves "layer<l>_<field>" (l from 1).
+LAYER_FIELDS = tuple(f.name for f in fields(LayerStats))
+# Epochs a record keeps (evenly spaced beyond), and values in all: at most ~26 bytes each, so a run
+# file stays far below MAX_JSON_BYTES (a toy set trains ~1,000 epochs a second: 7 minutes are
+# 400,000 epochs).
+MAX_CURVE_ROWS, MAX_CURVE_VALUES = 20_000, 300_000
 
 
 class RunsFileError(UserError):
@@ -81,14 +84,25 @@ class RunRecord:
         i = int(np.nanargmax(values) if highest else np.nanargmin(values))
         return float(values[i]), i + 1
 
+    @property
+    def n_layers(self) -> int:
+        """Weight layers whose LayerStats the record holds (0 for a record without them)."""
+        n = 0
+        while all(layer_curve(n, name) in self.curves for name in LAYER_FIELDS):
+            n += 1
+        return n
+
     def epoch_events(self) -> list:
-        """The run's epochs as EpochEnds without layer numbers (for the health lights of a replay): a
-        missing training loss or accuracy (saved as null because it was not finite) is NaN."""
-        n, column = self.n_epochs, self.curve
+        """The run's epochs as EpochEnds, with their layer numbers when the record holds them (for the
+        curves and health history of a replay): a value saved as null because it was not finite is NaN."""
+        n, column = int(self.final_metrics.get("epochs") or self.n_epochs), self.curve
         train_loss, train_acc, val_loss, val_acc, rate, elapsed = (column(c) for c in CURVES[1:])
         seconds = np.diff(elapsed, prepend=0.0)
+        stats = [[column(layer_curve(layer, name)) for name in LAYER_FIELDS] for layer in range(self.n_layers)]
         return [EpochEnd(int(e), n, float(train_loss[i]), float(train_acc[i]), _nan_to_none(val_loss[i]),
-                         _nan_to_none(val_acc[i]), float(rate[i]), (), float(elapsed[i]), float(seconds[i]), 0.0)
+                         _nan_to_none(val_acc[i]), float(rate[i]),
+                         tuple(LayerStats(*(float(v[i]) for v in layer)) for layer in stats),
+                         float(elapsed[i]), float(seconds[i]), 0.0)
                 for i, e in enumerate(self.curves["epoch"])]
 
     def to_dict(self) -> dict:
@@ -138,11 +152,15 @@ def record_from_history(name, config, epoch_events, final_metrics=None, timestam
     """
     rows = [_fields(event) for event in epoch_events]
     seconds = np.cumsum([float(row.get("epoch_seconds") or 0.0) for row in rows])
-    kept = thin_rows(len(rows), MAX_CURVE_ROWS)
+    n_layers = min((len(row.get("layers") or ()) for row in rows), default=0)
+    kept = thin_rows(len(rows), min(MAX_CURVE_ROWS, MAX_CURVE_VALUES // (len(CURVES) + n_layers * len(LAYER_FIELDS))))
     curves = {"epoch": [int(i) + 1 for i in kept]}
     for key in CURVES[1:-1]:
         curves[key] = [_number_or_none(rows[i].get(key)) for i in kept]
     curves["elapsed"] = [float(seconds[i]) for i in kept]
+    for layer in range(n_layers):
+        for stat in LAYER_FIELDS:
+            curves[layer_curve(layer, stat)] = [_number_or_none(getattr(rows[i]["layers"][layer], stat)) for i in kept]
     metrics = {"epochs": len(rows)}
     if rows:
         for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
@@ -152,6 +170,11 @@ def record_from_history(name, config, epoch_events, final_metrics=None, timestam
     settings = config.to_dict() if hasattr(config, "to_dict") else dict(config)
     record = RunRecord(str(name), plain(settings), curves, plain(metrics))
     return record if timestamp is None else replace(record, timestamp=str(timestamp))
+
+
+def layer_curve(layer, name) -> str:
+    """The curve name of LayerStats field `name` of weight layer `layer` (from 0): "layer1_grad_norm"."""
+    return f"layer{layer + 1}_{name}"
 
 
 def thin_rows(n, most):
@@ -260,7 +283,7 @@ _MISSING = object()
 def _fields(event) -> dict:
     if isinstance(event, dict):
         return event
-    return {key: getattr(event, key, None) for key in (*CURVES[1:-1], "epoch_seconds")}
+    return {key: getattr(event, key, None) for key in (*CURVES[1:-1], "epoch_seconds", "layers")}
 
 
 def _check_metrics(metrics):

@@ -4,6 +4,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from nnviz.core import accuracy, train
+from nnviz.core.health import diagnose
 from nnviz.prepare import prepare
 
 from .conftest import tiny_digits
@@ -68,6 +69,52 @@ def test_a_saved_run_replays_after_a_restart(qtbot, make_window, runs_folder):
     scrub(qtbot, again, history.positions.index(1.0))
     stuck = again.diagnostics.health.message("stuck_at_chance")
     assert f"ccuracy {runs.runs[0].curves['train_accuracy'][0]:.1%}" in stuck
+
+
+def _flat(snapshot):
+    return np.concatenate([a.ravel() for pair in zip(snapshot.weights, snapshot.biases) for a in pair])
+
+
+def test_a_saved_run_replays_after_a_restart_with_its_curves_health_history_and_final_weights(qtbot, make_window):
+    """Replaying a saved run once showed empty curves, the slider at step 0 and "no alarm yet"."""
+    window = make_window(tiny_digits(epochs=3, activation="sigmoid", init="small", learning_rate=0.01))
+    train_to_the_end(qtbot, window)
+    live = {name: window.plots.data(name) for name in ("loss", "accuracy", "grad_norm")}
+    final = _flat(window.session.snapshot)
+    assert any(" vanishing gradients " in line for line in window.diagnostics.health.log_lines())
+    window.close()
+
+    again = make_window(tiny_digits())                            # a restart: a new window over the store
+    runs = again.diagnostics.runs
+    record = runs.runs[0]
+    runs.table.selectRow(0)
+    qtbot.mouseClick(runs.replay_button, Qt.MouseButton.LeftButton)
+    again.redraw()
+    slider = again.replay.bar.slider
+    assert slider.maximum() > 0 and slider.value() == slider.maximum()          # at the end: the final weights
+    np.testing.assert_array_equal(_flat(again.draw_panel.snapshot), final)
+    # The curves: read from the plot items, equal to what the live run drew per epoch.
+    for plot, curve, label in (("loss", "train (epoch)", "train (epoch)"),
+                               ("loss", "validation (epoch)", "validation (epoch)"), ("accuracy", "train", "train"),
+                               ("accuracy", "validation", "validation"), ("grad_norm", "layer 1", "W1"),
+                               ("grad_norm", "layer 2", "W2")):
+        item = next(i for i in again.plots.plot(plot).listDataItems() if i.label == label)
+        x, y = item.getData()
+        np.testing.assert_array_equal(x, live[plot][curve][0])
+        np.testing.assert_allclose(10 ** y if plot == "grad_norm" else y, live[plot][curve][1], rtol=1e-12)  # log axis
+    item = next(i for i in again.plots.plot("learning_rate").listDataItems() if i.label == "learning rate")
+    np.testing.assert_array_equal(item.getData()[1], [0.01] * 3)
+    # The health history: judged on the saved epochs (with their layer numbers), as the detectors
+    # judge them independently here.
+    health = again.diagnostics.health
+    epochs = record.epoch_events()
+    first = diagnose(epochs[:1], 10, "sigmoid")
+    vanishing = next(f for f in first if f.detector == "vanishing_gradients")
+    assert vanishing.level == "alarm"
+    assert health.log_lines()[0] == f"epoch 1: vanishing gradients alarm: {vanishing.message.split(' — ')[0]}"
+    assert health.level("vanishing_gradients") == next(
+        f.level for f in diagnose(epochs, 10, "sigmoid") if f.detector == "vanishing_gradients")
+    assert again.docks["health"].windowTitle().startswith("Training health (")
 
 
 def test_a_saved_run_with_damaged_snapshots_says_so_and_keeps_the_window_as_it_was(qtbot, make_window, runs_folder):

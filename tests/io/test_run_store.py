@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from nnviz.core import EpochEnd
+from nnviz.core import EpochEnd, LayerStats
 from nnviz.guard import MAX_JSON_BYTES, UserError
 from nnviz.io import ExperimentConfig
 from nnviz.io.run_store import (
@@ -18,7 +18,7 @@ from nnviz.io.run_store import (
     snapshot_arrays,
     snapshot_budget,
 )
-from nnviz.io.runs import MAX_CURVE_ROWS, record_from_history
+from nnviz.io.runs import MAX_CURVE_ROWS, MAX_CURVE_VALUES, record_from_history
 
 
 def _record(name, timestamp, pinned=False):
@@ -212,20 +212,23 @@ def test_snapshots_that_do_not_match_their_layer_sizes_are_refused(tmp_path):
         store.snapshots(good.run_id)
 
 
-def test_the_largest_run_the_store_writes_is_read_back(tmp_path):
+@pytest.mark.parametrize("n_layers", [0, 33])
+def test_the_largest_run_the_store_writes_is_read_back(tmp_path, n_layers):
     """A toy set trains ~1,000 epochs a second: a run of 7 minutes once wrote a file the store then
     refused (over 16 MB) at the next start. Its curves are now bounded, whatever the run's length."""
     n = 6 * MAX_CURVE_ROWS + 1                         # unthinned: a 21 MB file
     long = -1.2345678901234567e-300                     # the longest a number prints
+    layers = (LayerStats(*[long] * 7),) * n_layers
     rows = [dict(train_loss=long, train_accuracy=long, val_loss=long, val_accuracy=long, learning_rate=long,
-                 epoch_seconds=1.2345678901234567) for _ in range(n)]
+                 epoch_seconds=1.2345678901234567, layers=layers) for _ in range(n)]
     config = ExperimentConfig(title="t" * 500, description="d" * 4000, expected="e" * 2000,
                               hidden_layers=[512] * 32)
     record = record_from_history("n" * 1000, config, rows, {"test_accuracy": long, "finish_reason": "completed"})
     store = RunStore(tmp_path)
     store.save(record)
     assert store.load() == ([record], [])
-    assert record.n_epochs == MAX_CURVE_ROWS and record.final_metrics["epochs"] == n
+    assert record.n_epochs == (MAX_CURVE_ROWS if n_layers == 0 else MAX_CURVE_VALUES // (7 + 7 * n_layers))
+    assert record.final_metrics["epochs"] == n and record.n_layers == n_layers
     assert record.curves["epoch"][0] == 1 and record.curves["epoch"][-1] == n      # first and last kept
     assert record.curves["elapsed"][-1] == pytest.approx(n * 1.2345678901234567)
 

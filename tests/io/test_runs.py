@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from nnviz.core import EpochEnd
+from nnviz.core import EpochEnd, LayerStats
 from nnviz.io import ExperimentConfig
 from nnviz.io.runs import (
     RunRecord,
@@ -64,6 +64,17 @@ def test_a_records_epochs_come_back_as_epoch_ends_for_the_health_lights_of_a_rep
     assert (back[0].train_loss, back[0].train_accuracy) == (0.8, pytest.approx(0.2))
     assert np.isnan(back[1].train_loss) and np.isnan(back[1].train_accuracy)   # saved as null: not finite
     assert [(e.elapsed, e.epoch_seconds) for e in back] == [(1.5, 1.5), (3.0, 1.5)]
+
+
+def test_a_records_layer_numbers_come_back_with_its_epochs():
+    stats = [(LayerStats(0.5 * e, 1.0, 0.01, 0.25, 0.0, 0.3, 0.1), LayerStats(0.2, 2.0, 0.02, 0.0, 0.0, 0.0, 1.0))
+             for e in (1, 2)]
+    events = [dataclasses.replace(_epoch(e, 0.8), layers=layers) for e, layers in zip((1, 2), stats)]
+    record = record_from_history("layers", {}, events)
+    assert record.curves["layer1_grad_norm"] == [0.5, 1.0] and record.n_layers == 2
+    back = record.epoch_events()
+    assert [e.layers for e in back] == stats
+    assert [e.grad_norms for e in back] == [(0.5, 0.2), (1.0, 0.2)] and back[0].dead_fractions == (0.25,)
 
 
 def test_missing_validation_values_are_none_in_the_record_and_nan_in_the_curve():

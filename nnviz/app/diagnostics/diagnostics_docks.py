@@ -219,9 +219,15 @@ class DiagnosticsDocks:
             net.flat_params()[:] = params
             position = run_position(int(epoch), int(step) - (int(epoch) - 1) * batches, batches)
             snapshots.append(Snapshot.of(net, int(epoch), int(step), position))
-        w.adopt(config, prepared, record.final_metrics)
-        self.network_epochs, self.epochs_untracked = record.epoch_events(), 0
+        w.adopt(config, prepared, record.final_metrics)        # the network holds the final weights
+        events = record.epoch_events()
+        self.network_epochs, self.epochs_untracked = events, 0
+        self.health_history = events
+        self.health.show_history(events)
+        self._title_health()
+        w.plots.show_saved_run(events, int(record.final_metrics.get("epochs") or record.n_epochs))
         w.replay.load(snapshots)
+        w.controls.show_status(f"Replaying the saved run “{record.name}”: drag the slider back to see it learn")
 
     # -- slots ----------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.text import superscript
+from nnviz.io.runs import thin_rows
 from nnviz.core.health import (
     DEAD,
     DETECTORS,
@@ -57,6 +58,7 @@ CELL_TINT = {"warning": QColor(240, 165, 0, 70), "alarm": QColor(214, 39, 40, 80
 COLUMNS = ("dead", "saturated", "grad norm", "ratio to output", "update ratio", "act mean", "act std")
 HIST_BINS = 30
 TABS_PREFERRED_HEIGHT = 160  # px: the layer table / histograms' share of a short dock (more when it is tall)
+HISTORY_CHECKS = 400        # epochs of a saved run judged to rebuild its history (evenly spaced)
 MEASURE_BATCH = 64          # probe samples whose gradient "Measure now" takes
 WEIGHT_BRUSH, ACT_BRUSH = (31, 119, 180, 120), (255, 127, 14, 120)
 
@@ -216,6 +218,14 @@ class HealthDock(QWidget):
         self.history = list(history) if history is not None else self.history + [event]
         self.show_live()
         self._log_changes(event.epoch)
+
+    def show_history(self, history):
+        """A saved run's EpochEnds (oldest first): its lights and history as they were when it ended. The
+        detectors judge at most HISTORY_CHECKS evenly spaced epochs (diagnosing every prefix of a long
+        run would take minutes; a live run is also judged once a frame, not every epoch)."""
+        self.history = []
+        for i in thin_rows(len(history), HISTORY_CHECKS):
+            self.update_epoch(history[i], history[:i + 1])
 
     def show_live(self):
         """Lights, table and status of the run as it is now (after `show_moment` showed an earlier one)."""

@@ -233,6 +233,16 @@ class LivePlots(PlotExport, StepRanges, QWidget):
                     self._series(plot, f"{curve} {l + 1}").extend(x, column)
         self._dirty = True
 
+    def show_saved_run(self, epochs, n_epochs):
+        """The curves of a saved run (its EpochEnds, oldest first, of `n_epochs` in all), in place of
+        any shown: a saved run has no batch losses, so its learning rate is drawn per epoch."""
+        self.clear()
+        self.begin_run(n_epochs)
+        self.add_epochs(epochs)
+        self._series("learning_rate", "learning rate").extend([e.epoch for e in epochs],
+                                                              [e.learning_rate for e in epochs])
+        self.refresh()
+
     def mark(self, name, x, text, color=DIVERGED_COLOR):
         """A labelled vertical line at epoch x on plot `name` (a divergence, a setting changed live)."""
         line = pg.InfiniteLine(x, angle=90, pen=pg.mkPen(color, style=Qt.PenStyle.DashLine), label=text,
