@@ -9,13 +9,24 @@ size 28; the integer placement leaves the centre of mass within half a pixel of 
 For the UCI 8x8 digits use ``size=8``: the default box is then 8, because every one of those 1,797
 digits spans all 8 rows (and 2 to 7 columns), and the target centre is (3.5, 3.5), their mean
 centre of mass. Other sizes use box round(size * 20 / 28) and centre size / 2.
+
+An image file becomes a grey canvas here too (`decode_image`, then `image_to_grey`), so that nnviz and
+the exported predict.py, which carries a copy of this file, read every image alike. This module
+imports nothing of nnviz, and Pillow only inside `decode_image`.
 """
+
+import math
+import warnings
 
 import numpy as np
 
 MNIST_SIZE, MNIST_BOX, MNIST_CENTRE = 28, 20, 14.0
 DIGITS8_SIZE, DIGITS8_BOX, DIGITS8_CENTRE = 8, 8, 3.5
 INK_THRESHOLD = 0.05  # on the [0, 1] scale; fainter pixels are treated as background noise
+MAX_SIDE = 512              # longest side of an image file kept before preprocessing (pixels)
+MAX_PIXELS = 1 << 26        # 67 megapixels decoded at most (a 8192x8192 PNG; JPEGs count after draft)
+_SIXTEEN_BIT = 65535.0
+_LUMA = np.float32([0.299, 0.587, 0.114])      # ITU-R 601 weights of R, G, B
 
 
 class NothingDrawn(ValueError):
@@ -96,3 +107,77 @@ def to_unit_range(image, what: str = "image") -> np.ndarray:
     if is_bytes or (image.size and image.max() > 1):
         image /= 255
     return np.clip(image, 0, 1)
+
+
+def decode_image(file, max_side: int = MAX_SIDE) -> np.ndarray:
+    """Decode an image file (a path or a binary file object) with Pillow -> its pixels, uint8 (h, w[, c])
+    for 8-bit modes, float32 (h, w) in [0, 1] for 16-bit (scaled from 0-65535) and float grey.
+
+    Whatever Pillow reads: PNG of any bit depth or palette, JPEG, BMP, GIF, WebP, TIFF, … The first
+    frame of an animation is used; the EXIF orientation is applied. A JPEG larger than ``max_side``
+    decodes at 1/2, 1/4 or 1/8 scale (``Image.draft``), other formats are box-averaged
+    (``Image.reduce``) to at most ``max_side`` a side, which keeps far more detail than the 20-pixel
+    box a digit ends up in. Raises Pillow's DecompressionBombError over MAX_PIXELS pixels, and
+    Pillow's own errors for a file it cannot read.
+    """
+    from PIL import Image, ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(file) as image:
+            image.draft(None, (max_side, max_side))          # JPEG only: decode at a reduced scale
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise Image.DecompressionBombError(f"{width}x{height} pixels")
+            ImageOps.exif_transpose(image, in_place=True)     # loads the (first) frame; no copy
+            return _to_array(_reduce(_standard_mode(image), max_side))
+
+
+def image_to_grey(pixels, what: str = "image") -> np.ndarray:
+    """Pixels (h, w) or (h, w, c), 0-1 or 0-255 (`to_unit_range`) -> (h, w) float32 in [0, 1], ink high.
+
+    c = 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. Colour becomes luma, 0.299 R + 0.587 G + 0.114 B;
+    transparency is composited over white, as a viewer shows it: g' = g·α + (1 − α). An image with a
+    light background (mean > 0.5) is inverted so that the ink is high. Raises ValueError naming `what`.
+    """
+    image = to_unit_range(pixels, what)
+    if image.ndim == 3:
+        channels = image.shape[2]
+        if channels not in (1, 2, 3, 4):
+            raise ValueError(f"{what}: expected 1 to 4 channels, got {channels}")
+        colour = image[..., : 1 if channels <= 2 else 3]
+        grey = colour[..., 0] if colour.shape[2] == 1 else colour @ _LUMA
+        if channels in (2, 4):
+            alpha = image[..., -1]
+            grey = grey * alpha + (1 - alpha)
+        image = grey.astype(np.float32)
+    if image.ndim != 2 or image.size == 0:
+        raise ValueError(f"{what}: expected a (height, width) image, got shape {image.shape}")
+    return 1 - image if image.mean() > 0.5 else image
+
+
+def _standard_mode(image):
+    """L, LA, RGB, RGBA (8-bit), I (16-bit grey) or F (float grey) from any Pillow mode."""
+    mode = image.mode
+    if mode in ("L", "LA", "RGB", "RGBA", "I", "F"):
+        return image
+    if mode.startswith("I;16"):
+        return image.convert("I")
+    if mode == "1":
+        return image.convert("L")
+    transparent = mode in ("PA", "La", "RGBa") or "transparency" in image.info
+    return image.convert("RGBA" if transparent else "RGB")
+
+
+def _reduce(image, max_side: int):
+    """Box-average by a whole factor so that the longer side is at most max_side."""
+    factor = math.ceil(max(image.size) / max_side)
+    return image.reduce(factor) if factor > 1 else image
+
+
+def _to_array(image) -> np.ndarray:
+    """uint8 (h, w[, c]) for 8-bit modes; float32 (h, w) for I (scaled from 16 bits to [0, 1]) and F."""
+    pixels = np.asarray(image)
+    if image.mode == "I":
+        return np.clip(pixels / _SIXTEEN_BIT, 0, 1).astype(np.float32)
+    return pixels

@@ -5,7 +5,7 @@
 
 weights.npz holds W1..WL and b1..bL, the standardisation (input_mean, input_std) if the model has
 one, and `info` (JSON: sizes, activations, input features, class names, image side).
-drawing.py is nnviz's own MNIST-style preprocessing, copied unchanged.
+drawing.py is nnviz's own image reading and MNIST-style preprocessing, copied unchanged.
 """
 
 import json
@@ -59,17 +59,15 @@ def predict_proba(arrays, info, X):
 
 
 def read_image(path, side):
-    """An image file -> (1, side*side) in [0, 1], ink high: luma, alpha over white, light background
-    inverted, then prepared like MNIST by drawing.py."""
-    from drawing import preprocess_drawing
-    from PIL import Image, ImageOps
+    """An image file (what Pillow reads, or .npy) -> (1, side*side) in [0, 1], ink high: made grey as
+    nnviz makes it (drawing.py's decode_image and image_to_grey), then prepared like MNIST."""
+    from drawing import decode_image, image_to_grey, preprocess_drawing
 
-    with Image.open(path) as image:
-        pixels = np.asarray(ImageOps.exif_transpose(image).convert("RGBA"), dtype=np.float32) / 255
-    alpha = pixels[..., 3]
-    gray = (pixels[..., :3] @ np.float32([0.299, 0.587, 0.114])) * alpha + (1 - alpha)
-    gray = 1 - gray if gray.mean() > 0.5 else gray
-    return preprocess_drawing(gray, size=side).reshape(1, -1)
+    with open(path, "rb") as f:
+        is_npy = f.read(6) == b"\x93NUMPY"
+        f.seek(0)
+        pixels = np.load(f, allow_pickle=False) if is_npy else decode_image(f)
+    return preprocess_drawing(image_to_grey(pixels, str(path)), size=side).reshape(1, -1)
 
 
 def main(argument):
@@ -79,7 +77,10 @@ def main(argument):
     except (OSError, ValueError) as error:
         sys.exit(f"predict.py: cannot read {HERE / 'weights.npz'}: {getattr(error, 'strerror', None) or error}")
     if Path(argument).is_file():
-        X = read_image(argument, info["image_side"])
+        try:
+            X = read_image(argument, info["image_side"])
+        except Exception as error:      # Pillow raises many kinds for a damaged or unknown file
+            sys.exit(f"predict.py: {argument}: cannot read the image: {error}")
     else:
         try:
             X = np.array([[float(value) for value in argument.split(",")]])

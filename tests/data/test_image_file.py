@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nnviz.data import image_file, load_dataset, load_image_file, preprocess_drawing
+from nnviz.data import drawing, load_dataset, load_image_file, preprocess_drawing
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +72,13 @@ def test_a_huge_image_is_reduced_before_conversion_keeping_the_digit(tmp_path, d
     big = np.kron(digit, np.ones((25, 25), np.uint8))[:2600, :2800]          # 2600x2800, enlarged 100x
     Image.fromarray(big).save(tmp_path / f"big{suffix}")
     image = load_image_file(tmp_path / f"big{suffix}")
-    assert max(image.shape) <= image_file.MAX_SIDE and image.shape[0] < image.shape[1]
+    assert max(image.shape) <= drawing.MAX_SIDE and image.shape[0] < image.shape[1]
     assert np.abs(preprocess_drawing(image) - preprocess_drawing(digit)).mean() < 0.03
 
 
 def test_an_image_over_the_pixel_limit_is_refused_with_a_clear_message(tmp_path, monkeypatch):
     Image.new("L", (300, 200)).save(tmp_path / "bomb.png")
-    monkeypatch.setattr(image_file, "MAX_PIXELS", 50_000)
+    monkeypatch.setattr(drawing, "MAX_PIXELS", 50_000)
     with pytest.raises(ValueError, match=r"bomb.png: the image is too large .*300x200 pixels.*at most 50,000"):
         load_image_file(tmp_path / "bomb.png")
 

@@ -56,6 +56,61 @@ def test_predict_py_classifies_mnist_images_as_nnviz_does(capsys, tmp_path, mnis
         assert result.stdout == nnviz_predict(capsys, "predict", mnist_model, image)
 
 
+def save_in_format(path, ink):
+    """The digit `ink` ((h, w) uint8, ink high) saved as `path` names: dark on white in colour (the file's
+    format from its suffix), 16-bit grey either way round, a palette, grey + alpha, RGBA with a
+    transparent background, or a NumPy array (uint8, or float in [0, 1])."""
+    paper = 255 - ink
+    if path.stem == "deep-dark-on-white":
+        Image.fromarray(paper.astype(np.uint16) * 257).save(path)
+    elif path.stem == "deep-light-on-black":
+        Image.fromarray(ink.astype(np.uint16) * 257).save(path)
+    elif path.stem == "palette":
+        Image.fromarray(paper).convert("RGB").quantize(16).save(path)
+    elif path.stem == "grey-alpha":
+        Image.fromarray(np.dstack([np.zeros_like(ink), ink])).save(path)          # black ink, opaque where drawn
+    elif path.stem == "transparent":
+        Image.fromarray(np.dstack([np.zeros((*ink.shape, 3), np.uint8), ink])).save(path)
+    elif path.suffix == ".npy":
+        np.save(path, ink / np.float32(255) if path.stem == "float" else ink)
+    else:
+        Image.fromarray(paper).convert("RGB").save(path)
+
+
+FORMATS = ["digit.png", "digit.jpg", "digit.bmp", "digit.gif", "digit.webp", "digit.tif", "deep-dark-on-white.png",
+           "deep-light-on-black.png", "palette.png", "grey-alpha.png", "transparent.png", "digit.npy", "float.npy"]
+
+
+@pytest.fixture(scope="module")
+def mnist_export(tmp_path_factory, mnist_model):
+    """The MNIST model exported as a NumPy folder."""
+    folder = tmp_path_factory.mktemp("mnist_export") / "export"
+    assert cli.main(["export", str(mnist_model), str(folder), "--format", "numpy"]) == 0
+    return folder
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_predict_py_reads_every_format_nnviz_predict_reads_as_it_does(capsys, tmp_path, mnist_model, mnist_export,
+                                                                      bare_python, name):
+    test = load_dataset("mnist")
+    ink = np.kron((test.X_test[0].reshape(28, 28) * 255).round().astype(np.uint8), np.ones((4, 4), np.uint8))
+    save_in_format(tmp_path / name, ink)
+    if name.startswith("deep"):
+        assert Image.open(tmp_path / name).mode == "I;16"
+    result = run_bare(bare_python, "predict.py", str(tmp_path / name), cwd=mnist_export)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == nnviz_predict(capsys, "predict", mnist_model, tmp_path / name)
+    assert result.stdout.split()[0] == str(test.y_test[0])          # a 7, read right
+
+
+def test_predict_py_says_in_one_line_that_a_file_is_not_an_image(tmp_path, mnist_export, bare_python):
+    (tmp_path / "notes.png").write_text("not an image")
+    result = run_bare(bare_python, "predict.py", str(tmp_path / "notes.png"), cwd=mnist_export)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"predict.py: {tmp_path / 'notes.png'}: cannot read the image: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_predict_py_classifies_csv_rows_with_the_class_names(capsys, tmp_path, bare_python):
     experiment = tmp_path / "iris.json"
     config = ExperimentConfig(dataset=f"csv:{resource_path('datasets', 'iris', 'iris.csv')}", hidden_layers=[8],
