@@ -100,6 +100,8 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200),
                        pen=pg.mkPen(200, 200, 200))
         menu = plot.getViewBox().menu
+        for parentless in (plot.ctrlMenu, menu):        # pyqtgraph makes them parentless; the actions below
+            parentless.setParent(widget, parentless.windowFlags())  # hold self: they must die with the plot
         menu.addSeparator()
         menu.addAction("Save plot as PNG…", lambda: self._ask_export(name, "png"))
         menu.addAction("Save data as CSV…", lambda: self._ask_export(name, "csv"))
