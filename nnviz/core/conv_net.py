@@ -109,9 +109,9 @@ class ConvPlan:
 
     @property
     def sizes(self):
-        """[the width of each stage's input Dˡ (flattened) ..., n_outputs]."""
-        widths = [int(np.prod(_input_shape(stage))) for stage in self.stages]
-        return [*widths, self.stages[-1].layer.fan_out]
+        """[C·H·W, the width of each later stage's input Dˡ (flattened) ..., n_outputs]."""
+        widths = [int(np.prod(_input_shape(stage))) for stage in self.stages[1:]]
+        return [int(np.prod(self.image_shape)), *widths, self.stages[-1].layer.fan_out]
 
     def param_shapes(self):
         """[(Wˡ shape, bˡ shape)]: (C_out, C_in, k, k) and (C_out,) for a convolution."""
@@ -174,15 +174,19 @@ class ConvPlan:
     def forward(self, net, X, masks=None, T=None):
         """(Zs, As, Ds, cost) as Network._forward returns them; conv entries are (n, H, W, C) maps.
 
-        As[0] is X as given (rows); Ds[l] is what stage l's layer received.
+        As[0] is X as given (rows); Ds[l] is what stage l's layer received. masks[l] (dropout)
+        multiplies stage l's input after its pooling, the first stage's before (the image itself).
         """
         Zs, As, Ds = [], [X], []
         A, cost = self.maps(X), None
         last = len(self.stages) - 1
         for l, (stage, W, b) in enumerate(zip(self.stages, net.weights, net.biases)):
+            mask = None if masks is None else masks[l]
+            if l == 0 and mask is not None:
+                A = A * mask.reshape(A.shape)
             D = stage.input(A)
-            if masks is not None and masks[l] is not None:
-                D = D * masks[l].reshape(D.shape)
+            if l > 0 and mask is not None:
+                D = D * mask.reshape(D.shape)
             Ds.append(D)
             Z = stage.layer.forward(D, W, b)
             if l < last:
@@ -221,6 +225,13 @@ class ConvPlan:
             if l1:
                 dW += (scale * l1) * np.sign(net.weights[l])
         return grads
+
+    def input_gradient(self, net, X, delta):
+        """∂C/∂X as rows (n, C·H·W) for the rows X, from δ of the first stage (saliency's last step)."""
+        stage = self.stages[0]
+        d_input = stage.layer.input_gradient(delta, net.weights[0])
+        d_maps = stage.input_gradient_to(self.maps(X), d_input)
+        return np.ascontiguousarray(channels_first(d_maps)).reshape(len(X), -1)
 
     def shown(self, As):
         """The activations as views draw them: conv maps (n, C, H, W), the rest as they are."""

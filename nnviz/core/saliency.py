@@ -45,6 +45,8 @@ def input_gradients(net, X, classes=None, score="logit"):
         seed[np.arange(n), classes] = 1.0
     delta_out = seed if score == "logit" else net.output.backward(Zs[-1], As[-1], seed)    # δᴸ
     deltas = [delta for _, delta in net.backpropagate(Zs, As, delta_out)]                 # BP2
+    if net.plan is not None:                 # through the first convolution and its pooling
+        return net.plan.input_gradient(net, As[0], deltas[-1])
     return deltas[-1] @ net.weights[0].T                                                  # δ¹ W¹ᵀ
 
 

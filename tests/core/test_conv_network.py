@@ -112,7 +112,7 @@ def test_training_a_small_convnet_learns_a_pattern_it_could_not_guess():
                   seed=0)
     X = X.reshape(n, 64)
     for _ in train(net, (X[:300], y[:300]), TrainConfig(optimizer="adam", learning_rate=0.01, epochs=15,
-                                                      batch_size=16, dropout=0.1)):
+                                                      batch_size=16, dropout=0.1, input_dropout=0.1)):
         pass
     assert np.mean(net.predict(X[300:]) == y[300:]) >= 0.95
 
@@ -170,3 +170,24 @@ def test_impossible_networks_are_refused_naming_the_layer(layers, image_shape, m
 def test_bad_layer_lists_are_refused_naming_the_entry(layers, message):
     with pytest.raises(ValueError, match=message):
         check_layers(layers)
+
+
+def test_saliency_of_a_conv_network_is_the_gradient_of_the_logit_with_respect_to_the_pixels():
+    from nnviz.core.saliency import input_gradients
+    rng = np.random.default_rng(6)
+    net = Network([64, 4], layers=[{"maxpool": 2, "stride": 1}, *SMALL], image_shape=(8, 8), hidden="tanh",
+                  dtype=np.float64, seed=2)
+    X = rng.random((2, 64))
+    grads = input_gradients(net, X, classes=[1, 3])
+    for row, c in enumerate([1, 3]):
+        x = X[row:row + 1].copy()
+        numeric = np.empty(64)
+        for i in range(64):
+            saved = x[0, i]
+            x[0, i] = saved + 1e-6
+            plus = net.forward_cache(x)[0][-1][0, c]
+            x[0, i] = saved - 1e-6
+            minus = net.forward_cache(x)[0][-1][0, c]
+            x[0, i] = saved
+            numeric[i] = (plus - minus) / 2e-6
+        np.testing.assert_allclose(grads[row], numeric, rtol=1e-5, atol=1e-8)

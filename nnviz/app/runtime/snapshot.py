@@ -28,12 +28,21 @@ class Snapshot:
     step: int = 0
     features: tuple | None = None      # input feature names of a 2-D network (None: raw inputs)
     position: float = 0.0              # the run's position in epochs when taken (`run_position`)
+    layers: tuple | None = None        # the layer list of a network with convolutions (else None)
+    image_shape: tuple | None = None   # (C, H, W) of its images
 
     @classmethod
     def of(cls, net, epoch=0, step=0, position=0.0):
+        layers = None if net.layer_list is None else tuple(net.layer_list)
         return cls(tuple(net.sizes), net.hidden_name, net.output_name, net.loss_name,
                    tuple(read_only_copy(W) for W in net.weights),
-                   tuple(read_only_copy(b) for b in net.biases), epoch, step, net.features, float(position))
+                   tuple(read_only_copy(b) for b in net.biases), epoch, step, net.features, float(position),
+                   layers, net.image_shape)
+
+    @property
+    def convolutional(self):
+        """Is it a network with convolutions (which only some views can show)?"""
+        return self.layers is not None
 
     def __setstate__(self, state):
         """Unpickled (from the training process): read-only again, as when it was taken."""
@@ -53,7 +62,8 @@ class Snapshot:
     def network(self):
         """A new Network with a writable copy of this snapshot's weights (`Network.from_params` copies)."""
         return Network.from_params(self.weights, self.biases, self.hidden, self.output, self.loss,
-                                   self.features)
+                                   self.features, layers=None if self.layers is None else list(self.layers),
+                                   image_shape=self.image_shape)
 
 
 @dataclass(frozen=True)

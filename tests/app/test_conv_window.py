@@ -1,0 +1,27 @@
+"""A network with convolutions in the window: it trains, predicts a drawing, and the views that cannot
+draw convolutions yet say so instead of failing."""
+
+import numpy as np
+
+from nnviz.app.views.shown_view import NO_CONVOLUTIONS
+
+from .conftest import tiny_digits
+from .test_main_window import SEVEN, draw, train_until_epochs
+
+CONV = [{"conv": 4, "kernel": 3, "padding": "same"}, {"maxpool": 2}, {"dense": 16}]
+
+
+def test_a_conv_network_trains_predicts_a_drawing_and_views_say_what_they_cannot_show(qtbot, make_window):
+    window = make_window(tiny_digits(layers=CONV))
+    train_until_epochs(qtbot, window, 2)
+    assert window.session.snapshot.convolutional
+    assert window.session.snapshot.weights[0].shape == (4, 1, 3, 3)
+    panel = window.draw_panel
+    with qtbot.waitSignal(panel.predicted, timeout=5000) as signal:
+        draw(qtbot, panel.canvas, SEVEN)
+    assert len(signal.args[0]) == 10 and np.isclose(signal.args[0].sum(), 1.0, atol=1e-5)
+    for name, view in (("activations", window.activations), ("network", window.network_view)):
+        window.docks[name].raise_()
+        window.redraw()
+        qtbot.waitUntil(lambda v=view: v.unsupported.isVisible())
+        assert view.unsupported.text() == NO_CONVOLUTIONS
