@@ -1,9 +1,11 @@
 """Robustness curves, mistakes ranked by confidence and confusion-cell examples, on hand cases and 8x8 digits."""
 
+import math
+
 import numpy as np
 import pytest
 
-from nnviz.core import Network, TrainConfig, TrainData, accuracy, confusion_matrix, train
+from nnviz.core import Network, TrainConfig, TrainData, accuracy, train
 from nnviz.data import Dataset, load_dataset
 from nnviz.evaluation import (
     DEFAULT_LEVELS,
@@ -74,15 +76,30 @@ def test_class_examples_are_the_samples_of_one_confusion_cell():
     assert class_examples(y_true, y_pred, 1, 3).size == 0
 
 
-def test_test_set_results_agree_with_the_network_and_the_core_metrics(net, digits):
-    r = evaluate_test_set(net, digits)
-    predicted = net.predict(digits.X_test)
-    np.testing.assert_array_equal(r.predicted, predicted)
-    np.testing.assert_allclose(r.confidence, net.predict_proba(digits.X_test).max(axis=1))
-    np.testing.assert_array_equal(r.confusion, confusion_matrix(digits.y_test, predicted, 10))
-    assert r.accuracy == accuracy(digits.y_test, predicted)
-    np.testing.assert_array_equal(r.cell(3, 8), class_examples(digits.y_test, predicted, 3, 8))
-    np.testing.assert_array_equal(r.mistakes(5).indices, mistakes(net, digits.X_test, digits.y_test, 5).indices)
+def test_test_set_results_of_a_hand_set_network_are_counted_by_hand():
+    # logits = (10 x1, 10 x2, 5): class 0 where x1 leads, 1 where x2 leads, 2 near the origin.
+    net = Network([2, 3], output="softmax", dtype=np.float64)
+    net.weights[0][...] = [[10, 0, 0], [0, 10, 0]]
+    net.biases[0][...] = [0, 0, 5]
+    X = np.array([[1, 0], [0, 1], [0, 0], [1, 0.2], [0.2, 1]])
+    y = np.array([0, 1, 1, 2, 1])                         # predicted 0, 1, 2, 0, 1: samples 2 and 3 wrong
+    dataset = Dataset("hand", X, y, X, y, 3, None, ("a", "b", "c"))
+    r = evaluate_test_set(net, dataset)
+
+    def softmax_top(*z):
+        return max(math.exp(v) for v in z) / sum(math.exp(v) for v in z)
+
+    np.testing.assert_array_equal(r.predicted, [0, 1, 2, 0, 1])
+    np.testing.assert_allclose(r.confidence, [softmax_top(10, 0, 5), softmax_top(0, 10, 5), softmax_top(0, 0, 5),
+                                              softmax_top(10, 2, 5), softmax_top(2, 10, 5)])
+    np.testing.assert_array_equal(r.confusion, [[1, 0, 0], [0, 2, 1], [1, 0, 0]])   # rows true, columns predicted
+    assert r.accuracy == pytest.approx(3 / 5)
+    np.testing.assert_allclose(r.per_class, [1, 2 / 3, 0])
+    np.testing.assert_array_equal(r.cell(1, 2), [2])
+    np.testing.assert_array_equal(r.cell(2, 0), [3])
+    # Sample 3 (e^10 / (e^10 + e^2 + e^5) = 0.9966) is a surer mistake than sample 2 (e^5 / (2 + e^5) = 0.987).
+    np.testing.assert_array_equal(r.mistakes().indices, [3, 2])
+    assert r.class_names == ("a", "b", "c") and r.image_shape is None and r.dataset_name == "hand"
 
 
 # -- perturbations ---------------------------------------------------------------------------------

@@ -53,11 +53,22 @@ def test_a_subset_larger_than_the_training_set_keeps_it_all():
     assert len(p.train_data.X_train) == len(p.dataset.X_train)
 
 
-def test_augmentation_on_images_moves_pixels_but_keeps_the_shape():
-    p = prepare(dataclasses.replace(DIGITS, augment_shift=1, augment_rotation=10.0))
-    X = np.asarray(p.train_data.X_train[:8])
-    moved = p.train_data.augment(X, np.random.default_rng(0))
-    assert moved.shape == X.shape and not np.array_equal(moved, X)
+def shifted(image, dy, dx):
+    """`image` (h, w) moved dy rows down and dx columns right, zero fill, by padding and cropping."""
+    h, w = image.shape
+    padded = np.pad(image, 1)
+    return padded[1 - dy:1 - dy + h, 1 - dx:1 - dx + w]
+
+
+def test_augmentation_on_images_shifts_each_image_by_at_most_the_configured_pixels():
+    p = prepare(dataclasses.replace(DIGITS, augment_shift=1))
+    X = np.asarray(p.train_data.X_train[:64])
+    moved = p.train_data.augment(X, np.random.default_rng(0)).reshape(-1, 8, 8)
+    one_pixel = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    shifts = [[s for s in one_pixel if np.array_equal(shifted(image, *s), out)]
+              for image, out in zip(X.reshape(-1, 8, 8), moved)]
+    assert all(shifts)                                  # every image is its input moved by at most one pixel
+    assert len({found[0] for found in shifts}) > 1      # ...and not all by the same shift (nor left alone)
 
 
 def test_augmentation_on_points_is_a_config_error():

@@ -71,12 +71,18 @@ def test_hidden_rows_show_the_drawings_activations(qtbot, panel, trained):
         np.testing.assert_allclose(item.image, a, rtol=1e-6)
 
 
-def test_prediction_updates_while_dragging(qtbot, panel):
+def test_prediction_updates_while_dragging(qtbot, panel, trained):
     canvas = panel.canvas
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas_point(canvas, 0.3, 0.3))
-    with qtbot.waitSignal(panel.predicted):
+    with qtbot.waitSignal(panel.predicted) as signal:
         qtbot.mouseMove(canvas, canvas_point(canvas, 0.7, 0.7))
-    assert panel.probabilities() is not None
+    # The button is still down: the prediction is of the diagonal drawn so far.
+    drawn = canvas.image_array()
+    side = drawn.shape[0]
+    assert drawn[side // 2, side // 2] > 200 and drawn[round(0.2 * side), round(0.8 * side)] == 0
+    expected = trained.predict_proba(preprocess_drawing(drawn, size=8).reshape(1, -1))[0]
+    np.testing.assert_allclose(signal.args[0], expected, rtol=1e-6)
+    np.testing.assert_allclose(panel.bars.opts["height"], expected, rtol=1e-6)
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas_point(canvas, 0.7, 0.7))
 
 
