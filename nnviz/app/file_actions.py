@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.export import export_numpy, export_onnx
-from nnviz.guard import UserError
+from nnviz.guard import UserError, describe
 from nnviz.io import (
     CSV_PREFIX,
     IMAGES_PREFIX,
@@ -33,7 +33,8 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff *.npy
 def naming(path, what, error):
     """One message naming the file once: "<what> <path>: <error>", the path left out when the error
     already names it."""
-    return f"{what}: {error}" if str(path) in str(error) else f"{what} {path}: {error}"
+    text = describe(error)
+    return f"{what}: {text}" if str(path) in text else f"{what} {path}: {text}"
 
 
 class FileActions:
@@ -162,7 +163,7 @@ class FileActions:
             try:
                 w.plots.export_all(folder)
             except OSError as error:
-                w.show_message(f"Cannot export the plots: {error}", box=True)
+                w.show_message(f"Cannot export the plots: {describe(error)}", box=True)
 
     # -- models --------------------------------------------------------------------------------
 
@@ -181,7 +182,7 @@ class FileActions:
             save_model(path, session.snapshot.network(), session.config, session.metrics(), dataset.class_names,
                        dataset.standardization)
         except (OSError, ValueError) as error:
-            return w.show_message(f"Cannot save the model: {error}", box=True)
+            return w.show_message(f"Cannot save the model: {describe(error)}", box=True)
         w.statusBar().showMessage(f"Model saved to {path}", 8000)
 
     def export_model(self, path=None, kind=None):
@@ -205,7 +206,7 @@ class FileActions:
                 path = path if str(path).endswith(".onnx") else f"{path}.onnx"
                 export_onnx(model, path)
         except (OSError, ValueError) as error:
-            return w.show_message(f"Cannot export the model: {error}", box=True)
+            return w.show_message(f"Cannot export the model: {describe(error)}", box=True)
         w.statusBar().showMessage(f"Model exported to {path}", 8000)
 
     def load(self, path=None):

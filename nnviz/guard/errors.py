@@ -13,6 +13,14 @@ class UserError(ValueError):
     """Bad input; the message names what is wrong (the file, the field, the value) and what is allowed."""
 
 
+def describe(error) -> str:
+    """An exception as the text of a one-line message: "FILE: reason" for an OSError about a file
+    (not "[Errno 13] …: 'FILE'"), else its own text."""
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
+
+
 def shorten(value, limit=MAX_VALUE_CHARS) -> str:
     """repr(value) (one line: repr escapes newlines), cut to `limit` characters ending in '…'.
 
