@@ -42,6 +42,7 @@ def parse_args(argv=None):
                         help="save a screenshot of the window (after --train-seconds N of training), then quit")
     parser.add_argument("--size", metavar="WxH", help="window size (default: fits the screen)")
     parser.add_argument("--maximized", action="store_true", help="open the window maximised")
+    parser.add_argument("--lesson", metavar="NAME|FILE.toml", help="open this lesson (a bundled name or a file)")
     parser.add_argument("--dock", metavar="NAME", help="with --screenshot: bring this dock to the front "
                         "(health, runs, saliency, inspector, ...)")
     parser.add_argument("--race", metavar="OPT[:ETA],...", help="with --train-seconds: race these optimisers "
@@ -72,6 +73,8 @@ def open_window(args, on_done=None):
             window.load_preset(args.preset)
         if args.experiment:
             window.set_experiment(load_experiment(args.experiment))
+        if args.lesson:
+            window.lessons.open_lesson_argument(args.lesson)
         if args.dock and args.dock not in window.docks:
             raise ValueError(f"unknown dock {args.dock!r}; docks: {', '.join(window.docks)}")
         race = race_variants(args.race, window.panel.config()) if args.race else None

@@ -29,6 +29,7 @@ from nnviz.app.runs.lr_finder_dialog import LRFinder
 from nnviz.app.runs.race import Race
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
+from nnviz.app.lessons.dock import LessonsDock
 from nnviz.app.plane_edits import PlaneEdits
 from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
@@ -205,6 +206,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         view.addAction(self.controls.toolbar.toggleViewAction())
         view.addSeparator()
         self.reset_layout_action = view.addAction("&Reset layout", lambda: self.layout_defaults.reset())
+        self.lessons = LessonsDock(self)
         add_help_menu(self)
 
     # -- messages ------------------------------------------------------------------------------
@@ -388,6 +390,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._runner.shutdown()
         self.lr_finder.shutdown()
         self.race.shutdown()
+        self.lessons.coach.wait()
         for dialog in list(self.files.dialogs):    # an evaluation's robustness thread stops
             dialog.close()
 

@@ -262,6 +262,11 @@ class HealthDock(QWidget):
         for f in self.findings:
             self.lights[f.detector].show(f)
 
+    @property
+    def divergence(self):
+        """The Diverged event of the current run, or None."""
+        return self._diverged
+
     def diverged(self, event):
         """The run diverged (the core has rolled back): red light, banner and the offer to halve η."""
         self._diverged = event

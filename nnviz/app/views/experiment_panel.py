@@ -118,6 +118,7 @@ class ExperimentPanel(QScrollArea):
         self._modified = False
         self._loading = False
         self.fields, self.editors, self.errors = {}, {}, {}
+        self.lesson_fields = (None, ())   # a lesson's (fields shown or None for all, fields locked)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addLayout(self._build_header(presets))
@@ -364,8 +365,17 @@ class ExperimentPanel(QScrollArea):
             shown[name] = name in OPTIMIZER_PARAMS.get(values.get("optimizer"), ())
         for name in ("step_epochs", "step_gamma", "min_learning_rate"):
             shown[name] = name in SCHEDULE_PARAMS.get(values.get("schedule"), ())
+        only, locked = self.lesson_fields
         for group, name, *_ in FORM:
-            self._forms[group].setRowVisible(self.fields[name], shown.get(name, True) or name in self.errors)
+            in_lesson = only is None or name in only or name in locked or name in self.errors
+            visible = in_lesson and (shown.get(name, True) or name in self.errors)
+            self._forms[group].setRowVisible(self.fields[name], visible)
+            self.editors[name].setEnabled(name not in locked)
+
+    def set_lesson_fields(self, shown=None, locked=()):
+        """Show only the `shown` fields (all when None or empty) and lock the `locked` ones (a lesson's)."""
+        self.lesson_fields = (set(shown) if shown else None, set(locked))
+        self._update_visibility()
 
     def _update_info(self):
         c = self._base
