@@ -259,6 +259,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._epochs_before = 0 if new else self.session.epochs_done
         self._finished_text = None
         self.banner_box.hide()
+        self.controls.begin_run()
         worker = self._runner.start(setup, connect=self._connect, start_paused=start_paused, steps=steps,
                                     max_rate=UPDATE_RATE)
         if not new:
@@ -317,7 +318,13 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._update_actions()
 
     def _set_state(self, state):
-        self.controls.set_state(state, can_train=self.panel.valid, has_network=self.session is not None)
+        self.controls.set_state(state, can_train=self.panel.valid, has_network=self.session is not None,
+                                continues=self.continues())
+
+    def continues(self):
+        """Does Train continue the network shown (it has trained, and the form still describes it)?"""
+        return self.session is not None and self.session.epochs_done > 0 and self.panel.valid and \
+            model_key(self.session.config) == model_key(self.panel.config())
 
     def _update_actions(self):
         self._set_state(self.controls.state)

@@ -52,6 +52,7 @@ class Replay:
         self._timer.timeout.connect(self._tick)
         self._offset = 0                            # epochs before this run
         self._index = None                          # the snapshot shown, or None: live
+        self._saved = False                         # the history is a saved run's (not trained here since)
 
     # -- what the views draw -------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ class Replay:
         """A run starts: `session` (a new network when `new`) and its first snapshot."""
         if new:
             self.clear()
-        self._offset = session.epochs_done
+        self._offset, self._saved = session.epochs_done, False
         self.add([session.snapshot])
 
     def add(self, snapshots):
@@ -86,7 +87,7 @@ class Replay:
 
     def clear(self):
         self.history.clear()
-        self._index = None
+        self._index, self._saved = None, False
         self.bar.play_button.setChecked(False)
         self._sync_slider()
 
@@ -98,7 +99,7 @@ class Replay:
         """Replace the history with a saved run's snapshots (positions from its start), the slider at
         its end: the final weights (the window's network), as when the run ended."""
         self.clear()
-        self._offset = 0
+        self._offset, self._saved = 0, True
         self.add(snapshots)
 
     def completed_epochs(self):
@@ -131,7 +132,7 @@ class Replay:
         if not len(self.history):
             text = "Replay: nothing trained yet"
         elif self._index is None:
-            text = f"live · {len(self.history)} snapshots kept"
+            text = f"{'end of the saved run' if self._saved else 'live'} · {len(self.history)} snapshots kept"
         else:
             s = self.history.snapshots[self._index]
             going = " (training goes on)" if self.window._runner.active else ""

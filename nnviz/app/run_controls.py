@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStyle, QToolBar
 from nnviz.app.runtime.pace import CHOICES, WATCHABLE, auto_label
 
 IDLE, PREPARING, RUNNING, PAUSED = "idle", "preparing", "running", "paused"
+TRAIN_TIP = "Train a new network with these settings"
+CONTINUE_TIP = ("Continue training this network for the epochs set, as the same run (Reset, Ctrl+R, "
+                "starts a new network)")
 
 
 def _duration(seconds):
@@ -42,8 +45,7 @@ class RunControls:
             return a
 
         icons = QStyle.StandardPixmap
-        self.train = action("Train", icons.SP_MediaPlay, "F5", "Train the network with these settings",
-                            window.start_training)
+        self.train = action("Train", icons.SP_MediaPlay, "F5", TRAIN_TIP, window.start_training)
         self.pause = action("Pause", icons.SP_MediaPause, "F6", "Pause or resume training",
                             window.toggle_pause, checkable=True)
         self.step = action("Step", icons.SP_MediaSkipForward, "F10", "Train exactly one batch, then pause",
@@ -93,11 +95,14 @@ class RunControls:
         """Label the Auto pace with what it does for `dataset`, the experiment's (see `auto_label`)."""
         self.pace_box.setItemText(self.pace_box.findData(WATCHABLE), auto_label(dataset))
 
-    def set_state(self, state, *, can_train, has_network):
-        """Enable exactly the actions that make sense in `state`."""
+    def set_state(self, state, *, can_train, has_network, continues=False):
+        """Enable exactly the actions that make sense in `state`; `continues`: Train would continue the
+        network shown (it then says "Continue")."""
         self.state = state
         busy = state != IDLE
         self.train.setEnabled(not busy and can_train)
+        self.train.setText("Continue" if continues else "Train")
+        self.train.setToolTip(f"{CONTINUE_TIP if continues else TRAIN_TIP} ({self.train.shortcut().toString()})")
         self.pause.setEnabled(state in (RUNNING, PAUSED))
         self.pause.setChecked(state == PAUSED)
         self.pause.setText("Resume" if state == PAUSED else "Pause")
@@ -127,12 +132,17 @@ class RunControls:
                                         f"{_duration(config.time_budget)}")
         else:
             fraction = batch.position / max(config.epochs, 1)
-            self.position_label.setText(f"{epoch}/{epochs_before + config.epochs} · batch {batch.batch}/"
-                                        f"{batch.batches_per_epoch}")
+            total = epochs_before + max(config.epochs, batch.epoch)      # Epochs lowered below the epoch it is in
+            self.position_label.setText(f"{epoch}/{total} · batch {batch.batch}/{batch.batches_per_epoch}")
         fraction = min(fraction, 1.0)
         self.eta_label.setText(f"ETA {_duration(self._remaining(batch, config, fraction, clock()))}"
                                if self.state == RUNNING else "")
         self.progress.setValue(round(1000 * fraction))
+
+    def begin_run(self):
+        """A run starts (maybe continuing a network): its ETA is measured from its own batches only, not
+        from the time the window sat idle since the previous run."""
+        self._since = None
 
     def _remaining(self, batch, config, fraction, now):
         """Seconds left on the wall clock (a watchable pace and pauses make it longer than training

@@ -66,6 +66,7 @@ def test_two_finished_runs_are_listed_and_their_curves_overlaid(qtbot, make_wind
     window = make_window(tiny_digits(epochs=3))
     train_to_the_end(qtbot, window)
     set_learning_rate(qtbot, window, "0.05")
+    click(qtbot, window, window.controls.reset)          # a new network (Train alone would continue this one)
     train_to_the_end(qtbot, window)
 
     runs = window.diagnostics.runs

@@ -26,6 +26,23 @@ def test_a_continued_run_counts_epochs_on_from_the_earlier_ones(controls):
     assert controls.position_label.text() == "epoch 13/20 · batch 5/10"
 
 
+def test_lowering_the_epochs_below_the_one_running_never_shows_an_epoch_past_the_total(controls):
+    controls.set_state(RUNNING, can_train=True, has_network=True)
+    controls.show_progress(batch(epoch=176), TrainConfig(epochs=150))       # "epoch 176/150" once
+    assert controls.position_label.text() == "epoch 176/176 · batch 5/10"
+
+
+def test_a_continued_runs_eta_counts_its_training_time_not_the_idle_time_before_it(controls):
+    controls.set_state(RUNNING, can_train=True, has_network=True)
+    controls.show_progress(batch(epoch=10, in_epoch=10, step=100, elapsed=10.0), TrainConfig(epochs=10),
+                           clock=lambda: 100.0)
+    controls.begin_run()                                 # Continue, after 900 s of idling
+    # 5 of 10 batches of its first epoch in 2 s: 0.25 epochs a second, 9.5 epochs to go: 38 s.
+    controls.show_progress(batch(epoch=1, in_epoch=5, step=5, elapsed=2.0), TrainConfig(epochs=10),
+                           epochs_before=10, clock=lambda: 1000.0)
+    assert controls.eta_label.text() == "ETA 0:38"
+
+
 def test_a_time_budget_shows_time_spent_of_time_allowed_and_no_eta_while_paused(controls):
     controls.set_state(RUNNING, can_train=True, has_network=True)
     controls.show_progress(batch(elapsed=33.0), TrainConfig(epochs=1000, time_budget=60.0))

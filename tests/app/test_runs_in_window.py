@@ -5,10 +5,12 @@ from PySide6.QtCore import Qt
 
 from nnviz.core import accuracy, train
 from nnviz.core.health import diagnose
+from nnviz.app.runs.runs_dock import curve_data
+from nnviz.io.run_store import RunStore
 from nnviz.prepare import prepare
 
 from .conftest import tiny_digits
-from .test_diagnostics_integration import train_to_the_end
+from .test_diagnostics_integration import click, train_to_the_end
 
 
 def test_finished_runs_survive_a_restart(qtbot, make_window, runs_folder):
@@ -71,6 +73,30 @@ def test_a_saved_run_replays_after_a_restart(qtbot, make_window, runs_folder):
     assert f"ccuracy {runs.runs[0].curves['train_accuracy'][0]:.1%}" in stuck
 
 
+def test_continue_is_explicit_and_extends_the_same_run(qtbot, make_window):
+    """Train after a finished run once continued it silently, as a second run plotted from epoch 1."""
+    window = make_window(tiny_digits(epochs=2))
+    train = window.controls.train
+    assert train.text() == "Train"
+    train_to_the_end(qtbot, window)
+    assert train.text() == "Continue" and "Continue training this network" in train.toolTip()
+    train_to_the_end(qtbot, window)                          # the same button: continues, two more epochs
+    runs = window.diagnostics.runs
+    record = runs.runs[0]
+    assert len(runs.runs) == 1 and runs.table.rowCount() == 1 and window.docks["runs"].windowTitle() == "Runs (1)"
+    assert record.curves["epoch"] == [1, 2, 3, 4] and record.final_metrics["epochs"] == 4
+    live_x, live_loss = window.plots.data("loss")["train (epoch)"]
+    np.testing.assert_array_equal(live_x, [1, 2, 3, 4])                     # curves go on, not from epoch 1
+    x, y = curve_data(runs.curves(0, "loss")[0])
+    np.testing.assert_array_equal(x, [1, 2, 3, 4])
+    np.testing.assert_allclose(y, live_loss)
+    assert RunStore(runs.store.folder).load()[0] == [record]                 # one file, the longer run
+    window.panel.editors["hidden_layers"].spins[0].setValue(24)      # another network: Train again
+    assert train.text() == "Train"
+    click(qtbot, window, window.controls.reset)
+    assert train.text() == "Train"
+
+
 def _flat(snapshot):
     return np.concatenate([a.ravel() for pair in zip(snapshot.weights, snapshot.biases) for a in pair])
 
@@ -92,6 +118,7 @@ def test_a_saved_run_replays_after_a_restart_with_its_curves_health_history_and_
     again.redraw()
     slider = again.replay.bar.slider
     assert slider.maximum() > 0 and slider.value() == slider.maximum()          # at the end: the final weights
+    assert again.replay.bar.label.text() == f"end of the saved run · {slider.maximum() + 1} snapshots kept"
     np.testing.assert_array_equal(_flat(again.draw_panel.snapshot), final)
     # The curves: read from the plot items, equal to what the live run drew per epoch.
     for plot, curve, label in (("loss", "train (epoch)", "train (epoch)"),

@@ -63,7 +63,8 @@ class DiagnosticsDocks:
                                        "weights: z, a, δ and the gradients per layer (BP1–BP4)")
         self.inspect_action.triggered.connect(self.inspect_batch)
         window.addAction(self.inspect_action)
-        self._epochs = []               # EpochEnds of the current run, for its record in the runs list
+        self._epochs = []               # EpochEnds of the current run (it finished one: it goes in the list)
+        self._record = None             # the network's record in the runs list (a continuation extends it)
         self._unshown = []              # EpochEnds the health dock has not diagnosed yet
         self.health_history = []        # every EpochEnd of the current run
         self.network_epochs = []        # EpochEnds since the network came (replay diagnoses a prefix) ...
@@ -103,6 +104,7 @@ class DiagnosticsDocks:
         ds = session.job.dataset
         self.health.set_probe(ds.X_test[:probe_rows], ds.y_test[:probe_rows])
         self.network_epochs, self.epochs_untracked = [], session.epochs_done
+        self._record = None
         self.on_ready(session)
         self.saliency.set_class_names(ds.class_names)
         self.clear_saliency()
@@ -179,11 +181,17 @@ class DiagnosticsDocks:
         if len(ds.X_test):
             with np.errstate(all="ignore"):
                 final["test_accuracy"] = accuracy(ds.y_test, session.snapshot.network().predict(ds.X_test))
-        self._runs_done += 1
-        name, group = self.queue.record_label(f"{config.title or config.dataset} #{self._runs_done}")
-        record = record_from_history(name, config, self._epochs, final)
-        self.runs.add_run(dataclasses.replace(record, group=group), snapshots=self.window.replay.arrays())
-        self._epochs = []
+        record = record_from_history("", config, self.network_epochs, final)
+        if self._record is None:
+            self._runs_done += 1
+            name, group = self.queue.record_label(f"{config.title or config.dataset} #{self._runs_done}")
+            record = dataclasses.replace(record, name=name, group=group)
+        else:                              # continued: the same run, longer (one row, its curves go on)
+            old = self._record
+            record = dataclasses.replace(record, name=old.name, group=old.group, race=old.race, pinned=old.pinned,
+                                         run_id=old.run_id)
+        self.runs.add_run(record, snapshots=self.window.replay.arrays())
+        self._record, self._epochs = record, []
 
     def reset(self):
         """The window forgot its network."""
@@ -191,6 +199,7 @@ class DiagnosticsDocks:
         self.health.set_snapshot(None)
         self._title_health()
         self._epochs, self._unshown, self.health_history, self.network_epochs = [], [], [], []
+        self._record = None
         self.clear_saliency()
 
     def replay_saved(self, record):
@@ -222,7 +231,7 @@ class DiagnosticsDocks:
         w.adopt(config, prepared, record.final_metrics)        # the network holds the final weights
         events = record.epoch_events()
         self.network_epochs, self.epochs_untracked = events, 0
-        self.health_history = events
+        self.health_history, self._record = events, record      # Continue extends this run
         self.health.show_history(events)
         self._title_health()
         w.plots.show_saved_run(events, int(record.final_metrics.get("epochs") or record.n_epochs))

@@ -144,7 +144,8 @@ class RunsDock(QWidget):
 
     def add_run(self, record, checked=True, snapshots=None, color=None):
         """Add one finished run (saved to the store with its snapshot arrays, then pruned), in `color`
-        (default: the first free one)."""
+        (default: the first free one); a run already listed (the same run_id: it was continued) is
+        replaced in its row."""
         saved = self.store is not None
         if saved:
             try:
@@ -152,7 +153,15 @@ class RunsDock(QWidget):
             except (OSError, ValueError) as error:      # a UserError is a ValueError
                 saved = False
                 self._say(f"Could not save the run: {error}", error=True)
-        self.add_runs([record], checked, color)
+        entry = next((e for e in self.entries if any(r.run_id == record.run_id for r in e.records)), None)
+        if entry is None:
+            self.add_runs([record], checked, color)
+        else:
+            entry.records = [record if r.run_id == record.run_id else r for r in entry.records]
+            self.plots.remove(entry.key)
+            self.plots.add(entry.key, entry.records, entry.color)
+            self._refresh(entry.dataset)
+            self.runs_changed.emit()
         if saved:
             self._prune()
 
