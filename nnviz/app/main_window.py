@@ -38,7 +38,7 @@ from nnviz.app.run_reports import RunReports
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.session import Session, model_key
-from nnviz.app.runtime.snapshot import RunData, Snapshot
+from nnviz.app.runtime.snapshot import Continuation, RunData, Snapshot
 from nnviz.app.views.activations_view import ActivationsView
 from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel
@@ -252,7 +252,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         config = self.panel.config()
         if self.session is not None and model_key(self.session.config) == model_key(config):
             # Continue from the latest weights: the worker builds its own network from the snapshot.
-            setup, new = partial(self.session.job.prepared, self.session.snapshot, config.train_config()), False
+            setup, new = Continuation(self.session.job, self.session.snapshot, config.train_config(), config), False
         else:
             setup, new = partial(prepare, config), True
         self._pending, self._run_config = (config, new), config
@@ -307,7 +307,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         """Make `prepared.network` (e.g. a loaded model) the current network, with its experiment."""
         self._runner.stop()
         self.set_experiment(config)
-        self.session = Session(config, RunData.of(prepared), Snapshot.of(prepared.network),
+        self.session = Session(config, RunData.of(prepared).for_window(), Snapshot.of(prepared.network),
                                epochs_done=int((metrics or {}).get("epochs", 0) or 0))
         self.replay.clear()
         self.plots.set_cursor(None)

@@ -50,3 +50,23 @@ def chatty_xor_job(epochs=3):
     """A setup that prints (as a user's own code might): the training process's reports must survive it."""
     print("preparing the XOR run" * 100)
     return xor_job(epochs=epochs)
+
+
+def never_ready():
+    """A setup that never returns (as a 200 MB CSV still being read)."""
+    import threading
+
+    threading.Event().wait()
+
+
+def announcing(length):
+    """A setup whose process announces a report of `length` bytes and never sends it (a garbled or
+    stuck stream), then trains XOR."""
+    import gc
+
+    from nnviz.app.runtime.training_process import HEADER, Channel
+
+    channel = next(obj for obj in gc.get_objects() if isinstance(obj, Channel))
+    channel._writing.write(HEADER.pack(length))
+    channel._writing.flush()
+    return xor_job(epochs=100000)

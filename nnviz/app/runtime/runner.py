@@ -8,13 +8,17 @@ reach the window's slots queued in the UI thread, in order. The UI never holds t
 what the reports carry (snapshots, events, the run's data).
 """
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+import time
 
-from nnviz.app.runtime.training_process import TrainingProcess
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from nnviz.app.runtime.training_process import HEARTBEAT_SECONDS, TrainingProcess
 from nnviz.app.runtime.worker import MainThreadGC, WorkerSignals
 from nnviz.core import Finished
 
-STOP_TIMEOUT_MS = 10_000        # a run asked to stop that has not within this is killed with its process
+STOP_GRACE_MS = 800             # a run asked to stop that has not within this is ended with its process
+HEARTBEAT_TIMEOUT = 10.0        # seconds without a word from the training process: it is stuck
+WATCH_MS = 500                  # how often the runner looks
 
 
 class RemoteWorker(WorkerSignals):
@@ -65,27 +69,51 @@ class ReportReader(QThread):
         super().__init__()
         self.setObjectName("nnviz-reports")
         self.process, self.worker = process, worker
+        self.heard = time.monotonic()       # when the last report (or heartbeat) arrived
+        self.ready = False                  # the run has reported "ready" (its data is prepared)
+
+    def silent_for(self):
+        return time.monotonic() - self.heard
 
     def run(self):
-        worker, channel = self.worker, self.process.channel
+        worker, process = self.worker, self.process
         try:
             while True:
-                name, run, *args = channel.receive()
+                name, *message = process.channel.receive()
+                self.heard = time.monotonic()
+                if name == "alive":
+                    continue
+                run, *args = message
                 if name == "done":
                     break
                 if name == "ready":
-                    channel.share(args[0])
+                    process.channel.held = {args[0].key: args[0]}
                     worker.last_snapshot = args[1]
+                    self.ready = True
                 elif name == "updated":
                     worker.last_snapshot = args[0].snapshot
                 getattr(worker, name).emit(run, *args)
-        except Exception:                 # it ended (EOFError), or its reports can no longer be read
-            self.process.close(timeout=1.0)
-            message = (f"the training process ended unexpectedly (exit code {self.process.exit_code}); "
-                       f"the last weights it sent are kept")
-            worker.failed.emit(worker.run_id, message)
-            worker.finished.emit(worker.run_id, Finished("failed", 0, None, 0.0, 0.0))
+        except Exception as error:          # it ended (EOFError), or its reports can no longer be read
+            self._ended(error)
         worker.done.emit()
+
+    def _ended(self, error):
+        process, worker = self.process, self.worker
+        if process.ending is None and not isinstance(error, EOFError):     # garbled: of no use any more
+            process.kill("failed")
+        process.close()
+        process.wait(1.0)                   # its exit code, once the system has it
+        if process.ending == "stopped":     # the user's Stop ended it: a stop like any other
+            worker.finished.emit(worker.run_id, Finished("stopped", 0, None, 0.0, 0.0))
+            return
+        if process.ending == "unresponsive":
+            what = "the training process stopped responding and was ended"
+        elif isinstance(error, EOFError):
+            what = f"the training process ended unexpectedly (exit code {process.exit_code})"
+        else:
+            what = f"the training process sent a report that cannot be read ({type(error).__name__}: {error})"
+        worker.failed.emit(worker.run_id, f"{what}; the last weights it sent are kept")
+        worker.finished.emit(worker.run_id, Finished("failed", 0, None, 0.0, 0.0))
 
 
 class TrainingRunner(QObject):
@@ -107,6 +135,9 @@ class TrainingRunner(QObject):
         self.pace = 0.0              # batches a second for every run (0: full speed)
         self.final = None
         self._gc = MainThreadGC(self)     # the reader thread unpickles: collect only in the UI thread
+        self.heartbeat_timeout = HEARTBEAT_TIMEOUT
+        self._watchdog = QTimer(self, interval=WATCH_MS)
+        self._watchdog.timeout.connect(self._watch)
 
     @property
     def active(self):
@@ -130,11 +161,11 @@ class TrainingRunner(QObject):
         options = {"max_rate": max_rate, "start_paused": start_paused, "steps": steps, "pace": self.pace}
         process = TrainingProcess.take()
         try:
-            process.send(("start", self._runs, setup, options), by_reference=True)
+            process.send(("start", self._runs, setup, options), process.channel.held_data)
         except OSError:                   # it died while idle: one new process
             process.close()
             process = TrainingProcess()
-            process.send(("start", self._runs, setup, options), by_reference=True)
+            process.send(("start", self._runs, setup, options))
         worker = RemoteWorker(process, self._runs, start_paused)
         if connect is not None:
             connect(worker)
@@ -143,6 +174,7 @@ class TrainingRunner(QObject):
         reader.finished.connect(self._on_reader_finished)
         self._reader, self._worker = reader, worker
         self._gc.start()
+        self._watchdog.start()
         reader.start()
         return worker
 
@@ -171,20 +203,32 @@ class TrainingRunner(QObject):
             self._worker.apply_settings(train_config)
 
     def stop(self, wait=True):
-        """Ask the run to stop between two batches; with wait, read its last reports and release it."""
+        """Ask the run to stop between two batches; with wait, read its last reports and release it.
+        The UI never waits long: a run still preparing its data, silent, or not stopped within
+        STOP_GRACE_MS is ended with its process (and reported as stopped, as asked)."""
         if not self.active:
             return
         self._worker.stop()
         if wait:
-            if not self._reader.wait(STOP_TIMEOUT_MS):
-                self._reader.process.kill()
-                self._reader.wait()
+            reader = self._reader
+            if not reader.ready or reader.silent_for() > 4 * HEARTBEAT_SECONDS or \
+                    not reader.wait(STOP_GRACE_MS):
+                reader.process.kill("stopped")
+                reader.wait()             # moments: its reports end where the process did
             self._release()
 
     def shutdown(self):
         """Stop any run and end the idle training processes (the window closes)."""
         self.stop()
         TrainingProcess.close_idle()
+
+    @Slot()
+    def _watch(self):
+        """A run whose process has said nothing for `heartbeat_timeout` seconds is ended: its reader
+        reports that it stopped responding."""
+        reader = self._reader
+        if reader is not None and reader.process.ending is None and reader.silent_for() > self.heartbeat_timeout:
+            reader.process.kill("unresponsive")
 
     @Slot(int, object)
     def _received(self, run, update):
@@ -208,5 +252,6 @@ class TrainingRunner(QObject):
         worker.deleteLater()
         reader.deleteLater()
         self._gc.stop()
+        self._watchdog.stop()
         self.stopped.emit()
 

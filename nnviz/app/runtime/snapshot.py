@@ -1,17 +1,25 @@
 """What the training worker hands to the UI: immutable snapshots of the weights and the run's data.
 
-The live network stays in the worker thread. The UI receives a `RunData` (dataset, training data
-and settings) once a run is ready, then `Snapshot`s: read-only copies of the weights taken between
-two batches. To continue training, the next worker builds a new network from the latest snapshot.
+The live network stays in the training process. The UI receives a `RunData` (the dataset, what it
+shows of the training data, the settings) once a run is ready, then `Snapshot`s: read-only copies of
+the weights taken between two batches. To continue training, the next run (`Continuation`) builds a
+new network from the latest snapshot.
 """
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
 from nnviz.core.features import POINT_WIDTH
 from nnviz.core.inspector import read_only_copy
 from nnviz.data import Dataset
-from nnviz.prepare import Prepared
+from nnviz.io import ExperimentConfig
+from nnviz.prepare import Prepared, prepare
+
+WINDOW_TRAIN_BYTES = 16 << 20      # training arrays up to this size go to the window whole
+WINDOW_SAMPLE = 512                # else this many of their rows
 
 
 @dataclass(frozen=True)
@@ -68,16 +76,87 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RunData:
-    """A prepared run as the UI holds it: its dataset, training data and settings — never its network."""
+    """A prepared run's data and settings — never its network.
+
+    The training process holds it whole; the window holds `for_window()`: when the training arrays
+    are large (MNIST's are 190 MB), only a sample of them (for the inspector's batches) beside the
+    test set, class names and shapes, with `train_rows` saying how many rows the run trains on.
+    `key` names this data for as long as it lives (a new one for new or edited data, never reused):
+    a continuation sends the key, not the arrays, to a training process that holds them.
+    """
 
     dataset: Dataset
     train_data: TrainData
     train_config: TrainConfig
+    train_rows: int | None = None      # rows the run trains on, when train_data holds only a sample
+    key: str = field(default_factory=lambda: uuid.uuid4().hex, init=False, compare=False)
 
     @classmethod
-    def of(cls, prepared):
-        return cls(prepared.dataset, prepared.train_data, prepared.train_config)
+    def of(cls, prepared, key=None):
+        """The run data of a `Prepared` (with `key`: the same data as the RunData of that key)."""
+        data = cls(prepared.dataset, prepared.train_data, prepared.train_config)
+        if key is not None:
+            object.__setattr__(data, "key", key)
+        return data
 
-    def prepared(self, snapshot, train_config):
-        """The run to continue from `snapshot`'s weights with `train_config` (called in the worker)."""
-        return Prepared(self.dataset, snapshot.network(), self.train_data, train_config)
+    @property
+    def complete(self):
+        """Does it hold every training row (else `prepare` must read the data again to train on it)?"""
+        return self.train_rows is None
+
+    @property
+    def rows(self):
+        """How many rows the run trains on (an epoch's batches follow from it)."""
+        return len(self.train_data.X_train) if self.complete else self.train_rows
+
+    def with_config(self, train_config):
+        """The same data (same key) with other training settings (a continuation's)."""
+        data = replace(self, train_config=train_config)
+        object.__setattr__(data, "key", self.key)
+        return data
+
+    def for_window(self):
+        """What the window keeps of it: itself when the training arrays are small, else the same data
+        (same key) with WINDOW_SAMPLE rows of them (drawn with a fixed seed) and no validation split."""
+        data, dataset = self.train_data, self.dataset
+        arrays = (data.X_train, data.y_train, data.X_val, data.y_val)
+        if dataset is None or sum(a.nbytes for a in arrays + (dataset.X_train, dataset.y_train)
+                                  if a is not None) <= WINDOW_TRAIN_BYTES:
+            return self
+        X, y = sample_rows(data.X_train, data.y_train)
+        windowed = RunData(replace(dataset, **dict(zip(("X_train", "y_train"),
+                                                       sample_rows(dataset.X_train, dataset.y_train)))),
+                           TrainData(X, y), self.train_config, train_rows=self.rows)
+        object.__setattr__(windowed, "key", self.key)
+        return windowed
+
+
+def sample_rows(X, y):
+    """At most WINDOW_SAMPLE rows of (X (n, d), y (n,)), in their order, drawn with a fixed seed."""
+    if len(X) <= WINDOW_SAMPLE:
+        return X, y
+    pick = np.sort(np.random.default_rng(0).choice(len(X), WINDOW_SAMPLE, replace=False))
+    return X[pick], y[pick]
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """The setup (called in the training process) of a run continuing from `snapshot`'s weights with
+    `train_config` on `run_data` — which the process resolves to the data it holds under that key
+    (`training_process.Channel`); data that is not complete and not held is prepared again from
+    `config` (the same rows: everything is drawn from its seed)."""
+
+    run_data: RunData
+    snapshot: Snapshot
+    train_config: TrainConfig
+    config: ExperimentConfig
+
+    @property
+    def data_key(self):
+        return self.run_data.key
+
+    def __call__(self):
+        data = self.run_data
+        if not data.complete:
+            data = RunData.of(prepare(self.config))
+        return Prepared(data.dataset, self.snapshot.network(), data.train_data, self.train_config)

@@ -10,12 +10,14 @@ The UI writes commands to the child's stdin and reads reports from its stdout, e
 prefixed by its length (`Channel`). Commands: ("start", run, setup, options) — `setup` a picklable
 callable returning a `nnviz.prepare.Prepared` — then (control, run, *args) with control one of
 `CONTROLS`; ("exit",) or the end of stdin ends the child. Reports are the `TrainingWorker`'s
-signals as (name, run, *args), "done" last for each run.
+signals as (name, run, *args), "done" last for each run, and ("alive",) every HEARTBEAT_SECONDS
+while a run goes: the UI ends a child that falls silent (stopped, stuck) and says so.
 
-A run's dataset and training data cross once. Both ends keep the last run's (`Channel.shared`,
-filled in when the "ready" report passes) and pickle them afterwards as a short reference in the
-"start" command and the "ready" report, so continuing a run, or reporting a continued one, never
-copies MNIST's arrays again.
+A run's data crosses once, and only what the window shows of it: the child keeps the last run's
+data whole (`Channel.held`) and sends `RunData.for_window()` in the "ready" report; a continuation
+("start" with a `Continuation`) names that data by its key instead of copying MNIST's arrays back.
+The child starts isolated (`child_command`): nothing is imported from the folder the app was
+started in.
 """
 
 import atexit
@@ -28,57 +30,82 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from nnviz.app.runtime.snapshot import RunData
+
 HEADER = struct.Struct("<Q")                 # the length of the pickle that follows
+MAX_MESSAGE = 512 << 20                      # a longer announced length is a garbled stream
+CHUNK = 1 << 20                              # a message is read in pieces as they come, not all at once
+HEARTBEAT_SECONDS = 0.5                      # a running child says "alive" this often
 # Commands a running worker obeys: the command's name -> the TrainingWorker method it calls.
 CONTROLS = {"pause": "pause", "resume": "resume", "step": "step", "stop": "stop", "settings": "apply_settings",
             "pace": "set_pace", "received": "received"}
 SIGNALS = ("ready", "updated", "diverged", "failed", "finished")
 
 
+class GarbledMessage(Exception):
+    """The stream does not hold a message as `Channel` frames them."""
+
+
 class Channel:
-    """Pickles framed by their length over a pair of binary streams; `shared` objects go as references."""
+    """Pickles framed by their length over a pair of binary streams (any thread may send).
+
+    `held` is the run data this end keeps, by key (a uuid, never reused): in the training process,
+    the last run's data whole; in the UI, what the window was sent of it. A message may carry
+    references to it instead of arrays: ("data", key) for the RunData, ("dataset", key) or
+    ("train_data", key) for its parts — each end resolving them to its own."""
 
     def __init__(self, reading, writing):
         self._reading, self._writing = reading, writing
-        self.shared = {}                     # reference -> object, the same on both ends
+        self._lock = threading.Lock()
+        self.held = {}                       # key -> RunData
 
-    def send(self, message, by_reference=False):
-        """Pickle `message` to the other end; with by_reference, `shared` objects in it go as references
-        (a hook called for every object pickled: only for the few messages that may hold them)."""
-        if by_reference and self.shared:
-            shared = {id(obj): ref for ref, obj in self.shared.items()}
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.persistent_id = lambda obj: shared.get(id(obj))
-            pickler.dump(message)
-            payload = buffer.getbuffer()
-        else:
-            payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self._writing.write(HEADER.pack(len(payload)))
-        self._writing.write(payload)
-        self._writing.flush()
+    def send(self, message, references=None):
+        """Pickle `message` to the other end; `references(obj)` -> a reference sent in place of `obj`,
+        or None (a hook called for every object pickled: only for the few messages that need it)."""
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        if references is not None:
+            pickler.persistent_id = references
+        pickler.dump(message)
+        payload = buffer.getbuffer()
+        with self._lock:
+            self._writing.write(HEADER.pack(len(payload)))
+            self._writing.write(payload)
+            self._writing.flush()
 
     def receive(self):
-        """The next message; EOFError when the other end has closed."""
+        """The next message; EOFError when the other end has closed, GarbledMessage on a length no
+        message has (the bytes after it are not read: a wrong length would otherwise wait forever)."""
         header = self._reading.read(HEADER.size)
         if len(header) < HEADER.size:
             raise EOFError("the other end closed the channel")
         size, = HEADER.unpack(header)
-        payload = self._reading.read(size)
-        if len(payload) < size:
-            raise EOFError("the channel closed in the middle of a message")
-        unpickler = pickle.Unpickler(io.BytesIO(payload))
-        unpickler.persistent_load = self.shared.__getitem__
+        if size > MAX_MESSAGE:
+            raise GarbledMessage(f"a message of {size:,} bytes was announced (at most {MAX_MESSAGE:,})")
+        pieces, left = [], size
+        while left:
+            piece = self._reading.read(min(left, CHUNK))
+            if not piece:
+                raise EOFError("the channel closed in the middle of a message")
+            pieces.append(piece)
+            left -= len(piece)
+        unpickler = pickle.Unpickler(io.BytesIO(b"".join(pieces)))
+        unpickler.persistent_load = self._resolve
         return unpickler.load()
 
-    def share(self, run_data):
-        """From now on, this run's dataset and training data are sent as references."""
-        shared = {"dataset": run_data.dataset, "train_data": run_data.train_data}
-        self.shared = {ref: obj for ref, obj in shared.items() if obj is not None}     # None is no data
+    def _resolve(self, reference):
+        part, key = reference
+        data = self.held[key]
+        return data if part == "data" else getattr(data, part)
+
+    def held_data(self, obj):
+        """`references` for a message that may hold a RunData this end and the other hold by key."""
+        return ("data", obj.key) if isinstance(obj, RunData) and obj.key in self.held else None
 
 
 # -- starting the child ------------------------------------------------------------------------
@@ -106,11 +133,13 @@ class TrainingProcess:
 
     _idle = []
     IDLE_KEPT = 1
+    EXIT_SECONDS = 2.0                       # an ended process that has not exited within this is killed
 
     def __init__(self):
         self._popen = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        cwd=NNVIZ_HOME)
         self.channel = Channel(self._popen.stdout, self._popen.stdin)
+        self.ending = None                   # why this side ended it: None, "stopped" or "unresponsive"
 
     @classmethod
     def take(cls):
@@ -130,7 +159,7 @@ class TrainingProcess:
 
     def give_back(self):
         """This process has finished its run: keep it for the next one (or end it)."""
-        if self.alive and len(TrainingProcess._idle) < self.IDLE_KEPT:
+        if self.alive and self.ending is None and len(TrainingProcess._idle) < self.IDLE_KEPT:
             TrainingProcess._idle.append(self)
         else:
             self.close()
@@ -148,22 +177,39 @@ class TrainingProcess:
     def exit_code(self):
         return self._popen.poll()
 
-    def send(self, message, by_reference=False):
-        self.channel.send(message, by_reference)
+    @property
+    def pid(self):
+        return self._popen.pid
 
-    def kill(self):
+    def send(self, message, references=None):
+        self.channel.send(message, references)
+
+    def kill(self, reason):
+        """End it now (SIGKILL: a stopped process too); `reason` is what its reader reports."""
+        self.ending = reason
         self._popen.kill()
 
-    def close(self, timeout=2.0):
-        """Ask the child to exit, and kill it if it has not within `timeout` seconds."""
+    def wait(self, seconds):
+        """Wait at most `seconds` for it to exit (not in the UI thread)."""
+        try:
+            self._popen.wait(seconds)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def close(self):
+        """Ask the child to exit, without waiting: a thread waits EXIT_SECONDS and kills it if it has not
+        (not a daemon: the interpreter does not exit before it has made sure)."""
         try:
             if self.alive:
                 self.send(("exit",))
             self._popen.stdin.close()
         except OSError:
             pass
+        threading.Thread(target=self._reap, name="nnviz-reaper").start()
+
+    def _reap(self):
         try:
-            self._popen.wait(timeout)
+            self._popen.wait(self.EXIT_SECONDS)
         except subprocess.TimeoutExpired:
             self._popen.kill()
             self._popen.wait()
@@ -176,11 +222,13 @@ atexit.register(TrainingProcess.close_idle)
 # -- the child's side ---------------------------------------------------------------------------
 
 def serve(channel):
-    """The child's loop: runs start in this thread, one at a time; a listener thread obeys the controls."""
+    """The child's loop: runs start in this thread, one at a time; a listener thread obeys the controls;
+    while a run goes, a heartbeat thread says "alive" every HEARTBEAT_SECONDS (a silent child is stuck)."""
     from nnviz.app.runtime.worker import TrainingWorker
 
     runs = queue.Queue()
     current = []                             # the worker being run (at most one)
+    running = threading.Event()
 
     def listen():
         try:
@@ -194,6 +242,7 @@ def serve(channel):
                     worker = TrainingWorker(setup, run_id=run, acknowledged=True, **options)
                     worker.set_pace(pace)
                     current[:] = [worker]    # before any control for it is read
+                    running.set()
                     runs.put(worker)
                 elif current and current[0].run_id == args[0]:
                     getattr(current[0], CONTROLS[command])(*args[1:])
@@ -204,18 +253,41 @@ def serve(channel):
                 current[0].stop()
             runs.put(None)
 
+    def heartbeat():
+        while True:
+            running.wait()
+            channel.send(("alive",))
+            time.sleep(HEARTBEAT_SECONDS)
+
+    sent = {}                                # key -> what the window was sent of that run data
+
+    def ready(run, data, snapshot):
+        """The window gets what it shows of the run's data, once: a continuation's parts go as references."""
+        shown = sent.get(data.key)
+        channel.held = {data.key: data}      # whole, for the next continuation
+        if shown is None:
+            shown = data.for_window()
+            references = None
+        else:
+            shown = shown.with_config(data.train_config)
+            def references(obj, key=data.key, dataset=shown.dataset, train_data=shown.train_data):
+                return ("dataset", key) if obj is dataset else ("train_data", key) if obj is train_data else None
+        sent.clear()
+        sent[data.key] = shown
+        channel.send(("ready", run, shown, snapshot), references)
+
     def report(name):
-        def send(*args):
-            channel.send((name, *args), by_reference=name == "ready")
-            if name == "ready":
-                channel.share(args[1])
-        return send
+        if name == "ready":
+            return ready
+        return lambda *args: channel.send((name, *args))
 
     threading.Thread(target=listen, name="nnviz-controls", daemon=True).start()
+    threading.Thread(target=heartbeat, name="nnviz-heartbeat", daemon=True).start()
     while (worker := runs.get()) is not None:
         for name in SIGNALS:
             getattr(worker, name).connect(report(name), Qt.ConnectionType.DirectConnection)
         worker.run()
+        running.clear()
         channel.send(("done", worker.run_id))
 
 
@@ -226,4 +298,3 @@ def main():
     os.dup2(sys.stderr.fileno() if sys.stderr else os.open(os.devnull, os.O_WRONLY), 1)
     sys.stdout = sys.stderr                  # line by line, as the user's terminal shows it
     serve(Channel(commands, reports))
-

@@ -216,7 +216,8 @@ class TrainingWorker(WorkerSignals):
             self.set_pace(self._pace_rule(job))
         self._net = job.network
         self.last_snapshot = Snapshot.of(self._net)
-        self.ready.emit(self.run_id, RunData.of(job), self.last_snapshot)
+        # A continuation trains on the data it continues (the same key); a new run on new data.
+        self.ready.emit(self.run_id, RunData.of(job, key=getattr(self._setup, "data_key", None)), self.last_snapshot)
         events = train(job.network, job.train_data, job.train_config, settings=self._take_settings)
         try:
             if not self._gate():
