@@ -191,9 +191,9 @@ def test_a_continuation_sends_held_data_as_its_key_and_data_no_longer_held_whole
 
 
 def test_a_frozen_training_process_is_ended_and_reported_as_not_responding(qtbot, runs):
-    runs.runner.heartbeat_timeout = 1.0
     process = runs.start(partial(xor_job, epochs=100000))
     qtbot.waitUntil(lambda: len(runs.ready) == 1, timeout=30000)
+    runs.runner.heartbeat_timeout = 1.0
     os.kill(process.pid, signal.SIGSTOP)
     with qtbot.waitSignal(runs.runner.stopped, timeout=30000):
         pass
@@ -234,6 +234,7 @@ def test_a_report_announcing_a_gigabyte_is_refused_at_once(qtbot, runs):
 
 
 def test_a_report_that_never_comes_is_a_process_that_stopped_responding(qtbot, runs):
+    runs.run(partial(xor_job, epochs=1))               # a started process: the heartbeat timeout applies
     runs.runner.heartbeat_timeout = 1.0
     with qtbot.waitSignal(runs.runner.stopped, timeout=30000):
         runs.start(partial(announcing, 100 << 20))     # heartbeats trickle into it: never a whole report
@@ -243,9 +244,9 @@ def test_a_report_that_never_comes_is_a_process_that_stopped_responding(qtbot, r
 
 def test_the_window_says_when_its_training_process_stopped_responding_and_trains_again(qtbot, make_window):
     window = make_window(tiny_digits())
-    window._runner.heartbeat_timeout = 1.0
     click(qtbot, window, window.controls.train)
     qtbot.waitUntil(lambda: window.session is not None and window.session.snapshot.step > 0, timeout=30000)
+    window._runner.heartbeat_timeout = 1.0
     step = window.session.snapshot.step
     os.kill(window._runner._reader.process.pid, signal.SIGSTOP)
     qtbot.waitUntil(lambda: window.controls.state == "idle", timeout=30000)

@@ -69,18 +69,14 @@ class ReportReader(QThread):
         super().__init__()
         self.setObjectName("nnviz-reports")
         self.process, self.worker = process, worker
-        self.heard = time.monotonic()       # when the last report (or heartbeat) arrived
         self.ready = False                  # the run has reported "ready" (its data is prepared)
-
-    def silent_for(self):
-        return time.monotonic() - self.heard
 
     def run(self):
         worker, process = self.worker, self.process
         try:
             while True:
                 name, *message = process.channel.receive()
-                self.heard = time.monotonic()
+                process.heard = time.monotonic()
                 if name == "alive":
                     continue
                 run, *args = message
@@ -211,7 +207,7 @@ class TrainingRunner(QObject):
         self._worker.stop()
         if wait:
             reader = self._reader
-            if not reader.ready or reader.silent_for() > 4 * HEARTBEAT_SECONDS or \
+            if not reader.ready or reader.process.silent_for() > 4 * HEARTBEAT_SECONDS or \
                     not reader.wait(STOP_GRACE_MS):
                 reader.process.kill("stopped")
                 reader.wait()             # moments: its reports end where the process did
@@ -227,8 +223,9 @@ class TrainingRunner(QObject):
         """A run whose process has said nothing for `heartbeat_timeout` seconds is ended: its reader
         reports that it stopped responding."""
         reader = self._reader
-        if reader is not None and reader.process.ending is None and reader.silent_for() > self.heartbeat_timeout:
-            reader.process.kill("unresponsive")
+        process = reader.process if reader is not None else None
+        if process is not None and process.ending is None and process.silent_for() > self.heartbeat_timeout:
+            process.kill("unresponsive")
 
     @Slot(int, object)
     def _received(self, run, update):

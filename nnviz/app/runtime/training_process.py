@@ -41,6 +41,7 @@ HEADER = struct.Struct("<Q")                 # the length of the pickle that fol
 MAX_MESSAGE = 512 << 20                      # a longer announced length is a garbled stream
 CHUNK = 1 << 20                              # a message is read in pieces as they come, not all at once
 HEARTBEAT_SECONDS = 0.5                      # a running child says "alive" this often
+START_SECONDS = 30.0                         # more time a new child has to say its first word
 # Commands a running worker obeys: the command's name -> the TrainingWorker method it calls.
 CONTROLS = {"pause": "pause", "resume": "resume", "step": "step", "stop": "stop", "settings": "apply_settings",
             "pace": "set_pace", "received": "received"}
@@ -140,6 +141,8 @@ class TrainingProcess:
                                        cwd=NNVIZ_HOME)
         self.channel = Channel(self._popen.stdout, self._popen.stdin)
         self.ending = None                   # why this side ended it: None, "stopped" or "unresponsive"
+        # When it last said something (its reader sets it); a new interpreter is given time to start.
+        self.heard = time.monotonic() + START_SECONDS
 
     @classmethod
     def take(cls):
@@ -176,6 +179,10 @@ class TrainingProcess:
     @property
     def exit_code(self):
         return self._popen.poll()
+
+    def silent_for(self):
+        """Seconds since it last said something (negative while it starts)."""
+        return time.monotonic() - self.heard
 
     @property
     def pid(self):
