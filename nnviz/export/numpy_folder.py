@@ -23,7 +23,8 @@ def export_numpy(model, folder, force=False) -> list[Path]:
     """Write `model` (an nnviz.io.LoadedModel) into `folder` (created if missing); returns the files.
 
     weights.npz: W1..WL, b1..bL (float32), input_mean/input_std when the model standardises its
-    inputs, and `info` (JSON: sizes, hidden, output, features, class_names, image_side or null).
+    inputs, and `info` (JSON: sizes, hidden, output, features, class_names, image_side or null, and
+    the layer list and image_shape (C, H, W) of a network with convolutions, else null).
     A folder that is neither empty nor a previous export is refused (UserError) unless `force`.
     """
     folder = Path(folder)
@@ -33,7 +34,8 @@ def export_numpy(model, folder, force=False) -> list[Path]:
     info = {"sizes": net.sizes, "hidden": net.hidden_name, "output": net.output_name,
             "features": list(net.features) if net.features else None,
             "class_names": [model.class_name(k) for k in range(n_classes(net.sizes[-1]))],
-            "image_side": image_side(model)}
+            "image_side": image_side(model), "layers": net.layer_list,
+            "image_shape": None if net.image_shape is None else list(net.image_shape)}
     arrays = {"info": np.array(json.dumps(info))}
     for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
         arrays[f"W{l}"], arrays[f"b{l}"] = W.astype(np.float32), b.astype(np.float32)

@@ -7,6 +7,10 @@ Graph (opset 17), for a batch of n rows:
       [Concat of x1, x2, x1², sin(x1) …]     2-D point; standardised and expanded when the model is
       Gemm W¹ b¹ → activation                ...
       Gemm Wᴸ bᴸ → Softmax (axis 1) | Sigmoid | …
+
+A network with convolutions reshapes the rows to images (n, C, H, W) first, then per stage: its
+MaxPool / AveragePool steps, Conv (pads as nnviz's "same") → activation, or Flatten → Gemm. nnviz
+flattens maps in (h, w, c) order, ONNX in (c, h, w): the first dense layer's rows are permuted to match.
     output "probabilities" float32 (n, k)   class probabilities; (n, 1) = P(class 1) for one sigmoid unit
 
 metadata_props: class_names (JSON list), input (what the input holds), nnviz_version, and the
@@ -20,6 +24,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.core import n_classes
+from nnviz.core.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from nnviz.guard import UserError
 from nnviz.io import atomic_write
 
@@ -81,13 +86,29 @@ def build_onnx(model):
         x = "standardised"
     if net.features is not None:
         x = _feature_nodes(helper, nodes, weights, numpy_helper, x, net.features)
+    if net.plan is not None:
+        nodes.append(helper.make_node("Reshape", [x, _int64s(weights, numpy_helper, "image_shape",
+                                                             [-1, *net.image_shape])], ["image"]))
+        x = "image"
     for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):      # zˡ = aˡ⁻¹ Wˡ + bˡ, aˡ = f(zˡ)
         last = l == net.n_layers
         name = net.output_name if last else net.hidden_name
         operator, attributes = _OPERATORS[name]
         a = OUTPUT_NAME if last else f"a{l}"
         z = f"z{l}" if operator else a
-        nodes.append(helper.make_node("Gemm", [x, constant(f"W{l}", W), constant(f"b{l}", b)], [z], name=f"layer{l}"))
+        layer = None
+        if net.plan is not None:
+            stage = net.plan.stages[l - 1]
+            x, W = _stage_input_nodes(helper, nodes, x, stage, W, l)
+            layer = stage.layer
+        if isinstance(layer, Conv2D):
+            before, after = layer.pads()
+            nodes.append(helper.make_node("Conv", [x, constant(f"W{l}", W), constant(f"b{l}", b)], [z],
+                                          name=f"layer{l}", kernel_shape=[layer.kernel] * 2,
+                                          strides=[layer.stride] * 2, pads=[before, before, after, after]))
+        else:
+            nodes.append(helper.make_node("Gemm", [x, constant(f"W{l}", W), constant(f"b{l}", b)], [z],
+                                          name=f"layer{l}"))
         if operator:
             nodes.append(helper.make_node(operator, [z], [a], name=f"{name}{l}", **attributes))
         x = a
@@ -101,8 +122,9 @@ def build_onnx(model):
     else:
         meaning = f"{net.output_name} output per class (the largest is the prediction)"
     outputs = [helper.make_tensor_value_info(OUTPUT_NAME, onnx.TensorProto.FLOAT, ["n", n_out], doc_string=meaning)]
-    graph = helper.make_graph(nodes, "nnviz_mlp", inputs, outputs, weights,
-                              doc_string=f"nnviz MLP {'-'.join(map(str, net.sizes))}, {net.hidden_name} hidden, "
+    kind = "MLP" if net.plan is None else "network with convolutions"
+    graph = helper.make_graph(nodes, "nnviz_mlp" if net.plan is None else "nnviz_conv", inputs, outputs, weights,
+                              doc_string=f"nnviz {kind} {'-'.join(map(str, net.sizes))}, {net.hidden_name} hidden, "
                                          f"{net.output_name} output")
     proto = helper.make_model(graph, producer_name="nnviz", producer_version=__version__,
                               opset_imports=[helper.make_opsetid("", OPSET)])
@@ -111,8 +133,30 @@ def build_onnx(model):
     helper.set_model_props(proto, {"class_names": json.dumps(names), "input": input_description,
                                    "nnviz_version": __version__,
                                    "architecture": json.dumps({"sizes": net.sizes, "hidden": net.hidden_name,
-                                                               "output": net.output_name})})
+                                                               "output": net.output_name,
+                                                               "layers": net.layer_list})})
     return proto
+
+
+def _stage_input_nodes(helper, nodes, x, stage, W, l):
+    """Nodes for the pooling and flattening before stage l's layer; returns (its input, its W for ONNX)."""
+    for i, step in enumerate(stage.pre):
+        out = f"pre{l}_{i}"
+        if isinstance(step, Flatten):
+            nodes.append(helper.make_node("Flatten", [x], [out], axis=1))
+            H, W_, C = step.in_shape       # rows of W in nnviz's (h, w, c) order → ONNX's (c, h, w)
+            W = W.reshape(H, W_, C, -1).transpose(2, 0, 1, 3).reshape(H * W_ * C, -1)
+        else:
+            operator = {MaxPool2D: "MaxPool", AvgPool2D: "AveragePool"}[type(step)]
+            nodes.append(helper.make_node(operator, [x], [out], kernel_shape=[step.size] * 2,
+                                          strides=[step.stride] * 2))
+        x = out
+    return x, W
+
+
+def _int64s(weights, numpy_helper, name, values):
+    weights.append(numpy_helper.from_array(np.array(values, dtype=np.int64), name))
+    return name
 
 
 def _feature_nodes(helper, nodes, weights, numpy_helper, x, features):

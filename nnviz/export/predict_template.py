@@ -4,7 +4,8 @@
     python predict.py 5.1,3.5,1.4,0.2        a row of feature values (a CSV row without its label)
 
 weights.npz holds W1..WL and b1..bL, the standardisation (input_mean, input_std) if the model has
-one, and `info` (JSON: sizes, activations, input features, class names, image side).
+one, and `info` (JSON: sizes, activations, input features, class names, image side; for a network
+with convolutions its layer list and image shape (C, H, W), filters being (C_out, C_in, k, k)).
 drawing.py is nnviz's own image reading and MNIST-style preprocessing, copied unchanged.
 """
 
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,10 +53,51 @@ def predict_proba(arrays, info, X):
         a = (a - arrays["input_mean"]) / arrays["input_std"]
     if info["features"]:
         a = np.column_stack([FEATURES[name](a[:, 0], a[:, 1]) for name in info["features"]]).astype(np.float32)
+    if info.get("layers"):
+        return layered_forward(arrays, info, a)
     layers = len(info["sizes"]) - 1
     for l in range(1, layers + 1):
         activation = ACTIVATIONS[info["hidden"] if l < layers else info["output"]]
         a = activation(a @ arrays[f"W{l}"] + arrays[f"b{l}"])
+    return a
+
+
+def convolve(maps, W, b, stride, padding):
+    """Feature maps (n, H, W, C) → (n, H_out, W_out, C_out): each output pixel is its k×k×C patch
+    times each filter of W (C_out, C, k, k), plus b; "same" pads k − 1 zeros, (k − 1)//2 before."""
+    k = W.shape[2]
+    if padding == "same":
+        maps = np.pad(maps, ((0, 0), ((k - 1) // 2, k // 2), ((k - 1) // 2, k // 2), (0, 0)))
+    patches = sliding_window_view(maps, (k, k), axis=(1, 2))[:, ::stride, ::stride]   # (n, H_out, W_out, C, k, k)
+    return np.tensordot(patches, W, axes=([3, 4, 5], [1, 2, 3])) + b
+
+
+def pool(maps, kind, size, stride):
+    """The maximum ("maxpool") or mean ("avgpool") of each size×size window, every `stride` pixels."""
+    windows = sliding_window_view(maps, (size, size), axis=(1, 2))[:, ::stride, ::stride]
+    return windows.max(axis=(-2, -1)) if kind == "maxpool" else windows.mean(axis=(-2, -1))
+
+
+def layered_forward(arrays, info, X):
+    """Rows (n, C·H·W) through the layer list: images as channels-last maps, flattened in (h, w, c)
+    order before the first dense layer (the order the weights were trained in), then the output layer."""
+    C, H, W = info["image_shape"]
+    a = X.reshape(len(X), C, H, W).transpose(0, 2, 3, 1)
+    l, last = 0, len(info["sizes"]) - 1
+    for spec in [*info["layers"], {"dense": "output"}]:
+        kind = next(iter(spec))
+        if kind in ("maxpool", "avgpool"):
+            a = pool(a, kind, spec[kind], spec["stride"])
+            continue
+        if kind == "flatten":
+            a = a.reshape(len(a), -1)
+            continue
+        l += 1
+        if kind == "conv":
+            z = convolve(a, arrays[f"W{l}"], arrays[f"b{l}"], spec["stride"], spec["padding"])
+        else:
+            z = a.reshape(len(a), -1) @ arrays[f"W{l}"] + arrays[f"b{l}"]
+        a = ACTIVATIONS[info["hidden"] if l < last else info["output"]](z)
     return a
 
 

@@ -172,3 +172,23 @@ def test_predict_py_says_in_one_line_what_is_missing(capsys, tmp_path, mnist_mod
     result = run_bare(bare_python, "predict.py", "1,2", cwd=folder)
     assert result.returncode == 1
     assert result.stderr == f"predict.py: cannot read {folder.resolve() / 'weights.npz'}: No such file or directory\n"
+
+
+def test_predict_py_runs_a_conv_network_as_nnviz_does(capsys, tmp_path, bare_python):
+    from nnviz.core import Network
+    from nnviz.io import save_model
+    layers = [{"conv": 4, "kernel": 5, "padding": "same"}, {"maxpool": 2}, {"conv": 6, "kernel": 3, "stride": 2},
+              {"avgpool": 2, "stride": 1}, {"flatten": True}, {"dense": 16}]
+    net = Network([784, 10], layers=layers, image_shape=(28, 28), hidden="tanh", seed=5)
+    net.flat_params()[...] *= 3                         # distinct, confident classes to compare
+    save_model(tmp_path / "conv.npz", net)
+    folder = tmp_path / "export"
+    nnviz_predict(capsys, "export", tmp_path / "conv.npz", folder, "--format", "numpy")
+    test = load_dataset("mnist")
+    for i in range(3):
+        pixels = (test.X_test[i].reshape(28, 28) * 255).round().astype(np.uint8)
+        image = tmp_path / f"digit{i}.png"
+        Image.fromarray(255 - pixels).save(image)
+        result = run_bare(bare_python, "predict.py", str(image), cwd=folder)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == nnviz_predict(capsys, "predict", tmp_path / "conv.npz", image)

@@ -68,3 +68,31 @@ def test_a_linear_output_layer_has_no_activation_node(tmp_path):
     X = np.random.default_rng(1).normal(size=(10, 3))
     np.testing.assert_allclose(run_onnx(tmp_path / "m.onnx", X), net.predict_proba(X), atol=1e-5)
     assert [n.op_type for n in onnx.load(str(tmp_path / "m.onnx")).graph.node] == ["Gemm"]
+
+
+LENET = [{"conv": 6, "kernel": 5, "padding": "same"}, {"maxpool": 2}, {"conv": 16, "kernel": 5}, {"maxpool": 2},
+         {"dense": 120}, {"dense": 84}]
+STRIDED = [{"conv": 4, "kernel": 4, "padding": "same"}, {"maxpool": 3, "stride": 2},
+           {"conv": 8, "kernel": 3, "stride": 2, "padding": "same"}, {"avgpool": 2}, {"dense": 12}]
+
+
+@pytest.mark.parametrize("layers,hidden", [(LENET, "relu"), (STRIDED, "tanh")])
+def test_a_conv_network_agrees_with_nnviz_on_1000_test_images(tmp_path, layers, hidden):
+    net = Network([784, 10], layers=layers, image_shape=(28, 28), hidden=hidden, seed=3)
+    net.flat_params()[...] *= 3                      # confident outputs: agreement is not near-uniform rows
+    save_model(tmp_path / "conv.npz", net)
+    model = load_model(tmp_path / "conv.npz")
+    export_onnx(model, tmp_path / "conv.onnx")
+    X = load_dataset("mnist").X_test[:1000]
+    expected = model.network.predict_proba(X)
+    assert np.median(expected.max(axis=1)) > 0.6
+    np.testing.assert_allclose(run_onnx(tmp_path / "conv.onnx", X), expected, atol=1e-4)
+    proto = onnx.load(str(tmp_path / "conv.onnx"))
+    ops = [n.op_type for n in proto.graph.node]
+    assert ops[0] == "Reshape" and "Conv" in ops and "Flatten" in ops
+    assert ops.count("Gemm") == 1 + sum("dense" in spec for spec in layers)
+    assert ("MaxPool" in ops) and (("AveragePool" in ops) == (layers is STRIDED))
+    conv = next(n for n in proto.graph.node if n.op_type == "Conv")
+    assert onnx.numpy_helper.to_array(next(t for t in proto.graph.initializer if t.name == "W1")).shape == \
+        net.weights[0].shape
+    assert {a.name: list(a.ints) for a in conv.attribute}["pads"] == ([2, 2, 2, 2] if layers is LENET else [1, 1, 2, 2])
