@@ -16,6 +16,7 @@ import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
 from nnviz.core.footprint import training_bytes
+from nnviz.core.checkpoint import TrainState
 from nnviz.data import (
     Dataset,
     idx_files,
@@ -45,12 +46,14 @@ SUBSET_STREAM, VALIDATION_STREAM = 1, 2
 class Prepared:
     """dataset: the whole dataset (its test set is for the final evaluation); network: freshly
     initialised; train_data: the training subset minus the validation split, with the augmenter;
-    train_config: the training hyperparameters."""
+    train_config: the training hyperparameters; resume: the TrainState a continued run goes on from
+    (None: a run from its start)."""
 
     dataset: Dataset
     network: Network
     train_data: TrainData
     train_config: TrainConfig
+    resume: TrainState | None = None
 
 
 def check_openable(config: ExperimentConfig) -> None:

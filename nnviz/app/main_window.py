@@ -8,6 +8,7 @@ while only training settings change, and builds a new one otherwise.
 """
 
 import json
+from dataclasses import replace
 from functools import partial
 
 import pyqtgraph as pg
@@ -25,8 +26,6 @@ from PySide6.QtWidgets import (
 from nnviz.app.banner import MessageBanner
 from nnviz.app.data_preview import DataPreview
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
-from nnviz.app.runs.lr_finder_dialog import LRFinder
-from nnviz.app.runs.race import Race
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
 from nnviz.app.lessons.dock import LessonsDock
@@ -35,10 +34,12 @@ from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.run_edits import LIVE_SETTINGS_DELAY_MS, RunEdits
 from nnviz.app.run_reports import RunReports
+from nnviz.app.runs.lr_finder_dialog import LRFinder
+from nnviz.app.runs.race import Race
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.session import Session, model_key
-from nnviz.app.runtime.snapshot import Continuation, RunData, Snapshot
+from nnviz.app.runtime.snapshot import Continuation, RunData, Snapshot, continued_exactly
 from nnviz.app.views.activations_view import ActivationsView
 from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel
@@ -250,13 +251,20 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         if self._runner.active or not self.panel.valid:
             return
         config = self.panel.config()
+        self._epochs_before = 0
         if self.session is not None and model_key(self.session.config) == model_key(config):
-            # Continue from the latest weights: the worker builds its own network from the snapshot.
-            setup, new = Continuation(self.session.job, self.session.snapshot, config.train_config(), config), False
+            # Continue from the latest weights: the worker builds its own network from the snapshot,
+            # for config.epochs more epochs; exactly where it stopped when the snapshot has the state.
+            snapshot = self.session.snapshot
+            setup, new = Continuation(self.session.job, snapshot, config.train_config(), config), False
+            if continued_exactly(snapshot):          # its events count on: the run's epochs are the total
+                config = replace(config, epochs=snapshot.train_state.epochs_done + config.epochs)
+            else:
+                self._epochs_before = self.session.epochs_done
         else:
             setup, new = partial(prepare, config), True
         self._pending, self._run_config = (config, new), config
-        self._epochs_before = 0 if new else self.session.epochs_done
+        self.controls.show_progress(None, None)        # a new run: its rate and ETA from its own batches
         self._finished_text = None
         self.banner_box.hide()
         self.controls.begin_run()

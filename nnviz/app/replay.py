@@ -66,11 +66,12 @@ class Replay:
 
     # -- fed by the window ---------------------------------------------------------------------
 
-    def begin_run(self, session, new):
-        """A run starts: `session` (a new network when `new`) and its first snapshot."""
+    def begin_run(self, session, new, offset):
+        """A run starts: `session` (a new network when `new`) and its first snapshot; its positions
+        count from `offset` epochs (0 unless it counts its epochs from 1 after earlier ones)."""
         if new:
             self.clear()
-        self._offset, self._saved = session.epochs_done, False
+        self._offset, self._saved = offset, False
         self.add([session.snapshot])
 
     def add(self, snapshots):

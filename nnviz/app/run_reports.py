@@ -35,8 +35,8 @@ class RunReports:
         else:
             self.session.job, self.session.config, self.session.snapshot = job, config, snapshot
             self.diagnostics.on_ready(self.session)
-        self.replay.begin_run(self.session, new)
-        self.plots.begin_run(None if config.time_budget else config.epochs)
+        self.replay.begin_run(self.session, new, self._epochs_before)
+        self.plots.begin_run(None if config.time_budget else config.epochs, self._epochs_before)
         if self.controls.state == PREPARING:
             self._set_state(PAUSED if self._runner.worker.paused else RUNNING)
 

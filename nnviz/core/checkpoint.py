@@ -11,9 +11,12 @@ pickling. Not carried: the best-validation weights of early stopping and the div
 point (the resumed run starts tracking both afresh).
 """
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .events import run_position
 
 PREFIX = "train_state_"
 WORD = (1 << 64) - 1
@@ -61,6 +64,13 @@ class TrainState:
     rng: np.ndarray
     optimizer: str
     optimizer_state: dict = field(default_factory=dict)
+
+    @property
+    def position(self):
+        """The run's position in epochs (`run_position`)."""
+        if not self.batches_done:
+            return float(self.epochs_done)
+        return run_position(self.epochs_done + 1, self.batches_done, math.ceil(len(self.order) / self.batch_size))
 
     def arrays(self):
         """{name: array} for a .npz file (names start with PREFIX)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
+from nnviz.core.checkpoint import TrainState
 from nnviz.core.features import POINT_WIDTH
 from nnviz.core.inspector import read_only_copy
 from nnviz.data import Dataset
@@ -38,14 +39,15 @@ class Snapshot:
     position: float = 0.0              # the run's position in epochs when taken (`run_position`)
     layers: tuple | None = None        # the layer list of a network with convolutions (else None)
     image_shape: tuple | None = None   # (C, H, W) of its images
+    train_state: TrainState | None = None   # where the run stood, on a run's last snapshot: Train goes on exactly
 
     @classmethod
-    def of(cls, net, epoch=0, step=0, position=0.0):
+    def of(cls, net, epoch=0, step=0, position=0.0, train_state=None):
         layers = None if net.layer_list is None else tuple(net.layer_list)
         return cls(tuple(net.sizes), net.hidden_name, net.output_name, net.loss_name,
                    tuple(read_only_copy(W) for W in net.weights),
                    tuple(read_only_copy(b) for b in net.biases), epoch, step, net.features, float(position),
-                   layers, net.image_shape)
+                   layers, net.image_shape, train_state)
 
     @property
     def convolutional(self):
@@ -144,7 +146,10 @@ class Continuation:
     """The setup (called in the training process) of a run continuing from `snapshot`'s weights with
     `train_config` on `run_data` — which the process resolves to the data it holds under that key
     (`training_process.Channel`); data that is not complete and not held is prepared again from
-    `config` (the same rows: everything is drawn from its seed)."""
+    `config` (the same rows: everything is drawn from its seed). It trains `train_config.epochs` more
+    epochs; when the snapshot carries its run's TrainState it goes on exactly where that run stopped
+    (random stream, optimiser moments, counters), its events counting on from the earlier run's
+    (epoch 11 after 10): see `continued_exactly`."""
 
     run_data: RunData
     snapshot: Snapshot
@@ -159,4 +164,12 @@ class Continuation:
         data = self.run_data
         if not data.complete:
             data = RunData.of(prepare(self.config))
-        return Prepared(data.dataset, self.snapshot.network(), data.train_data, self.train_config)
+        state, train_config = self.snapshot.train_state, self.train_config
+        if state is not None:
+            train_config = replace(train_config, epochs=state.epochs_done + train_config.epochs)
+        return Prepared(data.dataset, self.snapshot.network(), data.train_data, train_config, resume=state)
+
+
+def continued_exactly(snapshot):
+    """Does a run continued from `snapshot` go on exactly, its events counting on from the earlier run's?"""
+    return snapshot is not None and snapshot.train_state is not None

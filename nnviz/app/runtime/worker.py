@@ -137,6 +137,7 @@ class TrainingWorker(WorkerSignals):
         self._acknowledged = acknowledged
         self._in_flight = False      # an update sent and not yet received (set here, cleared by the UI)
         self._net = None
+        self._training = None        # the run's Training (its events, and its state when it ends)
         self._last_batch = None
         self.last_snapshot = None    # the latest Snapshot sent (read it once the run has ended)
 
@@ -215,10 +216,12 @@ class TrainingWorker(WorkerSignals):
         if self._pace_rule is not None:
             self.set_pace(self._pace_rule(job))
         self._net = job.network
-        self.last_snapshot = Snapshot.of(self._net)
+        resume = getattr(job, "resume", None)
+        self.last_snapshot = Snapshot.of(self._net, *((0, resume.step, resume.position, resume) if resume else ()))
         # A continuation trains on the data it continues (the same key); a new run on new data.
         self.ready.emit(self.run_id, RunData.of(job, key=getattr(self._setup, "data_key", None)), self.last_snapshot)
-        events = train(job.network, job.train_data, job.train_config, settings=self._take_settings)
+        self._training = events = train(job.network, job.train_data, job.train_config,
+                                        settings=self._take_settings, resume=resume)
         try:
             if not self._gate():
                 self.finished.emit(self.run_id, self._stopped_event())
@@ -243,7 +246,7 @@ class TrainingWorker(WorkerSignals):
                     self.diverged.emit(self.run_id, event)
                     continue
                 elif isinstance(event, Finished):
-                    self._flush(FINISHED)
+                    self._flush(FINISHED, exact=event.reason != "diverged")
                     self.finished.emit(self.run_id, event)
                     return
                 if not self._in_flight and self._clock() - self._last_emit >= self._interval:
@@ -252,7 +255,7 @@ class TrainingWorker(WorkerSignals):
             events.close()
 
     def _end_stopped(self):
-        self._flush(FINISHED)
+        self._flush(FINISHED, exact=True)
         self.finished.emit(self.run_id, self._stopped_event())
 
     def _should_stop(self):
@@ -301,9 +304,12 @@ class TrainingWorker(WorkerSignals):
                 else -math.inf
         return not self._stop
 
-    def _flush(self, state):
+    def _flush(self, state, exact=False):
+        """Report; `exact`: the run has ended and its snapshot carries the TrainState to go on from
+        (not after a divergence, whose weights were rolled back)."""
         last = self._last_batch
-        self.last_snapshot = Snapshot.of(self._net, *((last.epoch, last.step, last.position) if last else ()))
+        where = (last.epoch, last.step, last.position) if last else (0, 0, 0.0)
+        self.last_snapshot = Snapshot.of(self._net, *where, self._training.state() if exact else None)
         self._last_emit = self._clock()
         update = Update(self.last_snapshot, tuple(self._batches), tuple(self._epochs), state, tuple(self._kept),
                         self._last_emit, self._pace)

@@ -76,7 +76,6 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         self.cursors = {}            # name -> the replay's vertical line, once there is one
         self._dirty = False
         self._epoch_offset = 0
-        self._epochs_seen = 0
         self._ema = None
         self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
@@ -173,7 +172,7 @@ class LivePlots(PlotExport, StepRanges, QWidget):
                 series.clear()
                 if item.marker is not None:
                     item.setSymbol(item.marker)
-        self._epoch_offset = self._epochs_seen = 0
+        self._epoch_offset = 0
         for plot, line in self._markers:
             plot.removeItem(line)
         self._markers = []
@@ -184,10 +183,11 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         self._dirty = self._legends_due = True
         self.refresh()
 
-    def begin_run(self, epochs=None):
-        """A run starts (maybe continuing the network): its epochs are drawn after the ones already
-        shown, and the x axis spans the whole run when its length (`epochs`) is known."""
-        self._epoch_offset = self._epochs_seen
+    def begin_run(self, epochs=None, offset=0):
+        """A run starts (maybe continuing the network): its events are drawn `offset` epochs on (0 when
+        they count on from the earlier runs'), and the x axis spans the run when its last epoch
+        (`offset + epochs`) is known."""
+        self._epoch_offset = offset
         self._x_planned = self._epoch_offset + epochs if epochs else 0.0
         self._x_limit = 0.0
         self._y_tops = {}                # the y axes follow this run's data (not an old divergence's spike)
@@ -218,7 +218,6 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         """Append EpochEnd events (oldest first)."""
         if not epochs:
             return
-        self._epochs_seen = self._epoch_offset + epochs[-1].epoch
         x = np.array([self._epoch_offset + e.epoch for e in epochs], float)
         self._series("loss", "train (epoch)").extend(x, [e.train_loss for e in epochs])
         self._series("accuracy", "train").extend(x, [e.train_accuracy for e in epochs])
