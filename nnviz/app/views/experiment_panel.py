@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.views.features_editor import FeaturesEditor
 from nnviz.app.views.field_help import help_for
-from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor, SliderEditor
+from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor, LayerListEditor, SliderEditor
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.app.views.wheel_guard import guard_wheel
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
@@ -64,6 +64,7 @@ FORM = (
     ("Data", "augment_elastic", "Elastic distortion (α)", "float", None),
     ("Network", "input_features", "Input features", "features", None),
     ("Network", "hidden_layers", "Hidden layers", "layers", None),
+    ("Network", "layers", "Layers (JSON)", "layer_list", None),
     ("Network", "activation", "Hidden activation", "choice", tuple(HIDDEN)),
     ("Network", "output", "Output", "choice", tuple(OUTPUT)),
     ("Network", "loss", "Loss", "choice", tuple(LOSSES)),
@@ -195,6 +196,9 @@ class ExperimentPanel(QScrollArea):
         elif kind == "features":
             editor = FeaturesEditor()
             editor.changed.connect(self._edited)
+        elif kind == "layer_list":
+            editor = LayerListEditor()
+            editor.textChanged.connect(self._edited)
         elif kind == "slider":
             editor = SliderEditor(*option)
             editor.changed.connect(self._edited)
@@ -261,7 +265,7 @@ class ExperimentPanel(QScrollArea):
             editor.set_layers(value)
         elif editor.kind == "features":
             editor.set_features(value)
-        elif editor.kind == "slider":
+        elif editor.kind in ("slider", "layer_list"):
             editor.set_value(value)
         else:
             editor.setText(_format_float(value))
@@ -283,6 +287,8 @@ class ExperimentPanel(QScrollArea):
             return editor.features(), None
         if editor.kind == "slider":
             return editor.value(), None
+        if editor.kind == "layer_list":
+            return editor.parsed()
         text = editor.text().strip()
         if not text and editor.kind == "opt_float":
             return None, None
