@@ -28,7 +28,8 @@ def test_a_closed_window_frees_every_plot_context_menu(qtbot, settings):
     window.show()
     qtbot.waitExposed(window)
     plots = [item for item in window.findChildren(pg.PlotWidget)]
-    menus = [menu for widget in plots for menu in (widget.getPlotItem().ctrlMenu, widget.getPlotItem().vb.menu)]
+    menus = [menu for widget in plots for menu in (widget.getPlotItem().ctrlMenu, widget.getPlotItem().vb.menu)
+             if menu is not None]                   # a plot may turn its menu off
     assert len(plots) >= 5 and len(popup_menus() - before) >= len(menus)
     refs = [weakref.ref(menu) for menu in menus]
     del plots, menus
