@@ -231,12 +231,12 @@ class MaxPool2D(_Pool):
             np.maximum(out, window, out=out)
         return out
 
-    def backward(self, A, d_out):
+    def backward(self, A, d_out, out=None):
         """∂C/∂A (n, H, W, C) from the pool's input A and ∂C/∂out: each output's gradient goes to the
-        first (row-major) position of its window that holds the maximum."""
-        out = self.forward(A)
+        first (row-major) position of its window that holds the maximum. out: forward(A), if known."""
+        out = self.forward(A) if out is None else out
         grad = np.zeros_like(A)
-        taken = self._buffers.get("taken", out.shape, np.bool_)
+        taken = self._buffers.get("taken", out.shape, np.bool_)      # outputs whose maximum is routed
         taken[...] = False
         hit = self._buffers.get("hit", out.shape, np.bool_)
         tiled = self.stride >= self.size      # windows do not overlap: each input in one window at most
@@ -265,7 +265,7 @@ class AvgPool2D(_Pool):
         out *= A.dtype.type(1.0 / self.size ** 2)
         return out
 
-    def backward(self, A, d_out):
+    def backward(self, A, d_out, out=None):
         grad = np.zeros_like(A)
         share = d_out * A.dtype.type(1.0 / self.size ** 2)
         for g in self._offsets(grad):
@@ -286,5 +286,5 @@ class Flatten(_Layer):
     def forward(self, A):
         return A.reshape(len(A), self.out_width)
 
-    def backward(self, A, d_out):
+    def backward(self, A, d_out, out=None):
         return d_out.reshape(A.shape)

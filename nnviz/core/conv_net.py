@@ -57,20 +57,29 @@ class Stage:
 
     def __init__(self, pre, layer, activation):
         self.pre, self.layer, self.activation = pre, layer, activation
+        self._trace = None            # [A, pre[0](A), ...] of the last `input`, for the backward pass
+
+    def __getstate__(self):
+        return {**self.__dict__, "_trace": None}
 
     def input(self, A):
         """Dˡ before dropout: the previous activation through the pooling and flattening."""
+        trace = [A]
         for step in self.pre:
-            A = step.forward(A)
-        return A
+            trace.append(step.forward(trace[-1]))
+        self._trace = trace
+        return trace[-1]
 
     def input_gradient_to(self, A, d_input):
-        """∂C/∂aˡ⁻¹ from ∂C/∂Dˡ, back through the pre steps (their inputs recomputed from A)."""
-        inputs = [A]
-        for step in self.pre[:-1]:
-            inputs.append(step.forward(inputs[-1]))
-        for step, A_in in zip(reversed(self.pre), reversed(inputs)):
-            d_input = step.backward(A_in, d_input)
+        """∂C/∂aˡ⁻¹ from ∂C/∂Dˡ, back through the pre steps (their outputs recomputed from A unless
+        the last `input` was of this very A)."""
+        trace = self._trace
+        if trace is None or trace[0] is not A:
+            trace = [A]
+            for step in self.pre:
+                trace.append(step.forward(trace[-1]))
+        for i in range(len(self.pre) - 1, -1, -1):
+            d_input = self.pre[i].backward(trace[i], d_input, trace[i + 1])
         return d_input
 
 
@@ -161,7 +170,7 @@ class ConvPlan:
         clone = object.__new__(ConvPlan)
         clone.__dict__.update(self.__dict__)
         clone.stages = [Stage([copy.deepcopy(s) for s in stage.pre], copy.deepcopy(stage.layer),
-                              copy.copy(stage.activation)) for stage in self.stages]
+                              copy.deepcopy(stage.activation)) for stage in self.stages]
         return clone
 
     # -- forward and backward -------------------------------------------------------------------

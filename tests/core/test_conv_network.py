@@ -191,3 +191,17 @@ def test_saliency_of_a_conv_network_is_the_gradient_of_the_logit_with_respect_to
             x[0, i] = saved
             numeric[i] = (plus - minus) / 2e-6
         np.testing.assert_allclose(grads[row], numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_backward_of_a_cached_pass_is_right_after_another_forward_reused_the_buffers():
+    net = lenet(seed=4)
+    rng = np.random.default_rng(7)
+    X1, X2 = rng.random((5, 784)).astype(np.float32), rng.random((5, 784)).astype(np.float32)
+    y = np.array([0, 1, 2, 3, 4])
+    expected = net.gradients(X1, y)
+    Zs, As, Ds = net.forward_cache(X1)
+    net.forward_cache(X2)                          # overwrites the im2col buffers and pooling traces
+    again = net.backward(Zs, As, Ds, net.targets(y, 5))
+    for (dW, db), (eW, eb) in zip(again, expected):
+        np.testing.assert_array_equal(dW, eW)
+        np.testing.assert_array_equal(db, eb)
