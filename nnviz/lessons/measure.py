@@ -139,6 +139,11 @@ def _prepare_points(config: ExperimentConfig, points: Dataset) -> Prepared:
 def measure(config: ExperimentConfig, start: Start, knock_out=None) -> Measured:
     """Train `config` headless from the lesson's start (its data and initial parameters, if hand-set)
     and measure; knock_out: None, "most", "least" or "L:U" (applied after training)."""
+    return train_and_measure(config, start, knock_out)[1]
+
+
+def train_and_measure(config: ExperimentConfig, start: Start, knock_out=None) -> tuple[Prepared, Measured]:
+    """`measure`, also returning the trained run (its network trained in place)."""
     points = start_dataset(start)
     prepared = prepare(config) if points is None else _prepare_points(config, points)
     set_start_parameters(prepared.network, start)
@@ -151,4 +156,4 @@ def measure(config: ExperimentConfig, start: Start, knock_out=None) -> Measured:
                 diverged = True
         data = prepared.train_data
         state = measured_state(epochs, diverged, prepared.network, prepared.dataset, data.X_train, data.y_train)
-    return state.knock_out(knock_out) if knock_out is not None else state
+    return prepared, (state.knock_out(knock_out) if knock_out is not None else state)

@@ -176,3 +176,23 @@ def test_a_bad_lesson_file_is_one_message_naming_file_line_and_field(qtbot, make
     assert window.banner.text().startswith(f"{path}: line ")
     assert "steps[2].check: unknown metric 'train_acc'" in window.banner.text()
     assert not window.lessons.dock.isVisible()
+
+
+def test_nielsens_neuron_runs_in_the_panel_and_its_curve_meets_the_sketch(qtbot, make_window):
+    window = make_window()
+    window.lessons.open("06-cost-function")
+    panel = window.lessons.panel
+    assert panel.run_button.isVisible() and panel.sketch.curve == "loss" and panel.sketch.epochs == 300
+    assert window.lessons.coach.outlined is None        # the window's loss plot stays empty: the panel draws it
+    drag(qtbot, panel.sketch, [(0, 0.5), (100, 0.2), (300, 0.01)])
+    press(qtbot, panel.commit_sketch_button)
+    press(qtbot, panel.run_button)
+    qtbot.waitUntil(lambda: panel.measured is not None, timeout=30000)
+    press(qtbot, panel.check_button)
+    # The quadratic cost's slowdown, as the headless lesson check measures it: right only at epoch 233.
+    assert panel.result.text() == "✓ The check holds: epochs_to_accuracy[1] = 233 (needs >= 150 ✓)"
+    real = panel.sketch.real_curve.getData()[1]
+    assert len(real) == 300 and real[0] == pytest.approx(0.98201379 ** 2 / 2, rel=1e-5)   # σ(4)²/2
+    assert panel.comparison.text() == compare(panel.sketch.points, real, "loss")
+    assert "the real curve was above your sketch" in panel.comparison.text()     # it fell later than drawn
+    assert window.session is None                       # one input: the window's 2-D views are not given it

@@ -47,7 +47,9 @@ class ChoiceBox(QGroupBox):
             self.group.removeButton(button)
             button.deleteLater()
         self.buttons = []
-        for row in self.rows:
+        for row in self.rows:          # gone at once, deleted when the event loop next runs
+            self.column.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self.rows = []
         for i, option in enumerate(choice.options):

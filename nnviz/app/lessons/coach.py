@@ -13,7 +13,7 @@ from PySide6.QtCore import QThread, Signal
 from nnviz.app.run_controls import IDLE
 from nnviz.guard import UserError
 from nnviz.io import ExperimentConfig
-from nnviz.lessons.measure import LESSON_KEYS, measure, measured_state, start_config, step_start
+from nnviz.lessons.measure import LESSON_KEYS, measured_state, start_config, step_start, train_and_measure
 
 OUTLINE = "#ff7f0e"
 PLOT_VIEWS = {"loss": "loss", "accuracy": "accuracy", "learning_rate": "learning_rate",
@@ -24,7 +24,7 @@ DOCK_OUTLINE = f"QDockWidget::title {{ background: {OUTLINE}; color: white; }}"
 
 
 class _Run(QThread):
-    """measure(config, start) off the UI thread; done(measured, error message) when it ends."""
+    """train_and_measure(config, start) off the UI thread; done((prepared, measured) or None, error message)."""
 
     done = Signal(object, str)
 
@@ -34,7 +34,7 @@ class _Run(QThread):
 
     def run(self):
         try:
-            self.done.emit(measure(self.config, self.start_), "")
+            self.done.emit(train_and_measure(self.config, self.start_), "")
         except UserError as error:
             self.done.emit(None, str(error))
 
@@ -44,6 +44,8 @@ class LessonCoach:
         self.window = window
         self.lesson = None
         self._outlined = None
+        self._look_after_run = None
+        self._adopted = False          # the window shows a network a run here made
         self._runs = []
 
     def begin(self, lesson):
@@ -58,10 +60,16 @@ class LessonCoach:
         self.look(None)
 
     def apply(self, settings):
-        """Set these experiment fields in the form (a step's own settings)."""
+        """Set these experiment fields in the form (a step's own settings). A network made by a run
+        here (hand-set weights) is forgotten, so that Train starts afresh rather than continue it."""
         settings = {k: v for k, v in settings.items() if k not in LESSON_KEYS}
+        values = self.window.panel.config().to_dict()
+        # Another dataset needs another network: the window's views forget the old one first.
+        if self._adopted or settings.get("dataset", values["dataset"]) != values["dataset"]:
+            self._adopted = False
+            self.window.reset()
         if settings:
-            values = {**self.window.panel.config().to_dict(), **settings}
+            values = {**values, **settings}
             self.window.set_experiment(ExperimentConfig.from_dict(values))
 
     def planned_epochs(self):
@@ -100,10 +108,22 @@ class LessonCoach:
 
     # -- measuring -----------------------------------------------------------------------------
 
+    def look_for(self, task):
+        """Show the task's view: for a run made here on 2-D points, once it has run."""
+        view = getattr(task, "look", None)
+        self._look_after_run = view
+        if self.runs_here(task) and view in PLOT_VIEWS:
+            view = None        # the window's plots stay empty: the panel draws the run's curve
+        self.look(view)
+
     def runs_here(self, task):
-        """Does this task train on the lesson's hand-made points or weights (in the panel, not the window)?"""
-        start = step_start(self.lesson.start, getattr(task, "do_settings", {}))
+        """Does this task train on the lesson's hand-made points or weights (in the panel, not the
+        window)? So its own settings and its intended ones say (hand_made = false: it does not)."""
+        start = self._start_of(task)
         return start.points is not None or start.weights is not None
+
+    def _start_of(self, task):
+        return step_start(self.lesson.start, {**getattr(task, "do_settings", {}), **task.intended})
 
     def run_here(self, task, done):
         """Train the task's hand-made run with the form's settings in a thread; done(measured, error)."""
@@ -112,11 +132,24 @@ class LessonCoach:
         except UserError as error:
             done(None, str(error))
             return
-        run = _Run(config, step_start(self.lesson.start, getattr(task, "do_settings", {})))
-        run.done.connect(done)
+        run = _Run(config, self._start_of(task))
+        run.done.connect(lambda result, error: self._ran_here(config, result, error, done))
         run.finished.connect(lambda: self._runs.remove(run))
         self._runs.append(run)
         run.start()
+
+    def _ran_here(self, config, result, error, done):
+        """A run made here: on 2-D points the window's views show its network (the network view's
+        unit maps, the boundary); the panel gets its measured state."""
+        if result is None:
+            done(None, error)
+            return
+        prepared, measured = result
+        if prepared.dataset.n_features == 2 and prepared.dataset.image_shape is None:
+            self.window.adopt(config, prepared, {"epochs": len(measured.losses)})
+            self._adopted = True
+            self.look(self._look_after_run)
+        done(measured, "")
 
     def wait(self):
         """Wait for runs started here (closing the window)."""

@@ -1,6 +1,6 @@
 """The Lessons menu, File → Open lesson… and the Lessons dock (left, above the experiment form)."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from nnviz.app.lessons.coach import LessonCoach
@@ -44,7 +44,11 @@ class LessonsDock:
         self.dock.show()
         self.dock.raise_()
         self.panel.open_lesson(name)
-        # The lesson's form holds a few fields: the lesson's text gets most of the column.
+        QTimer.singleShot(0, self._size_column)
+
+    def _size_column(self):
+        """The lesson's form holds a few fields: the lesson's text gets most of the left column, and
+        the column is wide enough for the step's text and a sketch."""
         height = max(self.window.height(), 400)
         self.window.resizeDocks([self.dock, self.window.docks["experiment"]], [int(height * 0.62), int(height * 0.3)],
                                 Qt.Orientation.Vertical)

@@ -205,7 +205,7 @@ class LessonPanel(QScrollArea):
         self.back_button.setEnabled(progress.step > 0)
         if apply:
             self.coach.apply(getattr(task, "do_settings", {}))
-        self.coach.look(getattr(task, "look", None))
+        self.coach.look_for(task)
         self._show_prediction(label, getattr(task, "predict", None))
         self._show_explain(label, getattr(task, "explain", None))
         self.todo.setText(self._todo_text(task))
@@ -214,11 +214,14 @@ class LessonPanel(QScrollArea):
         self.check_button.setToolTip(task.check.source if task.check is not None else "")
         self.result.setText("" if label not in progress.passed else "✓ passed")
         self.result.setStyleSheet(RIGHT_STYLE)
-        shown = progress.hints.get(label, 0)
-        self.hints.setText("\n".join(f"Hint {i + 1}: {h}" for i, h in enumerate(task.hints[:shown])))
-        self.hint_button.setText(f"Hint ({shown}/{len(task.hints)})")
-        self.hint_button.setEnabled(shown < len(task.hints))
+        self._show_hints()
         self._update_next()
+
+    def _show_hints(self):
+        shown, hints = self.progress.hints.get(self.label, 0), self.task.hints
+        self.hints.setText("\n".join(f"Hint {i + 1}: {h}" for i, h in enumerate(hints[:shown])))
+        self.hint_button.setText(f"Hint ({shown}/{len(hints)})")
+        self.hint_button.setEnabled(shown < len(hints))
 
     def _todo_text(self, task):
         what = []
@@ -240,6 +243,9 @@ class LessonPanel(QScrollArea):
             if made is not None:
                 self.predict_box.restore(made["choice"], locked=True)
         elif isinstance(predict, Sketch):
+            self.sketch_box.setTitle("Predict: sketch it")
+            self.sketch_question.show()
+            self.commit_sketch_button.show()
             self.sketch_question.setText(predict.question)
             self.sketch.start(predict.curve,
                               self.coach.planned_epochs())
@@ -301,7 +307,7 @@ class LessonPanel(QScrollArea):
     def show_hint(self):
         self.progress.hints[self.label] = min(len(self.task.hints), self.progress.hints.get(self.label, 0) + 1)
         self._save()
-        self._show_task(apply=False)
+        self._show_hints()
 
     def run_here(self):
         """Train this step in the panel (a lesson's hand-made data or weights), in the background."""
@@ -318,6 +324,15 @@ class LessonPanel(QScrollArea):
         self.result.setText(f"Done: {len(measured.losses)} epochs, final loss {measured.losses[-1]:.4g}. "
                             f"Press Check." if measured.losses else "Done.")
         self.result.setStyleSheet("")
+        if not isinstance(getattr(self.task, "predict", None), Sketch):    # the run's curve, drawn here
+            self.sketch_box.setTitle("The run")
+            self.sketch_box.show()
+            self.sketch_question.hide()
+            self.commit_sketch_button.hide()
+            self.sketch.start("loss", len(measured.losses))
+            self.sketch.locked = True
+            self.comparison.setText("")
+            self.sketch.show_real(measured.losses)
         self._compare_sketch(measured)
 
     def check(self):
