@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
-from nnviz.core.footprint import training_bytes
 from nnviz.core.checkpoint import TrainState
+from nnviz.core.footprint import training_bytes
 from nnviz.data import (
     Dataset,
     idx_files,
@@ -27,6 +27,7 @@ from nnviz.data import (
     make_augmenter,
     split_validation,
 )
+from nnviz.guard import UserError, check_fits, open_regular
 from nnviz.io import (
     CSV_PREFIX,
     IDX_PREFIX,
@@ -36,7 +37,6 @@ from nnviz.io import (
     dataset_path,
     resolve_dataset_path,
 )
-from nnviz.guard import UserError, check_fits, open_regular
 
 # Independent random streams drawn from the one seed (the dataset's own split uses the seed itself).
 SUBSET_STREAM, VALIDATION_STREAM = 1, 2

@@ -113,4 +113,5 @@ def test_a_point_beyond_float32_is_refused_not_printed_as_nan(capsys, tmp_path):
 def test_a_nul_byte_in_the_dataset_path_is_a_message(capsys, iris_model):
     code, out, err = run(capsys, "evaluate", iris_model, "--dataset", "csv:/tmp/a\0b.csv")
     assert code == 2 and out == ""
-    assert err.strip() == "nnviz: error: dataset: 'csv:/tmp/a\\x00b.csv' is not allowed; a file path cannot hold a NUL byte"
+    assert err.strip() == ("nnviz: error: dataset: 'csv:/tmp/a\\x00b.csv' is not allowed; a file path cannot hold "
+                           "a NUL byte")

@@ -27,7 +27,8 @@ from .plain import plain
 from .presets import list_presets, load_preset, preset_names
 
 __all__ = [
-    "atomic_write", "atomic_write_text", "check_replaceable", "DATASET_NAMES", "IDX_PREFIX", "CSV_PREFIX", "IMAGES_PREFIX",
+    "atomic_write", "atomic_write_text", "check_replaceable", "DATASET_NAMES", "IDX_PREFIX", "CSV_PREFIX",
+    "IMAGES_PREFIX",
     "dataset_path", "resolve_dataset_path", "ConfigError", "ExperimentConfig",
     "load_experiment", "save_experiment", "LOG_FORMATS", "epoch_row", "event_record", "write_metrics", "FORMAT",
     "LoadedModel", "ModelFileError", "ModelMismatchError", "check_compatible", "load_model", "save_model",
