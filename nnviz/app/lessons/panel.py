@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.lessons.choice_box import RIGHT_STYLE, WRONG_STYLE, ChoiceBox
 from nnviz.app.lessons.progress import ProgressStore, summary
-from nnviz.app.lessons.sketch import SketchPlot
+from nnviz.app.lessons.sketch import SketchBox
 from nnviz.guard import UserError
 from nnviz.io.atomic import atomic_write_text
 from nnviz.lessons import Choice, Sketch
@@ -81,15 +80,10 @@ class LessonPanel(QScrollArea):
         self.commit_button.clicked.connect(self.commit_prediction)
         self.predict_box.column.addWidget(self.commit_button)
         c.addWidget(self.predict_box)
-        self.sketch_box = QGroupBox("Predict: sketch it")
-        sketch_column = QVBoxLayout(self.sketch_box)
-        self.sketch_question = QLabel(wordWrap=True)
-        self.sketch = SketchPlot()
-        self.commit_sketch_button = QPushButton("Commit sketch")
+        self.sketch_box = SketchBox()
+        self.sketch, self.comparison = self.sketch_box.plot, self.sketch_box.comparison
+        self.commit_sketch_button = self.sketch_box.commit_button
         self.commit_sketch_button.clicked.connect(self.commit_sketch)
-        self.comparison = QLabel(wordWrap=True)
-        for w in (self.sketch_question, self.sketch, self.commit_sketch_button, self.comparison):
-            sketch_column.addWidget(w)
         c.addWidget(self.sketch_box)
 
         self.todo = QLabel(wordWrap=True)
@@ -243,17 +237,7 @@ class LessonPanel(QScrollArea):
             if made is not None:
                 self.predict_box.restore(made["choice"], locked=True)
         elif isinstance(predict, Sketch):
-            self.sketch_box.setTitle("Predict: sketch it")
-            self.sketch_question.show()
-            self.commit_sketch_button.show()
-            self.sketch_question.setText(predict.question)
-            self.sketch.start(predict.curve,
-                              self.coach.planned_epochs())
-            self.comparison.setText(made.get("comparison", "") if made else "")
-            if made is not None:
-                self.sketch.set_points(made["sketch"])
-                self.sketch.locked = True
-            self.commit_sketch_button.setEnabled(made is None)
+            self.sketch_box.ask(predict, self.coach.planned_epochs(), made)
 
     def _show_explain(self, label, question):
         self.explain_box.setVisible(question is not None)
@@ -325,14 +309,7 @@ class LessonPanel(QScrollArea):
                             f"Press Check." if measured.losses else "Done.")
         self.result.setStyleSheet("")
         if not isinstance(getattr(self.task, "predict", None), Sketch):    # the run's curve, drawn here
-            self.sketch_box.setTitle("The run")
-            self.sketch_box.show()
-            self.sketch_question.hide()
-            self.commit_sketch_button.hide()
-            self.sketch.start("loss", len(measured.losses))
-            self.sketch.locked = True
-            self.comparison.setText("")
-            self.sketch.show_real(measured.losses)
+            self.sketch_box.show_run(measured.losses)
         self._compare_sketch(measured)
 
     def check(self):
@@ -352,6 +329,7 @@ class LessonPanel(QScrollArea):
         self._compare_sketch(measured)
         self.result.setStyleSheet(RIGHT_STYLE if held else WRONG_STYLE)
         self.result.setText(("✓ The check holds: " if held else "✗ Not yet: ") + detail)
+        self.ensureWidgetVisible(self.result)
         if held and self.label not in self.progress.passed:
             self.progress.passed.append(self.label)
             self._save()

@@ -4,6 +4,7 @@ accuracy per epoch); after the run the real curve is drawn over it, with a one-l
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 SKETCH_PEN = pg.mkPen("#ff7f0e", width=2, style=Qt.PenStyle.DashLine)
 REAL_PEN = pg.mkPen("#1f77b4", width=2)
@@ -105,3 +106,42 @@ class SketchPlot(pg.PlotWidget):
         low, high = min(x for x, _ in drag), max(x for x, _ in drag)
         kept = [(x, y) for x, y in self.points if not low <= x <= high]
         self.set_points(kept + drag)
+
+
+class SketchBox(QGroupBox):
+    """The question, the plot to draw on, "Commit sketch" and the comparison; or, for a run made in
+    the panel without a sketch, just that run's loss curve."""
+
+    def __init__(self, parent=None):
+        super().__init__("Predict: sketch it", parent)
+        column = QVBoxLayout(self)
+        self.question = QLabel(wordWrap=True)
+        self.plot = SketchPlot()
+        self.commit_button = QPushButton("Commit sketch")
+        self.comparison = QLabel(wordWrap=True)
+        for w in (self.question, self.plot, self.commit_button, self.comparison):
+            column.addWidget(w)
+
+    def ask(self, sketch, epochs, made):
+        """Ask for `sketch` (nnviz.lessons.Sketch) over `epochs`; `made`: the saved sketch, if any."""
+        self.setTitle("Predict: sketch it")
+        self.question.show()
+        self.commit_button.show()
+        self.question.setText(sketch.question)
+        self.plot.start(sketch.curve, epochs)
+        self.comparison.setText(made.get("comparison", "") if made else "")
+        if made is not None:
+            self.plot.set_points(made["sketch"])
+            self.plot.locked = True
+        self.commit_button.setEnabled(made is None)
+
+    def show_run(self, losses):
+        """Show a run's loss curve (one value per epoch), nothing to draw."""
+        self.setTitle("The run")
+        self.show()
+        self.question.hide()
+        self.commit_button.hide()
+        self.plot.start("loss", len(losses))
+        self.plot.locked = True
+        self.comparison.setText("")
+        self.plot.show_real(losses)
