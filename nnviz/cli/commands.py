@@ -54,7 +54,7 @@ from nnviz.io import (  # noqa: E402
     LOG_FORMATS,
     epoch_row,
     event_record,
-    plain,
+    json_value,
     save_model,
     write_metrics,
 )
@@ -173,10 +173,10 @@ def _json_record(event, epochs, n_classes, activation):
     """The event as a JSON-able dict; epoch ends also carry the health ratios and findings."""
     line = event_record(event)
     if isinstance(event, EpochEnd):
-        line["health_ratios"] = plain(health_ratios(event))
-        line["findings"] = plain(diagnose(epochs + [event], n_classes, activation))
+        line["health_ratios"] = json_value(health_ratios(event))
+        line["findings"] = json_value(diagnose(epochs + [event], n_classes, activation))
     elif isinstance(event, Diverged):
-        line["findings"] = plain(diagnose(epochs, n_classes, activation, event))
+        line["findings"] = json_value(diagnose(epochs, n_classes, activation, event))
     return line
 
 

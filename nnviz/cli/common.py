@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from nnviz.guard import UserError, one_line
-from nnviz.io import ExperimentConfig, check_replaceable, load_experiment, load_preset, plain
+from nnviz.io import ExperimentConfig, check_replaceable, json_value, load_experiment, load_preset
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -22,8 +22,8 @@ def emit(line):
 
 
 def record(kind, **fields):
-    """A --json record of the given type from keyword fields (NumPy values made plain)."""
-    return {"type": kind, **plain(fields)}
+    """A --json record of the given type from keyword fields (NumPy values made JSON values)."""
+    return {"type": kind, **json_value(fields)}
 
 
 def experiment_config(args) -> ExperimentConfig:

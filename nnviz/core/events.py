@@ -81,10 +81,6 @@ class EpochEnd:
         """Dead-unit fraction of each hidden layer."""
         return tuple(s.dead_fraction for s in self.layers[:-1])
 
-    @property
-    def weight_norms(self):
-        return tuple(s.weight_norm for s in self.layers)
-
 
 @dataclass(frozen=True)
 class Diverged:

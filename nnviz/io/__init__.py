@@ -13,17 +13,17 @@ from .experiment import (
     resolve_dataset_path,
     save_experiment,
 )
+from .json_values import json_value
 from .logs import LOG_FORMATS, epoch_row, event_record, write_metrics
 from .model_file import (
-                         FORMAT,
-                         LoadedModel,
-                         ModelFileError,
-                         ModelMismatchError,
-                         check_compatible,
-                         load_model,
-                         save_model,
+    FORMAT,
+    LoadedModel,
+    ModelFileError,
+    ModelMismatchError,
+    check_compatible,
+    load_model,
+    save_model,
 )
-from .plain import plain
 from .presets import list_presets, load_preset, preset_names
 
 __all__ = [
@@ -32,5 +32,5 @@ __all__ = [
     "dataset_path", "resolve_dataset_path", "ConfigError", "ExperimentConfig",
     "load_experiment", "save_experiment", "LOG_FORMATS", "epoch_row", "event_record", "write_metrics", "FORMAT",
     "LoadedModel", "ModelFileError", "ModelMismatchError", "check_compatible", "load_model", "save_model",
-    "plain", "list_presets", "load_preset", "preset_names",
+    "json_value", "list_presets", "load_preset", "preset_names",
 ]

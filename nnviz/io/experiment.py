@@ -22,7 +22,7 @@ from nnviz.core.layer_list import check_layers, is_convolutional
 from nnviz.guard import UserError, check_fits, read_json
 
 from .atomic import atomic_write_text
-from .plain import plain
+from .json_values import json_value
 
 # The names nnviz.data's registry knows (nnviz.io may not import nnviz.data; a test keeps them equal).
 DATASET_NAMES = ("mnist", "digits8x8", "xor", "circles", "spirals", "moons", "blobs")
@@ -232,7 +232,7 @@ class ExperimentConfig(TrainConfig):
         return cls(**values)
 
     def to_json(self) -> str:
-        return json.dumps(plain(self.to_dict()), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(json_value(self.to_dict()), indent=2, ensure_ascii=False) + "\n"
 
 
 def load_experiment(path) -> ExperimentConfig:

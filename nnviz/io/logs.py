@@ -12,7 +12,7 @@ from nnviz.core import EpochEnd
 from nnviz.guard import UserError
 
 from .atomic import atomic_write_text
-from .plain import plain
+from .json_values import json_value
 
 LOG_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 _EPOCH_FIELDS = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate",
@@ -21,14 +21,14 @@ _EPOCH_FIELDS = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accur
 
 def event_record(event) -> dict:
     """{"type": <event class name>, every field of the event (layers as a list of dicts)}, JSON-able."""
-    return {"type": type(event).__name__, **plain(event)}
+    return {"type": type(event).__name__, **json_value(event)}
 
 
 def epoch_row(event: EpochEnd) -> dict:
     """One flat log row for an epoch: its metrics, then layer<l>_<stat> for every layer l (1-based)."""
-    row = {name: plain(getattr(event, name)) for name in _EPOCH_FIELDS}
+    row = {name: json_value(getattr(event, name)) for name in _EPOCH_FIELDS}
     for l, stats in enumerate(event.layers, start=1):
-        row.update({f"layer{l}_{name}": value for name, value in plain(stats).items()})
+        row.update({f"layer{l}_{name}": value for name, value in json_value(stats).items()})
     return row
 
 
@@ -52,4 +52,4 @@ def _csv(rows):
 
 
 def _json_lines(rows):
-    return "".join(json.dumps(plain(row), ensure_ascii=False) + "\n" for row in rows)
+    return "".join(json.dumps(json_value(row), ensure_ascii=False) + "\n" for row in rows)

@@ -24,7 +24,7 @@ from nnviz.guard import UserError, read_npz
 
 from .atomic import atomic_write
 from .experiment import ConfigError, ExperimentConfig
-from .plain import plain
+from .json_values import json_value
 
 FORMAT = "nnviz-model/1"
 
@@ -75,7 +75,7 @@ def save_model(path, net: Network, config: ExperimentConfig | None = None, metri
         "version": np.array(__version__),
         "architecture": np.array(json.dumps(architecture)),
         "config": np.array(json.dumps(config.to_dict() if config is not None else None)),
-        "metrics": np.array(json.dumps(plain(metrics or {}))),
+        "metrics": np.array(json.dumps(json_value(metrics or {}))),
     }
     if class_names is not None:
         arrays["class_names"] = np.array(json.dumps(list(class_names)))

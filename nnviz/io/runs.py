@@ -22,7 +22,7 @@ from nnviz.guard import MAX_JSON_BYTES, UserError, read_json, shorten
 
 from .atomic import atomic_write_text
 from .experiment import ExperimentConfig
-from .plain import plain
+from .json_values import json_value
 
 FORMAT, VERSION = "nnviz-runs", 1
 CURVES = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate", "elapsed")
@@ -106,7 +106,7 @@ class RunRecord:
                 for i, e in enumerate(self.curves["epoch"])]
 
     def to_dict(self) -> dict:
-        return plain({"name": self.name, "timestamp": self.timestamp, "config": self.config,
+        return json_value({"name": self.name, "timestamp": self.timestamp, "config": self.config,
                       "curves": self.curves, "final_metrics": self.final_metrics, "pinned": self.pinned,
                       "group": self.group, "race": self.race, "run_id": self.run_id})
 
@@ -168,7 +168,7 @@ def record_from_history(name, config, epoch_events, final_metrics=None, timestam
         metrics["seconds"] = curves["elapsed"][-1]
     metrics.update(final_metrics or {})
     settings = config.to_dict() if hasattr(config, "to_dict") else dict(config)
-    record = RunRecord(str(name), plain(settings), curves, plain(metrics))
+    record = RunRecord(str(name), json_value(settings), curves, json_value(metrics))
     return record if timestamp is None else replace(record, timestamp=str(timestamp))
 
 

@@ -5,11 +5,11 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from nnviz.app.diagnostics.health_dock import COLORS
-from nnviz.app.runs.runs_dock import curve_data
 from nnviz.app.run_controls import IDLE
 from nnviz.app.runtime.redraw import on_screen
 
 from .conftest import tiny_digits, tiny_spirals
+from .readers import curve_data
 from .test_main_window import SEVEN, click, draw, train_until_epochs
 
 

@@ -15,6 +15,8 @@ from nnviz.core import Diverged, EpochEnd, Network, TrainConfig, TrainData, trai
 from nnviz.core.health import DETECTORS, histograms
 from nnviz.prepare import Prepared
 
+from .readers import history_lines
+
 
 def blobs(n=200, d=8, k=4, seed=0):
     rng = np.random.default_rng(seed)
@@ -150,19 +152,19 @@ def test_the_history_keeps_which_alarm_fired_at_which_epoch_until_a_new_run(dock
     healthy = epochs_of(Network([8, 16, 16, 4], hidden="relu", init="he", seed=0), epochs=1)
     dying = epochs_of(dead_net(), epochs=3)
     dock.update_epoch(healthy[0])
-    assert dock.log_lines() == ["History: no alarm yet"]          # green lights are not logged
+    assert history_lines(dock) == ["History: no alarm yet"]          # green lights are not logged
     for epoch, event in enumerate(dying, start=2):
         dock.update_epoch(dataclasses.replace(event, epoch=epoch))
-    lines = dock.log_lines()
+    lines = history_lines(dock)
     dying_lines = [line for line in lines if line.split(": ")[1].startswith("dying ReLU")]
     assert len(dying_lines) == 1                                  # logged once, when it fired
     assert dying_lines[0].startswith("epoch 2: dying ReLU alarm: ")
     assert "layer 1" in dying_lines[0] and "100%" in dying_lines[0]
     assert dock.log.isVisible()
     dock.diverged(Diverged(7, 3, float("nan"), "the loss became NaN"))
-    assert dock.log_lines()[-1].startswith("epoch 7: divergence alarm: ")
+    assert history_lines(dock)[-1].startswith("epoch 7: divergence alarm: ")
     dock.reset(n_classes=4, activation="relu")
-    assert dock.log_lines() == ["History: no alarm yet"]
+    assert history_lines(dock) == ["History: no alarm yet"]
 
 
 def test_the_history_is_never_squeezed_below_three_lines(dock):

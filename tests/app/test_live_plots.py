@@ -8,6 +8,8 @@ from PySide6.QtCore import QPointF, Qt
 from nnviz.app.views.live_plots import PLOTS, LivePlots
 from nnviz.core.events import BatchEnd, EpochEnd, LayerStats
 
+from .readers import point_counts
+
 
 def epoch(n, dead):
     hidden = LayerStats(0.1, 1.0, 1e-3, dead, 0.0, 0.5, 0.2)
@@ -107,7 +109,7 @@ def test_curves_are_created_once_and_updated_with_set_data(plots, qtbot, monkeyp
     assert {name: list(plots.plot(name).listDataItems()) for name in PLOTS} == items   # the same objects
     assert sum(len(plots.plot(name).scene().items()) for name in PLOTS) == scene_items  # nothing added
     assert {id(c) for c in calls} >= {id(items["loss"][0]), id(items["accuracy"][0])}
-    assert plots.point_counts()["loss"]["batch"] == 6 * 5
+    assert point_counts(plots)["loss"]["batch"] == 6 * 5
 
 
 def test_a_wide_legend_turns_narrow_when_the_curves_fill_both_bands_of_a_short_plot(plots, qtbot):

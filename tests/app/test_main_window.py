@@ -10,6 +10,7 @@ from nnviz.data import preprocess_drawing
 from nnviz.io import load_model, save_experiment
 
 from .conftest import add_window, tiny_digits, tiny_spirals
+from .readers import point_counts
 
 
 def click(qtbot, window, action):
@@ -19,12 +20,12 @@ def click(qtbot, window, action):
 
 
 def batches_drawn(window):
-    return window.plots.point_counts()["loss"]["batch"]
+    return point_counts(window.plots)["loss"]["batch"]
 
 
 def every_plot_has_data(window):
     window.redraw()
-    counts = window.plots.point_counts()
+    counts = point_counts(window.plots)
     return all(curves and max(curves.values()) > 0 for curves in counts.values())
 
 
@@ -244,7 +245,7 @@ def test_choosing_a_preset_clears_the_previous_runs_views(qtbot, window):
     qtbot.waitUntil(lambda: window.controls.state == IDLE)
     window.load_preset("xor")
     assert window.session is None
-    assert all(n == 0 for curves in window.plots.point_counts().values() for n in curves.values())
+    assert all(n == 0 for curves in point_counts(window.plots).values() for n in curves.values())
     assert window.controls.position_label.text() == "" and "xor" in window.controls.state_label.text()
     assert window.draw_panel.snapshot is None
 

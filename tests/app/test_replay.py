@@ -10,6 +10,7 @@ from nnviz.app.run_reports import PROBE_ROWS
 from nnviz.core.health import DETECTORS
 
 from .conftest import tiny_digits, tiny_spirals
+from .readers import history_lines
 from .test_diagnostics_integration import train_to_the_end
 from .test_main_window import SEVEN, click, draw
 
@@ -119,7 +120,7 @@ def test_scrubbing_shows_that_moments_health_lights_and_leaves_the_runs_history_
     train_to_the_end(qtbot, window)
     health, history = window.diagnostics.health, window.replay.history
     live = {d: (health.level(d), health.message(d)) for d in DETECTORS}
-    log = health.log_lines()
+    log = history_lines(health)
     X = window.session.job.dataset.X_test[:PROBE_ROWS]
     train_accuracy = window.diagnostics.runs.runs[0].curves["train_accuracy"]
     for index in (0, history.positions.index(2.0)):
@@ -140,7 +141,7 @@ def test_scrubbing_shows_that_moments_health_lights_and_leaves_the_runs_history_
             assert f"ccuracy {train_accuracy[epochs_done - 1]:.1%}" in health.message("stuck_at_chance")
         assert health.status.text().startswith(f"Replaying epoch {history.positions[index]:.2f}")
     assert {dead > 0.5, index > 0} == {True}                            # the moments differ: it died in between
-    assert health.log_lines() == log                                  # replay never writes the run's history
+    assert history_lines(health) == log                                  # replay never writes the run's history
     qtbot.keyClick(window.replay.bar.slider, Qt.Key.Key_End)
     window.redraw()
     assert {d: (health.level(d), health.message(d)) for d in DETECTORS} == live

@@ -8,11 +8,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from nnviz.app.runs import runs_dock
-from nnviz.app.runs.runs_dock import RESULTS, RunsDock, curve_data
+from nnviz.app.runs.runs_dock import RESULTS, RunsDock
 from nnviz.core import EpochEnd
 from nnviz.io import ExperimentConfig
 from nnviz.io.run_store import RunStore
 from nnviz.io.runs import load_runs, record_from_history
+
+from .readers import curve_data
 
 
 def _events(losses, val=True):

@@ -5,11 +5,11 @@ from PySide6.QtCore import Qt
 
 from nnviz.core import accuracy, train
 from nnviz.core.health import diagnose
-from nnviz.app.runs.runs_dock import curve_data
 from nnviz.io.run_store import RunStore
 from nnviz.prepare import prepare
 
 from .conftest import tiny_digits
+from .readers import curve_data, history_lines
 from .test_diagnostics_integration import click, train_to_the_end
 
 
@@ -107,7 +107,7 @@ def test_a_saved_run_replays_after_a_restart_with_its_curves_health_history_and_
     train_to_the_end(qtbot, window)
     live = {name: window.plots.data(name) for name in ("loss", "accuracy", "grad_norm")}
     final = _flat(window.session.snapshot)
-    assert any(" vanishing gradients " in line for line in window.diagnostics.health.log_lines())
+    assert any(" vanishing gradients " in line for line in history_lines(window.diagnostics.health))
     window.close()
 
     again = make_window(tiny_digits())                            # a restart: a new window over the store
@@ -138,7 +138,7 @@ def test_a_saved_run_replays_after_a_restart_with_its_curves_health_history_and_
     first = diagnose(epochs[:1], 10, "sigmoid")
     vanishing = next(f for f in first if f.detector == "vanishing_gradients")
     assert vanishing.level == "alarm"
-    assert health.log_lines()[0] == f"epoch 1: vanishing gradients alarm: {vanishing.message.split(' — ')[0]}"
+    assert history_lines(health)[0] == f"epoch 1: vanishing gradients alarm: {vanishing.message.split(' — ')[0]}"
     assert health.level("vanishing_gradients") == next(
         f.level for f in diagnose(epochs, 10, "sigmoid") if f.detector == "vanishing_gradients")
     assert again.docks["health"].windowTitle().startswith("Training health (")

@@ -8,6 +8,7 @@ from nnviz.app.views.live_plots import PLOTS
 from nnviz.app.window_layout import default_size
 
 from .conftest import add_window
+from .readers import history_lines
 
 
 def laid_out(window, qtbot, width, height):
@@ -174,7 +175,7 @@ def test_the_health_history_is_in_view_beside_the_lights_on_a_laptop(make_window
     window.docks["health"].raise_()
     qtbot.wait(50)
     health = window.diagnostics.health
-    assert any("dying ReLU alarm" in line for line in health.log_lines())
+    assert any("dying ReLU alarm" in line for line in history_lines(health))
     for widget in (health.log, *(light.message for light in health.lights.values())):
         assert widget.visibleRegion().boundingRect().height() >= widget.height() - 1, widget   # not scrolled away
     fine = next(light for light in health.lights.values() if light.level == "ok")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.runtime.redraw import on_screen
-from nnviz.app.text import superscript
+from nnviz.app.superscript import superscript
 from nnviz.io.runs import thin_rows
 from nnviz.core.health import (
     DEAD,
@@ -338,10 +338,6 @@ class HealthDock(QWidget):
     def message(self, detector):
         """The detector's whole message (a fine light shows only its first word, the rest on hover)."""
         return self.lights[detector].text
-
-    def log_lines(self):
-        """The history's lines, oldest first."""
-        return [self.log.item(r).text() for r in range(self.log.count())]
 
     @property
     def banner_visible(self):

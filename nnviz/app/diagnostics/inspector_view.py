@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from nnviz.app.text import superscript
+from nnviz.app.superscript import superscript
 from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.core.gradcheck import check_level
 from nnviz.core.inspector import check_batch, inspect_batch, step

@@ -12,7 +12,6 @@ from itertools import count
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -373,9 +372,3 @@ class RunsDock(QWidget):
     def _say(self, text, error=False):
         self.status.setStyleSheet(_ERROR_STYLE if error else "")
         self.status.setText(text)
-
-
-def curve_data(item):
-    """(x, y) of a PlotDataItem as float arrays (for tests and exports)."""
-    x, y = item.getData()
-    return (np.array([]), np.array([])) if x is None else (np.asarray(x, float), np.asarray(y, float))

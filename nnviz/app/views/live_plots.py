@@ -410,10 +410,6 @@ class LivePlots(PlotExport, StepRanges, QWidget):
     def plot(self, name):
         return self._plots[name]
 
-    def point_counts(self):
-        """{plot name: {curve name: number of points}} — what each plot holds."""
-        return {name: {c: s.n for c, (_, s) in curves.items()} for name, curves in self._curves.items()}
-
     def data(self, name):
         """{curve name: (x, y)} copies of a plot's data."""
         return {c: (s.x.copy(), s.y.copy()) for c, (_, s) in self._curves[name].items()}

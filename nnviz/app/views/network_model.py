@@ -98,11 +98,6 @@ class Layout:
         values = [np.asarray(weights[l])[keys[rows, 1], keys[rows, 2]] for l, rows in self._edge_layers]
         return starts, ends, np.concatenate(values) if values else np.zeros(0), keys
 
-    def same_as(self, other):
-        """Does `other` draw the same units in the same places?"""
-        return (other is not None and self.sizes == other.sizes and self.image_input == other.image_input
-                and all(np.array_equal(a, b) for a, b in zip(self.units, other.units)))
-
     @cached_property
     def _edge_places(self):
         """(starts, ends, keys) of the drawn edges: they depend on the layout only, not the weights."""

@@ -1,7 +1,7 @@
 """The network view's pointer: hover reads a weight or unit, click selects, Shift+click knocks out."""
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, Qt
 
 from nnviz.app.views.network_model import layer_name, nearest_edge
 
@@ -81,9 +81,4 @@ class NetworkMouse:
             value = self.ask_value(f"Weight from unit {i} to unit {j}", float(values[edge]))
             if value is not None:
                 self.edit_weight(l, i, j, value)
-
-    def scene_position(self, x, y):
-        """Widget coordinates of scene point (x, y) in the graph (for tests and screenshots)."""
-        scene = self.view.mapViewToScene(QPointF(x, y))
-        return self.graph.mapFromScene(scene)
 

@@ -1,4 +1,4 @@
-"""Text helpers the views share for writing the math: superscript layer indices."""
+"""Superscript digits, for the layer indices the views write in equations (zˡ, δ¹²)."""
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
