@@ -134,6 +134,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.network_view = NetworkView()
         self.projection = ProjectionView()
         self.network_view.interventionsChanged.connect(lambda: self._redraw.mark("draw", "activations", "boundary"))
+        self.draw_panel.drawn.connect(self.activations.set_drawing)   # conv maps of the drawing, live
         for view in (self.activations, self.draw_panel):          # a unit clicked is selected everywhere
             self.network_view.unitSelected.connect(view.select_unit)
         self.plane_edits = PlaneEdits(self)                         # clicks on the boundary edit the points

@@ -14,32 +14,13 @@ from nnviz.app.views.colors import (
     set_bar_levels,
     symmetric_levels,
 )
+from nnviz.app.views.conv_maps import ConvMaps
 from nnviz.app.views.shown_view import ShownView
+from nnviz.app.views.tiles import BAR_LABEL_WIDTH, TILE_PAD, tile_grid, tile_separators
 from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
-TILE_PAD = 1       # NaN (transparent) pixels between tiles
-BAR_LABEL_WIDTH = 40  # px for a colour bar's labels ("-0.35")
-
-
-def tile_grid(W, image_shape, n_tiles):
-    """First n_tiles columns of W (d_in, units), each reshaped to image_shape (h, w), in a grid.
-
-    Tiles go row by row in ceil(sqrt(n_tiles)) columns, tile j with its top-left pixel at
-    ((j // cols) * (h + TILE_PAD), (j % cols) * (w + TILE_PAD)); the gaps are NaN.
-    Returns a float array of shape (rows * (h + pad) - pad, cols * (w + pad) - pad).
-    """
-    h, w = image_shape
-    cols = math.ceil(math.sqrt(n_tiles))
-    rows = math.ceil(n_tiles / cols)
-    grid = np.full((rows * (h + TILE_PAD) - TILE_PAD, cols * (w + TILE_PAD) - TILE_PAD), np.nan,
-                   dtype=np.float32)
-    tiles = W[:, :n_tiles].T.reshape(n_tiles, h, w)
-    for j, tile in enumerate(tiles):
-        top, left = (j // cols) * (h + TILE_PAD), (j % cols) * (w + TILE_PAD)
-        grid[top:top + h, left:left + w] = tile
-    return grid
 
 
 def _small_font():
@@ -54,7 +35,11 @@ class ActivationsView(ShownView, SelectsUnit):
     set_probe(X_probe, y_probe, image_shape) once per dataset, set_snapshot(snapshot) at each redraw:
     items are built when the architecture changes and only get new images otherwise.
     Hovering a heatmap or a tile writes the unit, image and value into `readout`.
+    A network with convolutions is shown by `conv_maps` instead (feature maps, filters), which also
+    shows the drawing's maps given to `set_drawing`.
     """
+
+    shows_convolutions = True
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -76,6 +61,9 @@ class ActivationsView(ShownView, SelectsUnit):
         layout.addWidget(self.note)
         layout.addWidget(self.plots, 1)
         layout.addWidget(self.readout)
+        self.conv_maps = ConvMaps()
+        self.conv_maps.hide()
+        layout.addWidget(self.conv_maps, 1)
         self.note.setText("No network yet")
 
     # -- public API ----------------------------------------------------------------------------
@@ -87,9 +75,21 @@ class ActivationsView(ShownView, SelectsUnit):
         self._image_shape = None if image_shape is None else tuple(image_shape)
         self._class_names = tuple(class_names) if class_names is not None else ()
         self._key = None
+        self.conv_maps.set_probe(self._X, self._y, self._class_names)
         self.set_snapshot(self._snapshot)
 
+    def set_drawing(self, activations):
+        """The draw panel's forward pass of the drawing, [x, a¹, ..., aᴸ] (None: nothing drawn)."""
+        self.conv_maps.show_drawing(activations)
+
     def _draw(self, snapshot):
+        convolutional = snapshot is not None and snapshot.convolutional
+        for widget in (self.note, self.plots, self.readout):
+            widget.setVisible(not convolutional)
+        self.conv_maps.setVisible(convolutional)
+        if convolutional:
+            self._build(None)
+            return self.conv_maps.show_snapshot(snapshot)
         if snapshot is None:
             self._build(None)
             return self.note.setText("No network yet")
@@ -192,28 +192,11 @@ class ActivationsView(ShownView, SelectsUnit):
         self.tile_plot.setAspectLocked(True)
         self.tile_image = pg.ImageItem(axisOrder="row-major")
         self.tile_plot.addItem(self.tile_image)
-        self.tile_plot.addItem(self._tile_separators())
+        self.tile_plot.addItem(tile_separators(self._image_shape, self._n_tiles))
         self._tile_bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False,
                                          width=10)
         self._tile_bar.setImageItem(self.tile_image, insert_in=self.tile_plot)
         self._tile_bar.axis.setWidth(BAR_LABEL_WIDTH)          # "-0.35" whole at the dock's right edge
-
-    def _tile_separators(self):
-        """Lines through the gaps between tiles: 1 pixel on screen, so tiles stay apart however small they are drawn."""
-        h, w = self._image_shape
-        cols = math.ceil(math.sqrt(self._n_tiles))
-        rows = math.ceil(self._n_tiles / cols)
-        height, width = rows * (h + TILE_PAD) - TILE_PAD, cols * (w + TILE_PAD) - TILE_PAD
-        x, y = [], []
-        for c in range(1, cols):
-            gap = c * (w + TILE_PAD) - TILE_PAD / 2
-            x += [gap, gap]
-            y += [0, height]
-        for r in range(1, rows):
-            gap = r * (h + TILE_PAD) - TILE_PAD / 2
-            x += [0, width]
-            y += [gap, gap]
-        return pg.PlotCurveItem(np.array(x, float), np.array(y, float), connect="pairs", pen=pg.mkPen("k"))
 
     def _probe_kind(self):
         """What the probe rows are: "images" for image data, "points" for 2-D or tabular data."""

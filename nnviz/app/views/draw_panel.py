@@ -42,10 +42,12 @@ class DrawPanel(QWidget, SelectsUnit):
 
     set_snapshot(snapshot) is cheap (one forward pass of one image, only changed items redrawn),
     so the main window may call it at every redraw while training runs.
-    Signal `predicted(np.ndarray)`: the class probabilities after each prediction.
+    Signal `predicted(np.ndarray)`: the class probabilities after each prediction; `drawn(list)`: the
+    network's forward pass of the drawing [x, a¹, ..., aᴸ] after each prediction (None when none).
     """
 
     predicted = Signal(object)
+    drawn = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -288,6 +290,7 @@ class DrawPanel(QWidget, SelectsUnit):
                                       f"the drawing gives {self._input.size}")
         activations = self._network.forward(self._input.reshape(1, -1))
         self._show_prediction(class_probabilities(activations[-1][:1])[0], activations[1:-1])
+        self.drawn.emit(activations)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -352,6 +355,7 @@ class DrawPanel(QWidget, SelectsUnit):
         self.bars.setOpts(height=np.zeros(len(self.bars.opts["x"])))
         for item in self.hidden_images:
             item.clear()
+        self.drawn.emit(None)
         if self.canvas.is_empty():
             self._show_input()
 

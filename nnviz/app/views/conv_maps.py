@@ -1,0 +1,166 @@
+"""Feature maps of a network with convolutions as tiles (ConvNetJS's layout): per convolution, the maps
+of one probe image beside the maps of the drawing, updated on every stroke; then the first layer's
+filters beside their gradients on a few probe images, each with a colour bar."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from nnviz.app.views.colors import (
+    activation_levels,
+    diverging_colormap,
+    heatmap_colormap,
+    set_bar_levels,
+    symmetric_levels,
+)
+from nnviz.app.views.tiles import BAR_LABEL_WIDTH, tile_grid, tile_separators
+
+GRADIENT_ROWS = 20     # probe images (every k-th: all classes of a class-sorted probe) the gradients are of
+
+
+def map_tiles(maps):
+    """(C, H, W) maps (or filters) as one tile grid (tile_grid's layout, NaN gaps)."""
+    C, H, W = maps.shape
+    return tile_grid(maps.reshape(C, H * W).T, (H, W), C)
+
+
+def conv_layers(snapshot):
+    """Indices l of the weight layers that are convolutions (their maps are forward(X)[l + 1])."""
+    return [l for l, W in enumerate(snapshot.weights) if W.ndim == 4]
+
+
+class ConvMaps(QWidget):
+    """set_probe(X, y, class_names) once per dataset; show_snapshot(snapshot) at each redraw;
+    show_drawing(activations) with the draw panel's forward pass of the drawing (None: nothing drawn).
+
+    probe_images[i] / drawing_images[i]: the tile grids of convolution i (ImageItems built once per
+    architecture, given new images after); filter_image / gradient_image: the first layer's filters
+    and ∂C/∂W¹ on GRADIENT_ROWS probe images.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._X = self._y = None
+        self._class_names = ()
+        self._key = None
+        self._snapshot = None
+        self._drawing = None
+        self.probe_images, self.drawing_images, self._map_plots = [], [], []
+        self.input_images = []
+        self.filter_image = self.gradient_image = None
+        self._bars = []
+        self.probe_box = QSpinBox(toolTip="Which probe image (test set) the left column shows")
+        self.probe_box.valueChanged.connect(lambda _: self.show_snapshot(self._snapshot))
+        self.probe_label = QLabel()
+        self.note = QLabel(wordWrap=True)
+        self.plots = pg.GraphicsLayoutWidget()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Probe image"))
+        row.addWidget(self.probe_box)
+        row.addWidget(self.probe_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plots, 1)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    def set_probe(self, X, y, class_names=()):
+        self._X, self._y = np.asarray(X), np.asarray(y)
+        self._class_names = tuple(class_names)
+        self.probe_box.blockSignals(True)
+        self.probe_box.setRange(0, max(0, len(self._X) - 1))
+        self.probe_box.blockSignals(False)
+
+    def show_snapshot(self, snapshot):
+        """The probe image's maps, the filters and their gradients of this snapshot's network."""
+        self._snapshot = snapshot
+        if snapshot is None or self._X is None or not len(self._X):
+            return
+        self._build(snapshot)
+        network = snapshot.network()
+        i = self.probe_box.value()
+        label = int(self._y[i])
+        self.probe_label.setText(f"label {self._class_names[label] if label < len(self._class_names) else label}")
+        activations = network.forward(self._X[i:i + 1])
+        self._show_maps(self.input_images[0], self.probe_images, activations)
+        filters = snapshot.weights[0]
+        rows = slice(None, None, max(1, len(self._X) // GRADIENT_ROWS))
+        gradient = network.gradients(self._X[rows], self._y[rows])[0][0]
+        for image, bar, W in ((self.filter_image, self._bars[0], filters),
+                              (self.gradient_image, self._bars[1], gradient)):
+            grid = map_tiles(W.reshape(-1, *W.shape[2:]))
+            image.setImage(grid, autoLevels=False)
+            set_bar_levels(bar, symmetric_levels(grid))
+        self.show_drawing(self._drawing)
+
+    def show_drawing(self, activations):
+        """The drawing's maps from the draw panel's forward pass [x, a¹, ..., aᴸ] (None clears them)."""
+        self._drawing = activations
+        if not self.drawing_images:
+            return
+        fits = activations is not None and all(activations[l + 1].shape[1:] == self._map_shapes[n]
+                                               for n, l in enumerate(self._conv))
+        if not fits:
+            for image in (self.input_images[1], *self.drawing_images):
+                image.clear()
+            return
+        self._show_maps(self.input_images[1], self.drawing_images, activations)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _show_maps(self, input_image, images, activations):
+        C, H, W = self._snapshot.image_shape
+        input_image.setImage(map_tiles(activations[0][0].reshape(C, H, W)), levels=(0, 1))
+        for image, l in zip(images, self._conv):
+            grid = map_tiles(activations[l + 1][0])
+            image.setImage(grid, levels=activation_levels(self._snapshot.hidden, grid))
+
+    def _build(self, snapshot):
+        key = (tuple(W.shape for W in snapshot.weights), snapshot.image_shape)
+        if key == self._key:
+            return
+        self._key = key
+        self.plots.clear()
+        self._conv = conv_layers(snapshot)
+        blank = snapshot.network().forward(np.zeros((1, int(np.prod(snapshot.image_shape))), np.float32))
+        self._map_shapes = [blank[l + 1].shape[1:] for l in self._conv]
+        self.probe_images, self.drawing_images, self.input_images, self._bars = [], [], [], []
+        C, H, W = snapshot.image_shape
+        self.input_images = [self._tile_plot(0, col, title, (C, H, W))[1]
+                             for col, title in enumerate(("probe image", "your drawing"))]
+        for n, (l, shape) in enumerate(zip(self._conv, self._map_shapes), start=1):
+            for col, images in enumerate((self.probe_images, self.drawing_images)):
+                images.append(self._tile_plot(n, col, f"conv {l + 1}: {shape[0]} maps {shape[1]}x{shape[2]}",
+                                              shape)[1])
+        filters = snapshot.weights[0].shape
+        tiles = (filters[0] * filters[1], *filters[2:])
+        row = len(self._conv) + 1
+        images = []
+        for col, title in enumerate(("layer 1 filters", f"their gradients ({GRADIENT_ROWS} probe images)")):
+            plot, image = self._tile_plot(row, col, title, tiles)
+            bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False, width=8)
+            bar.setImageItem(image, insert_in=plot)
+            bar.axis.setWidth(BAR_LABEL_WIDTH)
+            self._bars.append(bar)
+            images.append(image)
+        self.filter_image, self.gradient_image = images
+        self.note.setText("Maps: dark = 0, bright = the largest in the grid. Draw a digit to see its maps.")
+
+    def _tile_plot(self, row, col, title, shape):
+        """A plot at (row, col) holding one ImageItem for `shape[0]` tiles of shape[1:] (viridis)."""
+        plot = self.plots.addPlot(row=row, col=col, title=title, size="8pt")
+        plot.setMouseEnabled(False, False)
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.invertY(True)
+        plot.setAspectLocked(True)
+        image = pg.ImageItem(axisOrder="row-major")
+        image.setColorMap(heatmap_colormap())
+        plot.addItem(image)
+        if shape[0] > 1:
+            plot.addItem(tile_separators(shape[1:], shape[0]))
+        return plot, image
