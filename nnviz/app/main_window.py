@@ -47,6 +47,7 @@ from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.projection_view import ProjectionView
+from nnviz.app.view_reset import ViewReset, is_image_data
 from nnviz.app.window_layout import WindowLayout
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 from nnviz.prepare import prepare
@@ -184,6 +185,10 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.addToolBar(self.controls.toolbar)
         self.set_pace(self.controls.pace_box.currentData())
         self.replay = Replay(self)
+        self.views = ViewReset((self.draw_panel, self.activations, self.boundary, self.network_view,
+                                self.projection), self.plots,
+                               (self.predict_stack, self.draw_panel, self.boundary, self.docks["predict"]),
+                               self.diagnostics, self.replay, self.controls, self.banner_box)
         self.lr_finder = LRFinder(self)
         self.race = Race(self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
@@ -297,18 +302,14 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._runner.stop()
 
     def reset(self):
-        """Stop any run and forget the network: the next Train starts from fresh weights."""
+        """Stop any run and forget the network: the next Train starts from fresh weights; the views
+        empty, of the kind of the form's data."""
         self._runner.stop()
         self._redraw.clear()
         self.session = None
         self._last_batch = None
-        self.plots.set_layers(0)
-        for widget in (self.draw_panel, self.activations, self.boundary, self.network_view, self.projection):
-            widget.set_snapshot(None)
-        self.diagnostics.reset()
-        self.replay.clear()
-        self.plots.set_cursor(None)
-        self.controls.show_progress(None, None)
+        self.views.forget()
+        self.views.follow(is_image_data(self.panel.dataset()))
         self._mark_pending()
         self._update_actions()
 

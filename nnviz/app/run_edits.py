@@ -8,6 +8,7 @@ seed) leave the run alone and label the views "previous run" until Train or Rese
 
 from nnviz.app.runtime.pace import WATCHABLE, watchable_pace
 from nnviz.app.runtime.session import describe_change, model_key
+from nnviz.app.view_reset import is_image_data
 
 LIVE_SETTINGS_DELAY_MS = 300                     # an edit applies once the typing pauses this long
 SETTING_COLOR = "#9467bd"
@@ -19,6 +20,8 @@ class RunEdits:
     def _on_panel_changed(self):
         self._update_actions()
         self.controls.describe_pace(self.panel.dataset())
+        if self.session is None:               # no network: the views are those of the form's data
+            self.views.follow(is_image_data(self.panel.dataset()))
         if not self._programmatic:
             self._mark_pending()
             self._live_settings.start()       # applied once the typing pauses

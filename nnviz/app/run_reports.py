@@ -47,8 +47,8 @@ class RunReports:
         self.plots.set_layers(self.session.snapshot.n_layers)
         self._last_batch = None
         image = ds.image_shape is not None
-        self.predict_stack.setCurrentWidget(self.draw_panel if image else self.boundary)
-        self.docks["predict"].setWindowTitle("Draw to predict" if image else "Decision boundary")
+        self.views.drop_snapshots()              # the old network's weights never meet the new data
+        self.views.follow(image)
         if on_screen(self.docks["network"]):     # already in front: its maps on a plane need the height
             self.layout_defaults.network_in_front(not image)
         self.draw_panel.set_dataset(ds.image_shape, ds.class_names)

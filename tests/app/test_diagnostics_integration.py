@@ -141,7 +141,10 @@ def test_a_two_d_dataset_puts_the_saliency_dock_away_for_a_while(qtbot, make_win
     click(qtbot, window, window.controls.stop)
     assert window.docks["saliency"].isHidden()
     window.save_settings()
-    assert not make_window(restore=True).docks["saliency"].isHidden()   # not forgotten by the next launch
+    again = make_window(restore=True)                   # the next launch, on the same 2-D experiment
+    assert again.docks["saliency"].isHidden()
+    again.set_experiment(tiny_digits())                 # images: it is back (the layout kept it)
+    assert not again.docks["saliency"].isHidden()
     window.set_experiment(tiny_digits())
     click(qtbot, window, window.controls.train)
     qtbot.waitUntil(lambda: window.session.job.dataset.name == "digits8x8")

@@ -108,7 +108,10 @@ class DiagnosticsDocks:
         self.on_ready(session)
         self.saliency.set_class_names(ds.class_names)
         self.clear_saliency()
-        dock, image = self.docks["saliency"], ds.image_shape is not None
+
+    def show_saliency(self, image):
+        """The saliency dock is for images: put away for other data, back when images return."""
+        dock = self.docks["saliency"]
         if not image and not dock.isHidden():
             dock.hide()                        # nothing to draw on 2-D points
             self._saliency_put_away = True

@@ -175,14 +175,14 @@ class DrawPanel(QWidget, SelectsUnit):
 
     def _ensure_hidden_rows(self, snapshot):
         """One label and one (1, units) heatmap per hidden layer; rebuilt only when the architecture changes."""
-        key = (tuple(snapshot.sizes), snapshot.hidden)
+        key = None if snapshot is None else (tuple(snapshot.sizes), snapshot.hidden)
         if key == self._hidden_key:
             return
         self.unit_marker.forget()
         for item in self._hidden_widgets:
             self.hidden_plots.removeItem(item)
         self._hidden_widgets, self.hidden_images = [], []
-        for l, units in enumerate(snapshot.sizes[1:-1], start=1):
+        for l, units in enumerate(snapshot.sizes[1:-1] if snapshot is not None else (), start=1):
             row = 2 * l - 2
             label = self.hidden_plots.addLabel(f"hidden layer {l}: {units} {snapshot.hidden} units",
                                                row=row, col=0, size="8pt")
@@ -195,7 +195,7 @@ class DrawPanel(QWidget, SelectsUnit):
             self._hidden_widgets += [label, view]
             self.hidden_images.append(item)
         self._hidden_key = key
-        rows = len(snapshot.sizes) - 2
+        rows = len(snapshot.sizes) - 2 if snapshot is not None else 0
         row_height = _HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT
         self.hidden_plots.setMinimumHeight(rows * row_height)
         self.hidden_area.setFixedHeight(min(rows, HIDDEN_ROWS_SHOWN) * row_height)
@@ -218,8 +218,9 @@ class DrawPanel(QWidget, SelectsUnit):
         """Use this snapshot's weights (None: no network); re-predicts if something is drawn."""
         self._snapshot = snapshot
         self._network = None if snapshot is None else snapshot.network()
-        if snapshot is not None:
-            self._ensure_hidden_rows(snapshot)
+        self._ensure_hidden_rows(snapshot)
+        if snapshot is None:
+            self.my_digits.result.setText("")            # an accuracy of the network gone
         if not self.canvas.is_empty():
             self.predict_now()
 

@@ -233,6 +233,8 @@ class ExperimentPanel(QScrollArea):
         """Show `config` (title, description and expected outcome in the header); ConfigError, with
         nothing changed, when a value does not fit its editor (see `check_fits`)."""
         self.check_fits(config)
+        if config.title == self._base.title:             # the same words, on other data: not about it
+            config = _words_for(config, self._base.dataset)
         self._loading = True
         try:
             self._base = replace(config, hidden_layers=list(config.hidden_layers))
@@ -298,9 +300,10 @@ class ExperimentPanel(QScrollArea):
             return None, f"{text!r} is not a number" if text else "enter a number"
 
     def config(self):
-        """The edited experiment (possibly invalid; see `valid` and `errors`)."""
+        """The edited experiment (possibly invalid; see `valid` and `errors`); on another dataset than
+        the one it was written for, without its title, description and expected outcome."""
         values, _ = self._values()
-        return replace(self._base, **values)
+        return _words_for(replace(self._base, **values), self._base.dataset)
 
     def _values(self):
         values, errors = {}, {}
@@ -384,7 +387,7 @@ class ExperimentPanel(QScrollArea):
         self._update_visibility()
 
     def _update_info(self):
-        c = self._base
+        c = self.config()
         parts = [f"<b>{c.title}</b>{' <i>(modified)</i>' if self._modified else ''}" if c.title else ""]
         if c.description:
             parts.append(markdown_to_html(c.description))
@@ -405,3 +408,11 @@ class ExperimentPanel(QScrollArea):
         if combo.currentData() != OPEN_IDX:
             self._dataset = combo.currentData()
         self._edited()
+
+
+def _words_for(config, dataset):
+    """`config`, without the title, description and expected outcome written for `dataset` when its
+    own dataset is another (a preset's words about MNIST said nothing true of a CSV file opened)."""
+    if config.dataset == dataset:
+        return config
+    return replace(config, title="", description="", expected="")

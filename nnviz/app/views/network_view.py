@@ -207,6 +207,10 @@ class NetworkView(NetworkMouse, ShownView):
         if snapshot is None:
             self._shown = None
             self.note.setText("No network yet")
+            self.accuracy_text = self.hover_text = ""            # they were about the network gone
+            self.accuracy_label.setText("")
+            self.readout.setText("Hover an edge or a unit to read it")
+            self.graph.setToolTip("")
             self.tiles.set_tiles([])
             self.labels.hide()
             for _, item in self.edge_items:
