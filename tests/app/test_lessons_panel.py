@@ -46,6 +46,12 @@ def train_to_the_end(qtbot, window):
                     and len(window.diagnostics.network_epochs) == window.panel.config().epochs, timeout=60000)
 
 
+def train_until_idle(qtbot, window):
+    window.controls.pace_box.setCurrentIndex(window.controls.pace_box.findData(0.0))
+    click(qtbot, window, window.controls.train)
+    qtbot.waitUntil(lambda: window.controls.state == IDLE and window.session is not None, timeout=60000)
+
+
 def drag(qtbot, plot, points):
     """Press the mouse at the first (epoch, value) of the plot, move through the others, release."""
     vb = plot.plotItem.vb
@@ -196,3 +202,75 @@ def test_nielsens_neuron_runs_in_the_panel_and_its_curve_meets_the_sketch(qtbot,
     assert panel.comparison.text() == compare(panel.sketch.points, real, "loss")
     assert "the real curve was above your sketch" in panel.comparison.text()     # it fell later than drawn
     assert window.session is None                       # one input: the window's 2-D views are not given it
+
+
+def test_closing_the_lessons_dock_gives_every_control_back(qtbot, make_window, lesson_file):
+    window = make_window()
+    window.lessons.open_file(lesson_file)
+    assert not window.panel.fields["activation"].isVisible() and not window.panel.editors["dataset"].isEnabled()
+    window.lessons.dock.toggleViewAction().trigger()          # View → Lessons unticked
+    qtbot.waitUntil(lambda: window.panel.fields["activation"].isVisible())
+    assert window.panel.editors["dataset"].isEnabled() and window.lessons.coach.outlined is None
+    window.lessons.dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: not window.panel.fields["activation"].isVisible())
+
+
+def test_main_py_lesson_opens_a_lesson_and_refuses_a_bad_file_in_one_line(qtbot, lesson_file, tmp_path, capsys):
+    import shiboken6
+
+    from nnviz.app.__main__ import open_window, parse_args
+
+    window, _ = open_window(parse_args(["--lesson", str(lesson_file)]))
+    try:
+        qtbot.waitUntil(window.lessons.dock.isVisible)
+        assert window.lessons.panel.lesson.name == "xor-example" and window.panel.config().hidden_layers == []
+    finally:
+        if shiboken6.isValid(window):
+            window.close()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.replace("minutes = 5", "minutes = 0"), encoding="utf-8")
+    assert open_window(parse_args(["--lesson", str(bad)])) == (None, None)
+    assert capsys.readouterr().err == (f"nnviz-gui: {bad}: line 3: minutes: 0 is not allowed; "
+                                       f"must be a whole number 1-60\n")
+
+
+DIVERGING = '''\
+title = "Too large"
+objective = "Blow up."
+minutes = 5
+
+[start]
+preset = "digits8x8"
+settings = { init = "he", epochs = 2, learning_rate = 30.0 }
+
+[[steps]]
+text = "Train at η = 30."
+check = "diverged"
+hints = ["a", "b", "c"]
+intended = { learning_rate = 30.0 }
+naive = { learning_rate = 0.3 }
+
+[steps.do]
+train = true
+
+[[steps]]
+text = "B"
+hints = ["a", "b", "c"]
+
+[[steps]]
+text = "C"
+hints = ["a", "b", "c"]
+'''
+
+
+def test_a_run_that_diverges_before_its_first_epoch_ends_passes_a_divergence_check(qtbot, make_window, tmp_path):
+    path = tmp_path / "too-large.toml"
+    path.write_text(DIVERGING, encoding="utf-8")
+    window = make_window()
+    window.lessons.open_file(path)
+    panel = window.lessons.panel
+    train_until_idle(qtbot, window)
+    assert window.diagnostics.network_epochs == [] and window.diagnostics.health.divergence is not None
+    press(qtbot, panel.check_button)
+    assert panel.result.text() == "✓ The check holds: diverged = 1 (needs == 1 ✓)"
+    assert panel.next_button.isEnabled()

@@ -59,13 +59,14 @@ class LessonCoach:
         self.window.panel.set_lesson_fields()
         self.look(None)
 
-    def apply(self, settings):
-        """Set these experiment fields in the form (a step's own settings). A network made by a run
-        here (hand-set weights) is forgotten, so that Train starts afresh rather than continue it."""
+    def apply(self, settings, fresh=False):
+        """Set these experiment fields in the form (a step's own settings). With `fresh` (a step that
+        trains: its check is measured from the lesson's start, as `nnviz lesson check` does) the
+        window forgets its network, so that Train starts afresh rather than continue the last run;
+        so it does after a run made here and before another dataset."""
         settings = {k: v for k, v in settings.items() if k not in LESSON_KEYS}
         values = self.window.panel.config().to_dict()
-        # Another dataset needs another network: the window's views forget the old one first.
-        if self._adopted or settings.get("dataset", values["dataset"]) != values["dataset"]:
+        if fresh or self._adopted or settings.get("dataset", values["dataset"]) != values["dataset"]:
             self._adopted = False
             self.window.reset()
         if settings:
@@ -162,12 +163,13 @@ class LessonCoach:
         if w.controls.state != IDLE:
             raise UserError("Training is still running: wait for it to finish (or Stop it), then Check.")
         session, epochs = w.session, w.diagnostics.network_epochs
-        if session is None or not epochs:
+        diverged = w.diagnostics.health.divergence is not None      # maybe before any epoch ended
+        if session is None or not (epochs or diverged):
             raise UserError("Train first (F5), then Check.")
         ablated = sorted(w.network_view.interventions.ablated)
         if len(ablated) > 1:
             raise UserError(f"Knock out exactly one unit for this check ({len(ablated)} are out: Restore all).")
         job = session.job
-        return measured_state(epochs, w.diagnostics.health.divergence is not None, session.snapshot.network(),
+        return measured_state(epochs, diverged, session.snapshot.network(),
                               job.dataset, job.train_data.X_train, job.train_data.y_train,
                               ablated[0] if ablated else None)

@@ -25,7 +25,16 @@ class LessonsDock:
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.splitDockWidget(self.dock, window.docks["experiment"], Qt.Orientation.Vertical)
         self.dock.hide()
+        self.dock.toggleViewAction().toggled.connect(self._dock_toggled)
         self._build_menus()
+
+    def _dock_toggled(self, shown):
+        """Closing the dock gives the window all its controls back; showing it again, the lesson's."""
+        lesson = self.panel.lesson
+        if shown and lesson is not None:
+            self.window.panel.set_lesson_fields(lesson.show, lesson.lock)
+        elif not shown:
+            self.coach.end()
 
     def _build_menus(self):
         w = self.window

@@ -198,7 +198,7 @@ class LessonPanel(QScrollArea):
             w.show()
         self.back_button.setEnabled(progress.step > 0)
         if apply:
-            self.coach.apply(getattr(task, "do_settings", {}))
+            self.coach.apply(getattr(task, "do_settings", {}), fresh=getattr(task, "train", False))
         self.coach.look_for(task)
         self._show_prediction(label, getattr(task, "predict", None))
         self._show_explain(label, getattr(task, "explain", None))
@@ -220,7 +220,8 @@ class LessonPanel(QScrollArea):
     def _todo_text(self, task):
         what = []
         if getattr(task, "train", False):
-            what.append("Run it here (the button below)" if self.coach.runs_here(task) else "Press Train (F5)")
+            what.append("Run it here (the button below)" if self.coach.runs_here(task)
+                        else "Press Train (F5; Reset, Ctrl+R, first to start again from fresh weights)")
         if getattr(task, "knock_out", False):
             what.append("knock out a unit in the Network view (Shift+click)")
         if task.check is not None:
