@@ -49,9 +49,9 @@ def read_labelled_images(folder, class_names, size: int) -> tuple[np.ndarray, np
     folder = Path(folder)
     if not folder.is_dir():
         return np.zeros((0, size * size), np.float32), np.zeros(0, np.int64)
-    present = [name for name in class_names if _is_folder_name(name) and (folder / name).is_dir()]
-    X, y = _read_classes(folder, present, size, allow_empty=True)
-    return X, np.array([list(class_names).index(present[k]) for k in y], dtype=np.int64)
+    present = [(k, name) for k, name in enumerate(class_names) if _is_folder_name(name) and (folder / name).is_dir()]
+    X, y = _read_classes(folder, [name for _, name in present], size, allow_empty=True)
+    return X, np.array([k for k, _ in present], dtype=np.int64)[y]
 
 
 def _is_folder_name(name) -> bool:

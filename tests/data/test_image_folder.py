@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nnviz.data import load_image_file, load_image_folder, preprocess_drawing
+from nnviz.data import load_image_file, load_image_folder, preprocess_drawing, read_labelled_images
 
 
 def shape_image(kind, size, seed):
@@ -71,3 +71,14 @@ def test_bad_folders_are_clear_errors(tmp_path, setup, message):
         load_image_folder(tmp_path / "d")
     with pytest.raises(ValueError, match="not a folder"):
         load_image_folder(tmp_path / "missing")
+
+
+def test_labelled_images_get_the_index_of_their_folder_among_the_models_classes(tmp_path):
+    folder = make_folder(tmp_path / "mine", per_class=2)          # bar, pole and ring folders, 2 images each
+    X, y = read_labelled_images(folder, ("arrow", "bar", "cross", "ring"), 12)
+    # "pole" is not a class of the model: skipped; bar is class 1, ring class 3, read in class order.
+    assert X.shape == (4, 144)
+    np.testing.assert_array_equal(y, [1, 1, 3, 3])
+    expected = [preprocess_drawing(load_image_file(folder / kind / name), size=12).ravel()
+                for kind in ("bar", "ring") for name in ("0.png", "1.jpg")]
+    np.testing.assert_allclose(X, expected)
