@@ -7,6 +7,7 @@ import pytest
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.views.boundary_view import DecisionBoundaryView
+from nnviz.app.views.class_key import class_ticks
 from nnviz.app.views.colors import class_brushes, class_colors, class_pens
 from nnviz.app.views.draw_panel import DrawPanel
 from nnviz.app.views.network_view import NetworkView
@@ -97,3 +98,10 @@ def test_a_thousand_classes_share_ten_brushes_and_the_projection_legend_counts_t
     names = [f"L{k}" for k in range(1000)]
     projection.set_points(np.zeros((1000, 4), np.float32), np.arange(1000), None, names)
     assert [label.text for _, label in projection.legend.items] == names[:10] + ["+990 more classes"]
+
+
+def test_an_axis_names_twelve_classes_at_most_evenly_spaced():
+    assert class_ticks(("a", "b", "c")) == [(0, "a"), (1, "b"), (2, "c")]
+    assert len(class_ticks([str(k) for k in range(12)])) == 12
+    ticks = class_ticks([f"L{k}" for k in range(1000)])          # every ⌈1000 / 12⌉ = 84th class
+    assert ticks == [(k, f"L{k}") for k in range(0, 1000, 84)] and len(ticks) == 12

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.views.class_key import ClassKey
+from nnviz.app.views.class_key import ClassKey, class_ticks
 from nnviz.app.views.colors import class_colors
 from nnviz.app.views.confusion_colors import CORRECT_MAP, MISTAKE_MAP, confusion_layers, count_ticks
 from nnviz.core import confusion_matrix
@@ -193,7 +193,7 @@ class ConfusionView(QWidget):
             image.setRect(-0.5, -0.5, k, k)                   # cell (i, j) centred on (x=j, y=i)
             bar.setLevels(levels)
         self.colorbars["mistakes"].axis.setTicks([count_ticks(self.mistake_max)])
-        ticks = [list(enumerate(results.class_names))]
+        ticks = [class_ticks(results.class_names)]
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setTicks(ticks)
         self.class_key.set_classes(k)
@@ -329,7 +329,7 @@ class PerClassView(QWidget):
         self.bars.setOpts(x=np.arange(k), height=heights, brushes=[pg.mkBrush(*c) for c in class_colors(k)])
         self.plot.setXRange(-0.6, k - 0.4, padding=0)
         self.plot.setYRange(*accuracy_range(heights[~np.isnan(share)]), padding=0)
-        self.plot.getAxis("bottom").setTicks([list(enumerate(results.class_names))])
+        self.plot.getAxis("bottom").setTicks([class_ticks(results.class_names)])
         for text in self.bar_texts:
             self.plot.removeItem(text)
         self.bar_texts = []

@@ -11,6 +11,16 @@ GAP = 0.08       # between the strip and the matrix, in cells
 # Classes a legend names: one per colour of the palette (its colours repeat past ten); the others are
 # counted on one line. One entry per class froze the window for 25 s with 1,000 classes.
 LEGEND_CLASSES = 10
+# Class names an axis writes; past that, every n-th (1,000 names on a confusion matrix's axes drew one
+# grey smear).
+MAX_CLASS_TICKS = 12
+
+
+def class_ticks(names):
+    """[(class index, name)] an axis of classes writes: every class up to MAX_CLASS_TICKS, else every
+    n-th from the first, n = ⌈k / MAX_CLASS_TICKS⌉."""
+    step = -(-len(names) // MAX_CLASS_TICKS)
+    return [(k, names[k]) for k in range(0, len(names), max(step, 1))]
 
 
 def fill_class_legend(legend, names, brushes, pen=None):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.views.canvas import DrawCanvas
+from nnviz.app.views.class_key import class_ticks
 from nnviz.app.views.colors import activation_levels, class_colors, heatmap_colormap
 from nnviz.app.views.my_digits import MyDigits
 from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
@@ -161,7 +162,7 @@ class DrawPanel(QWidget, SelectsUnit):
         names = self._names(n)
         self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=self._bar_brushes(n, None), pens=None)
         self.bar_plot.setXRange(-0.6, n - 0.4, padding=0)
-        self.bar_plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        self.bar_plot.getAxis("bottom").setTicks([class_ticks(names)])
         self._bar_names = names
 
     @staticmethod
