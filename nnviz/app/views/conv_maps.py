@@ -52,16 +52,18 @@ class ConvMaps(QWidget):
         self.probe_box = QSpinBox(toolTip="Which probe image (test set) the left column shows")
         self.probe_box.valueChanged.connect(lambda _: self.show_snapshot(self._snapshot))
         self.probe_label = QLabel()
-        self.note = QLabel(wordWrap=True)
+        self.note = QLabel()
         self.plots = pg.GraphicsLayoutWidget()
+        self.plots.ci.setContentsMargins(0, 0, 0, 0)
+        self.plots.ci.setSpacing(2)
         row = QHBoxLayout()
         row.addWidget(QLabel("Probe image"))
         row.addWidget(self.probe_box)
         row.addWidget(self.probe_label, 1)
+        row.addWidget(self.note)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(self.note)
         layout.addWidget(self.plots, 1)
 
     # -- public API ----------------------------------------------------------------------------
@@ -128,29 +130,33 @@ class ConvMaps(QWidget):
         self._map_shapes = [blank[l + 1].shape[1:] for l in self._conv]
         self.probe_images, self.drawing_images, self.input_images, self._bars = [], [], [], []
         C, H, W = snapshot.image_shape
-        self.input_images = [self._tile_plot(0, col, title, (C, H, W))[1]
-                             for col, title in enumerate(("probe image", "your drawing"))]
-        for n, (l, shape) in enumerate(zip(self._conv, self._map_shapes), start=1):
-            for col, images in enumerate((self.probe_images, self.drawing_images)):
-                images.append(self._tile_plot(n, col, f"conv {l + 1}: {shape[0]} maps {shape[1]}x{shape[2]}",
-                                              shape)[1])
+        for row, (title, images) in enumerate((("probe image", self.probe_images),
+                                                ("your drawing", self.drawing_images))):
+            self.input_images.append(self._tile_plot(self.plots, row, 0, title, (C, H, W))[1])
+            for n, shape in enumerate(self._map_shapes, start=1):
+                what = f"{shape[0]} maps {shape[1]}x{shape[2]}" if row == 0 else "of the drawing"
+                images.append(self._tile_plot(self.plots, row, n, f"conv {n}: {what}", shape)[1])
         filters = snapshot.weights[0].shape
         tiles = (filters[0] * filters[1], *filters[2:])
-        row = len(self._conv) + 1
+        bottom = self.plots.addLayout(row=2, col=0, colspan=len(self._conv) + 1)
         images = []
-        for col, title in enumerate(("layer 1 filters", f"their gradients ({GRADIENT_ROWS} probe images)")):
-            plot, image = self._tile_plot(row, col, title, tiles)
+        for col, title in enumerate(("layer 1 filters", f"their gradients ({GRADIENT_ROWS} images)")):
+            plot, image = self._tile_plot(bottom, 0, col, title, tiles)
             bar = pg.ColorBarItem(values=(-1, 1), colorMap=diverging_colormap(), interactive=False, width=8)
             bar.setImageItem(image, insert_in=plot)
             bar.axis.setWidth(BAR_LABEL_WIDTH)
             self._bars.append(bar)
             images.append(image)
         self.filter_image, self.gradient_image = images
-        self.note.setText("Maps: dark = 0, bright = the largest in the grid. Draw a digit to see its maps.")
+        self.note.setText("Maps: dark 0, bright the grid's largest value.")
 
-    def _tile_plot(self, row, col, title, shape):
-        """A plot at (row, col) holding one ImageItem for `shape[0]` tiles of shape[1:] (viridis)."""
-        plot = self.plots.addPlot(row=row, col=col, title=title, size="8pt")
+    @staticmethod
+    def _tile_plot(layout, row, col, title, shape):
+        """A plot at (row, col) of `layout` holding one ImageItem for `shape[0]` tiles of shape[1:] (viridis)."""
+        plot = layout.addPlot(row=row, col=col)
+        plot.setTitle(title, size="8pt")
+        plot.titleLabel.setMaximumHeight(14)
+        plot.layout.setContentsMargins(1, 0, 1, 1)
         plot.setMouseEnabled(False, False)
         plot.hideButtons()
         plot.setMenuEnabled(False)
@@ -158,6 +164,7 @@ class ConvMaps(QWidget):
         plot.hideAxis("bottom")
         plot.invertY(True)
         plot.setAspectLocked(True)
+        plot.vb.setDefaultPadding(0.02)
         image = pg.ImageItem(axisOrder="row-major")
         image.setColorMap(heatmap_colormap())
         plot.addItem(image)
