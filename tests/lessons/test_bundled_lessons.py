@@ -1,6 +1,6 @@
 """Every bundled lesson teaches what it says, on seeds 0-4: each checked step's intended settings pass
 its check and its naive settings fail it (the same runs `nnviz lesson check --all --seed N` makes).
-The lessons are sized for this: all ten take ~9 s of CPU per seed."""
+The lessons are sized for this: all ten take ~8 s of CPU per seed."""
 
 from pathlib import Path
 
