@@ -4,7 +4,7 @@ filters beside their gradients on a few probe images, each with a colour bar."""
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.app.views.colors import (
     activation_levels,
@@ -13,6 +13,7 @@ from nnviz.app.views.colors import (
     set_bar_levels,
     symmetric_levels,
 )
+from nnviz.app.views.conv_step import ConvStepDialog
 from nnviz.app.views.tiles import BAR_LABEL_WIDTH, tile_grid, tile_separators
 
 GRADIENT_ROWS = 20     # probe images (every k-th: all classes of a class-sorted probe) the gradients are of
@@ -61,6 +62,11 @@ class ConvMaps(QWidget):
         row.addWidget(self.probe_box)
         row.addWidget(self.probe_label, 1)
         row.addWidget(self.note)
+        self.step_button = QPushButton("Step through…", toolTip="One output pixel of a convolution, step by step, "
+                                                               "on the drawing (or, with none, the probe image)")
+        self.step_button.clicked.connect(self.open_step_through)
+        self.step_dialog = None
+        row.addWidget(self.step_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -110,6 +116,19 @@ class ConvMaps(QWidget):
             return
         self._show_maps(self.input_images[1], self.drawing_images, activations)
 
+    def open_step_through(self):
+        """The step-through dialog on the drawing, or on the probe image when nothing is drawn."""
+        if self._snapshot is None or self._X is None:
+            return
+        if self.step_dialog is None:
+            self.step_dialog = ConvStepDialog(self)
+        if self._drawing is not None and self.drawing_images and self.drawing_images[0].image is not None:
+            x, what = self._drawing[0][0], "your drawing"
+        else:
+            i = self.probe_box.value()
+            x, what = self._X[i], f"probe image {i}"
+        self.step_dialog.show_image(self._snapshot, x, what)
+
     # -- internals -----------------------------------------------------------------------------
 
     def _show_maps(self, input_image, images, activations):
@@ -148,7 +167,7 @@ class ConvMaps(QWidget):
             self._bars.append(bar)
             images.append(image)
         self.filter_image, self.gradient_image = images
-        self.note.setText("Maps: dark 0, bright the grid's largest value.")
+        self.note.setText("dark 0, bright: the largest")
 
     @staticmethod
     def _tile_plot(layout, row, col, title, shape):

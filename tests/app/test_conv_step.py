@@ -1,0 +1,67 @@
+"""The convolution step-through: the sum of the products it shows, plus the bias, through the
+activation, is the feature map's pixel of the network's forward pass; the keys slide the kernel."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.views.conv_maps import ConvMaps
+from nnviz.core import Network
+
+from .test_conv_maps import CONV, conv_loop, maxpool_loop
+
+RNG = np.random.default_rng(4)
+X = RNG.random((6, 64)).astype(np.float32)
+
+
+@pytest.fixture
+def dialog(qtbot):
+    maps = ConvMaps()
+    qtbot.addWidget(maps)
+    maps.show()
+    net = Network([64, 10], layers=CONV, image_shape=(8, 8), seed=5)
+    maps.set_probe(X, np.arange(6))
+    maps.show_snapshot(Snapshot.of(net))
+    qtbot.mouseClick(maps.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(maps.step_dialog)
+    return maps.step_dialog, net
+
+
+def pre_activation(x, W, b, pad):
+    """z of the convolution by loops: conv_loop without its ReLU (a constant shift keeps every z positive)."""
+    shift = 1000.0
+    return conv_loop(x, W, b + shift, pad) - shift
+
+
+def test_the_shown_sum_plus_bias_is_the_feature_maps_pixel_and_the_arrows_slide_the_kernel(qtbot, dialog):
+    dialog, net = dialog
+    assert "probe image 0" in dialog.source_label.text()           # nothing drawn: the probe image
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Down):
+        qtbot.keyClick(dialog, key)
+    assert (dialog.row_box.value(), dialog.col_box.value()) == (1, 3)
+    z = pre_activation(X[0].reshape(1, 8, 8), net.weights[0], net.biases[0], pad=1)
+    total, bias, shown_z = dialog.shown
+    assert bias == pytest.approx(net.biases[0][0])
+    assert total + bias == pytest.approx(z[0, 1, 3], abs=1e-5) and shown_z == pytest.approx(z[0, 1, 3], abs=1e-5)
+    feature_map = net.forward(X[:1])[1][0]                           # (C, H, W)
+    assert dialog.activation == pytest.approx(feature_map[0, 1, 3], abs=1e-5)
+    assert f"{feature_map[0, 1, 3]:.4f}" in dialog.equation.text()
+    assert (dialog.field.rect().x(), dialog.field.rect().y()) == (3 - 1, 1 - 1)   # padded by 1: starts above-left
+    np.testing.assert_allclose(dialog.products_image.image, dialog.patch_image.image * net.weights[0][0, 0],
+                               rtol=1e-6)
+
+
+def test_the_second_convolution_sums_over_all_its_input_channels(qtbot, dialog):
+    dialog, net = dialog
+    dialog.layer_box.setCurrentIndex(1)
+    dialog.map_box.setValue(2)
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)    # (0, 0) → (0, 1)
+    assert (dialog.row_box.value(), dialog.col_box.value()) == (0, 1)
+    first = conv_loop(X[0].reshape(1, 8, 8), net.weights[0], net.biases[0], pad=1)
+    z = pre_activation(maxpool_loop(first, 2), net.weights[1], net.biases[1], pad=0)
+    total, bias, _ = dialog.shown
+    assert total + bias == pytest.approx(z[2, 0, 1], abs=1e-5)
+    assert "over 4 channels" in dialog.equation.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Right)                          # the last pixel of 2x2 wraps to the next row
+    assert (dialog.row_box.value(), dialog.col_box.value()) == (1, 0)
