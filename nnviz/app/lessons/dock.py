@@ -1,5 +1,7 @@
 """The Lessons menu, File → Open lesson… and the Lessons dock (left, above the experiment form)."""
 
+import functools
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
@@ -8,6 +10,13 @@ from nnviz.app.lessons.panel import LessonPanel
 from nnviz.app.lessons.progress import ProgressStore
 from nnviz.guard import UserError
 from nnviz.lessons import bundled_lessons, load_lesson, load_lesson_file
+
+
+@functools.cache
+def _bundled():
+    """The bundled lessons, read once per process (~0.1 s: every window would pay it)."""
+    return tuple(bundled_lessons())
+
 
 LEFT_WIDTH = 380        # px of the left column while a lesson is open: the step's text and options wrap in it
 
@@ -18,7 +27,7 @@ class LessonsDock:
     def __init__(self, window, progress_folder=None):
         self.window = window
         self.coach = LessonCoach(window)
-        self.panel = LessonPanel(self.coach, bundled_lessons(), ProgressStore(progress_folder))
+        self.panel = LessonPanel(self.coach, _bundled(), ProgressStore(progress_folder))
         self.dock = QDockWidget("Lessons", window)
         self.dock.setObjectName("lessons_dock")
         self.dock.setWidget(self.panel)
