@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
+from nnviz.app.dataset_opener import DatasetOpener
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 from nnviz.export import export_numpy, export_onnx
 from nnviz.guard import UserError, describe
@@ -20,7 +21,7 @@ from nnviz.io import (
     save_experiment,
     save_model,
 )
-from nnviz.prepare import check_openable, load_config_dataset, prepare
+from nnviz.prepare import check_openable, prepare
 
 MODEL_FILTER = "nnviz model (*.npz)"
 EXPERIMENT_FILTER = "Experiment (*.json)"
@@ -43,6 +44,7 @@ class FileActions:
     def __init__(self, window):
         self.window = window
         self.dialogs = []
+        self.opener = DatasetOpener(window)
         self.open_experiment_action = self._action("&Open experiment…", QKeySequence.StandardKey.Open,
                                                    self.open_experiment)
         self.save_experiment_action = self._action("&Save experiment…", QKeySequence.StandardKey.Save,
@@ -125,21 +127,11 @@ class FileActions:
             self._use_dataset(f"{IMAGES_PREFIX}{path}")
 
     def _use_dataset(self, dataset):
-        """Make `dataset` the experiment's, once it has been read without error (else a message)."""
+        """Make `dataset` the experiment's, once a training process has read it without error (else a
+        message); the UI goes on meanwhile (`DatasetOpener`)."""
         w = self.window
-        if not w.confirm_stop("open another dataset"):
-            return
-        config = replace(w.panel.config(), dataset=dataset, label_column=None, image_size=None)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            loaded = load_config_dataset(config)
-        except (OSError, ValueError) as error:
-            return w.show_message(f"Cannot open the dataset: {error}", box=True)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        w.set_experiment(config)
-        w.statusBar().showMessage(f"Dataset {loaded.name}: {len(loaded.X_train) + len(loaded.X_test):,} samples, "
-                                  f"{loaded.n_features} features, classes {', '.join(loaded.class_names)}", 10000)
+        if w.confirm_stop("open another dataset"):
+            self.opener.open(replace(w.panel.config(), dataset=dataset, label_column=None, image_size=None))
 
     def predict_image(self, path=None):
         """Show an image file on the draw canvas and predict it (any format Pillow reads, or .npy)."""

@@ -36,6 +36,7 @@ from nnviz.app.run_edits import LIVE_SETTINGS_DELAY_MS, RunEdits
 from nnviz.app.run_reports import RunReports
 from nnviz.app.runs.lr_finder_dialog import LRFinder
 from nnviz.app.runs.race import Race
+from nnviz.app.runtime.opened import NewRun
 from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.session import Session, model_key
@@ -50,7 +51,6 @@ from nnviz.app.views.projection_view import ProjectionView
 from nnviz.app.view_reset import ViewReset, is_image_data
 from nnviz.app.window_layout import WindowLayout
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
-from nnviz.prepare import prepare
 
 MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at most
 # Share of the UI thread's CPU time spent drawing. Training runs in its own process, so on the two
@@ -268,7 +268,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
             else:
                 self._epochs_before = self.session.epochs_done
         else:
-            setup, new = partial(prepare, config), True
+            setup, new = NewRun(config), True
         self._pending, self._run_config = (config, new), config
         self.controls.show_progress(None, None)        # a new run: its rate and ETA from its own batches
         self._finished_text = None
@@ -403,8 +403,9 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.settings.sync()
 
     def shutdown(self):
-        """Stop training and join the worker thread (idempotent)."""
+        """Stop training, any reading of a dataset and the race, range test and robustness threads (idempotent)."""
         self._runner.shutdown()
+        self.files.opener.shutdown()
         self.lr_finder.shutdown()
         self.race.shutdown()
         self.lessons.coach.wait()

@@ -115,7 +115,7 @@ def test_a_network_too_big_for_memory_is_refused_in_the_window(make_window, qtbo
     from .conftest import tiny_spirals
 
     # The run is prepared in the training process: its setup (not this process) sees 1 GB free.
-    monkeypatch.setattr(main_window, "prepare", partial(prepare_with_available_memory, 10**9))
+    monkeypatch.setattr(main_window, "NewRun", lambda config: partial(prepare_with_available_memory, 10**9, config))
     window = make_window(tiny_spirals(hidden_layers=[MAX_WIDTH, MAX_WIDTH]))
     window.start_training()
     qtbot.waitUntil(lambda: "needs about" in window.banner.text(), timeout=10000)

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from nnviz.app.run_controls import IDLE
 from nnviz.io import load_model
@@ -25,6 +25,7 @@ def train_for(qtbot, window, epochs):
 def test_iris_csv_opens_trains_and_its_model_keeps_the_species_names(qtbot, tmp_path, make_window):
     window = make_window(tiny_digits())
     window.files.open_dataset(str(IRIS))
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
     assert window.panel.config().dataset == f"csv:{IRIS}" and window.panel.valid
     assert "iris: 150 samples, 4 features, classes setosa, versicolor, virginica" in window.statusBar().currentMessage()
     combo = window.panel.editors["dataset"]
@@ -46,6 +47,7 @@ def test_a_two_feature_csv_shows_the_decision_boundary(qtbot, tmp_path, make_win
     (tmp_path / "two.csv").write_text(f"width,weight,kind\n{rows}\n", encoding="utf-8")
     window = make_window(tiny_digits())
     window.files.open_dataset(str(tmp_path / "two.csv"))
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
     train_for(qtbot, window, 40)
     window.redraw()
     assert window.predict_stack.currentWidget() is window.boundary
@@ -55,12 +57,14 @@ def test_a_two_feature_csv_shows_the_decision_boundary(qtbot, tmp_path, make_win
     assert np.abs(points).max() < 10
 
 
-def test_a_bad_csv_or_folder_is_a_message_and_the_experiment_is_unchanged(tmp_path, make_window):
+def test_a_bad_csv_or_folder_is_a_message_and_the_experiment_is_unchanged(qtbot, tmp_path, make_window):
     window = make_window(tiny_digits())
     (tmp_path / "bad.csv").write_text("a,b,c\n1,2,x\n3,oops,y\n", encoding="utf-8")
     window.files.open_dataset(str(tmp_path / "bad.csv"))
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
     assert "line 3, column b: 'oops' is not a finite number" in window.banner.text()
     window.files.open_image_folder(str(tmp_path))
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
     assert "needs a subfolder per class" in window.banner.text()
     assert window.panel.config().dataset == "digits8x8"
 
@@ -69,7 +73,56 @@ def test_an_image_folder_opens_and_trains(qtbot, tmp_path, make_window):
     make_folder(tmp_path / "shapes", per_class=4)
     window = make_window(tiny_digits())
     window.files.open_image_folder(str(tmp_path / "shapes"))
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
     assert window.panel.config().dataset == f"images:{tmp_path / 'shapes'}"
     train_for(qtbot, window, 5)
     assert window.predict_stack.currentWidget() is window.draw_panel
     assert window.session.job.dataset.class_names == ("bar", "pole", "ring")
+
+
+def write_table(path, rows):
+    """A CSV of `rows` rows: two features and a label, high or low."""
+    values = np.random.default_rng(rows).normal(size=(rows, 2))
+    path.write_text("a,b,kind\n" + "".join(f"{a:.4f},{b:.4f},{'high' if a > 0 else 'low'}\n" for a, b in values))
+
+
+def test_the_window_keeps_running_while_a_dataset_is_read(qtbot, tmp_path, make_window):
+    write_table(tmp_path / "table.csv", 20000)
+    window = make_window(tiny_digits())
+    ticks_while_reading = []
+    timer = QTimer(window, interval=0)
+    timer.timeout.connect(lambda: window.files.opener.busy and ticks_while_reading.append(1))
+    timer.start()
+    window.files.open_dataset(str(tmp_path / "table.csv"))
+    assert window.files.opener.progress.isVisible() and window.files.opener.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
+    timer.stop()
+    assert ticks_while_reading                                   # the event loop ran while the file was read
+    assert window.panel.config().dataset == f"csv:{tmp_path / 'table.csv'}"
+    assert window.statusBar().currentMessage() == "Dataset table: 20,000 samples, 2 features, classes high, low"
+    assert not window.files.opener.progress.isVisible()
+
+
+def test_cancel_stops_reading_and_leaves_the_experiment_as_it_was(qtbot, tmp_path, make_window):
+    write_table(tmp_path / "table.csv", 20000)
+    window = make_window(tiny_digits())
+    window.files.open_dataset(str(tmp_path / "table.csv"))
+    process = window.files.opener.job.process
+    qtbot.mouseClick(window.files.opener.cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.files.opener.busy and not window.files.opener.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: not process.alive, timeout=10000)
+    assert window.panel.config().dataset == "digits8x8"
+    assert window.statusBar().currentMessage() == "Opening the dataset was cancelled"
+    assert window.banner.text() == ""
+
+
+def test_an_opened_dataset_is_read_once_the_run_trains_on_what_was_opened(qtbot, tmp_path, make_window):
+    path = tmp_path / "table.csv"
+    write_table(path, 60)
+    window = make_window(tiny_digits())
+    window.files.open_dataset(str(path))
+    qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
+    write_table(path, 30)                       # changed on disk after it was opened: not read again
+    train_for(qtbot, window, 2)
+    dataset = window.session.job.dataset
+    assert len(dataset.X_train) + len(dataset.X_test) == 60

@@ -9,8 +9,9 @@ processes they run on two cores: the UI can redraw often without slowing trainin
 The UI writes commands to the child's stdin and reads reports from its stdout, each a pickle
 prefixed by its length (`Channel`). Commands: ("start", run, setup, options) — `setup` a picklable
 callable returning a `nnviz.prepare.Prepared` — then (control, run, *args) with control one of
-`CONTROLS`; ("exit",) or the end of stdin ends the child. Reports are the `TrainingWorker`'s
-signals as (name, run, *args), "done" last for each run, and ("alive",) every HEARTBEAT_SECONDS
+`CONTROLS`; ("job", run, job) runs a picklable callable there (`ProcessJob`), reported as
+("result", run, value) or ("failed", run, message); ("exit",) or the end of stdin ends the child.
+Reports are the `TrainingWorker`'s signals as (name, run, *args), "done" last for each run, and ("alive",) every HEARTBEAT_SECONDS
 while a run goes: the UI ends a child that falls silent (stopped, stuck) and says so.
 
 A run's data crosses once, and only what the window shows of it: the child keeps the last run's
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -161,11 +163,13 @@ class TrainingProcess:
             cls._idle.append(cls())
 
     def give_back(self):
-        """This process has finished its run: keep it for the next one (or end it)."""
-        if self.alive and self.ending is None and len(TrainingProcess._idle) < self.IDLE_KEPT:
-            TrainingProcess._idle.append(self)
-        else:
-            self.close()
+        """This process has finished its run: keep it for the next one (it holds the latest data: the
+        longest idle one is ended if there are more than IDLE_KEPT), or end it."""
+        if not (self.alive and self.ending is None):
+            return self.close()
+        TrainingProcess._idle.append(self)
+        while len(TrainingProcess._idle) > self.IDLE_KEPT:
+            TrainingProcess._idle.pop(0).close()
 
     @classmethod
     def close_idle(cls):
@@ -231,7 +235,7 @@ atexit.register(TrainingProcess.close_idle)
 def serve(channel):
     """The child's loop: runs start in this thread, one at a time; a listener thread obeys the controls;
     while a run goes, a heartbeat thread says "alive" every HEARTBEAT_SECONDS (a silent child is stuck)."""
-    from nnviz.app.runtime.worker import TrainingWorker
+    from nnviz.app.runtime.worker import TrainingWorker, failure_message
 
     runs = queue.Queue()
     current = []                             # the worker being run (at most one)
@@ -250,7 +254,10 @@ def serve(channel):
                     worker.set_pace(pace)
                     current[:] = [worker]    # before any control for it is read
                     running.set()
-                    runs.put(worker)
+                    runs.put(partial(train, worker))
+                elif command == "job":
+                    running.set()
+                    runs.put(partial(do, *args))
                 elif current and current[0].run_id == args[0]:
                     getattr(current[0], CONTROLS[command])(*args[1:])
         except EOFError:
@@ -288,14 +295,26 @@ def serve(channel):
             return ready
         return lambda *args: channel.send((name, *args))
 
-    threading.Thread(target=listen, name="nnviz-controls", daemon=True).start()
-    threading.Thread(target=heartbeat, name="nnviz-heartbeat", daemon=True).start()
-    while (worker := runs.get()) is not None:
+    def train(worker):
         for name in SIGNALS:
             getattr(worker, name).connect(report(name), Qt.ConnectionType.DirectConnection)
         worker.run()
+        return worker.run_id
+
+    def do(run, job):
+        """A job (`ProcessJob`): its value as ("result", run, value), or ("failed", run, message)."""
+        try:
+            channel.send(("result", run, job()))
+        except Exception as error:
+            channel.send(("failed", run, failure_message(error)))
+        return run
+
+    threading.Thread(target=listen, name="nnviz-controls", daemon=True).start()
+    threading.Thread(target=heartbeat, name="nnviz-heartbeat", daemon=True).start()
+    while (task := runs.get()) is not None:
+        run = task()
         running.clear()
-        channel.send(("done", worker.run_id))
+        channel.send(("done", run))
 
 
 def main():
