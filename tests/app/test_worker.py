@@ -169,11 +169,34 @@ def test_a_bug_in_setup_is_called_a_bug(qtbot, runner):
     assert rec.finished[-1].reason == "failed"
 
 
+class RunIds(QObject):
+    """The run id carried by each report of one worker, as the UI thread receives it."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids = []
+
+    def connect(self, worker):
+        worker.updated.connect(self.on_report)
+        worker.finished.connect(self.on_report)
+
+    @Slot(int, object)
+    def on_report(self, run, _):
+        self.ids.append(run)
+
+
 def test_late_reports_carry_the_old_run_id(qtbot, runner):
-    first = runner.start(partial(xor_job, epochs=100000))
-    runner.stop()
-    second = runner.start(partial(xor_job, epochs=1))
-    assert second.run_id == runner.run_id != first.run_id
+    first, second = RunIds(), RunIds()
+    runner.start(partial(xor_job, epochs=100000), connect=first.connect)
+    qtbot.waitUntil(lambda: len(first.ids) > 0, timeout=20000)
+    runner.stop()                     # its last reports are read; the UI thread takes them in only later
+    before = len(first.ids)
+    runner.start(partial(xor_job, epochs=1), connect=second.connect)
+    with qtbot.waitSignal(runner.stopped, timeout=20000):
+        pass
+    late = first.ids[before:]         # taken in after the next run started
+    assert late and set(first.ids) == {1}
+    assert second.ids and set(second.ids) == {2} and runner.run_id == 2
 
 
 def test_a_stopped_threads_late_end_does_not_release_the_next_run(qtbot, runner):

@@ -1,22 +1,24 @@
-"""Race from the same start: the dialog, the race's thread and its live curves, for a MainWindow.
+"""Race from the same start: the dialog, the race's job and its live curves, for a MainWindow.
 
-The contestants train in a thread of their own (`RaceWorker`), interleaved batch by batch, at the
-pace of the window's Speed box (a 2-D toy race is watchable), while the window's own training is
-idle; the UI thread only appends the reported events to the curves, which the window's redraw
-scheduler draws (view "race"). Each contestant that finishes becomes a
-run of the Runs dock, marked as a member of its race (`RunRecord.race`), with its test accuracy
-and the snapshots kept for replay.
+The contestants train in a training process (`RaceJob` in a `ProcessJob`), interleaved batch by
+batch, at the pace of the window's Speed box (a 2-D toy race is watchable), while the window's own
+training is idle; the UI thread only appends the reported events to the curves, which the window's
+redraw scheduler draws (view "race"). Each contestant that finishes becomes a run of the Runs dock,
+marked as a member of its race (`RunRecord.race`), with its test accuracy and the snapshots kept for
+replay.
 """
 
 import dataclasses
 import uuid
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
 from nnviz.app.runs.race_dialog import RaceDialog
-from nnviz.app.runs.race_worker import RaceWorker
+from nnviz.app.runs.race_worker import RaceJob
+from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.runtime.redraw import on_screen
+from nnviz.app.runtime.runner import STOP_GRACE_MS
 from nnviz.app.runtime.worker import MainThreadGC
 from nnviz.io.runs import record_from_history
 
@@ -27,8 +29,8 @@ UPDATE_RATE = 20.0                          # worker reports a second, at most
 class Race(QObject):
     """`ask()` opens the dialog on the form's experiment; its Start trains the ticked contestants.
 
-    A QObject living in the UI thread, so that the worker's signals reach its slots queued, in this thread.
-    Signal `progressed()` after each report of the worker has been taken in (`epochs`, `results`).
+    A QObject living in the UI thread, so that the job's signals reach its slots queued, in this thread.
+    Signal `progressed()` after each report of the race has been taken in (`epochs`, `results`).
     """
 
     progressed = Signal()
@@ -48,7 +50,7 @@ class Race(QObject):
                            shown=lambda: on_screen(self.dialog))        # it redraws itself on showing
         self._gc = MainThreadGC(window)
         self.update_rate = UPDATE_RATE
-        self._thread = self._worker = None
+        self._thread = None
         self.names, self.configs, self.initial = (), (), ()    # of the current (or last) race
         self.colors = []                                         # the contestants' (r, g, b), as in the Runs dock
         self.epochs = []                 # per contestant: its EpochEnd events so far
@@ -75,15 +77,10 @@ class Race(QObject):
                                    error=True)
         self.race_id = uuid.uuid4().hex[:16]
         self.names, self.configs, self.initial, self.epochs, self.results = (), (), (), [], []
-        self._thread, self._worker = QThread(), RaceWorker(w.panel.config(), variants, max_rate=self.update_rate,
-                                                             pace=w._runner.pace)
-        self._thread.setObjectName("nnviz-race")
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.ready.connect(self._on_ready)
-        self._worker.updated.connect(self._on_updated)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.done.connect(self._thread.quit)
+        job = RaceJob(w.panel.config(), variants, max_rate=self.update_rate, pace=w._runner.pace)
+        self._thread = ProcessJob(job, self)        # its thread reads the training process's reports
+        self._thread.reported.connect(self._on_reported)
+        self._thread.failed.connect(self._on_failed)
         self._thread.finished.connect(self._release)
         self.dialog.set_racing(True)
         self.dialog.say("Preparing the race…")
@@ -92,23 +89,28 @@ class Race(QObject):
 
     def stop(self):
         """Stop every contestant after its current batch (each is still tested and kept)."""
-        if self._worker is not None:
-            self._worker.stop()
+        if self._thread is not None:
+            self._thread.stop()
             self.dialog.say("Stopping…")
 
     def shutdown(self):
-        """Stop the race and wait for its thread (closing the window); its contestants' last reports,
-        queued meanwhile, are taken in first, so that they are kept in the Runs dock as stopped runs."""
+        """Stop the race and wait for its job (closing the window); its contestants' last reports,
+        queued meanwhile, are taken in first, so that they are kept in the Runs dock as stopped runs.
+        A race that has not ended within STOP_GRACE_MS is ended with its process."""
         if self.active:
-            self._worker.stop()
-            self._thread.quit()
-            self._thread.wait()
+            self._thread.stop()
+            if not self._thread.wait(STOP_GRACE_MS):
+                self._thread.cancel()
+                self._thread.wait()
             QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
             self._release()
 
-    # -- the worker's reports, in the UI thread ---------------------------------------------------
+    # -- the job's reports, in the UI thread ------------------------------------------------------
 
-    @Slot(tuple, tuple, tuple)
+    @Slot(str, tuple)
+    def _on_reported(self, name, args):
+        (self._on_ready if name == "ready" else self._on_updated)(*args)
+
     def _on_ready(self, names, configs, initial):
         if not self.active:              # a report queued before the window closed and stopped the race
             return
@@ -118,7 +120,6 @@ class Race(QObject):
         self.colors = self.window.diagnostics.runs.free_colors(len(names))
         self.dialog.plots.begin(names, None if configs[0].time_budget else configs[0].epochs, self.colors)
 
-    @Slot(object)
     def _on_updated(self, update):
         if not self.active:
             return
@@ -139,13 +140,12 @@ class Race(QObject):
 
     @Slot()
     def _release(self):
-        thread, worker = self._thread, self._worker
-        if thread is None:
+        job = self._thread
+        if job is None:
             return
-        thread.wait()
-        self._thread = self._worker = None
-        worker.deleteLater()
-        thread.deleteLater()
+        job.wait()
+        self._thread = None
+        job.deleteLater()
         self._gc.stop()
         self.dialog.set_racing(False)
         self.refresh()

@@ -1,28 +1,25 @@
-"""The race's worker: trains every contestant in one thread, a batch each in turn, and reports throttled updates.
+"""The race's job: trains every contestant in a training process, a batch each in turn, and reports throttled updates.
 
-Like the training worker, it is a parentless QObject moved to a QThread that never touches a widget.
-It prepares the race (`nnviz.prepare.prepare_race`: one initial network, copied for each
-contestant), hands the UI each contestant's name, experiment and initial weights (`ready`), then
-steps their training generators round-robin (`nnviz.core.race.interleave`) so they advance
-together, and reports the events since the last report at most `max_rate` times a second
-(`updated`). With a pace (the window's Speed box: turns a second, or a rule pace(prepared run)),
-it waits between turns (a turn: a batch of each contestant), so that a race of a 2-D toy set can be
-watched; a contestant's training time does not count those waits. A contestant that finishes is
-tested on the test set here, in the worker; its `Result` carries the snapshots kept for replay.
-`stop()` (thread-safe) ends every contestant after its current batch, each still evaluated and
-reported as "stopped".
+`RaceJob` runs in a training process (`nnviz.app.runtime.process_job`), off the window's process, as
+training runs do: the race is training. It prepares the race (`nnviz.prepare.prepare_race`: one
+initial network, copied for each contestant), hands the UI each contestant's name, experiment and
+initial weights (`ready`), then steps their training generators round-robin
+(`nnviz.core.race.interleave`) so they advance together, and reports the events since the last
+report at most `max_rate` times a second (`updated`). With a pace (the window's Speed box: turns a
+second, or a rule pace(prepared run)), it waits between turns (a turn: a batch of each contestant),
+so that a race of a 2-D toy set can be watched; a contestant's training time does not count those
+waits. A contestant that finishes is tested on the test set here, in the training process; its
+`Result` carries the snapshots kept for replay. The context's `stopping` ends every contestant after
+its current batch, each still evaluated and reported as "stopped".
 """
 
-import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
 
 from nnviz.app.runtime.history import MAX_BYTES, SnapshotHistory, keep_step
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.app.runtime.worker import failure_message
 from nnviz.core import BatchEnd, EpochEnd, Finished, accuracy, train
 from nnviz.core.race import interleave
 from nnviz.prepare import prepare_race
@@ -47,41 +44,25 @@ class RaceUpdate:
     results: tuple          # per contestant: its Result if it ended since the last report, else None
 
 
-class RaceWorker(QObject):
-    """Signals: ready(names, configs, initial Snapshots) once; updated(RaceUpdate) repeatedly;
-    failed(str) on an error; done() last, always."""
-
-    ready = Signal(tuple, tuple, tuple)
-    updated = Signal(object)
-    failed = Signal(str)
-    done = Signal()
+class RaceJob:
+    """Reports (through the JobContext): ready(names, configs, initial Snapshots) once;
+    updated(RaceUpdate) repeatedly. An error ends the job (the ProcessJob's `failed`)."""
 
     def __init__(self, config, variants, max_rate=20.0, pace=0.0, clock=time.perf_counter):
-        super().__init__()
         self.config, self.variants, self.pace = config, list(variants), pace
         self._interval = 1.0 / max_rate
         self._clock = clock
-        self._stop = threading.Event()
 
-    def stop(self):
-        """End every contestant after its current batch (safe from any thread)."""
-        self._stop.set()
-
-    @Slot()
-    def run(self):
-        try:
-            with np.errstate(all="ignore"):
-                self._run()
-        except Exception as error:
-            self.failed.emit(failure_message(error))
-        finally:
-            self.done.emit()
+    def __call__(self, context):
+        self._context, self._stop = context, context.stopping
+        with np.errstate(all="ignore"):
+            self._run()
 
     def _run(self):
         contestants = prepare_race(self.config, self.variants)
         n = len(contestants)
-        self.ready.emit(tuple(c.name for c in contestants), tuple(c.config for c in contestants),
-                        tuple(Snapshot.of(c.prepared.network) for c in contestants))
+        self._context.report("ready", tuple(c.name for c in contestants), tuple(c.config for c in contestants),
+                             tuple(Snapshot.of(c.prepared.network) for c in contestants))
         histories = [SnapshotHistory(max_bytes=MAX_BYTES // n) for _ in contestants]
         for history, c in zip(histories, contestants):
             history.add(0.0, Snapshot.of(c.prepared.network))
@@ -120,7 +101,7 @@ class RaceWorker(QObject):
     def _report(self):
         update = RaceUpdate(tuple(map(tuple, self._batches)), tuple(map(tuple, self._epochs)), tuple(self._results))
         self._forget(len(self._results))
-        self.updated.emit(update)
+        self._context.report("updated", update)
 
 
 def _test_accuracy(prepared):

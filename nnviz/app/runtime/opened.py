@@ -41,7 +41,7 @@ class OpenDataset:
 
     config: ExperimentConfig
 
-    def __call__(self):
+    def __call__(self, context=None):
         try:
             dataset = load_config_dataset(self.config)
         except (OSError, ValueError) as error:      # a bad file is the user's to fix: said, not a bug

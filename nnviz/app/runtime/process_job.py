@@ -1,10 +1,12 @@
-"""A job run in a training process, off the UI's process: `ProcessJob(job)` calls `job()` there.
+"""A job run in a training process, off the UI's process: `ProcessJob(job)` calls `job(context)` there.
 
-For heavy work that is not a training run (File → Open dataset reads and checks a file there). The
-job is a picklable callable; its value comes back as `result`, an exception as `failed` (its
-message, as the training worker words it). `cancel()` ends the process at once: nothing is reported,
-and nothing waits. A finished job's process goes back to the idle pool, holding what the job kept
-there (`opened`), so that the next run can use it.
+For heavy work that is not a training run: File → Open dataset reads and checks a file there, a race
+trains its contestants there. The job is a picklable callable taking a
+`training_process.JobContext`; what it reports as it goes comes back as `reported`, its value as
+`result`, an exception as `failed` (its message, as the training worker words it). `stop()` asks it
+to stop. `cancel()` ends the process at once: nothing is reported, and nothing waits. A finished
+job's process goes back to the idle pool, holding what the job kept there (`opened`), so that the
+next run can use it.
 """
 
 from PySide6.QtCore import QThread, Signal
@@ -15,6 +17,7 @@ from nnviz.app.runtime.training_process import TrainingProcess
 class ProcessJob(QThread):
     """Sends one job to an idle training process and waits for its answer (in this thread, not the UI's)."""
 
+    reported = Signal(str, tuple)        # what the job reported as it went: name, args
     result = Signal(object)
     failed = Signal(str)
 
@@ -25,12 +28,23 @@ class ProcessJob(QThread):
         self.process = TrainingProcess.take()
         self.cancelled = False
 
+    def start(self):
+        """Send the job (here: a stop asked for from now on reaches it), then read its reports in this thread."""
+        try:
+            self.process.send(("job", 0, self.job))
+        except OSError:                   # the idle process died: one new process
+            self.process.close()
+            self.process = TrainingProcess()
+            self.process.send(("job", 0, self.job))
+        super().start()
+
     def run(self):
         process, value, message, alive = self.process, None, None, True
         try:
-            process.send(("job", 0, self.job))
             while (report := process.channel.receive())[0] != "done":
-                if report[0] == "result":
+                if report[0] == "report":
+                    self.reported.emit(report[2], report[3])
+                elif report[0] == "result":
                     value = report[2]
                 elif report[0] == "failed":
                     message = report[2]
@@ -43,6 +57,13 @@ class ProcessJob(QThread):
             self.result.emit(value)
         else:
             self.failed.emit(message)
+
+    def stop(self):
+        """Ask the job to stop (it reads `context.stopping`); it still reports how it ended."""
+        try:
+            self.process.send(("stop", 0))
+        except (OSError, ValueError):     # it has ended
+            pass
 
     def cancel(self):
         """End the job now: its process is killed, and nothing is reported."""

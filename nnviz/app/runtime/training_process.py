@@ -2,23 +2,24 @@
 
 Why a process and not a thread: training these small networks is mostly interpreter work (a spirals
 batch of 32 is ~100 µs of Python around tiny matrix products), and so is drawing (pyqtgraph paints
-in Python). In one process both share one interpreter lock: every millisecond drawn is a
-millisecond not trained, and each hand-over of the lock can wait a switch interval (5 ms). As two
-processes they run on two cores: the UI can redraw often without slowing training.
+in Python). In one process both share one interpreter lock: every millisecond drawn is a millisecond
+not trained, and each hand-over of the lock can wait a switch interval (5 ms). As two processes they
+run on two cores: the UI can redraw often without slowing training.
 
 The UI writes commands to the child's stdin and reads reports from its stdout, each a pickle
 prefixed by its length (`Channel`). Commands: ("start", run, setup, options) — `setup` a picklable
 callable returning a `nnviz.prepare.Prepared` — then (control, run, *args) with control one of
-`CONTROLS`; ("job", run, job) runs a picklable callable there (`ProcessJob`), reported as
-("result", run, value) or ("failed", run, message); ("exit",) or the end of stdin ends the child.
-Reports are the `TrainingWorker`'s signals as (name, run, *args), "done" last for each run, and ("alive",) every HEARTBEAT_SECONDS
-while a run goes: the UI ends a child that falls silent (stopped, stuck) and says so.
+`CONTROLS`; ("job", run, job) calls a picklable job(JobContext) there (`ProcessJob`): its reports
+("report", run, name, args), then ("result", run, value) or ("failed", run, message), "stop" stops
+it; ("exit",) or the end of stdin ends the child. Reports are the `TrainingWorker`'s signals as
+(name, run, *args), "done" last for each run, and ("alive",) every HEARTBEAT_SECONDS while a run
+goes: the UI ends a child that falls silent (stopped, stuck) and says so.
 
-A run's data crosses once, and only what the window shows of it: the child keeps the last run's
-data whole (`Channel.held`) and sends `RunData.for_window()` in the "ready" report; a continuation
+A run's data crosses once, and only what the window shows of it: the child keeps the last run's data
+whole (`Channel.held`) and sends `RunData.for_window()` in the "ready" report; a continuation
 ("start" with a `Continuation`) names that data by its key instead of copying MNIST's arrays back.
-The child starts isolated (`child_command`): nothing is imported from the folder the app was
-started in.
+The child starts isolated (`child_command`): nothing is imported from the folder the app was started
+in.
 """
 
 import atexit
@@ -232,6 +233,21 @@ atexit.register(TrainingProcess.close_idle)
 
 # -- the child's side ---------------------------------------------------------------------------
 
+class JobContext:
+    """What a job run in the training process gets: `report(name, *args)` sends ("report", run, name,
+    args) to the UI as it goes; `stopping` is set when the UI asks it to stop."""
+
+    def __init__(self, channel, run_id):
+        self._channel, self.run_id = channel, run_id
+        self.stopping = threading.Event()
+
+    def report(self, name, *args):
+        self._channel.send(("report", self.run_id, name, args))
+
+    def stop(self):
+        self.stopping.set()
+
+
 def serve(channel):
     """The child's loop: runs start in this thread, one at a time; a listener thread obeys the controls;
     while a run goes, a heartbeat thread says "alive" every HEARTBEAT_SECONDS (a silent child is stuck)."""
@@ -256,8 +272,10 @@ def serve(channel):
                     running.set()
                     runs.put(partial(train, worker))
                 elif command == "job":
+                    run, job = args
+                    current[:] = [JobContext(channel, run)]
                     running.set()
-                    runs.put(partial(do, *args))
+                    runs.put(partial(do, current[0], job))
                 elif current and current[0].run_id == args[0]:
                     getattr(current[0], CONTROLS[command])(*args[1:])
         except EOFError:
@@ -301,13 +319,13 @@ def serve(channel):
         worker.run()
         return worker.run_id
 
-    def do(run, job):
+    def do(context, job):
         """A job (`ProcessJob`): its value as ("result", run, value), or ("failed", run, message)."""
         try:
-            channel.send(("result", run, job()))
+            channel.send(("result", context.run_id, job(context)))
         except Exception as error:
-            channel.send(("failed", run, failure_message(error)))
-        return run
+            channel.send(("failed", context.run_id, failure_message(error)))
+        return context.run_id
 
     threading.Thread(target=listen, name="nnviz-controls", daemon=True).start()
     threading.Thread(target=heartbeat, name="nnviz-heartbeat", daemon=True).start()
