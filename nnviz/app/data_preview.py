@@ -15,7 +15,7 @@ from nnviz.guard import UserError
 from nnviz.prepare import load_config_dataset, training_split
 
 PREVIEW_DELAY_MS = 60            # one preview per burst of slider moves
-MAX_PREVIEW_POINTS = 20_000      # a larger set is generated at Train, in the worker, not in the UI thread
+MAX_PREVIEW_POINTS = 20_000      # a larger set is generated at Train, in the training process
 
 
 def held_out(dataset, X_val, y_val):

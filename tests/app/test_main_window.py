@@ -351,7 +351,8 @@ def test_an_unexpected_error_in_a_slot_is_shown_in_the_window(window, capsys):
 
 def test_step_with_no_run_trains_exactly_one_batch_then_waits(qtbot, window):
     click(qtbot, window, window.controls.step)
-    qtbot.waitUntil(lambda: window.worker_state == WORKER_PAUSED and window._last_batch is not None)
+    qtbot.waitUntil(lambda: window.worker_state == WORKER_PAUSED and window._last_batch is not None,
+                    timeout=30000)            # a training process may have to start first
     window.redraw()
     assert batches_drawn(window) == 1 and window.controls.state == PAUSED
     click(qtbot, window, window.controls.step)

@@ -32,9 +32,10 @@ GC_INTERVAL_MS = 500
 
 
 class MainThreadGC(QObject):
-    """While a worker thread runs Python, collect garbage cycles only in the UI thread.
+    """While another thread of the UI's process runs Python (the readers of the training process's
+    reports, the range test's and robustness's threads), collect garbage cycles only in the UI thread.
 
-    Python's cyclic collector runs in whichever thread happens to allocate: in the worker it
+    Python's cyclic collector runs in whichever thread happens to allocate: in another thread it
     would destroy Qt objects left over from the UI (closed windows, pyqtgraph items) in the
     wrong thread — and deadlock against the UI thread inside ~QObject. Automatic collection is
     therefore off during a run and a timer collects in the UI thread instead (as pyqtgraph's
@@ -76,7 +77,7 @@ class MainThreadGC(QObject):
 
 
 def failure_message(error):
-    """What the UI says about an exception raised in a worker thread (call it in its `except`): a
+    """What the UI says about an exception raised in training or a job (call it in its `except`): a
     user error's own message; anything else is a bug, said as such (its traceback goes to stderr)."""
     if isinstance(error, UserError):
         return str(error)
@@ -195,7 +196,7 @@ class TrainingWorker(WorkerSignals):
     def paused(self):
         return self._paused
 
-    # -- the loop, in the worker thread --------------------------------------------------------
+    # -- the loop, in the training process -----------------------------------------------------
 
     @Slot()
     def run(self):
