@@ -50,6 +50,8 @@ def test_the_shown_sum_plus_bias_is_the_feature_maps_pixel_and_the_arrows_slide_
     assert (dialog.field.rect().x(), dialog.field.rect().y()) == (3 - 1, 1 - 1)   # padded by 1: starts above-left
     np.testing.assert_allclose(dialog.products_image.image, dialog.patch_image.image * net.weights[0][0, 0],
                                rtol=1e-6)
+    written = [float(label.textItem.toPlainText()) for label in dialog.numbers[dialog.products_plot]]
+    np.testing.assert_allclose(written, dialog.products_image.image.ravel(), atol=0.005 + 1e-9)   # 2 decimals
 
 
 def test_the_second_convolution_sums_over_all_its_input_channels(qtbot, dialog):

@@ -5,6 +5,7 @@ the arrow keys (or the buttons) slide the kernel across the input."""
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +20,12 @@ from PySide6.QtWidgets import (
 from nnviz.app.views.colors import diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.app.views.unit_marker import FRAME_PEN
 from nnviz.core.conv import Conv2D
+
+
+def _number_font():
+    font = QFont()
+    font.setPointSize(7)
+    return font
 
 
 def output_pixel(D, layer, W, f, i, j):
@@ -69,6 +76,7 @@ class ConvStepDialog(QDialog):
         self.kernel_plot, self.kernel_image = self._plot(2, "filter", diverging_colormap())
         self.products_plot, self.products_image = self._plot(3, "patch × filter", diverging_colormap())
         self.output_plot, self.output_image = self._plot(4, "feature map", heatmap_colormap())
+        self.numbers = {plot: [] for plot in (self.patch_plot, self.kernel_plot, self.products_plot)}
         self.field = QGraphicsRectItem()
         self.field.setPen(FRAME_PEN)
         self.input_plot.addItem(self.field)
@@ -96,10 +104,26 @@ class ConvStepDialog(QDialog):
         plot.hideAxis("bottom")
         plot.invertY(True)
         plot.setAspectLocked(True)
+        plot.vb.disableAutoRange()
         image = pg.ImageItem(axisOrder="row-major")
         image.setColorMap(colormap)
         plot.addItem(image)
         return plot, image
+
+    def _write(self, plot, values):
+        """Each value of the (k, k) `values` written on its cell of `plot` (labels made once per k)."""
+        labels = self.numbers[plot]
+        if len(labels) != values.size:
+            for label in labels:
+                plot.removeItem(label)
+            labels[:] = [pg.TextItem(anchor=(0.5, 0.5), color=(0, 0, 0), fill=(255, 255, 255, 150))
+                         for _ in range(values.size)]
+            for n, label in enumerate(labels):
+                label.setFont(_number_font())
+                plot.addItem(label, ignoreBounds=True)
+                label.setPos(n % values.shape[1] + 0.5, n // values.shape[1] + 0.5)
+        for label, value in zip(labels, values.ravel()):
+            label.setText(f"{value:.2f}")
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -172,9 +196,15 @@ class ConvStepDialog(QDialog):
         self.patch_image.setImage(patch[0], levels=_levels(D[:, :, 0]))
         self.kernel_image.setImage(W[f, 0], levels=symmetric_levels(W[f, 0]))
         self.products_image.setImage(products[0], levels=symmetric_levels(products[0]))
+        for plot, values in ((self.patch_plot, patch[0]), (self.kernel_plot, W[f, 0]),
+                             (self.products_plot, products[0])):
+            self._write(plot, values)
         maps = self._maps[l + 1][0, :, :, f]
         self.output_image.setImage(maps, levels=_levels(maps))
         self.pixel.setRect(j, i, 1, 1)
+        for plot, shown in ((self.input_plot, D), (self.patch_plot, patch[0]), (self.kernel_plot, patch[0]),
+                            (self.products_plot, patch[0]), (self.output_plot, maps)):
+            plot.vb.setRange(xRange=(0, shown.shape[1]), yRange=(0, shown.shape[0]), padding=0.02)
         channels = f" over {patch.shape[0]} channels (channel 1 shown)" if patch.shape[0] > 1 else ""
         self.equation.setText(
             f"Σ of the {products.size} products{channels} = {total:.4f};  + bias {b:.4f} = z = {z:.4f};  "
