@@ -59,6 +59,7 @@ class LayerListEditor(QLineEdit):
 
     def set_value(self, layers):
         self.setText("" if layers is None else json.dumps(layers, separators=(", ", ": ")))
+        self.setCursorPosition(0)              # the first layers in view, not the last
 
     def parsed(self):
         """(the list or None, None) or (None, the reason the text is not JSON)."""
