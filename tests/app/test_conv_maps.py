@@ -88,6 +88,10 @@ def test_the_dock_shows_the_feature_maps_of_the_probe_image_and_of_the_drawing_a
         assert expected.max() > 0                                          # the maps are not all dark
         np.testing.assert_allclose(tiles(item.image, len(expected), expected.shape[1:]), expected, atol=1e-5)
     assert [item.image.shape for item in maps.drawing_images] == [(17, 17), (5, 5)]   # 2x2 grids: 4 and 3 maps
+    # the draw panel's hidden rows are the dense layers only (the maps are here): layer 3, 16 units
+    assert len(window.draw_panel.hidden_images) == 1
+    dense = snapshot.network().forward(drawing.reshape(1, -1))[3]
+    np.testing.assert_allclose(window.draw_panel.hidden_images[0].image, dense, rtol=1e-6)
 
     window.draw_panel.clear_button.click()                                 # cleared: its maps go
     assert all(item.image is None for item in maps.drawing_images)

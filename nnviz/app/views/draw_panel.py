@@ -129,6 +129,7 @@ class DrawPanel(QWidget, SelectsUnit):
         self._input_frame.setPen(pg.mkPen(_FRAME))
         view.addItem(self.input_image)
         view.addItem(self._input_frame)
+        self._row_layers = []           # the hidden layers (from 1) that have a row: the dense ones
         self._hidden_widgets = []       # layout items of the hidden rows (label, view) per layer
         self.hidden_images = []         # one ImageItem (1, units) per hidden layer
         self._set_classes(10)
@@ -175,19 +176,21 @@ class DrawPanel(QWidget, SelectsUnit):
         return names if len(names) == n else tuple(str(i) for i in range(n))
 
     def _ensure_hidden_rows(self, snapshot):
-        """One label and one (1, units) heatmap per hidden layer; rebuilt only when the architecture changes."""
-        key = None if snapshot is None else (tuple(snapshot.sizes), snapshot.hidden)
+        """One label and one (1, units) heatmap per dense hidden layer (a convolution's maps are the
+        Activations dock's); rebuilt only when the architecture changes."""
+        key = None if snapshot is None else (tuple(snapshot.sizes), snapshot.hidden, snapshot.layers)
         if key == self._hidden_key:
             return
         self.unit_marker.forget()
         for item in self._hidden_widgets:
             self.hidden_plots.removeItem(item)
         self._hidden_widgets, self.hidden_images = [], []
-        for l, units in enumerate(snapshot.sizes[1:-1] if snapshot is not None else (), start=1):
-            row = 2 * l - 2
-            label = self.hidden_plots.addLabel(f"hidden layer {l}: {units} {snapshot.hidden} units",
-                                               row=row, col=0, size="8pt")
-            view = self.hidden_plots.addViewBox(row=row + 1, col=0, enableMouse=False)
+        weights = snapshot.weights[:-1] if snapshot is not None else ()
+        self._row_layers = [l for l, W in enumerate(weights, start=1) if W.ndim == 2]
+        for n, l in enumerate(self._row_layers):
+            label = self.hidden_plots.addLabel(f"hidden layer {l}: {weights[l - 1].shape[1]} {snapshot.hidden} units",
+                                               row=2 * n, col=0, size="8pt")
+            view = self.hidden_plots.addViewBox(row=2 * n + 1, col=0, enableMouse=False)
             view.setFixedHeight(_HIDDEN_ROW_HEIGHT)
             label.setFixedHeight(_HIDDEN_LABEL_HEIGHT)
             item = pg.ImageItem(axisOrder="row-major")
@@ -196,7 +199,7 @@ class DrawPanel(QWidget, SelectsUnit):
             self._hidden_widgets += [label, view]
             self.hidden_images.append(item)
         self._hidden_key = key
-        rows = len(snapshot.sizes) - 2 if snapshot is not None else 0
+        rows = len(self._row_layers)
         row_height = _HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT
         self.hidden_plots.setMinimumHeight(rows * row_height)
         self.hidden_area.setFixedHeight(min(rows, HIDDEN_ROWS_SHOWN) * row_height)
@@ -205,11 +208,12 @@ class DrawPanel(QWidget, SelectsUnit):
 
     def frame_unit(self, layer, unit):
         """Frame hidden `layer`'s (from 1) `unit` in its row of the hidden activations."""
-        if 1 <= layer <= len(self.hidden_images):
-            view = self._hidden_widgets[2 * layer - 1]
+        if layer in self._row_layers:
+            n = self._row_layers.index(layer) + 1
+            view = self._hidden_widgets[2 * n - 1]
             self.unit_marker.show(view, unit, 0, 1, 1)
             row_height = _HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT
-            self.hidden_area.ensureVisible(0, layer * row_height - _HIDDEN_ROW_HEIGHT // 2, 0, row_height)
+            self.hidden_area.ensureVisible(0, n * row_height - _HIDDEN_ROW_HEIGHT // 2, 0, row_height)
         else:
             self.unit_marker.hide()
 
@@ -343,7 +347,7 @@ class DrawPanel(QWidget, SelectsUnit):
         self.class_label.setText(self._bar_names[best])
         self.message_label.setWordWrap(False)      # "99.9 % sure" on one line; messages wrap
         self.message_label.setText(f"{100 * probabilities[best]:.1f} % sure")
-        for item, a in zip(self.hidden_images, hidden):
+        for item, a in zip(self.hidden_images, [hidden[l - 1] for l in self._row_layers]):
             item.setImage(a, levels=activation_levels(self._snapshot.hidden, a))
         self._probabilities = probabilities
         self.predicted.emit(probabilities)
