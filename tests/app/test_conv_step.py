@@ -3,7 +3,8 @@ activation, is the feature map's pixel of the network's forward pass; the keys s
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.views.conv_maps import ConvMaps
@@ -67,3 +68,30 @@ def test_the_second_convolution_sums_over_all_its_input_channels(qtbot, dialog):
     assert "over 4 channels" in dialog.equation.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Right)                          # the last pixel of 2x2 wraps to the next row
     assert (dialog.row_box.value(), dialog.col_box.value()) == (1, 0)
+
+
+def test_a_click_on_a_pixel_of_the_drawings_maps_opens_the_step_through_there(qtbot):
+    maps = ConvMaps()
+    qtbot.addWidget(maps)
+    maps.resize(600, 500)
+    maps.show()
+    qtbot.waitExposed(maps)
+    net = Network([64, 10], layers=CONV, image_shape=(8, 8), seed=6)
+    maps.set_probe(X, np.arange(6))
+    maps.show_snapshot(Snapshot.of(net))
+    drawing = X[3:4]
+    maps.show_drawing(net.forward(drawing))               # what the draw panel sends after a stroke
+    # conv 2 has 3 maps of 2x2 in a 2-column grid: map 2 is the first tile of the second row;
+    # its pixel (1, 0) is at x 0.5, y (2 + 1) + 1.5 of the grid
+    view = maps.drawing_images[1].getViewBox()
+    QApplication.processEvents()
+    scene = view.mapViewToScene(QPointF(0.5, 4.5))
+    qtbot.mouseClick(maps.plots.viewport(), Qt.MouseButton.LeftButton, pos=maps.plots.mapFromScene(scene))
+    dialog = maps.step_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "your drawing" in dialog.source_label.text()
+    assert (dialog.layer_box.currentIndex(), dialog.map_box.value(), dialog.row_box.value(),
+            dialog.col_box.value()) == (1, 2, 1, 0)
+    first = conv_loop(drawing.reshape(1, 8, 8), net.weights[0], net.biases[0], pad=1)
+    z = pre_activation(maxpool_loop(first, 2), net.weights[1], net.biases[1], pad=0)
+    assert dialog.shown[2] == pytest.approx(z[2, 1, 0], abs=1e-5)

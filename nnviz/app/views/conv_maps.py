@@ -44,19 +44,22 @@ class ConvMaps(QWidget):
         self._X = self._y = None
         self._class_names = ()
         self._key = None
+        self._map_shapes = []
         self._snapshot = None
         self._drawing = None
         self.probe_images, self.drawing_images, self._map_plots = [], [], []
         self.input_images = []
         self.filter_image = self.gradient_image = None
         self._bars = []
-        self.probe_box = QSpinBox(toolTip="Which probe image (test set) the left column shows")
+        self.probe_box = QSpinBox(toolTip="Which probe image (test set) the top row shows")
         self.probe_box.valueChanged.connect(lambda _: self.show_snapshot(self._snapshot))
         self.probe_label = QLabel()
         self.note = QLabel()
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.ci.setContentsMargins(0, 0, 0, 0)
         self.plots.ci.setSpacing(2)
+        self.plots.scene().sigMouseClicked.connect(self._on_clicked)
+        self.plots.setToolTip("Click a map's pixel to see its convolution step by step")
         row = QHBoxLayout()
         row.addWidget(QLabel("Probe image"))
         row.addWidget(self.probe_box)
@@ -64,7 +67,7 @@ class ConvMaps(QWidget):
         row.addWidget(self.note)
         self.step_button = QPushButton("Step through…", toolTip="One output pixel of a convolution, step by step, "
                                                                "on the drawing (or, with none, the probe image)")
-        self.step_button.clicked.connect(self.open_step_through)
+        self.step_button.clicked.connect(lambda: self.open_step_through())
         self.step_dialog = None
         row.addWidget(self.step_button)
         layout = QVBoxLayout(self)
@@ -116,18 +119,38 @@ class ConvMaps(QWidget):
             return
         self._show_maps(self.input_images[1], self.drawing_images, activations)
 
-    def open_step_through(self):
-        """The step-through dialog on the drawing, or on the probe image when nothing is drawn."""
+    def open_step_through(self, drawing=None, at=None):
+        """The step-through dialog on the drawing (drawing True) or the probe image (False); None: the
+        drawing when there is one. at: (convolution index, map, row, column) to show first."""
         if self._snapshot is None or self._X is None:
             return
         if self.step_dialog is None:
             self.step_dialog = ConvStepDialog(self)
-        if self._drawing is not None and self.drawing_images and self.drawing_images[0].image is not None:
+        drawn = self._drawing is not None and self.drawing_images and self.drawing_images[0].image is not None
+        if drawing or (drawing is None and drawn):
             x, what = self._drawing[0][0], "your drawing"
         else:
             i = self.probe_box.value()
             x, what = self._X[i], f"probe image {i}"
         self.step_dialog.show_image(self._snapshot, x, what)
+        if at is not None:
+            self.step_dialog.select(*at)
+
+    def _on_clicked(self, event):
+        """A click on a map's pixel opens the step-through at that map and pixel."""
+        pos = event.scenePos()
+        for drawing, images in ((False, self.probe_images), (True, self.drawing_images)):
+            for n, (image, shape) in enumerate(zip(images, self._map_shapes)):
+                view = image.getViewBox()
+                if image.image is None or not view.sceneBoundingRect().contains(pos):
+                    continue
+                p = view.mapSceneToView(pos)
+                C, H, W = shape
+                (tile_row, i), (tile_col, j) = divmod(int(p.y()), H + TILE_PAD), divmod(int(p.x()), W + TILE_PAD)
+                cols = grid_shape(C)[1]
+                f = tile_row * cols + tile_col
+                if p.x() >= 0 and p.y() >= 0 and i < H and j < W and tile_col < cols and f < C:
+                    return self.open_step_through(drawing, (n, f, i, j))
 
     # -- internals -----------------------------------------------------------------------------
 

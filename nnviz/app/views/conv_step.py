@@ -144,6 +144,15 @@ class ConvStepDialog(QDialog):
         self.show()
         self.raise_()
 
+    def select(self, layer, f, i, j):
+        """Show map f's pixel (i, j) of convolution `layer` (0-based among the convolutions)."""
+        self.layer_box.setCurrentIndex(layer)
+        for box, value in ((self.map_box, f), (self.row_box, i), (self.col_box, j)):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self._draw()
+
     def slide(self, step):
         """Move the output pixel `step` positions in reading order (wrapping to the next row)."""
         h, w = self.row_box.maximum() + 1, self.col_box.maximum() + 1
