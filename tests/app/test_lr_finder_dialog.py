@@ -1,6 +1,6 @@
 """Run → Find learning rate…: the curve of the form's experiment, the suggestion and one click to use it."""
 
-import threading
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -9,6 +9,7 @@ from nnviz.core import lr_range_test
 from nnviz.prepare import prepare
 
 from .conftest import tiny_digits
+from .training_jobs import EndlessRangeTest
 
 
 def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(qtbot, make_window):
@@ -17,7 +18,7 @@ def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(q
     finder = window.lr_finder
     finder.action.trigger()
     dialog = finder.dialog
-    qtbot.waitUntil(lambda: dialog.result is not None and finder._thread is None, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.result is not None and finder._job is None, timeout=30000)
     prepared = prepare(config)
     expected = lr_range_test(prepared.network, prepared.train_data, prepared.train_config)
     x, y = dialog.smoothed.getData()
@@ -30,24 +31,17 @@ def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(q
     assert window.panel.config().learning_rate == float(f"{expected.suggestion:.3g}")
 
 
-def test_closing_the_window_stops_a_running_range_test(qtbot, make_window, monkeypatch):
+def test_closing_the_window_stops_a_running_range_test(qtbot, make_window, monkeypatch, tmp_path):
     from nnviz.app.runs import lr_finder_dialog
 
-    stopped, running = threading.Event(), threading.Event()
-
-    def endless_test(net, data, config, should_stop):
-        """A range test that only ends when asked to (or, failing that, after a minute)."""
-        running.set()
-        if should_stop.__self__.wait(60):        # should_stop is the finder's threading.Event.is_set
-            stopped.set()
-        return lr_range_test(net, data, config, steps=3)
-
-    monkeypatch.setattr(lr_finder_dialog, "lr_range_test", endless_test)
+    # The range test runs in a training process: this one marks files there as it starts and stops.
+    monkeypatch.setattr(lr_finder_dialog, "RangeTestJob", partial(EndlessRangeTest, str(tmp_path)))
     window = make_window(tiny_digits())
     finder = window.lr_finder
     finder.action.trigger()
-    qtbot.waitUntil(running.is_set, timeout=30000)
-    thread = finder._thread
+    qtbot.waitUntil((tmp_path / "running").exists, timeout=30000)
+    job, process = finder._job, finder._job.process
     window.close()
-    assert stopped.is_set() and thread.isFinished()
+    assert (tmp_path / "stopped").exists() and job.isFinished()
+    assert process.ending is None                   # it stopped when asked: not ended by force
     assert finder.dialog.result is None             # a stopped test reports nothing

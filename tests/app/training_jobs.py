@@ -70,3 +70,18 @@ def announcing(length):
     channel._writing.write(HEADER.pack(length))
     channel._writing.flush()
     return xor_job(epochs=100000)
+
+
+class EndlessRangeTest:
+    """A range test job that only ends when asked to (or, failing that, after a minute); it marks
+    `folder`/running as it starts and `folder`/stopped when asked to stop."""
+
+    def __init__(self, folder, config):
+        self.folder, self.config = folder, config
+
+    def __call__(self, context):
+        from pathlib import Path
+
+        Path(self.folder, "running").touch()
+        if context.stopping.wait(60):
+            Path(self.folder, "stopped").touch()

@@ -1,52 +1,40 @@
 """Run → Find learning rate…: the range test of the form's experiment, its curve, and one click to use it.
 
-The test (nnviz.core.lr_finder) runs in a thread of its own; the dialog plots the loss against η on
-a log axis (raw batches in grey, the smoothed curve in blue), marks the suggestion and says why it
-was chosen. “Use η = …” writes it into the experiment form.
+The test (nnviz.core.lr_finder) runs in a training process (`RangeTestJob`), off the window's
+process; the dialog plots the loss against η on a log axis (raw batches in grey, the smoothed curve
+in blue), marks the suggestion and says why it was chosen. “Use η = …” writes it into the experiment form.
 """
 
-import threading
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from nnviz.app.runtime.process_job import ProcessJob
+from nnviz.app.runtime.runner import STOP_GRACE_MS
 from nnviz.core import lr_range_test
+from nnviz.io import ExperimentConfig
 from nnviz.prepare import prepare
 
 Y_HEADROOM = 1.6              # the y axis ends this far above the starting (highest early) smoothed loss
 
 
-class _RangeTestWorker(QObject):
-    """Prepares the experiment and runs the range test in its thread: done(RangeTest) or failed(str);
-    nothing once asked to stop."""
+@dataclass(frozen=True)
+class RangeTestJob:
+    """Prepares the experiment and runs the range test, in a training process (a `ProcessJob`): the
+    RangeTest, or None once asked to stop."""
 
-    done = Signal(object)
-    failed = Signal(str)
+    config: ExperimentConfig
 
-    def __init__(self, config):
-        super().__init__()
-        self.config = config
-        self._stop = threading.Event()
-
-    def stop(self):
-        """End the test at its next batch (any thread)."""
-        self._stop.set()
-
-    @Slot()
-    def run(self):
-        try:
-            prepared = prepare(self.config)
-            with np.errstate(all="ignore"):
-                result = lr_range_test(prepared.network, prepared.train_data, prepared.train_config,
-                                       should_stop=self._stop.is_set)
-        except (ValueError, OSError) as error:
-            self.failed.emit(str(error))
-            return
-        if not self._stop.is_set():
-            self.done.emit(result)
+    def __call__(self, context):
+        prepared = prepare(self.config)
+        with np.errstate(all="ignore"):
+            result = lr_range_test(prepared.network, prepared.train_data, prepared.train_config,
+                                   should_stop=context.stopping.is_set)
+        return None if context.stopping.is_set() else result
 
 
 class LRFinderDialog(QDialog):
@@ -119,7 +107,7 @@ class LRFinderDialog(QDialog):
 
 
 class LRFinder:
-    """The Run menu's action, the dialog and the test's thread, for a MainWindow (`window`)."""
+    """The Run menu's action, the dialog and the test's job, for a MainWindow (`window`)."""
 
     def __init__(self, window):
         self.window = window
@@ -131,34 +119,34 @@ class LRFinder:
                                "the loss falls fastest")
         self.action.triggered.connect(self.start)
         window.addAction(self.action)
-        self._thread = self._worker = None
+        self._job = None
 
     def start(self):
         """Run the test on the form's experiment (from its initial weights) and show the dialog."""
         w = self.window
         if not w.panel.valid:
             return w.show_message("Fix the experiment first: the range test trains it.", "info")
-        if self._thread is not None:
+        if self._job is not None:
             return self.dialog.show()
         config = w.panel.config()
         self.dialog.running(config.title or config.dataset)
         self.dialog.show()
         self.dialog.raise_()
-        self._thread, self._worker = QThread(), _RangeTestWorker(config)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.done.connect(self.dialog.show_result)
-        self._worker.failed.connect(self.dialog.show_error)
-        for signal in (self._worker.done, self._worker.failed):
-            signal.connect(self._thread.quit)
-        self._thread.finished.connect(self._release)
-        self._thread.start()
+        self._job = ProcessJob(RangeTestJob(config))
+        self._job.result.connect(self._on_result)
+        self._job.failed.connect(self.dialog.show_error)
+        self._job.finished.connect(self._release)
+        self._job.start()
+
+    def _on_result(self, result):
+        if result is not None:                # None: it was stopped
+            self.dialog.show_result(result)
 
     def _release(self):
-        self._thread.wait()
-        self._worker.deleteLater()
-        self._thread.deleteLater()
-        self._thread = self._worker = None
+        job, self._job = self._job, None
+        if job is not None:
+            job.wait()
+            job.deleteLater()
 
     def apply(self, eta):
         """Write η into the form's learning rate field."""
@@ -167,8 +155,12 @@ class LRFinder:
         self.window.show_message(f"Learning rate set to {eta:g} (from the range test)", "info")
 
     def shutdown(self):
-        """Stop a running test at its next batch and wait for its thread (closing the window)."""
-        if self._thread is not None:
-            self._worker.stop()
-            self._thread.quit()
-            self._thread.wait()
+        """Stop a running test at its next batch and wait for it (closing the window); one not ended
+        within STOP_GRACE_MS is ended with its process."""
+        job = self._job
+        if job is not None:
+            job.stop()
+            if not job.wait(STOP_GRACE_MS):
+                job.cancel()
+                job.wait()
+            self._release()
