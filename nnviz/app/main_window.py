@@ -143,7 +143,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.predict_stack = QStackedWidget()
         self.predict_stack.addWidget(self.draw_panel)
         self.predict_stack.addWidget(self.boundary)
-        self.diagnostics = DiagnosticsDocks(self, runs_folder)
+        self.diagnostics = DiagnosticsDocks(self, self._runner, runs_folder)
 
         self.banner_box = MessageBanner()
         self.banner, self.messages = self.banner_box.label, self.banner_box.boxes   # text; open message boxes
@@ -184,13 +184,13 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
             self._redraw.add(name, feed, VIEW_RATES[name], VIEW_WEIGHTS[name])
         self.addToolBar(self.controls.toolbar)
         self.set_pace(self.controls.pace_box.currentData())
-        self.replay = Replay(self)
+        self.replay = Replay(self, self._runner)
         self.views = ViewReset((self.draw_panel, self.activations, self.boundary, self.network_view,
                                 self.projection), self.plots,
                                (self.predict_stack, self.draw_panel, self.boundary, self.docks["predict"]),
                                self.diagnostics, self.replay, self.controls, self.banner_box)
         self.lr_finder = LRFinder(self)
-        self.race = Race(self)
+        self.race = Race(self, self._runner, self._redraw)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
         self.files = FileActions(self)
         self.projection.pointsSelected.connect(self.files.light_projection)

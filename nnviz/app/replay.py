@@ -42,8 +42,8 @@ class ReplayBar(QToolBar):
 class Replay:
     """The history of the window's network and the bar that scrubs through it (for a MainWindow)."""
 
-    def __init__(self, window, history=None):
-        self.window = window
+    def __init__(self, window, runner, history=None):
+        self.window, self.runner = window, runner      # runner: whether training goes on
         self.history = history if history is not None else SnapshotHistory()
         self.bar = ReplayBar(window)
         self.bar.moved.connect(self._on_moved)
@@ -136,7 +136,7 @@ class Replay:
             text = f"{'end of the saved run' if self._saved else 'live'} · {len(self.history)} snapshots kept"
         else:
             s = self.history.snapshots[self._index]
-            going = " (training goes on)" if self.window._runner.active else ""
+            going = " (training goes on)" if self.runner.active else ""
             text = f"replaying epoch {self.history.positions[self._index]:.2f} · step {s.step:,}{going}"
         self.bar.label.setText(text)
 

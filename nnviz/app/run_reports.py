@@ -102,7 +102,7 @@ class RunReports:
             acc = last.val_accuracy if last.val_accuracy is not None else last.train_accuracy
             text += f" · {'validation' if last.val_accuracy is not None else 'train'} accuracy {acc:.1%}"
         self.redraw()
-        self.diagnostics.on_finished(event)
+        self.diagnostics.on_finished(event, self._run_config)
         self._finished_text = text
         self._complete = event.reason in ("completed", "time_budget")
         if not self._runner.active:

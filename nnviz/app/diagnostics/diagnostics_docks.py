@@ -42,8 +42,8 @@ class DiagnosticsDocks:
     """Training health, Backprop inspector, Runs and Saliency for a MainWindow (`window`); finished runs
     are kept in `runs_folder` (default: the user's, `runs_dock.runs_folder()`)."""
 
-    def __init__(self, window, runs_folder=None):
-        self.window = window
+    def __init__(self, window, runner, runs_folder=None):
+        self.window, self.runner = window, runner       # runner: the window's TrainingRunner
         self.docks = {}
         self.health = HealthDock()
         self.inspector = InspectorView()
@@ -52,7 +52,7 @@ class DiagnosticsDocks:
         self.health.continue_with_half_lr.connect(self.continue_with_half_lr)
         self.inspector.batch_requested.connect(self.inspect_batch)
         self.runs.runs_changed.connect(self._title_runs)
-        self.queue = RunQueue(window)
+        self.queue = RunQueue(window, runner)
         self.runs.repeat_requested.connect(self.queue.repeat_with_seeds)
         self.runs.replay_requested.connect(self.replay_saved)
         window.draw_panel.predicted.connect(self._on_predicted)
@@ -165,17 +165,17 @@ class DiagnosticsDocks:
     def on_diverged(self, event):
         """The core rolled the weights back and ends the run: red light, banner, health dock in front."""
         self.feed_health()
-        self._diverged_run = self.window._runner.run_id
+        self._diverged_run = self.runner.run_id
         self.health.diverged(event)
         self._title_health()
         self.docks["health"].show()
         self.docks["health"].raise_()
 
-    def on_finished(self, event):
-        """The current run ended: add it to the runs list (with its test accuracy) unless it failed or
-        finished no epoch."""
+    def on_finished(self, event, config):
+        """The current run (of the experiment `config`) ended: add it to the runs list (with its test
+        accuracy) unless it failed or finished no epoch."""
         w = self.window
-        session, config = w.session, w._run_config
+        session = w.session
         self.queue.on_finished(event.reason)
         if event.reason == "failed" or not self._epochs or session is None or config is None:
             return
@@ -246,9 +246,9 @@ class DiagnosticsDocks:
     def continue_with_half_lr(self):
         """The health banner's offer after a divergence: the same (rolled-back) network, η / 2."""
         w = self.window
-        if w.session is None or (w._runner.active and w._runner.run_id != self._diverged_run):
+        if w.session is None or (self.runner.active and self.runner.run_id != self._diverged_run):
             return
-        w._runner.stop()                       # the diverged run is ending anyway: join its thread
+        self.runner.stop()                       # the diverged run is ending anyway: join its thread
         editor = w.panel.editors["learning_rate"]
         editor.setText(f"{w.panel.config().learning_rate / 2:g}")
         w.start_training()                     # same model key: continues the rolled-back network

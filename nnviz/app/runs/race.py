@@ -35,9 +35,11 @@ class Race(QObject):
 
     progressed = Signal()
 
-    def __init__(self, window):
+    def __init__(self, window, runner, redraw):
+        """`runner`: the window's TrainingRunner (a race waits for its run; it takes its pace); `redraw`:
+        the window's RedrawScheduler (the race's plots share its frames)."""
         super().__init__(window)
-        self.window = window
+        self.window, self.runner, self.scheduler = window, runner, redraw
         self.dialog = RaceDialog(window)
         self.dialog.race.connect(self.start)
         self.dialog.stop_requested.connect(self.stop)
@@ -46,7 +48,7 @@ class Race(QObject):
                                "from the same initial weights")
         self.action.triggered.connect(self.ask)
         window.diagnostics.runs.race_requested.connect(self.ask)
-        window._redraw.add("race", self.refresh, REDRAW_RATE, REDRAW_WEIGHT,        # no ticks while closed:
+        redraw.add("race", self.refresh, REDRAW_RATE, REDRAW_WEIGHT,        # no ticks while closed:
                            shown=lambda: on_screen(self.dialog))        # it redraws itself on showing
         self._gc = MainThreadGC(window)
         self.update_rate = UPDATE_RATE
@@ -72,12 +74,12 @@ class Race(QObject):
             return
         if not w.panel.valid:
             return self.dialog.say("Fix the experiment first: the race trains it.", error=True)
-        if w._runner.active:
+        if self.runner.active:
             return self.dialog.say("Stop the training run first: the race needs the processor to itself.",
                                    error=True)
         self.race_id = uuid.uuid4().hex[:16]
         self.names, self.configs, self.initial, self.epochs, self.results = (), (), (), [], []
-        job = RaceJob(w.panel.config(), variants, max_rate=self.update_rate, pace=w._runner.pace)
+        job = RaceJob(w.panel.config(), variants, max_rate=self.update_rate, pace=self.runner.pace)
         self._thread = ProcessJob(job, self)        # its thread reads the training process's reports
         self._thread.reported.connect(self._on_reported)
         self._thread.failed.connect(self._on_failed)
@@ -130,7 +132,7 @@ class Race(QObject):
                 self.results[i] = result
                 self._add_run(i, result)
         self.dialog.say(self._progress())
-        self.window._redraw.mark("race")
+        self.scheduler.mark("race")
         self.progressed.emit()
 
     @Slot(str)

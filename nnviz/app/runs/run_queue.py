@@ -15,14 +15,14 @@ from PySide6.QtCore import QTimer
 class RunQueue:
     """Drives a MainWindow (`window`) through a queue of experiments."""
 
-    def __init__(self, window):
-        self.window = window
+    def __init__(self, window, runner):
+        self.window, self.runner = window, runner       # runner: the window's TrainingRunner
         self.base = None             # the form's experiment, given back at the end
         self.queue = []              # (config, record name, group) still to train
         self.current = None
         self.total = 0
         self._last_reason = None
-        window._runner.stopped.connect(self._on_thread_stopped)
+        runner.stopped.connect(self._on_thread_stopped)
 
     @property
     def active(self):
@@ -30,7 +30,7 @@ class RunQueue:
 
     def _ready(self):
         w = self.window
-        if w._runner.active or not w.panel.valid:
+        if self.runner.active or not w.panel.valid:
             w.show_message("Stop the current run (and fix the form) first.", "info")
             return None
         return w.panel.config()
