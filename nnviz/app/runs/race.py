@@ -49,7 +49,7 @@ class Race(QObject):
         self.action.triggered.connect(self.ask)
         window.diagnostics.runs.race_requested.connect(self.ask)
         redraw.add("race", self.refresh, REDRAW_RATE, REDRAW_WEIGHT,        # no ticks while closed:
-                           shown=lambda: on_screen(self.dialog))        # it redraws itself on showing
+                   shown=lambda: on_screen(self.dialog))                # it redraws itself on showing
         self._gc = MainThreadGC(window)
         self.update_rate = UPDATE_RATE
         self._thread = None
