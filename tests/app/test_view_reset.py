@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from nnviz.app.view_reset import PREDICT_TITLES, is_image_data
 
 from .conftest import tiny_digits, tiny_spirals
+from .readers import history_lines, point_counts
 from .test_diagnostics_integration import click, train_to_the_end
 from .test_main_window import SEVEN, draw
 
@@ -17,12 +18,12 @@ def _views(window):
         "predict page": "draw" if window.predict_stack.currentWidget() is panel else "boundary",
         "predict title": window.docks["predict"].windowTitle(),
         "saliency listed": not window.docks["saliency"].isHidden(),
-        "curve points": sum(n for curves in window.plots.point_counts().values() for n in curves.values()),
+        "curve points": sum(n for curves in point_counts(window.plots).values() for n in curves.values()),
         "network accuracy": network.accuracy_label.text(),
         "network hover": network.graph.toolTip(),
         "hidden rows": len(panel.hidden_images),
         "my digits": panel.my_digits.result.text(),
-        "health history": window.diagnostics.health.log_lines(),
+        "health history": history_lines(window.diagnostics.health),
         "replay": window.replay.bar.label.text(),
         "banner": window.banner_box.isVisible(),
         "snapshots": [v.snapshot if hasattr(v, "snapshot") else None for v in (panel, window.projection)],
