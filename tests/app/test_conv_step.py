@@ -3,7 +3,7 @@ activation, is the feature map's pixel of the network's forward pass; the keys s
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.app.runtime.snapshot import Snapshot
@@ -70,13 +70,13 @@ def test_the_second_convolution_sums_over_all_its_input_channels(qtbot, dialog):
     assert (dialog.row_box.value(), dialog.col_box.value()) == (1, 0)
 
 
-def test_a_click_on_a_pixel_of_the_drawings_maps_opens_the_step_through_there(qtbot):
+def test_hovering_a_pixel_of_the_drawings_maps_reads_it_and_a_click_opens_the_step_through_there(qtbot):
     maps = ConvMaps()
     qtbot.addWidget(maps)
     maps.resize(600, 500)
     maps.show()
     qtbot.waitExposed(maps)
-    net = Network([64, 10], layers=CONV, image_shape=(8, 8), seed=6)
+    net = Network([64, 10], layers=CONV, image_shape=(8, 8), seed=8)
     maps.set_probe(X, np.arange(6))
     maps.show_snapshot(Snapshot.of(net))
     drawing = X[3:4]
@@ -86,12 +86,22 @@ def test_a_click_on_a_pixel_of_the_drawings_maps_opens_the_step_through_there(qt
     view = maps.drawing_images[1].getViewBox()
     QApplication.processEvents()
     scene = view.mapViewToScene(QPointF(0.5, 4.5))
+    first = conv_loop(drawing.reshape(1, 8, 8), net.weights[0], net.biases[0], pad=1)
+    z = pre_activation(maxpool_loop(first, 2), net.weights[1], net.biases[1], pad=0)
+    target = maps.plots.mapFromScene(scene)
+    nudges = iter(range(10 ** 6))
+
+    def hovered():     # pyqtgraph drops a move that follows another within a few ms: move (by a pixel) until read
+        qtbot.mouseMove(maps.plots.viewport(), target + QPoint(next(nudges) % 2, 0))
+        return maps.readout.text().startswith("drawing")
+
+    qtbot.waitUntil(hovered)
+    assert z[2, 1, 0] > 0 and len(set(np.round(z[2].ravel(), 4))) == 4     # a value no other pixel has
+    assert maps.readout.text().startswith(f"drawing: conv 2, map 2, pixel (1, 0): {max(z[2, 1, 0], 0):.4g}")
     qtbot.mouseClick(maps.plots.viewport(), Qt.MouseButton.LeftButton, pos=maps.plots.mapFromScene(scene))
     dialog = maps.step_dialog
     assert dialog is not None and dialog.isVisible()
     assert "your drawing" in dialog.source_label.text()
     assert (dialog.layer_box.currentIndex(), dialog.map_box.value(), dialog.row_box.value(),
             dialog.col_box.value()) == (1, 2, 1, 0)
-    first = conv_loop(drawing.reshape(1, 8, 8), net.weights[0], net.biases[0], pad=1)
-    z = pre_activation(maxpool_loop(first, 2), net.weights[1], net.biases[1], pad=0)
     assert dialog.shown[2] == pytest.approx(z[2, 1, 0], abs=1e-5)

@@ -59,7 +59,8 @@ class ConvMaps(QWidget):
         self.plots.ci.setContentsMargins(0, 0, 0, 0)
         self.plots.ci.setSpacing(2)
         self.plots.scene().sigMouseClicked.connect(self._on_clicked)
-        self.plots.setToolTip("Click a map's pixel to see its convolution step by step")
+        self.plots.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.readout = QLabel("Hover a map to read a value; click it to step through its convolution")
         row = QHBoxLayout()
         row.addWidget(QLabel("Probe image"))
         row.addWidget(self.probe_box)
@@ -74,6 +75,7 @@ class ConvMaps(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.plots, 1)
+        layout.addWidget(self.readout)
 
     # -- public API ----------------------------------------------------------------------------
 
@@ -136,21 +138,40 @@ class ConvMaps(QWidget):
         if at is not None:
             self.step_dialog.select(*at)
 
-    def _on_clicked(self, event):
-        """A click on a map's pixel opens the step-through at that map and pixel."""
-        pos = event.scenePos()
+    def map_pixel_at(self, scene_pos):
+        """(drawing?, convolution index, map, row, column) of the map pixel under scene_pos, or None."""
         for drawing, images in ((False, self.probe_images), (True, self.drawing_images)):
             for n, (image, shape) in enumerate(zip(images, self._map_shapes)):
                 view = image.getViewBox()
-                if image.image is None or not view.sceneBoundingRect().contains(pos):
+                if image.image is None or not view.sceneBoundingRect().contains(scene_pos):
                     continue
-                p = view.mapSceneToView(pos)
+                p = view.mapSceneToView(scene_pos)
                 C, H, W = shape
                 (tile_row, i), (tile_col, j) = divmod(int(p.y()), H + TILE_PAD), divmod(int(p.x()), W + TILE_PAD)
                 cols = grid_shape(C)[1]
                 f = tile_row * cols + tile_col
                 if p.x() >= 0 and p.y() >= 0 and i < H and j < W and tile_col < cols and f < C:
-                    return self.open_step_through(drawing, (n, f, i, j))
+                    return drawing, n, f, i, j
+        return None
+
+    def _on_clicked(self, event):
+        """A click on a map's pixel opens the step-through at that map and pixel."""
+        hit = self.map_pixel_at(event.scenePos())
+        if hit is not None:
+            self.open_step_through(hit[0], hit[1:])
+
+    def _on_mouse_moved(self, scene_pos):
+        """The value under the pointer in the readout."""
+        hit = self.map_pixel_at(scene_pos)
+        if hit is None:
+            return
+        drawing, n, f, i, j = hit
+        C, H, W = self._map_shapes[n]
+        cols = grid_shape(C)[1]
+        grid = (self.drawing_images if drawing else self.probe_images)[n].image
+        value = grid[(f // cols) * (H + TILE_PAD) + i, (f % cols) * (W + TILE_PAD) + j]
+        self.readout.setText(f"{'drawing' if drawing else 'probe image'}: conv {n + 1}, map {f}, "
+                             f"pixel ({i}, {j}): {value:.4g} (click: step through)")
 
     # -- internals -----------------------------------------------------------------------------
 
