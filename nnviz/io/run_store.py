@@ -25,6 +25,7 @@ from .runs import RUN_ID, RunRecord, run_file_text, thin_rows
 KEEP_UNPINNED = 12               # per dataset
 MAX_BYTES = 300 * 2**20          # the whole folder, snapshots included
 SNAPSHOT_KEYS = ("sizes", "steps", "epochs", "params")
+OPTIONAL_KEYS = ("n_params",)          # a network with convolutions' parameter count
 # A run's snapshots: 4 MB and 2 MB an epoch, at most 24 MB (12 runs of a dataset then fit in
 # MAX_BYTES). An MNIST MLP's snapshot is 0.44 MB: a run of 10 epochs keeps 54 of its ~200 (replay
 # needs no more to show it learn), a toy network's runs keep all of theirs.
@@ -82,7 +83,8 @@ class RunStore:
         if snapshots is not None:
             budget = min(snapshot_budget(record.final_metrics.get("epochs") or record.n_epochs), self.max_bytes // 2)
             kept = thin_snapshots(snapshots, budget)
-            atomic_write(npz_path, lambda f: np.savez(f, **{k: kept[k] for k in SNAPSHOT_KEYS}))
+            atomic_write(npz_path, lambda f: np.savez(f, **{k: kept[k] for k in SNAPSHOT_KEYS + OPTIONAL_KEYS
+                                                            if k in kept}))
         atomic_write_text(json_path, text)
 
     def load(self):
@@ -113,7 +115,7 @@ class RunStore:
             return None
         arrays = read_npz(path, "run snapshot file", limit=self.max_bytes)
         check_snapshot_arrays(path, arrays)
-        return {k: arrays[k] for k in SNAPSHOT_KEYS}
+        return {k: arrays[k] for k in SNAPSHOT_KEYS + OPTIONAL_KEYS if k in arrays}
 
     def delete(self, run_id):
         if not RUN_ID.fullmatch(run_id):
@@ -162,13 +164,20 @@ def check_snapshot_arrays(path, arrays):
     m = len(steps)
     n_params = int(sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))) \
         if sizes.ndim == 1 and sizes.dtype.kind == "i" else -1
+    if "n_params" in arrays:      # a network with convolutions: its sizes do not give its parameter count
+        given = arrays["n_params"]
+        n_params = int(given) if given.shape == () and given.dtype.kind == "i" else -1
     if params.ndim != 2 or params.dtype != np.float32 or params.shape != (m, n_params) or not m \
             or steps.ndim != 1 or epochs.shape != (m,):
         raise UserError(f"{path}: damaged run snapshot file (params {params.dtype} {params.shape} for "
                         f"layer sizes {shorten(sizes.tolist())}, steps {steps.shape}, epochs {epochs.shape})")
 
 
-def snapshot_arrays(sizes, steps, epochs, params):
-    """The arrays a RunStore saves for a run's snapshots: params (m, P) float32, one row per snapshot."""
-    return {"sizes": np.asarray(sizes, dtype=np.int64), "steps": np.asarray(steps, dtype=np.int64),
-            "epochs": np.asarray(epochs, dtype=np.int64), "params": np.asarray(params, dtype=np.float32)}
+def snapshot_arrays(sizes, steps, epochs, params, n_params=None):
+    """The arrays a RunStore saves for a run's snapshots: params (m, P) float32, one row per snapshot;
+    n_params: P of a network with convolutions (its sizes, the widths of each layer's input, do not give it)."""
+    arrays = {"sizes": np.asarray(sizes, dtype=np.int64), "steps": np.asarray(steps, dtype=np.int64),
+              "epochs": np.asarray(epochs, dtype=np.int64), "params": np.asarray(params, dtype=np.float32)}
+    if n_params is not None:
+        arrays["n_params"] = np.asarray(n_params, dtype=np.int64)
+    return arrays

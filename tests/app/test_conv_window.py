@@ -4,6 +4,7 @@ draw convolutions yet say so instead of failing."""
 import numpy as np
 
 from nnviz.app.views.shown_view import NO_CONVOLUTIONS
+from nnviz.io.run_store import check_snapshot_arrays
 
 from .conftest import tiny_digits
 from .test_main_window import SEVEN, draw, train_until_epochs
@@ -24,3 +25,7 @@ def test_a_conv_network_trains_predicts_a_drawing_and_views_say_what_they_cannot
     window.redraw()
     qtbot.waitUntil(lambda: window.network_view.unsupported.isVisible())
     assert window.network_view.unsupported.text() == NO_CONVOLUTIONS
+
+    arrays = window.replay.arrays()                # what the Runs dock saves for replay
+    check_snapshot_arrays("run.npz", arrays)
+    assert int(arrays["n_params"]) == arrays["params"].shape[1] == window.session.snapshot.network().flat_params().size

@@ -239,3 +239,15 @@ def test_a_record_too_large_to_read_back_is_not_written(tmp_path):
     with pytest.raises(UserError, match=r"not saved: [\d,]+ bytes is more than a run file may hold"):
         store.save(record)
     assert not list(tmp_path.iterdir())
+
+
+def test_snapshots_of_a_conv_network_carry_their_parameter_count_and_load(tmp_path):
+    """LeNet's sizes [784, 1176, 400, 120, 84, 10] (each layer's input width) would imply 1.4 million
+    dense parameters; its 61,706 are stored beside them."""
+    store, good = _store_with_a_good_run(tmp_path)
+    params = np.ones((2, 61_706), dtype=np.float32)
+    store.save(good, snapshot_arrays([784, 1176, 400, 120, 84, 10], [0, 5], [0, 1], params, n_params=61_706))
+    np.testing.assert_array_equal(store.snapshots(good.run_id)["params"], params)
+    store.save(good, snapshot_arrays([784, 1176, 400, 120, 84, 10], [0, 5], [0, 1], params, n_params=61_705))
+    with pytest.raises(UserError, match=r"damaged run snapshot file"):
+        store.snapshots(good.run_id)

@@ -76,8 +76,10 @@ class SnapshotHistory:
             return None
         params = [np.concatenate([a.ravel() for pair in zip(s.weights, s.biases) for a in pair])
                   for s in self.snapshots]
-        return snapshot_arrays(self.snapshots[-1].sizes, [s.step for s in self.snapshots],
-                               [s.epoch for s in self.snapshots], np.array(params, dtype=np.float32))
+        last = self.snapshots[-1]
+        return snapshot_arrays(last.sizes, [s.step for s in self.snapshots], [s.epoch for s in self.snapshots],
+                               np.array(params, dtype=np.float32),
+                               len(params[-1]) if last.convolutional else None)
 
     def nearest(self, position):
         """Index of the snapshot closest to `position` (None when empty)."""
