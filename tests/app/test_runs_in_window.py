@@ -119,6 +119,8 @@ def test_a_saved_run_replays_after_a_restart_with_its_curves_health_history_and_
     slider = again.replay.bar.slider
     assert slider.maximum() > 0 and slider.value() == slider.maximum()          # at the end: the final weights
     assert again.replay.bar.label.text() == f"end of the saved run · {slider.maximum() + 1} snapshots kept"
+    progress = again.controls.progress                               # it completed: the bar says so
+    assert progress.value() == progress.maximum() and "Replaying the saved run" in again.controls.state_label.text()
     np.testing.assert_array_equal(_flat(again.draw_panel.snapshot), final)
     # The curves: read from the plot items, equal to what the live run drew per epoch.
     for plot, curve, label in (("loss", "train (epoch)", "train (epoch)"),

@@ -239,7 +239,9 @@ class DiagnosticsDocks:
         self._title_health()
         w.plots.show_saved_run(events, int(record.final_metrics.get("epochs") or record.n_epochs))
         w.replay.load(snapshots)
-        w.controls.show_status(f"Replaying the saved run “{record.name}”: drag the slider back to see it learn")
+        w.controls.show_status("")
+        w.controls.show_finished(f"Replaying the saved run “{record.name}”: drag the slider back to see it learn",
+                                 complete=record.final_metrics.get("finish_reason") in ("completed", "time_budget"))
 
     # -- slots ----------------------------------------------------------------------------------
 
