@@ -51,5 +51,6 @@ class ViewReset:
     def follow(self, image):
         """Show the views of images (`image`) or of points and tables."""
         self.stack.setCurrentWidget(self.draw_panel if image else self.boundary)
+        self.draw_panel.expect_images(image)
         self.predict_dock.setWindowTitle(PREDICT_TITLES[image])
         self.diagnostics.show_saliency(image)

@@ -1,6 +1,5 @@
 """One reset path: whatever replaces the network (a preset, a dataset, a new run, Reset), every view follows."""
 
-import numpy as np
 from PySide6.QtCore import Qt
 
 from nnviz.app.view_reset import PREDICT_TITLES, is_image_data
@@ -23,6 +22,7 @@ def _views(window):
         "network hover": network.graph.toolTip(),
         "hidden rows": len(panel.hidden_images),
         "my digits": panel.my_digits.result.text(),
+        "drawing": (panel.canvas.isEnabled(), panel.message_label.text()),
         "health history": history_lines(window.diagnostics.health),
         "replay": window.replay.bar.label.text(),
         "banner": window.banner_box.isVisible(),
@@ -34,11 +34,13 @@ EMPTY = {"curve points": 0, "network accuracy": "", "network hover": "", "hidden
          "health history": ["History: no alarm yet"], "replay": "Replay: nothing trained yet", "banner": False}
 
 
-def _assert_empty(window, image):
+def _assert_empty(window, image, drawn=False):
     views = _views(window)
     assert {k: views[k] for k in EMPTY} == EMPTY
     assert views["predict page"] == ("draw" if image else "boundary")
     assert views["predict title"] == PREDICT_TITLES[image] and views["saliency listed"] == image
+    assert views["drawing"] == ((True, "No network yet: train or load one" if drawn else "Draw a digit") if image else
+                                (False, "Drawing needs an image dataset (this one is 2-D points)"))
 
 
 def test_the_kind_of_data_is_known_from_its_name():
@@ -70,7 +72,7 @@ def test_a_preset_reset_or_new_run_leaves_no_view_of_the_network_before(qtbot, m
     qtbot.mouseClick(window.draw_panel.my_digits.evaluate_button, Qt.MouseButton.LeftButton)
     assert _views(window)["hidden rows"] == 1 and window.draw_panel.my_digits.result.text()
     click(qtbot, window, window.controls.reset)
-    _assert_empty(window, image=True)
+    _assert_empty(window, image=True, drawn=True)
 
 
 def test_a_new_run_on_data_of_another_input_size_swaps_every_view(qtbot, make_window):

@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
 
-from nnviz.app.runs import runs_dock
 from nnviz.app.diagnostics.health_dock import HealthDock
 from nnviz.app.diagnostics.inspector_view import InspectorView, pick_batch
-from nnviz.app.runs.run_queue import RunQueue
 from nnviz.app.diagnostics.saliency_view import SaliencyView
+from nnviz.app.runs import runs_dock
+from nnviz.app.runs.run_queue import RunQueue
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.core import accuracy, run_position

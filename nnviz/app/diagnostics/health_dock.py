@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.superscript import superscript
-from nnviz.io.runs import thin_rows
 from nnviz.core.health import (
     DEAD,
     DETECTORS,
@@ -52,6 +51,7 @@ from nnviz.core.health import (
     layer_report,
     threshold_level,
 )
+from nnviz.io.runs import thin_rows
 
 COLORS = {"ok": "#2ca02c", "warning": "#f0a500", "alarm": "#d62728", "n/a": "#b0b0b0"}
 CELL_TINT = {"warning": QColor(240, 165, 0, 70), "alarm": QColor(214, 39, 40, 80)}

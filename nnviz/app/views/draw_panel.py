@@ -241,6 +241,13 @@ class DrawPanel(QWidget, SelectsUnit):
         self.canvas.setEnabled(self._image_dataset)
         self.predict_now()
 
+    def expect_images(self, image):
+        """Before a network (and its data's image shape) exists: will the data be images? Drawing is
+        enabled, and the message says what is missing, accordingly."""
+        self._image_dataset = image
+        self.canvas.setEnabled(image)
+        self.predict_now()
+
     @property
     def snapshot(self):
         return self._snapshot
