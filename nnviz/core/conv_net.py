@@ -192,10 +192,10 @@ class ConvPlan:
         for l, (stage, W, b) in enumerate(zip(self.stages, net.weights, net.biases)):
             mask = None if masks is None else masks[l]
             if l == 0 and mask is not None:
-                A = A * mask.reshape(A.shape)
+                A = A * _fitted(mask, A)
             D = stage.input(A)
             if l > 0 and mask is not None:
-                D = D * mask.reshape(D.shape)
+                D = D * _fitted(mask, D)
             Ds.append(D)
             Z = stage.layer.forward(D, W, b)
             if l < last:
@@ -217,7 +217,7 @@ class ConvPlan:
             stage = self.stages[l]
             d_input = stage.layer.input_gradient(delta, net.weights[l])
             if masks is not None and masks[l] is not None:
-                d_input *= masks[l].reshape(d_input.shape)
+                d_input *= _fitted(masks[l], d_input)
             dA = stage.input_gradient_to(As[l], d_input)
             delta = self.stages[l - 1].activation.backward(Zs[l - 1], As[l], dA)
 
@@ -245,6 +245,12 @@ class ConvPlan:
     def shown(self, As):
         """The activations as views draw them: conv maps (n, C, H, W), the rest as they are."""
         return [channels_first(A) if A.ndim == 4 else A for A in As]
+
+
+def _fitted(mask, D):
+    """A mask over flattened inputs, (n, d) for a batch (dropout) or (d,) for every row (knock-outs),
+    shaped to multiply D (n, H, W, C) or (n, d)."""
+    return mask.reshape(D.shape if mask.ndim == 2 else D.shape[1:])
 
 
 def _input_shape(stage):

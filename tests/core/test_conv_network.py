@@ -205,3 +205,12 @@ def test_backward_of_a_cached_pass_is_right_after_another_forward_reused_the_buf
     for (dW, db), (eW, eb) in zip(again, expected):
         np.testing.assert_array_equal(dW, eW)
         np.testing.assert_array_equal(db, eb)
+
+
+def test_knocking_out_dense_units_of_a_conv_network_equals_zeroing_their_outgoing_weights():
+    from nnviz.core.ablation import ablated_copy, ablation_masks
+    net = lenet(seed=5)
+    X = np.random.default_rng(8).random((6, 784)).astype(np.float32)
+    units = [(3, 0), (3, 5), (4, 7)]
+    np.testing.assert_allclose(net.predict_proba(X, ablation_masks(net, units)),
+                               ablated_copy(net, units).predict_proba(X), rtol=1e-5, atol=1e-7)
