@@ -101,3 +101,30 @@ def test_another_dataset_drops_the_words_written_for_the_old_one(qtbot, make_win
     assert not panel.info.isVisibleTo(panel)
     window.set_experiment(config)
     assert panel.config().title == ""
+
+
+def test_a_loaded_model_swaps_every_view_to_its_data(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(tiny_digits(epochs=1))
+    train_to_the_end(qtbot, window)
+    path = tmp_path / "digits.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.files.save_action.trigger()
+    click(qtbot, window, window.controls.reset)
+    window.set_experiment(tiny_spirals(epochs=2))
+    window.docks["network"].raise_()
+    train_to_the_end(qtbot, window)
+    window.redraw()
+    spirals_text = window.network_view.accuracy_label.text()
+    assert _views(window)["predict page"] == "boundary" and spirals_text
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.files.load_action.trigger()
+    window.redraw()
+    views = _views(window)
+    assert views["predict page"] == "draw" and views["predict title"] == PREDICT_TITLES[True]
+    assert views["saliency listed"] and views["curve points"] == 0 and views["hidden rows"] == 1
+    assert views["health history"] == ["History: no alarm yet"] and views["replay"] == "Replay: nothing trained yet"
+    assert window.network_view.accuracy_label.text() != spirals_text
+    assert window.projection.X.shape[1] == 64 and window.draw_panel.snapshot.sizes[0] == 64
