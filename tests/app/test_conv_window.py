@@ -29,3 +29,18 @@ def test_a_conv_network_trains_predicts_a_drawing_and_views_say_what_they_cannot
     arrays = window.replay.arrays()                # what the Runs dock saves for replay
     check_snapshot_arrays("run.npz", arrays)
     assert int(arrays["n_params"]) == arrays["params"].shape[1] == window.session.snapshot.network().flat_params().size
+    window.diagnostics.inspect_action.trigger()
+    assert "inspector cannot show networks with convolutions" in window.banner.text()
+    assert not window.docks["inspector"].isVisible()
+
+
+def test_the_evaluation_dialog_evaluates_a_conv_network(qtbot, make_window):
+    window = make_window(tiny_digits(layers=CONV))
+    train_until_epochs(qtbot, window, 1)
+    dialog = window.files.evaluate()
+    assert dialog is not None and dialog.isVisible()
+    test = window.session.job.dataset
+    net = window.session.snapshot.network()
+    expected = float(np.mean(net.predict(test.X_test) == test.y_test))
+    assert dialog.accuracy == expected and f"of {len(test.X_test):,} " in dialog.summary_label.text()
+    dialog.close()
