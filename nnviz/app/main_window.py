@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -48,8 +47,9 @@ from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.projection_view import ProjectionView
+from nnviz.app.presenter import Presenter
 from nnviz.app.view_reset import ViewReset, is_image_data
-from nnviz.app.window_layout import WindowLayout
+from nnviz.app.window_layout import WindowLayout, data_kind
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 
 MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at most
@@ -72,7 +72,7 @@ UPDATE_RATE = 20.0                               # worker reports a second, at m
 SHRINKING = ("activations", "predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
-STATE_VERSION = 3           # of the remembered dock layout: bump when docks are added (an old one is ignored)
+STATE_VERSION = 4           # of the remembered dock layouts: bump when docks are added (an old one is ignored)
 
 
 def _scrollable(widget):
@@ -113,11 +113,15 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._live_settings = QTimer(self, singleShot=True, interval=LIVE_SETTINGS_DELAY_MS)
         self._live_settings.timeout.connect(self._apply_live_settings)
         self._build(runs_folder)
-        self.layout_defaults = WindowLayout(self, STATE_VERSION)
-        self._layout_restored = False
+        self.layout_defaults = WindowLayout(self, STATE_VERSION, self.settings)
         self.layout_defaults.fit_to_screen()
         if restore:
             self._restore_settings()
+        self.layout_defaults.use_kind(data_kind(is_image_data(self.panel.dataset())))
+        # The stage follows the views: whatever makes the prediction dock draw or show a boundary (a
+        # network on new data, the form's data before any network, a preview of the form's toy set).
+        self.predict_stack.currentChanged.connect(
+            lambda _: self.layout_defaults.use_kind(data_kind(self.predict_stack.currentWidget() is self.draw_panel)))
         self._update_actions()
 
     # -- layout --------------------------------------------------------------------------------
@@ -147,16 +151,14 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
         self.banner_box = MessageBanner()
         self.banner, self.messages = self.banner_box.label, self.banner_box.boxes   # text; open message boxes
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.banner_box)
-        column.addWidget(self.plots, 1)
+        central = QWidget()            # every view is a dock: hidden, the central area gives them its room
         self.setCentralWidget(central)
+        central.hide()
 
         self.docks = {}
         for name, title, widget, area in (
                 ("experiment", "Experiment", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+                ("curves", "Curves", self.plots, Qt.DockWidgetArea.LeftDockWidgetArea),
                 ("activations", "Activations", self.activations, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("predict", "Draw to predict", self.predict_stack, Qt.DockWidgetArea.RightDockWidgetArea),
                 ("network", "Network", self.network_view, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -167,8 +169,6 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
             dock.setWidget(_scrollable(widget) if area == RIGHT and name not in SHRINKING else widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
-        self.tabifyDockWidget(self.docks["activations"], self.docks["network"])
-        self.tabifyDockWidget(self.docks["activations"], self.docks["projection"])
         self.diagnostics.arrange(self.docks)
         self.controls = RunControls(self)
         self.controls.describe_pace(self.panel.dataset())
@@ -183,6 +183,9 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         for name, feed in (("health", self.diagnostics.feed_health), ("saliency", self.diagnostics.feed_saliency)):
             self._redraw.add(name, feed, VIEW_RATES[name], VIEW_WEIGHTS[name])
         self.addToolBar(self.controls.toolbar)
+        self.addToolBarBreak()                              # the messages under the run's buttons
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_box.bar)
+        self.banner_box.hide()                              # until there is a message
         self.set_pace(self.controls.pace_box.currentData())
         self.replay = Replay(self, self._runner)
         self.views = ViewReset((self.draw_panel, self.activations, self.boundary, self.network_view,
@@ -193,6 +196,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.race = Race(self, self._runner, self._redraw)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.replay.bar)
         self.files = FileActions(self)
+        self.presenter = Presenter(self)
         self.projection.pointsSelected.connect(self.files.light_projection)
         self._build_menus()
 
@@ -213,6 +217,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         view.addAction(self.controls.toolbar.toggleViewAction())
         view.addSeparator()
         self.reset_layout_action = view.addAction("&Reset layout", lambda: self.layout_defaults.reset())
+        view.addAction(self.presenter.action)
         self.lessons = LessonsDock(self)
         add_help_menu(self)
 
@@ -355,8 +360,6 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         return widget.isVisible() and on_screen(self.docks[VIEW_DOCKS[name]])
 
     def _dock_shown(self, name, shown):
-        if name == "network" and self.predict_stack.currentWidget() is self.boundary:   # 2-D data
-            self.layout_defaults.network_in_front(shown)
         if shown:                     # drawn once it shows (it got no ticks while off screen)
             self._owed.discard(name)
             self._redraw.mark(name)
@@ -379,8 +382,6 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         s = self.settings
         if s.value("geometry") is not None:
             self.restoreGeometry(s.value("geometry"))
-        if s.value("windowState") is not None:
-            self._layout_restored = self.restoreState(s.value("windowState"), STATE_VERSION)
         text = s.value("experiment")
         try:
             config = ExperimentConfig.from_dict(json.loads(text)) if text else None
@@ -395,7 +396,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     def save_settings(self):
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.diagnostics.saved_state(STATE_VERSION))
+        self.layout_defaults.remember()
         try:
             self.settings.setValue("experiment", self.panel.config().to_json())
         except (TypeError, ValueError):
@@ -414,8 +415,8 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     def showEvent(self, event):
         super().showEvent(event)
-        if not self._layout_restored:        # first show without a remembered layout: the default
-            self._layout_restored = True
+        if not self.layout_defaults.restored:   # a default arrangement: sized for the window as shown
+            self.layout_defaults.restored = True
             QTimer.singleShot(0, self.layout_defaults.size_docks)
 
     def closeEvent(self, event):

@@ -5,7 +5,6 @@ new worker's signals; they run in the UI thread and receive snapshots and events
 """
 
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING
-from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.session import Session
 
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
@@ -49,8 +48,6 @@ class RunReports:
         image = ds.image_shape is not None
         self.views.drop_snapshots()              # the old network's weights never meet the new data
         self.views.follow(image)
-        if on_screen(self.docks["network"]):     # already in front: its maps on a plane need the height
-            self.layout_defaults.network_in_front(not image)
         self.draw_panel.set_dataset(ds.image_shape, ds.class_names)
         order = ds.y_test[:PROBE_ROWS].argsort(kind="stable")
         self.activations.set_probe(ds.X_test[:PROBE_ROWS][order], ds.y_test[:PROBE_ROWS][order],

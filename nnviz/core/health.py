@@ -180,10 +180,11 @@ def _dying_relu(event, activation):
                        "lower the learning rate, use He init, or switch to leaky ReLU")
 
 
-def _saturation(event, activation):
+def _saturation(event, activation, init=None):
+    smaller = "" if init == "xavier" else "use Xavier init (smaller weights), "     # not what it already is
     return _unit_share("saturation", event, activation, SATURATING, "saturated_fraction", SATURATED,
                        "saturated", f"sit where {activation}' ≈ 0 (saturated)",
-                       "use Xavier init (smaller weights), lower the learning rate, or switch to ReLU")
+                       f"{smaller}lower the learning rate, or switch to ReLU")
 
 
 def _gradient_scales(event):
@@ -192,7 +193,7 @@ def _gradient_scales(event):
     return [(l, r, s) for l, (r, s) in enumerate(zip(ratios[:-1], speeds[:-1]), start=1)]
 
 
-def _vanishing(event, activation):
+def _vanishing(event, activation, init=None):
     if len(event.layers) < 2:
         return Finding("vanishing_gradients", "ok", None, "Not applicable: no hidden layers", False)
     scales = [(l, min(r, s), r, s) for l, r, s in _gradient_scales(event) if not (np.isnan(r) or np.isnan(s))]
@@ -205,8 +206,11 @@ def _vanishing(event, activation):
         return Finding("vanishing_gradients", "ok", l, f"Fine: every layer learns at least {worst:.2g}× "
                                                        f"as fast as the output layer")
     slower = f"{1 / worst:,.0f}×" if worst > 0 else "infinitely"
-    remedy = ("switch to ReLU with He init, use Xavier init, or use fewer layers" if activation in SATURATING
-              else "use He init (not tiny or N(0, 1) weights) or fewer layers")
+    if activation in SATURATING:
+        remedy = ("switch to ReLU with He init or use fewer layers" if init == "xavier"
+                  else "switch to ReLU with He init, use Xavier init, or use fewer layers")
+    else:
+        remedy = "use fewer layers" if init == "he" else "use He init (not tiny or N(0, 1) weights) or fewer layers"
     return Finding("vanishing_gradients", level, l,
                    f"Layer {l} learns {slower} slower than the output layer (gradient ratio {r:.2g}, "
                    f"speed {s:.2g}) — {remedy}")
@@ -311,22 +315,22 @@ def _likely_cause(event, others):
     return "try a learning rate ×10 or ÷10, He/Xavier init, and check the labels", None
 
 
-def diagnose(history, n_classes, activation, diverged=None, layers=None):
+def diagnose(history, n_classes, activation, diverged=None, layers=None, init=None):
     """One Finding per detector (in DETECTORS order) for a run so far.
 
     history: the EpochEnd events so far, oldest first (may be empty); n_classes: number of classes
     (2 for a single sigmoid output; None or 0 for regression, which skips "stuck at chance");
     activation: the hidden activation's name; diverged: the run's Diverged event, if any; layers:
     LayerStats measured now (e.g. by `layer_report` on a replayed snapshot) for the per-layer
-    detectors, instead of the last epoch's.
+    detectors, instead of the last epoch's; init: the initialiser's name, which no remedy then suggests.
     """
     history = list(history)
     found = {"divergence": _divergence(history, diverged)}
     now = SimpleNamespace(layers=tuple(layers)) if layers is not None else history[-1] if history else None
     if now is not None:
         found["dying_relu"] = _dying_relu(now, activation)
-        found["saturation"] = _saturation(now, activation)
-        found["vanishing_gradients"] = _vanishing(now, activation)
+        found["saturation"] = _saturation(now, activation, init)
+        found["vanishing_gradients"] = _vanishing(now, activation, init)
         found["exploding_gradients"] = _exploding(now)
     if history:
         found["overfitting"] = _overfitting(history)
@@ -334,10 +338,10 @@ def diagnose(history, n_classes, activation, diverged=None, layers=None):
     return [found.get(d) or _waiting(d) for d in DETECTORS]
 
 
-def diagnose_layers(layers, activation):
+def diagnose_layers(layers, activation, init=None):
     """Findings of the per-layer detectors (dying ReLU, saturation, vanishing and exploding gradients)
     for LayerStats measured on demand, e.g. by `layer_report` before training."""
-    return [f for f in diagnose([], None, activation, layers=layers) if f.detector in PER_LAYER]
+    return [f for f in diagnose([], None, activation, layers=layers, init=init) if f.detector in PER_LAYER]
 
 
 def worst_level(findings):

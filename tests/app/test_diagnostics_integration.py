@@ -156,13 +156,13 @@ def test_a_layout_saved_before_the_new_docks_existed_does_not_hide_them(qtbot, m
     first.docks["health"].close()
     old = first.saveState()                             # version 0: what an older nnviz saved
     first.close()
-    settings.setValue("windowState", old)
+    settings.setValue("layout/images", old)
     second = make_window(restore=True)
     assert not second.docks["health"].isHidden() and not second.docks["runs"].isHidden()
 
 
 def test_a_view_behind_another_docks_tab_is_fed_only_when_it_comes_to_the_front(qtbot, window):
-    window.docks["runs"].raise_()                       # the activations are behind the Runs tab
+    window.docks["saliency"].raise_()                   # the activations are behind the Saliency tab
     train_until_epochs(qtbot, window, 2)
     click(qtbot, window, window.controls.stop)
     window.redraw()

@@ -78,69 +78,6 @@ def test_a_screenshot_without_training_is_taken_at_once(qtbot, tmp_path, request
     assert not shiboken6.isValid(window) or (window.session is None and not window.isVisible())
 
 
-def network_tab_to_front(window, qtbot):
-    window.docks["network"].raise_()
-    qtbot.waitUntil(lambda: not window.docks["network"].visibleRegion().isEmpty())
-    qtbot.wait(10)
-
-
-def spirals_window(make_window, qtbot):
-    """A window with a spirals network made (as pressing Train makes one), laid out at 1366x740."""
-    from nnviz.prepare import prepare
-
-    from .conftest import tiny_spirals
-    config = tiny_spirals(hidden_layers=[16, 16])
-    window = make_window(config)
-    window.adopt(config, prepare(config))
-    return laid_out(window, qtbot, 1366, 740)
-
-
-def test_the_network_tab_takes_more_of_the_column_on_a_plane_and_gives_it_back(make_window, qtbot):
-    window = spirals_window(make_window, qtbot)
-    predict = window.docks["predict"]
-    default = predict.height()
-    network_tab_to_front(window, qtbot)
-    assert predict.height() < default - 40             # the 16-map columns get the height
-    window.docks["activations"].raise_()
-    qtbot.waitUntil(lambda: abs(predict.height() - default) <= 8)
-
-
-def test_a_plane_trained_with_the_network_tab_already_in_front_gets_the_taller_split(make_window, qtbot):
-    from .conftest import tiny_spirals
-
-    window = laid_out(make_window(), qtbot, 1366, 740)        # tiny digits first: the default split
-    predict = window.docks["predict"]
-    default = predict.height()
-    network_tab_to_front(window, qtbot)
-    assert abs(predict.height() - default) <= 8               # nothing on a plane yet
-    window.set_experiment(tiny_spirals(hidden_layers=[16, 16]))
-    window.controls.train.trigger()
-    qtbot.waitUntil(lambda: window.session is not None and predict.height() < default - 40, timeout=30000)
-    window.stop_training()
-
-
-def test_a_split_the_user_dragged_stays_when_the_network_tab_comes_to_front(make_window, qtbot):
-    window = spirals_window(make_window, qtbot)
-    predict = window.docks["predict"]
-    window.resizeDocks([window.docks["activations"], predict], [200, 500], Qt.Orientation.Vertical)  # a drag
-    qtbot.wait(10)
-    dragged = predict.height()
-    network_tab_to_front(window, qtbot)
-    assert abs(predict.height() - dragged) <= 8
-
-
-def test_images_leave_the_split_alone_when_the_network_tab_comes_to_front(make_window, qtbot):
-    from nnviz.prepare import prepare
-
-    window = make_window()
-    window.adopt(window.panel.config(), prepare(window.panel.config()))
-    window = laid_out(window, qtbot, 1366, 740)              # tiny digits: node maps are images
-    predict = window.docks["predict"]
-    default = predict.height()
-    network_tab_to_front(window, qtbot)
-    assert abs(predict.height() - default) <= 8
-
-
 def test_the_input_feature_check_boxes_are_whole_in_a_laptops_form(make_window, qtbot):
     from PySide6.QtWidgets import QCheckBox
 

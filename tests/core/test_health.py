@@ -229,3 +229,16 @@ def test_layer_report_measures_a_network_without_training():
     with_lr = layer_report(net, X[:50], grads, learning_rate=0.1)
     estimate = 0.1 * np.linalg.norm(grads[0][0]) / np.linalg.norm(net.weights[0])
     assert with_lr[0].update_ratio == pytest.approx(estimate)
+
+
+def test_a_remedy_never_suggests_the_initialiser_already_in_use():
+    """A Xavier-initialised sigmoid net was told to "use Xavier init"."""
+    saturated = [epoch(1, layers=(stats(saturated=0.9), stats()))]
+    vanishing = [epoch(1, layers=(stats(grad=1e-6, weight=1.0), stats(grad=1.0, weight=1.0)))]
+    for history, detector in ((saturated, "saturation"), (vanishing, "vanishing_gradients")):
+        assert "Xavier" in by_name(diagnose(history, 10, "sigmoid"))[detector].message
+        message = by_name(diagnose(history, 10, "sigmoid", init="xavier"))[detector].message
+        assert "Xavier" not in message and "ReLU" in message, message
+    message = by_name(diagnose(vanishing, 10, "relu", init="he"))["vanishing_gradients"].message
+    assert "He init" not in message and "fewer layers" in message
+    assert "He init" in by_name(diagnose(vanishing, 10, "relu", init="small"))["vanishing_gradients"].message

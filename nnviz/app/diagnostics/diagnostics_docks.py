@@ -119,20 +119,10 @@ class DiagnosticsDocks:
             dock.show()
             self._saliency_put_away = False
 
-    def saved_state(self, version):
-        """The window's dock layout to remember, with the saliency dock in it even while a 2-D dataset has
-        put it away (or the next launch, on images, would not show it)."""
-        dock = self.docks["saliency"]
-        if self._saliency_put_away:
-            dock.show()
-        state = self.window.saveState(version)
-        if self._saliency_put_away:
-            dock.hide()
-        return state
-
     def on_ready(self, session):
         """A run starts (on a new or the same network): a fresh health history and run record."""
-        self.health.reset(n_classes=session.job.dataset.n_classes, activation=session.snapshot.hidden)
+        self.health.reset(n_classes=session.job.dataset.n_classes, activation=session.snapshot.hidden,
+                          init=session.config.init)
         self._title_health()
         self._epochs, self._unshown, self.health_history = [], [], []
 

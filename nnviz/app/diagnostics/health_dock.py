@@ -117,7 +117,7 @@ class HealthDock(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.n_classes, self.activation = None, "relu"
+        self.n_classes, self.activation, self.init = None, "relu", None
         self.history, self.findings = [], []
         self._logged = {}           # detector -> the level its last log line reported
         self._diverged = None
@@ -190,11 +190,12 @@ class HealthDock(QWidget):
 
     # -- public API ----------------------------------------------------------------------------
 
-    def reset(self, n_classes=None, activation=None):
-        """Forget the run (lights grey, empty table, no banner); n_classes (None: regression) and
-        the hidden activation's name set what the detectors judge."""
+    def reset(self, n_classes=None, activation=None, init=None):
+        """Forget the run (lights grey, empty table, no banner); n_classes (None: regression), the
+        hidden activation's and the initialiser's names set what the detectors judge and suggest."""
         self.n_classes = n_classes
         self.activation = activation or self.activation
+        self.init = init
         self.history, self.findings, self._diverged = [], [], None
         self._logged = {}
         self.log.clear()
@@ -238,7 +239,7 @@ class HealthDock(QWidget):
         event = self.history[-1]
         self.set_layer_stats(event.layers)
         self.status.setText(f"Epoch {event.epoch}: train accuracy {event.train_accuracy:.1%}")
-        self.set_findings(diagnose(self.history, self.n_classes, self.activation, self._diverged))
+        self.set_findings(diagnose(self.history, self.n_classes, self.activation, self._diverged, init=self.init))
 
     def show_moment(self, snapshot, history, position):
         """Replay: the lights and table of an earlier moment, without touching the run's history or log.
@@ -251,7 +252,7 @@ class HealthDock(QWidget):
             return
         layers = self._measure(snapshot.network())
         self.set_layer_stats(layers)
-        self.set_findings(diagnose(history, self.n_classes, self.activation, layers=layers))
+        self.set_findings(diagnose(history, self.n_classes, self.activation, layers=layers, init=self.init))
         self.status.setText(f"Replaying epoch {position:.2f}: measured on its weights")
         self.status.setToolTip(f"Dead units, saturation and gradients: the replayed weights on {len(self._X)} probe "
                                f"samples; the other lights: the {len(history)} epochs completed by then")
@@ -276,7 +277,7 @@ class HealthDock(QWidget):
         self.banner_detail.setText(f"The training loss {what}. Continue from the restored weights with half "
                                    "the learning rate, or clip the gradients.")
         self.banner.show()
-        self.set_findings(diagnose(self.history, self.n_classes, self.activation, event))
+        self.set_findings(diagnose(self.history, self.n_classes, self.activation, event, init=self.init))
         self._log_changes(event.epoch)
 
     def set_snapshot(self, snapshot):
@@ -321,7 +322,7 @@ class HealthDock(QWidget):
             return
         layers = self._measure(self._network())
         self.set_layer_stats(layers)
-        self.set_findings(diagnose_layers(layers, self.activation))
+        self.set_findings(diagnose_layers(layers, self.activation, self.init))
         self.status.setText(f"Measured now on {len(self._X)} probe samples")
         self._stale = True
         self.draw_if_shown()

@@ -38,6 +38,7 @@ from nnviz.io.runs import KEY_SETTINGS, differing_settings, format_value, load_r
 
 _ERROR_STYLE = "color: #b00020;"
 EMPTY_TEXT = "No runs yet: each finished training run is added here."
+TABLE_ROWS = 5            # rows of runs the table shows at least (the plots above give way)
 
 
 def runs_folder():
@@ -73,6 +74,8 @@ class RunsDock(QWidget):
         self.table = QTableWidget(0, 1)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+                                    + TABLE_ROWS * self.table.verticalHeader().defaultSectionSize())
         self.table.itemChanged.connect(self._on_item_changed)
         self.seeds = QSpinBox(minimum=2, maximum=20, value=5, toolTip="How many seeds to repeat with")
         self.repeat_button = QPushButton("Repeat with seeds", toolTip="Train the current experiment again "

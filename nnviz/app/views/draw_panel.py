@@ -202,7 +202,7 @@ class DrawPanel(QWidget, SelectsUnit):
         rows = len(self._row_layers)
         row_height = _HIDDEN_ROW_HEIGHT + _HIDDEN_LABEL_HEIGHT
         self.hidden_plots.setMinimumHeight(rows * row_height)
-        self.hidden_area.setFixedHeight(min(rows, HIDDEN_ROWS_SHOWN) * row_height)
+        self.hidden_area.setFixedHeight(min(rows, HIDDEN_ROWS_SHOWN) * row_height + 4)
         self.hidden_area.setVisible(rows > 0)
         self.reframe()
 

@@ -153,7 +153,7 @@ class SliderEditor(QWidget):
         self.slider.setInvertedAppearance(inverted)
         self.slider.setInvertedControls(inverted)
         self.slider.valueChanged.connect(self._moved)
-        self.readout = QLabel()
+        self.readout = QLabel(wordWrap=True)
         column = QVBoxLayout(self)        # the readout under the slider: a long one cannot squeeze it
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)

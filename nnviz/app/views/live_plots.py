@@ -134,6 +134,14 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         self._add_plot("dead_units", "Dead units", "fraction dead")
         self._plots["dead_units"].setYRange(0, 1, padding=0.05)
 
+    def set_line_width(self, width):
+        """Every curve's line `width` px wide (presenter mode; wide lines draw slowly, so 1 otherwise)."""
+        for curves in self._curves.values():
+            for item, _ in curves.values():
+                pen = pg.mkPen(item.opts["pen"])
+                pen.setWidth(width)
+                item.setPen(pen)
+
     def set_cursor(self, x):
         """A vertical line at epoch x on every plot (the replayed moment); None hides it."""
         for name, plot in self._plots.items():

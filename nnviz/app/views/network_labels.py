@@ -24,7 +24,7 @@ class LayerLabels:
         n_layers = len(snapshot.sizes) - 1
         captions, more = [], []
         for layer, centres in enumerate(layout.centres):
-            name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[0, 0]
+            name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[:, 0].mean()
             texts = [f"{name} ({size})", f"{short_layer_name(layer, n_layers)} ({size})"]
             if layer == 0 and snapshot.features:
                 texts.insert(0, f"{name}: {', '.join(snapshot.features)} ({size})")

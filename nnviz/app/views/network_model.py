@@ -17,8 +17,11 @@ MAX_UNITS = 16        # units drawn per layer; a wider layer shows its strongest
 TILE = 1.0            # a node's side, in scene units
 UNIT_PITCH = 1.15     # distance between two nodes of a layer
 LAYER_PITCH = 3.2     # least distance between two layer columns
+WRAPPED_PITCH = 2.4   # ... when layers wrap into columns side by side (the view is short: the nodes need the width)
 ASPECT = 0.28         # layer columns at least this share of the tallest column apart (edges stay readable)
 IMAGE_TILE = 5.0      # side of the input drawn as one image (MNIST's 784 inputs)
+MAX_SUB_COLUMNS = 3   # a tall layer wraps into at most this many columns side by side in a wide view
+WRAP_GAIN = 1.2       # ... only when that draws the nodes at least this much larger
 EDGE_PICK = 0.12      # how close (scene units) the pointer must be to an edge to read it
 LABEL_GAP = 2.0       # pixels kept free between two labels' boxes side by side (beyond their margins)
 
@@ -121,29 +124,59 @@ class Layout:
         return [(int(l), np.flatnonzero(keys[:, 0] == l)) for l in np.unique(keys[:, 0])]
 
 
+def _rows(drawn, image_input, aspect):
+    """Nodes a layer column holds before the layer wraps into a column beside it: the count that draws
+    the nodes largest in a view of this aspect (width / height). A 16-unit layer in a short, wide view
+    (a 1280x720 window) wraps into two columns of 8, and its maps are ~40 px rather than ~24. Layers
+    after an input image stay single columns: the image and the captions need the width."""
+    tallest = max(drawn)
+    best_scale, best_rows = 0.0, tallest
+    for columns in range(1, MAX_SUB_COLUMNS + 1) if aspect and not image_input else ():
+        rows = -(-tallest // columns)
+        height = rows * UNIT_PITCH
+        wraps = sum(-(-n // rows) - 1 for n in drawn) * UNIT_PITCH
+        width = max(WRAPPED_PITCH if columns > 1 else LAYER_PITCH, ASPECT * height) * (len(drawn) - 1) + wraps + TILE
+        scale = min(1 / height, aspect / width)          # px per scene unit, up to the view's size
+        if scale > best_scale * WRAP_GAIN:
+            best_scale, best_rows = scale, rows
+    return best_rows
+
+
 def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
-    """The Layout of a network with these weights: one column of nodes per layer, centred on y = 0.
+    """The Layout of a network with these weights: a column of nodes per layer (wrapped into columns side
+    by side when that draws them larger, see _rows), centred on y = 0.
 
     aspect: the view's width / height; a view wider than the graph spreads the columns to fill it (the
     nodes stay as large as the height allows, and the captions of neighbouring columns get room)."""
     sizes = (weights[0].shape[0], *(W.shape[1] for W in weights))
     units, centres, hidden = [], [], []
     shift = (IMAGE_TILE - TILE) / 2 if image_input else 0.0
-    tallest = max(min(width, max_units) for width in sizes[int(image_input):]) * UNIT_PITCH
-    pitch = max(LAYER_PITCH, ASPECT * tallest)
+    drawn_counts = [min(width, max_units) for width in sizes[int(image_input):]]
+    rows = _rows(drawn_counts, image_input, aspect)
+    tallest = rows * UNIT_PITCH
+    wraps = [(-(-min(width, max_units) // rows) - 1) * UNIT_PITCH for width in sizes]
+    if image_input:
+        wraps[0] = 0.0
+    pitch = max(LAYER_PITCH if rows == max(drawn_counts) else WRAPPED_PITCH, ASPECT * tallest)
     if aspect:
-        pitch = max(pitch, (aspect * max(tallest, IMAGE_TILE * image_input) - 2 * shift) / (len(sizes) - 1))
+        pitch = max(pitch, (aspect * max(tallest, IMAGE_TILE * image_input) - 2 * shift - sum(wraps))
+                    / (len(sizes) - 1))
+    x = 0.0
     for layer, width in enumerate(sizes):
         if image_input and layer == 0:
             units.append(np.arange(width))
             centres.append(np.zeros((1, 2)))
             hidden.append(0)
+            x = shift + pitch
             continue
         drawn = shown_units(weights, layer, max_units)
-        ys = -(np.arange(len(drawn)) - (len(drawn) - 1) / 2) * UNIT_PITCH     # unit 0 on top
+        column, row = np.divmod(np.arange(len(drawn)), rows)
+        in_column = np.minimum(len(drawn) - column * rows, rows)          # nodes in each node's column
+        ys = -(row - (in_column - 1) / 2) * UNIT_PITCH                     # unit 0 on top
         units.append(drawn)
-        centres.append(np.column_stack([np.full(len(drawn), layer * pitch + shift * (layer > 0)), ys]))
+        centres.append(np.column_stack([x + column * UNIT_PITCH, ys]))
         hidden.append(width - len(drawn))
+        x += wraps[layer] + pitch
     return Layout(sizes, tuple(units), tuple(centres), tuple(hidden), image_input)
 
 
