@@ -236,3 +236,35 @@ def test_the_lenet_preset_shows_its_layers_and_reads_back_unchanged(panel):
     panel.set_config(lenet)
     assert '"conv": 6' in panel.editors["layers"].text()
     assert panel.config() == lenet and panel.valid
+
+
+@pytest.mark.parametrize("config, widths", [(tiny_spirals(hidden_layers=[]), [8, 8]),
+                                            (tiny_digits(hidden_layers=[]), [128, 128]),
+                                            (tiny_spirals(hidden_layers=[5]), [5, 5, 5])],
+                         ids=["points", "images", "copies-the-last"])
+def test_add_layer_copies_the_last_width_or_starts_at_one_that_suits_the_data(qtbot, panel, config, widths):
+    """"+ Add layer" added 32 units whatever the data."""
+    panel.set_config(config)
+    editor = panel.editors["hidden_layers"]
+    for _ in range(2):
+        qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert panel.config().hidden_layers == widths
+
+
+def test_an_error_is_written_across_the_form_and_the_field_being_typed_in_stays_put(qtbot, panel):
+    """The error was squeezed into the field's column ("-1.0 is not / allowed; must be / a number > 0",
+    cut off), and the lines it and "(modified)" added above moved the field away under the typing."""
+    panel.resize(300, 600)
+    panel.set_config(dict(list_presets())["mnist-mlp"])
+    field = panel.editors["learning_rate"]
+    panel.ensureWidgetVisible(field)
+    qtbot.wait(10)
+    where = field.mapTo(panel.viewport(), field.rect().topLeft())
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    qtbot.keyClicks(field, "-1")
+    error = panel.fields["learning_rate"].error
+    assert error.isVisible() and error.text() == "-1.0 is not allowed; must be a number > 0"
+    assert error.width() >= 200 and error.height() < 2 * error.fontMetrics().lineSpacing()   # one line, whole
+    assert field.mapTo(panel.viewport(), field.rect().topLeft()) == where

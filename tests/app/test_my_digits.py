@@ -42,11 +42,23 @@ def test_drawings_are_saved_by_label_and_evaluated_as_the_network_predicts_them(
     files = sorted(folder.glob("*/*.png"))
     assert [f.parent.name for f in files] == ["0", "1", "1", "7"]
     X = np.array([preprocess_drawing(load_image_file(f), size=8).ravel() for f in files])
-    right = int((net.predict(X) == np.array([int(f.parent.name) for f in files])).sum())
+    labels, predicted = np.array([int(f.parent.name) for f in files]), net.predict(X)
+    right = int((predicted == labels).sum())
     qtbot.mouseClick(panel.my_digits.evaluate_button, Qt.MouseButton.LeftButton)
-    assert panel.my_digits.result.text() == f"Accuracy on my digits: {right / 4:.1%} ({right} of 4)"
+    text = panel.my_digits.result.text()
+    assert text.startswith(f"Accuracy on my digits: {right / 4:.1%} ({right} of 4)")
+    for t, p in zip(labels, predicted):                   # each miss is named
+        assert (f"{t} read as {p}" in text) == (t != p)
     dataset = load_image_folder(folder, image_size=8, test_fraction=0.25)     # also an ordinary images: set
     assert dataset.class_names == ("0", "1", "7") and len(dataset.X_train) + len(dataset.X_test) == 4
+
+
+def test_the_misses_are_listed_commonest_first():
+    names = [str(k) for k in range(10)]
+    y, predicted = np.array([7, 7, 4, 1, 2, 3]), np.array([1, 1, 9, 1, 5, 8])
+    assert my_digits.missed(y, predicted, names) == " · missed: 7 read as 1 ×2, 4 read as 9, 2 read as 5, 3 read as 8"
+    assert my_digits.missed(y, predicted, names, most=2) == " · missed: 7 read as 1 ×2, 4 read as 9, +2 more"
+    assert my_digits.missed(y, y, names) == ""
 
 
 def test_an_empty_canvas_is_not_added(qtbot, panel, folder):

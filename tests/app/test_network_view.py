@@ -268,3 +268,21 @@ def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_c
     A = np.maximum(ds.X_test @ net.weights[0] + net.biases[0], 0)
     layer = np.array([[A[ds.y_test == c, u].mean() for c in range(10)] for u in range(12)])
     np.testing.assert_allclose(detail.layer_image.image, layer[np.argsort(-layer.mean(axis=1))], rtol=1e-6)
+
+
+def test_ok_on_the_value_as_shown_is_no_edit_and_restore_all_undoes_edits_too(qtbot, view, circles):
+    """The dialog shows 4 decimals: OK without typing counted as "1 value(s) edited"; Restore all kept
+    the hand edits."""
+    _, net = circles
+    view.ask_value = lambda title, value: round(value, 4)               # the user presses OK
+    qtbot.mouseDClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=edge_point(view, 0, 1, 2))
+    qtbot.mouseDClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(view, 1, 1))
+    assert not view.interventions and "edited" not in view.accuracy_label.text()
+    view.ask_value = lambda title, value: 3.25                          # a real edit, and a unit knocked out
+    qtbot.mouseDClick(view.graph.viewport(), Qt.MouseButton.LeftButton, pos=edge_point(view, 0, 1, 2))
+    qtbot.mouseClick(view.graph.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     unit_point(view, 1, 1))
+    assert view.interventions.weights == {(0, 1, 2): 3.25} and view.interventions.ablated == {(1, 1)}
+    qtbot.mouseClick(view.restore_button, Qt.MouseButton.LeftButton)
+    assert not view.interventions
+    np.testing.assert_array_equal(view.evaluated(Snapshot.of(net)).weights[0], net.weights[0])

@@ -8,8 +8,9 @@ which the window uses to disable Train.
 import os
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -43,6 +44,7 @@ OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum
 SCHEDULE_PARAMS = {"constant": (), "step": ("step_epochs", "step_gamma"), "cosine": ("min_learning_rate",)}
 MAX_ERROR_PASSES = 12
 DEFAULT_TEST_FRACTION = 0.2       # nnviz.data.load_dataset's
+FIRST_WIDTH = {True: 8, False: 128}   # units of a first hidden layer added: 2-D points (toy sets), images
 # Sliders: (low, high, step, readout of a value, inverted). The training ratio slider edits
 # test_fraction, the share kept apart for testing, so it grows to the left.
 NOISE_SLIDER = (0.0, 1.0, 0.01, lambda v: f"{v:.2f}", False)
@@ -134,6 +136,7 @@ class ExperimentPanel(QScrollArea):
             self.editors[name] = editor
             self.fields[name] = Field(editor, help_for(name))
             self._forms[group].addRow(label, self.fields[name])
+            self._forms[group].addRow(self.fields[name].error)
             self._forms[group].labelForField(self.fields[name]).setToolTip(help_for(name))
         column.addStretch(1)
         self.setWidget(body)
@@ -164,6 +167,8 @@ class ExperimentPanel(QScrollArea):
         self.problems = QLabel()
         self.problems.setStyleSheet(ERROR_STYLE)
         self.problems.setWordWrap(True)
+        # Its line kept while empty: the first error would push the form down under the user's typing.
+        self.problems.setMinimumHeight(self.problems.fontMetrics().lineSpacing())
         header = QVBoxLayout()
         header.addWidget(self.presets_button)
         header.addWidget(self.info)
@@ -349,6 +354,9 @@ class ExperimentPanel(QScrollArea):
     def _edited(self, *_):
         if self._loading:
             return
+        focus = QApplication.focusWidget()
+        typing = focus if focus is not None and self.widget().isAncestorOf(focus) else None
+        before = typing.mapTo(self.widget(), QPoint(0, 0)).y() if typing else None
         self._modified = self._modified or self.sender() is not None
         self.errors = self._find_errors()
         for name, field in self.fields.items():
@@ -358,7 +366,16 @@ class ExperimentPanel(QScrollArea):
         self.problems.setText(general or (f"⚠ {n} setting{'s' * (n > 1)} to fix before training" if n else ""))
         self._update_visibility()
         self._update_info()
+        if typing is not None:        # lines shown above it (an error, "(modified)") leave the field in place
+            self._keep_in_place(typing, before)
         self.changed.emit()
+
+    def _keep_in_place(self, widget, before):
+        """Scroll so that `widget` stays where it was in the view (it was `before` px down the form)."""
+        self.widget().layout().activate()
+        moved = widget.mapTo(self.widget(), QPoint(0, 0)).y() - before
+        if moved:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved)
 
     def _update_visibility(self):
         values, _ = self._values()
@@ -366,6 +383,7 @@ class ExperimentPanel(QScrollArea):
         toy = dataset in TOY_DATASETS
         self.editors["noise"].set_default(TOY_DEFAULTS[dataset][1] if toy else 0.0)
         self.editors["test_fraction"].set_default(DEFAULT_TEST_FRACTION)
+        self.editors["hidden_layers"].first_width = FIRST_WIDTH[toy]
         shown = {"n_samples": toy, "noise": toy, "test_fraction": toy, "classes": dataset in VARIABLE_CLASSES,
                  "input_features": toy, "train_subset": not toy, "augment_shift": not toy, "augment_rotation": not toy,
                  "augment_elastic": not toy,

@@ -23,8 +23,9 @@ MAX_WIDTH = 100_000        # units a hidden layer may have in the form (training
 
 
 class Field(QWidget):
-    """An editor with its error line (hidden while the value is fine) right under it; its tooltip is
-    the field's help, or the error while there is one."""
+    """An editor and its error line (hidden while the value is fine); its tooltip is the field's help, or
+    the error while there is one. The form puts `error` on a row of its own under the field, as wide as
+    the form: in the field's column a sentence was cut to a few words a line."""
 
     def __init__(self, editor, help_text=""):
         super().__init__()
@@ -38,7 +39,6 @@ class Field(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(1)
         box.addWidget(editor)
-        box.addWidget(self.error)
 
     def set_error(self, text):
         self.error.setText(text)
@@ -73,7 +73,8 @@ class LayerListEditor(QLineEdit):
 
 
 class HiddenLayersEditor(QWidget):
-    """The hidden layers as a list of widths: add a layer, remove one, set its units."""
+    """The hidden layers as a list of widths: add a layer (as wide as the last one, or `first_width`
+    units when there is none), remove one, set its units."""
 
     changed = Signal()
 
@@ -82,8 +83,10 @@ class HiddenLayersEditor(QWidget):
         self._rows = QVBoxLayout()
         self._rows.setSpacing(2)
         self.spins = []
+        self.first_width = 32
         self.add_button = QPushButton("+ Add layer")
-        self.add_button.clicked.connect(lambda: self._append(self.spins[-1].value() if self.spins else 32, True))
+        self.add_button.clicked.connect(
+            lambda: self._append(self.spins[-1].value() if self.spins else self.first_width, True))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(self._rows)

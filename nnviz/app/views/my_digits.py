@@ -4,6 +4,7 @@ The set lives in the app's data folder (QStandardPaths.AppDataLocation)/my_digit
 per drawing, so it is also an ordinary `images:` dataset you can train on.
 """
 
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -16,10 +17,25 @@ from nnviz.guard import UserError, path_component
 from nnviz.io import atomic_write
 
 
+MISSES_LISTED = 6         # kinds of misses named under the accuracy
+
+
 def my_digits_folder():
     """Where the personal drawings go: "my_digits" in the app's data folder (tests redirect it)."""
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(base) / "my_digits"
+
+
+def missed(y, predicted, names, most=MISSES_LISTED):
+    """" · missed: 7 read as 1 ×2, 4 read as 9" for the drawings of class y[i] predicted as predicted[i],
+    commonest first (at most `most` kinds, then "+N more"); "" when none was missed."""
+    pairs = Counter((int(t), int(p)) for t, p in zip(y, predicted) if t != p)
+    if not pairs:
+        return ""
+    listed = [f"{names[t]} read as {names[p]}" + (f" ×{n}" if n > 1 else "") for (t, p), n in pairs.most_common(most)]
+    if len(pairs) > most:
+        listed.append(f"+{len(pairs) - most} more")
+    return " · missed: " + ", ".join(listed)
 
 
 class MyDigits(QWidget):
@@ -96,6 +112,8 @@ class MyDigits(QWidget):
         if len(X) == 0:
             self.result.setText("No drawings yet: draw a digit, choose its label and press “Add to my digits”")
             return None
-        rate = accuracy(y, snapshot.network().predict(X))
-        self.result.setText(f"Accuracy on my digits: {rate:.1%} ({round(rate * len(y))} of {len(y)})")
+        predicted = snapshot.network().predict(X)
+        rate = accuracy(y, predicted)
+        text = f"Accuracy on my digits: {rate:.1%} ({round(rate * len(y))} of {len(y)})"
+        self.result.setText(text + missed(y, predicted, names))
         return rate

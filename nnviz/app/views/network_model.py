@@ -241,10 +241,6 @@ class Interventions:
         units = frozenset(units)
         return replace(self, ablated=self.ablated - units if units <= self.ablated else self.ablated | units)
 
-    def restored(self, units=None):
-        """Bring back these units (all when None)."""
-        return replace(self, ablated=frozenset() if units is None else self.ablated - frozenset(units))
-
     def with_weight(self, key, value):
         return replace(self, weights={**self.weights, tuple(int(k) for k in key): float(value)})
 

@@ -5,6 +5,14 @@ from PySide6.QtCore import QEvent, Qt
 
 from nnviz.app.views.network_model import layer_name, nearest_edge
 
+EDIT_DECIMALS = 4          # of a weight or bias typed in by hand
+
+
+def _changed(value, shown):
+    """Did the user type a new value (None: cancelled)? The dialog rounds what it shows to EDIT_DECIMALS,
+    so OK on the value as shown is no edit."""
+    return value is not None and round(value, EDIT_DECIMALS) != round(shown, EDIT_DECIMALS)
+
 
 class NetworkMouse:
     """The mouse handling of NetworkView, double-click edits included (a mixin: uses its view, graph,
@@ -69,9 +77,9 @@ class NetworkMouse:
         """Double-click: edit the bias of the unit, or the weight of the edge, under (x, y)."""
         if node is not None and node[0] > 0:
             layer, unit = node
-            value = self.ask_value(f"Bias of {layer_name(layer, len(self._shown.sizes) - 1)} unit {unit}",
-                                   float(self._shown.biases[layer - 1][unit]))
-            if value is not None:
+            shown = float(self._shown.biases[layer - 1][unit])
+            value = self.ask_value(f"Bias of {layer_name(layer, len(self._shown.sizes) - 1)} unit {unit}", shown)
+            if _changed(value, shown):
                 self.edit_bias(layer - 1, unit, value)
             return
         starts, ends, values, keys = self._edges
@@ -79,6 +87,6 @@ class NetworkMouse:
         if edge is not None:
             l, i, j = (int(k) for k in keys[edge])
             value = self.ask_value(f"Weight from unit {i} to unit {j}", float(values[edge]))
-            if value is not None:
+            if _changed(value, float(values[edge])):
                 self.edit_weight(l, i, j, value)
 

@@ -18,7 +18,7 @@ from nnviz.app.views.colors import symmetric_levels
 from nnviz.app.views.network_detail import TEST_SAMPLE, NodeDetail
 from nnviz.app.views.network_labels import LayerLabels
 from nnviz.app.views.network_model import TILE, Interventions, make_layout, top_units
-from nnviz.app.views.network_mouse import NetworkMouse
+from nnviz.app.views.network_mouse import EDIT_DECIMALS, NetworkMouse
 from nnviz.app.views.network_paint import NEGATIVE, POSITIVE, diverging_lut, layer_levels, output_tiles, to_rgba
 from nnviz.app.views.network_tiles import TileAtlas
 from nnviz.app.views.shown_view import ShownView
@@ -70,7 +70,8 @@ class NetworkView(NetworkMouse, ShownView):
         self.top_button = QPushButton("Knock out top-k",
                                       toolTip="Knock out the k units of the selected unit's layer with the largest "
                                               "weights")
-        self.restore_button = QPushButton("Restore all", toolTip="Bring every knocked-out unit back")
+        self.restore_button = QPushButton("Restore all", toolTip="Bring every knocked-out unit back and undo "
+                                                                 "every weight and bias edited by hand")
         self.reset_button = QPushButton("Reset edits", toolTip="Undo every weight and bias edited by hand")
         self.knock_button.clicked.connect(self.knock_out_selected)
         self.top_button.clicked.connect(self.knock_out_top_k)
@@ -180,7 +181,8 @@ class NetworkView(NetworkMouse, ShownView):
             self.knock_out(top_units(self._snapshot.weights, layer, self.top_k.value()))
 
     def restore_all(self):
-        self._set_interventions(self.interventions.restored())
+        """The trained network as it is: no unit knocked out, no value edited."""
+        self._set_interventions(Interventions())
 
     def reset_edits(self):
         self._set_interventions(self.interventions.without_edits())
@@ -193,7 +195,7 @@ class NetworkView(NetworkMouse, ShownView):
 
     def ask_value(self, title, value):
         """A number from the user, or None when cancelled (tests replace this method)."""
-        number, ok = QInputDialog.getDouble(self, "Edit", title, value, -1e6, 1e6, 4)
+        number, ok = QInputDialog.getDouble(self, "Edit", title, value, -1e6, 1e6, EDIT_DECIMALS)
         return number if ok else None
 
     # -- drawing -------------------------------------------------------------------------------
