@@ -158,3 +158,18 @@ def test_a_deep_networks_layer_legends_name_the_first_and_last_two_layers_only(p
     plots.add_epochs([epoch(1, 0.1)])
     plots.refresh()
     assert legend_labels(plots, "grad_norm") == ["W1", "W2", "W3"]
+
+
+def test_the_epoch_axis_fits_a_few_steps_and_spans_the_plan_once_the_run_is_under_way(plots):
+    """Ten F10 steps of a 10-epoch MNIST run (844 batches an epoch) were a 2 px sliver."""
+    plots.begin_run(10)
+    plots.refresh()
+    assert plots.plot("loss").getViewBox().viewRange()[0][1] >= 10          # nothing yet: the plan
+    steps = [BatchEnd(1, b, 844, b, 1.0, 0.1, 64 * b, 0.01, 0.5) for b in range(1, 11)]
+    plots.add_batches(steps)
+    plots.refresh()
+    right = plots.plot("loss").getViewBox().viewRange()[0][1]
+    assert 10 / 844 < right < 0.05, right                                  # the ten steps fill the axis
+    plots.add_batches([BatchEnd(1, 844, 844, 844, 0.5, 0.1, 64 * 844, 0.01, 0.5)])   # an epoch done
+    plots.refresh()
+    assert 10 <= plots.plot("loss").getViewBox().viewRange()[0][1] < 10.5

@@ -28,6 +28,9 @@ LEGEND_STEPS = 8                     # points along each new segment checked for
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
 LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
+# The epoch axis spans the planned epochs once the data cover this share of them; before, it fits the
+# data (ten F10 steps of mnist-mlp were a 2 px sliver on a 0-10 epoch axis).
+PLAN_SHARE = 0.05
 
 
 # A legend of one entry per layer covers the curves of a deep network (ten sigmoid layers: a 3x4 block
@@ -384,9 +387,14 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         likewise get y ranges from 0 that grow in steps."""
         x_max = max((s.x[-1] for curves in self._curves.values() for _, s in curves.values() if s.n),
                     default=0.0)
-        if x_max > self._x_limit or self._x_limit == 0:
-            within_plan = 0 < x_max <= self._x_planned or (x_max == 0 and self._x_planned)
-            self._x_limit = self._x_planned if within_plan else nice_ceiling(x_max * 1.15) if x_max > 0 else 1.0
+        if x_max == 0:
+            wanted = self._x_planned or 1.0
+        elif PLAN_SHARE * self._x_planned <= x_max <= self._x_planned:
+            wanted = self._x_planned
+        else:           # a few steps (F10) of a long run, or a run past its plan: the axis fits the data
+            wanted = nice_ceiling(x_max * 1.15)
+        if wanted != self._x_limit:
+            self._x_limit = wanted
             for plot in self._plots.values():
                 plot.setXRange(0, self._x_limit, padding=0.02)
         self._y_steps("learning_rate", [self._series("learning_rate", "learning rate").shown()[1]])
