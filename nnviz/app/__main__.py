@@ -45,6 +45,8 @@ def parse_args(argv=None):
     parser.add_argument("--lesson", metavar="NAME|FILE.toml", help="open this lesson (a bundled name or a file)")
     parser.add_argument("--dock", metavar="NAME", help="with --screenshot: bring this dock to the front "
                         "(health, runs, saliency, inspector, ...)")
+    parser.add_argument("--presenter", action="store_true", help="presenter mode (View → Presenter, F11): "
+                        "the current stage alone in large type")
     parser.add_argument("--race", metavar="OPT[:ETA],...", help="with --train-seconds: race these optimisers "
                         "(e.g. sgd,momentum,adam) instead of training; --screenshot saves the race dialog")
     return parser.parse_args(argv)
@@ -85,6 +87,7 @@ def open_window(args, on_done=None):
         window.close()
         return None, None
     window.showMaximized() if args.maximized else window.show()
+    window.presenter.action.setChecked(args.presenter)
     run = None
     if scripted:
         run = ScriptedRun(window, args.train_seconds, args.screenshot, on_done, args.dock, scratch, race)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from nnviz.app.dataset_opener import DatasetOpener
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
+from nnviz.app.dialog_folders import DialogFolders
 from nnviz.export import export_numpy, export_onnx
 from nnviz.guard import UserError, describe
 from nnviz.io import (
@@ -45,6 +46,7 @@ class FileActions:
         self.window = window
         self.dialogs = []
         self.opener = DatasetOpener(window)
+        self.folders = DialogFolders(window.settings)
         self.open_experiment_action = self._action("&Open experiment…", QKeySequence.StandardKey.Open,
                                                    self.open_experiment)
         self.save_experiment_action = self._action("&Save experiment…", QKeySequence.StandardKey.Save,
@@ -88,9 +90,11 @@ class FileActions:
     def open_experiment(self, path=None):
         w = self.window
         if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Open experiment", "", EXPERIMENT_FILTER)
+            path, _ = QFileDialog.getOpenFileName(w, "Open experiment", self.folders.start("experiment"),
+                                                  EXPERIMENT_FILTER)
         if not path:
             return
+        self.folders.used("experiment", path)
         try:                        # read and check everything before anything changes
             config = load_experiment(path)
             w.panel.check_fits(config)
@@ -103,9 +107,11 @@ class FileActions:
 
     def save_experiment(self):
         w = self.window
-        path, _ = QFileDialog.getSaveFileName(w, "Save experiment", "experiment.json", EXPERIMENT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(w, "Save experiment", self.folders.start("experiment", "experiment.json"),
+                                              EXPERIMENT_FILTER)
         if not path:
             return
+        self.folders.used("experiment", path)
         try:
             save_experiment(w.panel.config(), path)
         except (ConfigError, OSError) as error:
@@ -115,14 +121,18 @@ class FileActions:
     def open_dataset(self, path=None):
         """Train on a CSV table (numeric features, the label in the last column): it becomes the dataset."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Open a CSV dataset", "", CSV_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self.window, "Open a CSV dataset", self.folders.start("data"),
+                                                  CSV_FILTER)
+        self.folders.used("data", path)
         if path:
             self._use_dataset(f"{CSV_PREFIX}{path}")
 
     def open_image_folder(self, path=None):
         """Train on a folder of images with a subfolder per class: it becomes the dataset."""
         if not path:
-            path = QFileDialog.getExistingDirectory(self.window, "Open an image folder (a subfolder per class)")
+            path = QFileDialog.getExistingDirectory(self.window, "Open an image folder (a subfolder per class)",
+                                                    self.folders.start("data"))
+        self.folders.used("data", path)
         if path:
             self._use_dataset(f"{IMAGES_PREFIX}{path}")
 
@@ -140,9 +150,10 @@ class FileActions:
             return w.show_message("Predicting an image needs a network trained on images: train or load one.",
                                   "info")
         if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Predict an image", "", IMAGE_FILTER)
+            path, _ = QFileDialog.getOpenFileName(w, "Predict an image", self.folders.start("image"), IMAGE_FILTER)
         if not path:
             return
+        self.folders.used("image", path)
         w.docks["predict"].show()
         w.docks["predict"].raise_()
         if not w.draw_panel.show_image_file(path):
@@ -150,7 +161,8 @@ class FileActions:
 
     def export_plots(self):
         w = self.window
-        folder = QFileDialog.getExistingDirectory(w, "Export the plots to a folder")
+        folder = QFileDialog.getExistingDirectory(w, "Export the plots to a folder", self.folders.start("export"))
+        self.folders.used("export", folder, folder=True)
         if folder:
             try:
                 w.plots.export_all(folder)
@@ -165,9 +177,11 @@ class FileActions:
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to save yet: train or load a network first.", "info")
         if not path:
-            path, _ = QFileDialog.getSaveFileName(w, "Save model", "model.npz", MODEL_FILTER)
+            path, _ = QFileDialog.getSaveFileName(w, "Save model", self.folders.start("model", "model.npz"),
+                                                  MODEL_FILTER)
         if not path:
             return
+        self.folders.used("model", path)
         path = path if str(path).endswith(".npz") else f"{path}.npz"
         try:
             dataset = session.job.dataset
@@ -205,9 +219,10 @@ class FileActions:
         """Stop any run, read the model, load its dataset and make it the current network."""
         w = self.window
         if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Load model", "", MODEL_FILTER)
+            path, _ = QFileDialog.getOpenFileName(w, "Load model", self.folders.start("model"), MODEL_FILTER)
         if not path or not w.confirm_stop("load a model"):
             return
+        self.folders.used("model", path)
         w.shutdown()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import partial
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -69,7 +69,7 @@ VIEW_WEIGHTS = {"plots": 12.0, "draw": 1.0, "activations": 1.0, "boundary": 2.0,
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
-SHRINKING = ("activations", "predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
+SHRINKING = ("predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 STATE_VERSION = 4           # of the remembered dock layouts: bump when docks are added (an old one is ignored)
@@ -415,9 +415,13 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     def showEvent(self, event):
         super().showEvent(event)
-        if not self.layout_defaults.restored:   # a default arrangement: sized for the window as shown
-            self.layout_defaults.restored = True
+        if self.layout_defaults.default:        # a default arrangement: sized for the window as shown
             QTimer.singleShot(0, self.layout_defaults.size_docks)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange and self.layout_defaults.default and self.isVisible():
+            QTimer.singleShot(0, self.layout_defaults.size_docks)   # maximised: the default widths again
 
     def closeEvent(self, event):
         self.shutdown()

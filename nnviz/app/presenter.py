@@ -33,6 +33,7 @@ class Presenter:
         window.addAction(self.action)
         self._state = self._font = None
         self._labels = {}             # LabelItem -> its own size option (None: the default), while on
+        self._legend_sizes = {}       # LegendItem -> its own entries' size, while on
 
     def leave(self):
         """Back to the normal window (before the layout changes under presenter mode)."""
@@ -64,7 +65,7 @@ class Presenter:
             self._scale_plots(False)
             w.plots.set_line_width(1)
             w.restoreState(self._state)
-            self._labels = {}
+            self._labels, self._legend_sizes = {}, {}
         w.redraw()
 
     def _scale_plots(self, on):
@@ -78,8 +79,15 @@ class Presenter:
                     item.resizeEvent()           # room for the larger numbers
                 elif isinstance(item, pg.LabelItem):
                     self._scale_label(item, on)
-                elif isinstance(item, pg.TextItem):          # the network's layer captions
-                    item.textItem.setFont(big if on else self._font)
+                elif isinstance(item, pg.LegendItem):        # entries added later take this size too
+                    item.opts["labelTextSize"] = self._legend_size(item, on)
+        self.window.network_view.labels.set_font(big if on else None)   # the layer captions
+
+    def _legend_size(self, legend, on):
+        if on:
+            self._legend_sizes[legend] = legend.opts["labelTextSize"]
+            return f"{float(legend.opts['labelTextSize'][:-2]) * SCALE:.0f}pt"
+        return self._legend_sizes.pop(legend, legend.opts["labelTextSize"])
 
     def _scale_label(self, label, on):
         if on:

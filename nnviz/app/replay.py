@@ -9,7 +9,7 @@ on meanwhile, and the curves show a cursor at its position.
 import math
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QSlider, QToolBar, QToolButton
+from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QToolButton
 
 from nnviz.app.runtime.history import SnapshotHistory
 
@@ -24,8 +24,10 @@ class ReplayBar(QToolBar):
     def __init__(self, parent=None):
         super().__init__("Replay", parent)
         self.setObjectName("replay_toolbar")
-        self.play_button = QToolButton(text="▶ Play", toolTip="Replay training from the slider's position")
+        self.play_button = QToolButton(toolTip="Replay training from the slider's position")
+        self.play_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.play_button.setCheckable(True)
+        self.show_playing(False)
         self.slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=0)
         self.slider.setToolTip("Drag back to see every view as it was earlier in training; "
                                "at the right end the views follow training live")
@@ -37,6 +39,12 @@ class ReplayBar(QToolBar):
         self.addWidget(self.slider)
         self.addWidget(self.label)
         self.slider.valueChanged.connect(self.moved)
+
+    def show_playing(self, playing):
+        """Pause while playing, else Play: the style's icons (a "⏸" glyph rendered as a box in the bundled fonts)."""
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText("Pause" if playing else "Play")
 
 
 class Replay:
@@ -147,7 +155,7 @@ class Replay:
             self._timer.start()
         else:
             self._timer.stop()
-        self.bar.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.bar.show_playing(playing)
 
     def _tick(self):
         slider = self.bar.slider

@@ -22,7 +22,7 @@ OUTPUT_WIDTH = (0.3, 360, 640)
 CURVES_SHARE = 0.38                  # of the output column's height: the curves small above the boundary
 # Images: the curves in the middle (the network a tab beside them, its 784 inputs' columns need the
 # height), the activations over the drawing on the right.
-RIGHT_WIDTH = (0.34, 400, 620)
+RIGHT_WIDTH = (0.32, 380, 620)
 PREDICT_SHARE = 0.5                  # of the right column's height, for Draw to predict
 LEFT, RIGHT, BOTTOM = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                        Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -58,7 +58,7 @@ class WindowLayout:
     def __init__(self, window, version, settings):
         self.window, self.version, self.settings = window, version, settings
         self.kind = None
-        self.restored = False           # the kind's arrangement came from the settings (sizes included)
+        self.default = False            # the kind's default arrangement (not the user's, from the settings)
 
     def fit_to_screen(self):
         """Size the window to fit, and centre it on, the screen it is on."""
@@ -79,8 +79,8 @@ class WindowLayout:
         self.remember()
         self.kind = kind
         state = self.settings.value(self._key())
-        self.restored = state is not None and self.window.restoreState(state, self.version)
-        if not self.restored:
+        self.default = state is None or not self.window.restoreState(state, self.version)
+        if self.default:
             self.arrange()
         self._whole_tabs()
 
@@ -130,7 +130,7 @@ class WindowLayout:
         docks["inspector"].hide()
         for column in columns:
             docks[column[0]].raise_()
-        self.restored = False
+        self.default = True
         self.size_docks()
 
     def size_docks(self):

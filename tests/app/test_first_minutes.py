@@ -79,3 +79,27 @@ def test_plot_widgets_make_no_qstylehints_connect_warnings_once_quieted(tmp_path
 
     assert "QObject::connect(QStyleHints, QStyleHints): unique connections require" in stderr("loud")
     assert "QStyleHints" not in stderr("quiet")
+
+
+def test_file_dialogs_open_in_the_folder_last_used_for_their_kind_else_documents(make_window, tmp_path, monkeypatch):
+    """Every dialog opened in the folder the app was started from."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from nnviz.io import save_experiment
+    window = make_window()
+    (tmp_path / "exp").mkdir()
+    save_experiment(window.panel.config(), tmp_path / "exp" / "e.json")
+    asked = []
+
+    def ask(parent, title, start, filter_):
+        asked.append(start)
+        return (str(tmp_path / "exp" / "e.json"), filter_) if "Open" in title else ("", filter_)
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", ask)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    window.files.open_experiment()                       # first time: Documents
+    window.files.save_experiment()                       # then where the last experiment came from
+    window.files.load()                                  # models: a kind of their own, not used yet
+    assert asked == [documents, str(tmp_path / "exp" / "experiment.json"), documents]

@@ -190,3 +190,17 @@ def test_replay_places_epochs_right_after_a_live_batch_size_change(make_window):
     window.replay.bar.slider.setValue(index)
     assert window.replay.completed_epochs() == 4
     assert window.replay.bar.label.text().startswith("replaying epoch 4.00 · step 300")
+
+
+def test_the_play_and_pause_buttons_draw_with_icons_and_characters_the_font_has(qtbot):
+    """"⏸ Pause" rendered as a box: the bundled fonts have no ⏸."""
+    from PySide6.QtGui import QFontMetrics
+
+    from nnviz.app.replay import ReplayBar
+    bar = ReplayBar()
+    qtbot.addWidget(bar)
+    button = bar.play_button
+    for playing, text in ((True, "Pause"), (False, "Play")):
+        bar.show_playing(playing)
+        assert button.text() == text and not button.icon().isNull()
+        assert all(QFontMetrics(button.font()).inFontUcs4(ord(c)) for c in button.text())

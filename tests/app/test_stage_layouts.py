@@ -115,9 +115,12 @@ def test_presenter_mode_shows_the_stage_alone_in_large_type_and_f11_gives_the_wi
     assert window.font().pointSizeF() >= 1.5 * font
     assert window.boundary.plot.getAxis("bottom").style["tickFont"].pointSizeF() >= 1.5 * font
     assert window.docks["network"].width() >= 0.4 * window.width()
+    caption = window.network_view.labels.items[0].textItem                  # "hidden 1 (16)" on the graph
+    assert caption.font().pointSizeF() >= 1.5 * font
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert not window.presenter.on
     assert window.font().pointSizeF() == font
     assert window.boundary.plot.getAxis("bottom").style["tickFont"] == tick_font
+    assert caption.font().pointSizeF() < 1.5 * font
     for name in ("experiment", "network", "curves", "predict"):
         assert in_front(window, name), name

@@ -21,6 +21,8 @@ from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
+LAYER_MIN_HEIGHT = 90      # px a layer's heatmap keeps, title and axes included, beyond ...
+SHRINKING_LAYERS = 3       # ... this many hidden layers (ten sigmoid layers scroll; three shrink to fit)
 
 
 def _small_font():
@@ -121,6 +123,7 @@ class ActivationsView(ShownView, SelectsUnit):
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
         self.layer_plots, self.layer_images, self._layer_bars, self._activations = [], [], [], []
         self.tile_plot = self.tile_image = self._tile_bar = None
+        self.plots.setMinimumHeight(0)
         if snapshot is None:
             return
         hidden = snapshot.sizes[1:-1]
@@ -133,6 +136,8 @@ class ActivationsView(ShownView, SelectsUnit):
         else:
             for l, units in enumerate(hidden, start=1):
                 self._add_layer_plot(l, units, snapshot.hidden)
+            if len(hidden) > SHRINKING_LAYERS:       # more layers scroll (the dock does); fewer shrink to fit
+                self.plots.setMinimumHeight(LAYER_MIN_HEIGHT * len(hidden))
             if max(hidden) > MAX_UNITS:
                 notes.append(f"Heatmaps show the first {MAX_UNITS} units of wider layers.")
         if self._image_shape is not None and math.prod(self._image_shape) == snapshot.sizes[0]:

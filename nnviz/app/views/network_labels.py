@@ -11,10 +11,12 @@ class LayerLabels:
     """Pooled text items in a view box: `show(layout, snapshot)` captions each layer column above and
     counts its undrawn units below, each row in the longest wording that keeps its labels apart at the
     view's scale (labels moved a line out where even the shortest would touch: see fit_labels); the
-    view box's resizes and zooms place them again. `hide()` hides them all."""
+    view box's resizes and zooms place them again. `hide()` hides them all; `set_font(font)` (None: the
+    default) sets their type."""
 
     def __init__(self, view):
         self.view = view
+        self.font = None
         self.items = []
         self._shown = None               # (layout, snapshot) the labels are placed for
         view.sigTransformChanged.connect(self._refit)
@@ -37,6 +39,12 @@ class LayerLabels:
         for item in self.items[n:]:
             item.hide()
 
+    def set_font(self, font):
+        self.font = font
+        for item in self.items:
+            item.textItem.setFont(font if font is not None else pg.QtGui.QFont())
+        self._refit()
+
     def hide(self):
         self._shown = None
         for item in self.items:
@@ -49,6 +57,8 @@ class LayerLabels:
     def _item(self, n):
         while len(self.items) <= n:
             item = pg.TextItem(color=(40, 40, 40), anchor=(0.5, 1.0))
+            if self.font is not None:
+                item.textItem.setFont(self.font)
             self.view.addItem(item)
             self.items.append(item)
         return self.items[n]
