@@ -69,7 +69,7 @@ VIEW_WEIGHTS = {"plots": 12.0, "draw": 1.0, "activations": 1.0, "boundary": 2.0,
 VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
               "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
-SHRINKING = ("predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
+SHRINKING = ("activations", "predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 STATE_VERSION = 4           # of the remembered dock layouts: bump when docks are added (an old one is ignored)
@@ -110,6 +110,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self._stale = False                  # the views show a network the experiment no longer describes
         self._epochs_before = 0              # epochs the network had done when the current run began
         self._complete = False               # the last run did all it was asked
+        self._resized_by_state = False       # maximised or restored: the next resize is the window manager's
         self._live_settings = QTimer(self, singleShot=True, interval=LIVE_SETTINGS_DELAY_MS)
         self._live_settings.timeout.connect(self._apply_live_settings)
         self._build(runs_folder)
@@ -420,8 +421,14 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     def changeEvent(self, event):
         super().changeEvent(event)
-        if event.type() == QEvent.Type.WindowStateChange and self.layout_defaults.default and self.isVisible():
-            QTimer.singleShot(0, self.layout_defaults.size_docks)   # maximised: the default widths again
+        if event.type() == QEvent.Type.WindowStateChange:   # maximised: the default widths again, once the
+            self._resized_by_state = True                   # window manager has given the new size
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._resized_by_state and self.layout_defaults.default and self.isVisible():
+            self._resized_by_state = False
+            QTimer.singleShot(0, self.layout_defaults.size_docks)
 
     def closeEvent(self, event):
         self.shutdown()

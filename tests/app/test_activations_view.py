@@ -158,3 +158,21 @@ def test_short_colour_bars_label_their_ends_and_the_class_axis_has_few_first_lev
     assert drawn_labels(view._tile_bar.axis)[0] == [f"{-m:.2g}", f"{m:.2g}"]
     # twelve probe rows (classes 0-9, 0, 1): the always-drawn first level names every fifth row
     assert drawn_labels(view.layer_plots[0].getAxis("left"))[0] == ["0", "5", "0"]
+
+
+def test_ten_layers_scroll_in_the_activations_and_two_fit_without_scrolling(qtbot):
+    """Ten sigmoid layers' heatmaps were squeezed to a few pixels each in the dock."""
+    from nnviz.app.views.activations_view import LAYER_MIN_HEIGHT
+    view = ActivationsView()
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    view.show()
+    X = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32)
+    view.set_probe(X, np.arange(20) % 2, None, ("a", "b"))
+    bar = view.plots_area.verticalScrollBar()
+    view.set_snapshot(Snapshot.of(Network([4, 6, 6, 2], seed=0)))
+    qtbot.wait(10)
+    assert bar.maximum() == 0 and len(view.layer_plots) == 2
+    view.set_snapshot(Snapshot.of(Network([4] + [6] * 10 + [2], seed=0)))
+    qtbot.wait(10)
+    assert len(view.layer_plots) == 10 and view.plots.height() >= 10 * LAYER_MIN_HEIGHT and bar.maximum() > 0

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout
 
 from nnviz.app.views.colors import (
     activation_levels,
@@ -21,7 +21,7 @@ from nnviz.app.views.unit_marker import SelectsUnit, UnitMarker
 
 MAX_UNITS = 128    # units shown per hidden layer
 MAX_TILES = 64     # first-layer units shown as weight tiles
-LAYER_MIN_HEIGHT = 90      # px a layer's heatmap keeps, title and axes included, beyond ...
+LAYER_MIN_HEIGHT = 90      # px a layer's heatmap keeps (title and axes included) in a scrolling column, beyond ...
 SHRINKING_LAYERS = 3       # ... this many hidden layers (ten sigmoid layers scroll; three shrink to fit)
 
 
@@ -61,7 +61,9 @@ class ActivationsView(ShownView, SelectsUnit):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.note)
-        layout.addWidget(self.plots, 1)
+        self.plots_area = QScrollArea(frameShape=QFrame.Shape.NoFrame, widgetResizable=True)
+        self.plots_area.setWidget(self.plots)      # scrolls only when the layers need more than the view has
+        layout.addWidget(self.plots_area, 1)
         layout.addWidget(self.readout)
         self.conv_maps = ConvMaps()
         self.conv_maps.hide()
@@ -136,7 +138,7 @@ class ActivationsView(ShownView, SelectsUnit):
         else:
             for l, units in enumerate(hidden, start=1):
                 self._add_layer_plot(l, units, snapshot.hidden)
-            if len(hidden) > SHRINKING_LAYERS:       # more layers scroll (the dock does); fewer shrink to fit
+            if len(hidden) > SHRINKING_LAYERS:       # more layers scroll; fewer shrink to fit
                 self.plots.setMinimumHeight(LAYER_MIN_HEIGHT * len(hidden))
             if max(hidden) > MAX_UNITS:
                 notes.append(f"Heatmaps show the first {MAX_UNITS} units of wider layers.")
