@@ -80,7 +80,10 @@ def test_dragging_over_points_lights_their_cells_in_the_evaluation_dialogs_confu
     assert dialog.confusion_view.gallery.shown_indices().tolist() == inside.tolist()
 
     # Shift+click adds a point (the same dialog, no other opens); a click on empty space clears.
-    other = int(np.setdiff1d(np.flatnonzero(view.y != view.y[target]), inside)[0])
+    candidates = np.setdiff1d(np.flatnonzero(view.y != view.y[target]), inside)
+    gaps = np.linalg.norm(view.coords[candidates, None] - view.coords[None], axis=2)
+    gaps[np.arange(len(candidates)), candidates] = np.inf
+    other = int(candidates[gaps.min(axis=1).argmax()])      # the loneliest: a click on it picks only it
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
                      _widget_point(view, *view.coords[other]))
     assert other in view.selected and len(view.selected) == len(inside) + 1
