@@ -154,3 +154,15 @@ def test_a_network_with_input_features_is_inspected_on_its_features(view):
     for l, (dW, _) in enumerate(plain.gradients(features, LABELS), start=1):
         np.testing.assert_allclose(view.shown(l, "dW"), dW, rtol=1e-12)
     assert "(4×6)" in view.titles[(1, "dW")]
+
+
+def test_in_a_narrow_dock_the_bp4_column_scrolls_into_view_rather_than_being_cut_off(view, qtbot):
+    """At 1366 px the ∂C/∂W column (BP4) ran off the dock's right edge with no way to reach it."""
+    view.resize(900, 700)
+    net = Network([64, 128, 64, 10], seed=0)
+    view.set_network(net, RNG.standard_normal((40, 64)), RNG.integers(0, 10, 40))
+    qtbot.wait(10)
+    plots = view.plots
+    for l in (1, 2, 3):                                     # every plot inside the (scrolled) plots widget
+        box = view._plots[(l, "dW")].sceneBoundingRect()
+        assert box.right() <= plots.width() + 1 and box.left() >= 0, (l, box, plots.width())

@@ -10,7 +10,7 @@ The numbers come from `nnviz.core.inspector`; this widget only lays them out and
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -245,6 +245,10 @@ class InspectorView(QWidget):
                 self.images[(l, kind)] = item
                 self._plots[(l, kind)] = plot
         self.plots.setMinimumHeight(ROW_HEIGHT * self.net.n_layers)
+        # As wide as the five columns need (titles, axes, colour bars): a narrower dock scrolls to BP4
+        # rather than cut it off (at 1366 px it was).
+        least = self.plots.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+        self.plots.setMinimumWidth(int(least) + 2)
         self._set_note()
 
     def _set_note(self):
