@@ -88,7 +88,7 @@ class ActivationsView(ShownView, SelectsUnit):
 
     def _draw(self, snapshot):
         convolutional = snapshot is not None and snapshot.convolutional
-        for widget in (self.note, self.plots, self.readout):
+        for widget in (self.note, self.plots_area, self.readout):
             widget.setVisible(not convolutional)
         self.conv_maps.setVisible(convolutional)
         if convolutional:
