@@ -29,6 +29,7 @@ from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
 from nnviz.app.lessons.dock import LessonsDock
 from nnviz.app.plane_edits import PlaneEdits
+from nnviz.app.presenter import Presenter
 from nnviz.app.replay import Replay
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING, RunControls
 from nnviz.app.run_edits import LIVE_SETTINGS_DELAY_MS, RunEdits
@@ -40,6 +41,7 @@ from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.session import Session, model_key
 from nnviz.app.runtime.snapshot import Continuation, RunData, Snapshot, continued_exactly
+from nnviz.app.view_reset import ViewReset, is_image_data
 from nnviz.app.views.activations_view import ActivationsView
 from nnviz.app.views.boundary_view import DecisionBoundaryView
 from nnviz.app.views.draw_panel import DrawPanel
@@ -47,8 +49,6 @@ from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.projection_view import ProjectionView
-from nnviz.app.presenter import Presenter
-from nnviz.app.view_reset import ViewReset, is_image_data
 from nnviz.app.window_layout import WindowLayout, data_kind
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 

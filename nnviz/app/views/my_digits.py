@@ -16,7 +16,6 @@ from nnviz.data import read_labelled_images
 from nnviz.guard import UserError, path_component
 from nnviz.io import atomic_write
 
-
 MISSES_LISTED = 6         # kinds of misses named under the accuracy
 
 
