@@ -102,6 +102,8 @@ class GuiRun:
         self.strokes.timeout.connect(self._stroke)
 
     def run(self):
+        box = self.window.controls.pace_box
+        box.setCurrentIndex(box.findData(0.0))          # Full speed: the bench compares with headless
         self.window.start_training()
         self.window._runner.worker.updated.connect(self._on_updated)
         self.heartbeat.start()

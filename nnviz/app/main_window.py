@@ -276,7 +276,6 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         else:
             setup, new = NewRun(config), True
         self._pending, self._run_config = (config, new), config
-        self.controls.show_progress(None, None)        # a new run: its rate and ETA from its own batches
         self._finished_text = None
         self.banner_box.hide()
         self.controls.begin_run()

@@ -4,8 +4,11 @@
 new worker's signals; they run in the UI thread and receive snapshots and events, never the network.
 """
 
+import numpy as np
+
 from nnviz.app.run_controls import IDLE, PAUSED, PREPARING, RUNNING
 from nnviz.app.runtime.session import Session
+from nnviz.core import accuracy
 
 PROBE_ROWS = 100                                 # test images shown in the activation heatmaps
 
@@ -67,7 +70,8 @@ class RunReports:
         self.plots.add_epochs(update.epochs)
         if update.batches:             # the status costs little: it shows every report, ahead of the curves
             self._last_batch = update.batches[-1]
-            self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before)
+            self.controls.show_progress(self._last_batch, self._run_config, self._epochs_before,
+                                        pace=update.pace)
             self.session.epochs_done = self._epochs_before + self._last_batch.epochs_completed
         if update.epochs:
             self.session.last_epoch = update.epochs[-1]
@@ -88,6 +92,15 @@ class RunReports:
         if run == self._runner.run_id:
             self.show_message(f"Training failed: {message}", box=True)
 
+    def test_accuracy(self):
+        """Accuracy of the latest weights on the dataset's test set (None without one), as every
+        preset's "Expect" line speaks of it."""
+        ds = self.session.job.dataset
+        if ds is None or not len(ds.X_test):
+            return None
+        with np.errstate(all="ignore"):
+            return accuracy(ds.y_test, self.session.snapshot.network().predict(ds.X_test))
+
     def _on_finished(self, run, event):
         if run != self._runner.run_id:
             return
@@ -95,11 +108,14 @@ class RunReports:
                 "diverged": "Diverged — last good weights kept", "stopped": "Stopped",
                 "failed": "Failed"}.get(event.reason, event.reason)
         last = self.session.last_epoch if self.session else None
-        if last is not None and event.reason != "failed":
+        test = self.test_accuracy() if self.session is not None and event.reason != "failed" else None
+        if test is not None:
+            text += f" · test accuracy {test:.1%}"
+        elif last is not None and event.reason != "failed":
             acc = last.val_accuracy if last.val_accuracy is not None else last.train_accuracy
             text += f" · {'validation' if last.val_accuracy is not None else 'train'} accuracy {acc:.1%}"
         self.redraw()
-        self.diagnostics.on_finished(event, self._run_config)
+        self.diagnostics.on_finished(event, self._run_config, test)
         self._finished_text = text
         self._complete = event.reason in ("completed", "time_budget")
         if not self._runner.active:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from nnviz.app.runs.race_plots import RacePlots, smoothed
+from nnviz.app.runs.race_plots import RacePlots
+from nnviz.app.views.live_plots import smoothed
 from nnviz.core import BatchEnd, EpochEnd
 
 

@@ -2,11 +2,12 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from nnviz.app.run_controls import PAUSED, RUNNING
-from nnviz.app.runtime.pace import WATCH_SECONDS, WATCHABLE, watchable_pace
-from nnviz.core import BatchEnd, TrainConfig
+from nnviz.app.runtime.pace import WATCH_IMAGES_SECONDS, WATCH_SECONDS, WATCHABLE, watchable_pace
+from nnviz.core import BatchEnd, TrainConfig, TrainData
 from nnviz.io import ExperimentConfig
 from nnviz.prepare import prepare
 
@@ -55,13 +56,17 @@ def test_a_time_budget_shows_time_spent_of_time_allowed_and_no_eta_while_paused(
     assert controls.progress.value() == controls.progress.maximum()
 
 
-def test_the_watchable_pace_spreads_a_toy_run_over_the_watch_time_and_leaves_images_at_full_speed():
+def test_the_watchable_pace_spreads_a_toy_run_over_the_watch_time_and_an_image_run_over_a_minute():
     spirals = prepare(ExperimentConfig(dataset="spirals", n_samples=200, batch_size=20, epochs=300,
                                        validation_split=0.0))
     assert len(spirals.train_data.X_train) == 160                # 200 points, a fifth held out for testing
     assert watchable_pace(spirals) == pytest.approx(8 * 300 / WATCH_SECONDS)      # 8 batches an epoch
-    digits = prepare(ExperimentConfig(dataset="digits8x8", train_subset=64))
-    assert watchable_pace(digits) == 0.0
+    digits = prepare(ExperimentConfig(dataset="digits8x8", train_subset=64, batch_size=32, epochs=30))
+    assert watchable_pace(digits) == 0.0                          # a small image set: full speed
+    mnist_size = replace(digits, train_data=TrainData(np.zeros((12_800, 64)), np.zeros(12_800)))
+    assert watchable_pace(mnist_size) == pytest.approx(400 * 30 / WATCH_IMAGES_SECONDS)    # 400 batches an epoch
+    budget = replace(mnist_size, train_config=replace(digits.train_config, time_budget=5.0))
+    assert watchable_pace(budget) == 0.0
     assert watchable_pace(replace(spirals, train_config=replace(spirals.train_config, epochs=1))) == 1.0
 
 
@@ -92,12 +97,12 @@ def test_the_speed_box_says_what_its_default_does_for_the_experiments_data(make_
     window = make_window()
     box = window.controls.pace_box
     _choose_preset(window, "mnist-mlp")
-    assert box.currentData() == WATCHABLE and box.currentText() == "Auto: full speed (images)"
+    assert box.currentData() == WATCHABLE and box.currentText() == "Auto: watchable (~60 s a run)"
     _choose_preset(window, "spirals")
     assert box.currentData() == WATCHABLE and box.currentText() == "Auto: watchable (~20 s a run)"
     dataset = window.panel.editors["dataset"]
     dataset.setCurrentIndex(dataset.findData("digits8x8"))        # the form's dataset, changed by hand
-    assert box.currentText() == "Auto: full speed (images)"
+    assert box.currentText() == "Auto: full speed (small images)"
     assert [box.itemText(i) for i in range(1, box.count())] == \
         ["Full speed", "1000 batches/s", "100 batches/s", "30 batches/s", "10 batches/s", "1 batch/s"]
 

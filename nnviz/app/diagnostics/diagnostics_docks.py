@@ -9,7 +9,6 @@ frames are diagnosed once per frame, not once per epoch.
 import dataclasses
 import math
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
@@ -21,7 +20,7 @@ from nnviz.app.runs import runs_dock
 from nnviz.app.runs.run_queue import RunQueue
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.core import accuracy, run_position
+from nnviz.core import run_position
 from nnviz.core.health import DETECTORS
 from nnviz.guard import UserError
 from nnviz.io import ExperimentConfig
@@ -161,19 +160,17 @@ class DiagnosticsDocks:
         self.docks["health"].show()
         self.docks["health"].raise_()
 
-    def on_finished(self, event, config):
-        """The current run (of the experiment `config`) ended: add it to the runs list (with its test
-        accuracy) unless it failed or finished no epoch."""
+    def on_finished(self, event, config, test_accuracy=None):
+        """The current run (of the experiment `config`) ended: add it to the runs list (with its
+        `test_accuracy`, None without a test set) unless it failed or finished no epoch."""
         w = self.window
         session = w.session
         self.queue.on_finished(event.reason)
         if event.reason == "failed" or not self._epochs or session is None or config is None:
             return
-        ds = session.job.dataset
         final = {"finish_reason": event.reason}
-        if len(ds.X_test):
-            with np.errstate(all="ignore"):
-                final["test_accuracy"] = accuracy(ds.y_test, session.snapshot.network().predict(ds.X_test))
+        if test_accuracy is not None:
+            final["test_accuracy"] = test_accuracy
         record = record_from_history("", config, self.network_epochs, final)
         if self._record is None:
             self._runs_done += 1

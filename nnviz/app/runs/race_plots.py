@@ -13,22 +13,11 @@ import numpy as np
 import pyqtgraph as pg
 
 from nnviz.app.views.colors import run_color
-from nnviz.app.views.live_plots import MAX_SYMBOLS, SMOOTHING, Series
+from nnviz.app.views.live_plots import MAX_SYMBOLS, Series, smoothed, smoothing_weight
 from nnviz.app.views.plot_ranges import nice_ceiling
 
 LEGEND_COLUMNS = 4
 LEGEND_ROW_HEIGHT = 20          # pixels per row of legend entries
-
-
-def smoothed(losses, ema=None):
-    """(EMA after each loss, the last EMA): m ← m + SMOOTHING (C − m), starting at the first finite C;
-    a NaN or infinite loss leaves m as it was."""
-    out = np.empty(len(losses))
-    for i, value in enumerate(losses):
-        if np.isfinite(value):
-            ema = value if ema is None else ema + SMOOTHING * (value - ema)
-        out[i] = np.nan if ema is None else ema
-    return out, ema
 
 
 class _Curves:
@@ -88,7 +77,8 @@ class RacePlots(pg.GraphicsLayoutWidget):
         curves = self.curves[i]
         if batches:
             x = [b.position for b in batches]
-            y, curves.ema = smoothed([b.loss for b in batches], curves.ema)
+            y, curves.ema = smoothed([b.loss for b in batches], curves.ema,
+                                     smoothing_weight(batches[-1].batches_per_epoch))
             curves.loss.extend(x, y)
             curves.dirty = True
         if epochs:

@@ -1,6 +1,6 @@
 """One row of the Runs dock: a run or a seed group (`Entry`), and the text of its result cells."""
 
-from nnviz.app.views.experiment_panel import FORM
+from nnviz.app.views.experiment_panel import FORM, RATIO_SLIDER
 from nnviz.core import mean_std
 from nnviz.io.runs import format_value
 
@@ -35,6 +35,14 @@ class Entry:
             seeds = sorted(r.config.get("seed", 0) for r in self.records)
             config["seed"] = f"{seeds[0]}–{seeds[-1]} ({len(seeds)} seeds)"
         return config
+
+
+def setting_text(key, value):
+    """A setting as the Runs dock shows it under the form's label: the training ratio as its slider
+    reads ("80% train · 20% test", from test_fraction), everything else as `format_value` writes it."""
+    if key == "test_fraction" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return RATIO_SLIDER[3](value)
+    return format_value(value)
 
 
 def _percent(value):

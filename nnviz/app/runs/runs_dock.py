@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.app.runs.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, legend_name, result_cells
+from nnviz.app.runs.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, legend_name, result_cells, setting_text
 from nnviz.app.runs.runs_plots import RunsPlots
 from nnviz.app.views.colors import N_RUN_COLORS, run_color
 from nnviz.io.atomic import atomic_write_text
-from nnviz.io.runs import KEY_SETTINGS, differing_settings, format_value, load_runs, runs_to_csv, save_runs
+from nnviz.io.runs import KEY_SETTINGS, differing_settings, load_runs, runs_to_csv, save_runs
 
 _ERROR_STYLE = "color: #b00020;"
 EMPTY_TEXT = "No runs yet: each finished training run is added here."
@@ -304,10 +304,10 @@ class RunsDock(QWidget):
             name.setData(Qt.ItemDataRole.DecorationRole, QColor(*entry.color))
             config = entry.settings()
             name.setToolTip(f"{entry.records[-1].timestamp}\n" + "\n".join(
-                f"{LABELS.get(k, k)}: {format_value(config[k])}" for k in KEY_SETTINGS if k in config))
+                f"{LABELS.get(k, k)}: {setting_text(k, config[k])}" for k in KEY_SETTINGS if k in config))
             self.table.setItem(row, 0, name)
             results = result_cells(entry)
-            cells = [results[c] for c in RESULTS] + [format_value(config.get(key)) for key in settings]
+            cells = [results[c] for c in RESULTS] + [setting_text(key, config.get(key)) for key in settings]
             for col, text in enumerate(cells, start=1):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)

@@ -18,7 +18,7 @@ from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
 from nnviz.app.views.plot_series import Series
 from nnviz.core import run_position
 
-SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA)
+SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA), at least
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 DIVERGED_COLOR = "#d62728"
@@ -47,6 +47,24 @@ def _pen(color, width=1, alpha=255):
     c = pg.mkColor(color)
     c.setAlpha(alpha)
     return pg.mkPen(c, width=width)
+
+
+def smoothing_weight(batches_per_epoch):
+    """w, the weight of the newest batch in the smoothed loss: SMOOTHING, or 1 / batches_per_epoch when
+    an epoch has fewer batches. The average remembers ~1/w batches, never more than an epoch, so on a
+    dataset of 1-3 batches an epoch it follows the loss (there a batch is a third of the data or more)."""
+    return max(SMOOTHING, 1.0 / batches_per_epoch)
+
+
+def smoothed(losses, ema=None, weight=SMOOTHING):
+    """(EMA after each loss, the last EMA): m ← m + w (C − m), starting at the first finite C;
+    a NaN or infinite loss leaves m as it was."""
+    out = np.empty(len(losses))
+    for i, value in enumerate(losses):
+        if np.isfinite(value):
+            ema = value if ema is None else ema + weight * (value - ema)
+        out[i] = np.nan if ema is None else ema
+    return out, ema
 
 
 class LivePlots(PlotExport, StepRanges, QWidget):
@@ -213,13 +231,7 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         self._batches_per_epoch = batches[-1].batches_per_epoch
         x = self._epoch_offset + np.array([b.position for b in batches])
         loss = np.array([b.loss for b in batches], float)
-        smooth = np.empty_like(loss)
-        ema = self._ema
-        for i, value in enumerate(loss):
-            if np.isfinite(value):
-                ema = value if ema is None else ema + SMOOTHING * (value - ema)
-            smooth[i] = np.nan if ema is None else ema
-        self._ema = ema
+        smooth, self._ema = smoothed(loss, self._ema, smoothing_weight(batches[-1].batches_per_epoch))
         self._series("loss", "batch").extend(x, loss)
         self._series("loss", "batch (smoothed)").extend(x, smooth)
         self._series("learning_rate", "learning rate").extend(x, [b.learning_rate for b in batches])
