@@ -39,10 +39,12 @@ def alone(config):
             accuracy(ds.y_test, prepared.network.predict(ds.X_test)))
 
 
-def ema(losses):
+def ema(losses, batches_per_epoch=15):
+    """The smoothed loss: weight max(SMOOTHING, 1 / batches an epoch) on the newest batch."""
+    w = max(SMOOTHING, 1 / batches_per_epoch)
     m = losses[0]
     for value in losses[1:]:
-        m = m + SMOOTHING * (value - m)
+        m = m + w * (value - m)
     return m
 
 
