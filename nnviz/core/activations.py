@@ -52,18 +52,25 @@ class Tanh(Activation):
 class ReLU(Activation):
     name = "relu"
 
+    ZERO_SHAPES = 8             # zero arrays kept (one per hidden layer width and batch size in use)
+
     def __init__(self):
-        self._zeros = np.zeros((0, 0), dtype=np.float32)
+        self._zeros = {}
 
     def forward(self, Z):
         # max(z, 0) against an array of zeros shaped like Z: NumPy's SIMD loop wants two operands
-        # of the same shape; with a scalar 0 it falls back to a loop about 3x slower.
-        # (Read once: copies of a network share this object across threads.)
-        zeros = self._zeros
-        if zeros.shape != Z.shape or zeros.dtype != Z.dtype:
+        # of the same shape; with a scalar 0 it falls back to a loop about 3x slower (64x128 float32:
+        # 9 µs against 24-30 µs). One zero array per shape, so that every hidden layer finds its own
+        # (a single slot missed on every call with two layers of different widths).
+        # (Dict reads and writes are atomic: copies of a network share this object across threads.)
+        key = (Z.shape, Z.dtype)
+        zeros = self._zeros.get(key)
+        if zeros is None:
+            if len(self._zeros) >= self.ZERO_SHAPES:
+                self._zeros = {}
             zeros = np.zeros_like(Z)
             zeros.flags.writeable = False
-            self._zeros = zeros
+            self._zeros[key] = zeros
         return np.maximum(Z, zeros)
 
     def backward(self, Z, A, dA):
