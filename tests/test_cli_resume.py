@@ -56,3 +56,24 @@ def test_a_resume_that_cannot_go_on_says_why(capsys, tmp_path, experiment):
     code, out = run(capsys, "train", "--resume", bare, "--epochs", 4)
     assert code == 2 and f"{bare}: holds no experiment to resume from" in out.err
     assert len(out.err.strip().splitlines()) == 1
+
+
+def test_the_progress_line_measures_the_run_by_its_position_after_a_batch_size_change():
+    """Epoch 7 of 10, batch 1 of 2 (the batch doubled after 6 epochs of 4 batches, step 25): 65% done,
+    and 6.5 epochs in 13 s of training leave 3.5 epochs, 7 s (by steps it would be 25/20 = 125%)."""
+    import io
+    import math
+
+    from nnviz.cli.console import TrainingConsole
+    from nnviz.core import BatchEnd
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    console = TrainingConsole(out, False, 10, math.inf)
+    console.batch(BatchEnd(7, 1, 2, 25, 0.5, 0.1, 1000, 13.0))
+    line = out.getvalue()
+    assert line.startswith("\r[" + "#" * 13 + "." * 7 + "] epoch 7/10  batch 1/2")
+    assert line.rstrip().endswith("ETA 0:07")

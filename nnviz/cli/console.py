@@ -34,9 +34,8 @@ class TrainingConsole:
             done = (now - self.started) / max(self.deadline - self.started, 1e-9)
             where, eta = f"epoch {e.epoch}", self.deadline - now
         else:
-            total = self.epochs * e.batches_per_epoch
-            done, where = e.step / total, f"epoch {e.epoch}/{self.epochs}"
-            eta = e.elapsed / e.step * (total - e.step)
+            done, where = e.position / self.epochs, f"epoch {e.epoch}/{self.epochs}"
+            eta = e.elapsed / e.position * (self.epochs - e.position)       # the run's position, in epochs
         filled = min(20, round(20 * done))
         acc = "" if self.accuracy is None else f"  acc {self.accuracy:.2%}"
         self._draw(f"[{'#' * filled}{'.' * (20 - filled)}] {where}  batch {e.batch}/{e.batches_per_epoch}"
