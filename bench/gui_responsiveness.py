@@ -86,7 +86,8 @@ class GuiRun:
         show_progress, refresh = controls.show_progress, plots.refresh
 
         def status_shown(batch, *args, **kwargs):
-            self.shown["status"].append((time.perf_counter(), batch.step))
+            if batch is not None:                # None: a new run clears the status (no step shown)
+                self.shown["status"].append((time.perf_counter(), batch.step))
             return show_progress(batch, *args, **kwargs)
 
         def curves_shown():

@@ -169,7 +169,7 @@ def test_the_epoch_axis_fits_a_few_steps_and_spans_the_plan_once_the_run_is_unde
     plots.add_batches(steps)
     plots.refresh()
     right = plots.plot("loss").getViewBox().viewRange()[0][1]
-    assert 10 / 844 < right < 0.05, right                                  # the ten steps fill the axis
+    assert 10 / 844 < right <= 0.1 * 1.03, right                            # the ten steps fill a tenth of it
     plots.add_batches([BatchEnd(1, 844, 844, 844, 0.5, 0.1, 64 * 844, 0.01, 0.5)])   # an epoch done
     plots.refresh()
     assert 10 <= plots.plot("loss").getViewBox().viewRange()[0][1] < 10.5

@@ -28,8 +28,8 @@ LEGEND_STEPS = 8                     # points along each new segment checked for
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
 LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
-# The epoch axis spans the planned epochs once the data cover this share of them; before, it fits the
-# data (ten F10 steps of mnist-mlp were a 2 px sliver on a 0-10 epoch axis).
+# The epoch axis spans the planned epochs once the data cover this share of them; before, it spans the
+# next power of ten above the data (ten F10 steps of mnist-mlp were a 2 px sliver on a 0-10 epoch axis).
 PLAN_SHARE = 0.05
 
 
@@ -403,7 +403,9 @@ class LivePlots(PlotExport, StepRanges, QWidget):
             wanted = self._x_planned or 1.0
         elif PLAN_SHARE * self._x_planned <= x_max <= self._x_planned:
             wanted = self._x_planned
-        else:           # a few steps (F10) of a long run, or a run past its plan: the axis fits the data
+        elif x_max < self._x_planned:      # a few steps (F10) of a long run: the next power of ten, so
+            wanted = 10.0 ** np.ceil(np.log10(x_max * 1.15))   # a run's start changes the axis 3-4 times
+        else:                              # (every change costs the five plots' ticks: ~150 ms stalls)
             wanted = nice_ceiling(x_max * 1.15)
         if wanted != self._x_limit:
             self._x_limit = wanted
