@@ -4,7 +4,7 @@ inspector."""
 import numpy as np
 from PySide6.QtCore import Qt
 
-from nnviz.app.diagnostics.health_dock import COLORS
+from nnviz.app.diagnostics.health_lights import COLORS
 from nnviz.app.run_controls import IDLE
 from nnviz.app.runtime.redraw import on_screen
 

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.app.diagnostics.health_dock import COLORS, COLUMNS, HealthDock
+from nnviz.app.diagnostics.health_dock import HealthDock
+from nnviz.app.diagnostics.health_lights import COLORS
+from nnviz.app.diagnostics.layer_table import COLUMNS
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.snapshot import Snapshot
 from nnviz.app.runtime.worker import PAUSED

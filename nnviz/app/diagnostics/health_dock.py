@@ -1,6 +1,7 @@
 """The training-health dock: traffic lights per detector, a per-layer table, histograms, a divergence banner.
 
-The numbers and verdicts come from `nnviz.core.health`; this widget only shows them.
+The numbers and verdicts come from `nnviz.core.health`; this widget only shows them (the lights in
+`health_lights`, the per-layer table in `layer_table`).
 
     dock.reset(n_classes=10, activation="relu")     # a new run
     dock.set_probe(X_probe, y_probe)                # histograms and "Measure now" use it
@@ -14,91 +15,41 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from nnviz.app.diagnostics.health_lights import COLORS, Light
+from nnviz.app.diagnostics.layer_table import LayerTable
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.superscript import superscript
 from nnviz.core.health import (
-    DEAD,
     DETECTORS,
-    EXPLODING,
-    SATURATED,
-    SATURATING,
     TITLES,
-    UPDATE_RATIO,
-    VANISHING,
     diagnose,
     diagnose_layers,
-    health_ratios,
     histograms,
     layer_report,
-    threshold_level,
 )
 from nnviz.io.runs import thin_rows
 
-COLORS = {"ok": "#2ca02c", "warning": "#f0a500", "alarm": "#d62728", "n/a": "#b0b0b0"}
-CELL_TINT = {"warning": QColor(240, 165, 0, 70), "alarm": QColor(214, 39, 40, 80)}
-COLUMNS = ("dead", "saturated", "grad norm", "ratio to output", "update ratio", "act mean", "act std")
 HIST_BINS = 30
 TABS_PREFERRED_HEIGHT = 160  # px: the layer table / histograms' share of a short dock (more when it is tall)
 HISTORY_CHECKS = 400        # epochs of a saved run judged to rebuild its history (evenly spaced)
 MEASURE_BATCH = 64          # probe samples whose gradient "Measure now" takes
 WEIGHT_BRUSH, ACT_BRUSH = (31, 119, 180, 120), (255, 127, 14, 120)
 
-
-def _number(value, fmt="{:.3g}"):
-    return "—" if value is None or not math.isfinite(value) else fmt.format(value)
-
-
-class _Light:
-    """One detector's row: a coloured dot, its name and its one-line hint."""
-
-    def __init__(self, grid, row, detector):
-        self.dot = QLabel()
-        self.dot.setFixedSize(14, 14)
-        self.title = QLabel(TITLES[detector])
-        bold = QFont()
-        bold.setBold(True)
-        self.title.setFont(bold)
-        self.message = QLabel(wordWrap=True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        grid.addWidget(self.dot, row, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.title, row, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.message, row, 2)
-        self.level = self.color = None
-        self.show(None)
-
-    def show(self, finding):
-        """Show `finding` (None: no epoch yet). A fine or not-applicable light says only "Fine" or "Not
-        applicable", its reason in the tooltip: the hints that need reading, and the history below the
-        lights, keep the room (a laptop's dock shows all of it without scrolling)."""
-        if finding is None:
-            self.level, self.text = "n/a", "Waiting for the first epoch"
-        else:
-            self.level, self.text = (finding.level if finding.applicable else "n/a"), finding.message
-        self.color = COLORS[self.level]
-        self.dot.setStyleSheet(f"background: {self.color}; border-radius: 7px;")
-        self.dot.setToolTip(self.level)
-        quiet = finding is not None and self.level in ("ok", "n/a") and ": " in self.text
-        self.message.setText(self.text.split(": ", 1)[0] if quiet else self.text)
-        self.message.setToolTip(self.text if quiet else "")
 
 
 class _BelowTheFold(QTabWidget):
@@ -150,7 +101,7 @@ class HealthDock(QWidget):
         grid.setContentsMargins(4, 2, 4, 2)
         grid.setVerticalSpacing(2)
         grid.setColumnStretch(2, 1)
-        self.lights = {d: _Light(grid, i, d) for i, d in enumerate(DETECTORS)}
+        self.lights = {d: Light(grid, i, d) for i, d in enumerate(DETECTORS)}
 
         self.measure_button = QPushButton("Measure now", enabled=False,
                                           toolTip="Dead units, saturation, gradients and histograms of the "
@@ -169,10 +120,7 @@ class HealthDock(QWidget):
         self.log.setMaximumHeight(4 * lines + 8)               # nor so tall that a laptop's dock scrolls it away
         self.log.addItem("History: no alarm yet")
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = LayerTable()
         self.plots = pg.GraphicsLayoutWidget()
         self.tabs = _BelowTheFold()
         self.tabs.addTab(self.table, "Layers")
@@ -237,7 +185,7 @@ class HealthDock(QWidget):
             self.table.setRowCount(0)
             return self.status.setText("Waiting for the first epoch")
         event = self.history[-1]
-        self.set_layer_stats(event.layers)
+        self.table.show_layers(event.layers, self.activation)
         self.status.setText(f"Epoch {event.epoch}: train accuracy {event.train_accuracy:.1%}")
         self.set_findings(diagnose(self.history, self.n_classes, self.activation, self._diverged, init=self.init))
 
@@ -251,7 +199,7 @@ class HealthDock(QWidget):
         if self._X is None or self._y is None:
             return
         layers = self._measure(snapshot.network())
-        self.set_layer_stats(layers)
+        self.table.show_layers(layers, self.activation)
         self.set_findings(diagnose(history, self.n_classes, self.activation, layers=layers, init=self.init))
         self.status.setText(f"Replaying epoch {position:.2f}: measured on its weights")
         self.status.setToolTip(f"Dead units, saturation and gradients: the replayed weights on {len(self._X)} probe "
@@ -288,40 +236,12 @@ class HealthDock(QWidget):
         self._stale = True
         self.draw_if_shown()
 
-    def set_layer_stats(self, layers):
-        """Fill the per-layer table from LayerStats (one per weight layer)."""
-        ratios = health_ratios(layers)
-        hidden = len(layers) - 1
-        self.table.setRowCount(len(layers))
-        self.table.setVerticalHeaderLabels([f"layer {l}" if l <= hidden else f"output ({l})"
-                                            for l in range(1, len(layers) + 1)])
-        for r, (s, ratio) in enumerate(zip(layers, ratios)):
-            out = r == hidden
-            dead = None if out or self.activation != "relu" else s.dead_fraction
-            sat = None if out or self.activation not in SATURATING else s.saturated_fraction
-            cells = (
-                (_number(dead, "{:.0%}"), threshold_level(dead, DEAD)),
-                (_number(sat, "{:.0%}"), threshold_level(sat, SATURATED)),
-                (_number(s.grad_norm), "ok"),
-                (_number(ratio), "ok" if out else max(threshold_level(ratio, VANISHING, above=False),
-                                                      threshold_level(ratio, EXPLODING), key=_severity)),
-                (_number(s.update_ratio, "{:.2g}"), threshold_level(s.update_ratio, UPDATE_RATIO)),
-                (_number(s.activation_mean), "ok"),
-                (_number(s.activation_std), "ok"),
-            )
-            for c, (text, level) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if level in CELL_TINT:
-                    item.setBackground(QBrush(CELL_TINT[level]))
-                self.table.setItem(r, c, item)
-
     def measure_now(self):
         """Measure the current weights on the probe set without training: table, lights, histograms."""
         if self._snapshot is None or self._X is None or self._y is None:
             return
         layers = self._measure(self._network())
-        self.set_layer_stats(layers)
+        self.table.show_layers(layers, self.activation)
         self.set_findings(diagnose_layers(layers, self.activation, self.init))
         self.status.setText(f"Measured now on {len(self._X)} probe samples")
         self._stale = True
@@ -427,7 +347,3 @@ class HealthDock(QWidget):
                                   pen=pg.mkPen(brush[:3]))
                 plots.append(plot)
                 curves.append(curve)
-
-
-def _severity(level):
-    return ("ok", "warning", "alarm").index(level)
