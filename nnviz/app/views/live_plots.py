@@ -3,6 +3,7 @@
 Every curve is created once (per-layer curves once per network) and redrawn with `setData` from
 growing NumPy buffers; `add_batches`/`add_epochs` only append, `refresh` draws (the window's redraw
 scheduler calls it). No grid lines: on a live plot they cost more to paint than all the curves.
+Legends are placed by `plot_legends.LegendPlacement`, axis ranges by `plot_ranges.StepRanges`.
 The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 """
 
@@ -11,9 +12,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from nnviz.app.views.legend_corner import best_placement, corner_counts
 from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
+from nnviz.app.views.plot_legends import LegendPlacement
 from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
 from nnviz.app.views.plot_series import Series
 from nnviz.core import run_position
@@ -23,10 +24,7 @@ LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
-LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
-LEGEND_STEPS = 8                     # points along each new segment checked for lying under the legend
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
-LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
 # The epoch axis spans the planned epochs once the data cover this share of them; before, it spans the
 # next power of ten above the data (ten F10 steps of mnist-mlp were a 2 px sliver on a 0-10 epoch axis).
@@ -67,7 +65,7 @@ def smoothed(losses, ema=None, weight=SMOOTHING):
     return out, ema
 
 
-class LivePlots(PlotExport, StepRanges, QWidget):
+class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
     """Five plots in a grid that reflows to the width; the names in PLOTS address them (`plot(name)`).
     A legend lists only the curves that have data and sits in its plot's emptiest corner.
     Signal `failed(message)`: a plot's "Save plot as PNG…" / "Save data as CSV…" could not write."""
@@ -321,77 +319,6 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         for name in self._plots:
             if self._update_entries(name) or name in moved or self._under_legend(name):
                 self._move_legend(name)
-
-    def _update_entries(self, name):
-        """List exactly the curves of plot `name` that have data; True when that changed."""
-        legend, changed = self._plots[name].legend, False
-        for item, series in self._curves[name].values():
-            if item.listed and (series.n > 0) != item.in_legend:
-                if item.in_legend:
-                    legend.removeItem(item)
-                else:
-                    legend.addItem(item, item.label)
-                item.in_legend, changed = not item.in_legend, True
-        return changed
-
-    def _shown_y(self, plot, y):
-        """y as the view box holds it (log10 on a log axis)."""
-        if plot.ctrl.logYCheck.isChecked():
-            with np.errstate(all="ignore"):
-                return np.log10(y)
-        return y
-
-    def _under_legend(self, name):
-        """Do the points added to plot `name` since its legend was placed, or the lines to them,
-        lie under the legend?"""
-        plot = self._plots[name]
-        corner = getattr(plot.legend, "corner", None)
-        if corner is None or not plot.legend.isVisible():
-            return False
-        box = plot.getViewBox()
-        for item, series in self._curves[name].values():
-            seen = getattr(item, "_legend_seen", 0)
-            if series.n <= seen:
-                continue
-            x, y = series.x[max(seen - 1, 0):], self._shown_y(plot, series.y[max(seen - 1, 0):])
-            if len(x) > 1:                       # the segments between the points, sampled
-                t = np.linspace(0.0, 1.0, LEGEND_STEPS)
-                x = (x[:-1, None] + np.diff(x)[:, None] * t).ravel()
-                y = (y[:-1, None] + np.diff(y)[:, None] * t).ravel()
-            item._legend_seen = series.n
-            if corner_counts(x, y, *box.viewRange(), plot.legend.fraction)[corner]:
-                return True
-        return False
-
-    def _move_legend(self, name):
-        """Put plot `name`'s legend in the corner where its curves are not (hidden while none has data)."""
-        plot = self._plots[name]
-        filled = [s for _, s in self._curves[name].values() if s.n]
-        plot.legend.setVisible(bool(filled))          # no empty box while nothing is drawn
-        for item, series in self._curves[name].values():
-            item._legend_seen = series.n
-        if not filled:
-            return
-        box, size = plot.getViewBox(), plot.legend.boundingRect()
-        (x0, x1), (y0, y1) = box.viewRange()
-        width, height = max(box.width(), 1.0), max(box.height(), 1.0)
-        xs, ys = [], []
-        for s in filled:                     # the points drawn and the lines between them
-            sx, sy = s.shown()
-            between = np.linspace(sx[0], sx[-1], LEGEND_SAMPLES)
-            xs += [sx, between]
-            ys += [sy, np.interp(between, sx, sy)]
-        x, y = np.concatenate(xs), self._shown_y(plot, np.concatenate(ys))
-        legend, n = plot.legend, len(filled)
-        columns = min(legend.columnCount, n)
-        entry = ((size.width() / columns + LEGEND_MARGIN / columns) / width,
-                 (size.height() / -(-n // columns) + LEGEND_MARGIN) / height)
-        columns, corner = best_placement(x, y, (x0, x1), (y0, y1), entry, n, columns,
-                                         prefer=getattr(legend, "corner", (1, 1)))
-        if columns != legend.columnCount:
-            legend.setColumnCount(columns)
-        legend.corner, legend.fraction = corner, (entry[0] * columns, entry[1] * -(-n // columns))
-        plot.legend.setOffset((10 if corner[0] == 0 else -10, -10 if corner[1] == 0 else 10))
 
     def _update_ranges(self):
         """One x range for all plots, grown in steps: an axis whose range changes at every frame
