@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import nnviz.app.views.experiment_panel as experiment_panel
+from nnviz.app.views.experiment_form import FORM, OPEN_IDX
 from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.io import ExperimentConfig, list_presets
 
@@ -117,10 +118,10 @@ def test_the_noise_and_training_ratio_sliders_show_for_toy_sets_with_their_value
 
 def test_open_idx_folder_adds_the_folder_as_a_dataset(panel, monkeypatch, tmp_path):
     monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent: str(tmp_path))
-    choose(panel, "dataset", experiment_panel.OPEN_IDX)
+    choose(panel, "dataset", OPEN_IDX)
     assert panel.config().dataset == f"idx:{tmp_path}"
     monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent: "")
-    choose(panel, "dataset", experiment_panel.OPEN_IDX)   # cancelled: stays where it was
+    choose(panel, "dataset", OPEN_IDX)   # cancelled: stays where it was
     assert panel.config().dataset == f"idx:{tmp_path}"
 
 
@@ -163,7 +164,7 @@ def test_the_presets_menu_is_grouped_and_shows_no_raw_markdown(panel):
 
 
 def test_every_field_has_a_tooltip_and_an_error_does_not_erase_it(panel):
-    for _, name, *_ in experiment_panel.FORM:
+    for _, name, *_ in FORM:
         assert len(panel.editors[name].toolTip()) > 20, name
     panel.editors["learning_rate"].setText("-1")
     assert "learning_rate" in panel.errors

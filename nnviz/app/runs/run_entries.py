@@ -1,6 +1,6 @@
 """One row of the Runs dock: a run or a seed group (`Entry`), and the text of its result cells."""
 
-from nnviz.app.views.experiment_panel import FORM, RATIO_SLIDER
+from nnviz.app.views.experiment_form import FORM, RATIO_SLIDER
 from nnviz.core import mean_std
 from nnviz.io.runs import format_value
 

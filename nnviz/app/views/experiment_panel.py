@@ -5,106 +5,47 @@ whole experiment; each bad field shows its reason in red right under it and `val
 which the window uses to disable Train.
 """
 
-import os
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QMenu,
     QScrollArea,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from nnviz.app.views.features_editor import FeaturesEditor
+from nnviz.app.views.experiment_form import (
+    FORM,
+    OPEN_IDX,
+    OPTIMIZER_PARAMS,
+    SCHEDULE_PARAMS,
+    make_editor,
+    read_value,
+    write_value,
+)
 from nnviz.app.views.field_help import help_for
-from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field, HiddenLayersEditor, LayerListEditor, SliderEditor
+from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.app.views.wheel_guard import guard_wheel
-from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
-from nnviz.core.config import EARLY_STOPPING_METRICS
-from nnviz.data import TITLES, TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
+from nnviz.data import TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
 from nnviz.guard import shorten
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
 
-OPEN_IDX = "__open_idx__"
-FILE_KINDS = {IDX_PREFIX: "IDX", "csv:": "CSV", "images:": "Images"}     # file datasets, as the list shows them
-OPTIMIZER_PARAMS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
-                    "rmsprop": ("rho", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
-SCHEDULE_PARAMS = {"constant": (), "step": ("step_epochs", "step_gamma"), "cosine": ("min_learning_rate",)}
 MAX_ERROR_PASSES = 12
-DEFAULT_TEST_FRACTION = 0.2       # nnviz.data.load_dataset's
 FIRST_WIDTH = {True: 8, False: 128}   # units of a first hidden layer added: 2-D points (toy sets), images
-# Sliders: (low, high, step, readout of a value, inverted). The training ratio slider edits
-# test_fraction, the share kept apart for testing, so it grows to the left.
-NOISE_SLIDER = (0.0, 1.0, 0.01, lambda v: f"{v:.2f}", False)
-RATIO_SLIDER = (0.1, 0.9, 0.05, lambda v: f"{1 - v:.0%} train · {v:.0%} test", True)
-
-# (group, field, label, kind, option): kind choice → option is the names; int → (min, max);
-# opt_int → max, with 0 shown as "default"; float / opt_float → line edits; bool → check box;
-# slider → (low, high, step, readout, inverted), None shown at the default.
-FORM = (
-    ("Data", "dataset", "Dataset", "dataset", None),
-    ("Data", "n_samples", "Points", "opt_int", 1_000_000),
-    ("Data", "noise", "Noise", "slider", NOISE_SLIDER),
-    ("Data", "test_fraction", "Training ratio", "slider", RATIO_SLIDER),
-    ("Data", "classes", "Classes", "opt_int", 10),
-    ("Data", "train_subset", "Training subset", "int", (0, 10_000_000)),
-    ("Data", "validation_split", "Validation split", "float", None),
-    ("Data", "augment_shift", "Shift augmentation (px)", "int", (0, 20)),
-    ("Data", "augment_rotation", "Rotation augmentation (°)", "float", None),
-    ("Data", "augment_elastic", "Elastic distortion (α)", "float", None),
-    ("Network", "input_features", "Input features", "features", None),
-    ("Network", "hidden_layers", "Hidden layers", "layers", None),
-    ("Network", "layers", "Layers (JSON)", "layer_list", None),
-    ("Network", "activation", "Hidden activation", "choice", tuple(HIDDEN)),
-    ("Network", "output", "Output", "choice", tuple(OUTPUT)),
-    ("Network", "loss", "Loss", "choice", tuple(LOSSES)),
-    ("Network", "init", "Initialiser", "choice", tuple(INITIALIZERS)),
-    ("Optimiser", "optimizer", "Optimiser", "choice", tuple(OPTIMIZERS)),
-    ("Optimiser", "learning_rate", "Learning rate", "float", None),
-    ("Optimiser", "momentum", "Momentum", "float", None),
-    ("Optimiser", "beta1", "β₁", "float", None),
-    ("Optimiser", "beta2", "β₂", "float", None),
-    ("Optimiser", "rho", "ρ (decay)", "float", None),
-    ("Optimiser", "epsilon", "ε", "float", None),
-    ("Optimiser", "schedule", "Schedule", "choice", SCHEDULES),
-    ("Optimiser", "step_epochs", "Step every (epochs)", "int", (0, 100_000)),
-    ("Optimiser", "step_gamma", "Step factor γ", "float", None),
-    ("Optimiser", "min_learning_rate", "Final learning rate", "float", None),
-    ("Optimiser", "warmup", "Warm-up (share of run)", "float", None),
-    ("Training", "batch_size", "Batch size", "int", (0, 1_000_000)),
-    ("Training", "epochs", "Epochs", "int", (0, 1_000_000)),
-    ("Training", "l2", "L2 (weight decay λ)", "float", None),
-    ("Training", "l1", "L1 (sparsity λ₁)", "float", None),
-    ("Training", "dropout", "Dropout (hidden)", "float", None),
-    ("Training", "input_dropout", "Dropout (input)", "float", None),
-    ("Training", "clip_norm", "Clip gradient norm", "float", None),
-    ("Training", "early_stopping", "Early stopping patience", "int", (0, 10_000)),
-    ("Training", "early_stopping_metric", "Early stopping on", "choice", EARLY_STOPPING_METRICS),
-    ("Training", "restore_best", "Restore best epoch", "bool", None),
-    ("Training", "time_budget", "Time limit (s, 0 = none)", "float", None),
-    ("Training", "seed", "Seed", "int", (0, 2**31 - 1)),
-)
+DEFAULT_TEST_FRACTION = 0.2       # nnviz.data.load_dataset's
 
 
 def choose_idx_folder(parent):
     """Ask for an IDX folder; tests replace this function."""
     return QFileDialog.getExistingDirectory(parent, "Open an IDX folder (MNIST layout)")
-
-
-def _format_float(value):
-    return "" if value is None else f"{value:g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.3g}"
 
 
 class ExperimentPanel(QScrollArea):
@@ -132,7 +73,7 @@ class ExperimentPanel(QScrollArea):
             self._forms[group].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             column.addWidget(box)
         for group, name, label, kind, option in FORM:
-            editor = self._make_editor(name, kind, option)
+            editor = make_editor(name, kind, option, self._edited, self._dataset_changed)
             self.editors[name] = editor
             self.fields[name] = Field(editor, help_for(name))
             self._forms[group].addRow(label, self.fields[name])
@@ -175,47 +116,6 @@ class ExperimentPanel(QScrollArea):
         header.addWidget(self.problems)
         return header
 
-    def _make_editor(self, name, kind, option):
-        if kind in ("choice", "dataset"):
-            editor = QComboBox()
-            items = TITLES.items() if kind == "dataset" else ((v, v) for v in option)
-            for value, text in items:
-                editor.addItem(text, value)
-            if kind == "dataset":
-                editor.addItem("Open IDX folder…", OPEN_IDX)
-                editor.currentIndexChanged.connect(self._dataset_changed)
-            else:
-                editor.currentIndexChanged.connect(self._edited)
-        elif kind in ("int", "opt_int"):
-            editor = QSpinBox()
-            editor.setRange(*(option if kind == "int" else (0, option)))
-            if kind == "opt_int":
-                editor.setSpecialValueText("default")
-            editor.valueChanged.connect(self._edited)
-        elif kind == "bool":
-            editor = QCheckBox()
-            editor.toggled.connect(self._edited)
-        elif kind == "layers":
-            editor = HiddenLayersEditor()
-            editor.changed.connect(self._edited)
-        elif kind == "features":
-            editor = FeaturesEditor()
-            editor.changed.connect(self._edited)
-        elif kind == "layer_list":
-            editor = LayerListEditor()
-            editor.textChanged.connect(self._edited)
-        elif kind == "slider":
-            editor = SliderEditor(*option)
-            editor.changed.connect(self._edited)
-        else:
-            editor = QLineEdit()
-            if kind == "opt_float":
-                editor.setPlaceholderText("default")
-            editor.textChanged.connect(self._edited)
-        editor.kind = kind
-        editor.setObjectName(name)
-        return editor
-
     # -- reading and writing the config --------------------------------------------------------
 
     def check_fits(self, config):
@@ -244,7 +144,7 @@ class ExperimentPanel(QScrollArea):
         try:
             self._base = replace(config, hidden_layers=list(config.hidden_layers))
             for name, editor in self.editors.items():
-                self._write(editor, getattr(config, name))
+                write_value(editor, getattr(config, name))
         finally:
             self._loading = False
         self._modified = False
@@ -255,55 +155,6 @@ class ExperimentPanel(QScrollArea):
         """The dataset the form names now (also while another field is invalid)."""
         return self._values()[0].get("dataset") or ""
 
-    def _write(self, editor, value):
-        if editor.kind == "dataset":
-            if editor.findData(value) < 0:
-                prefix, path = dataset_path(value)
-                editor.insertItem(editor.count() - 1, f"{FILE_KINDS.get(prefix, '?')}: {os.path.basename(path)}", value)
-                editor.setItemData(editor.count() - 2, path, Qt.ItemDataRole.ToolTipRole)
-            editor.setCurrentIndex(editor.findData(value))
-        elif editor.kind == "choice":
-            editor.setCurrentIndex(editor.findData(value))
-        elif editor.kind in ("int", "opt_int"):
-            editor.setValue(value or 0)
-        elif editor.kind == "bool":
-            editor.setChecked(bool(value))
-        elif editor.kind == "layers":
-            editor.set_layers(value)
-        elif editor.kind == "features":
-            editor.set_features(value)
-        elif editor.kind in ("slider", "layer_list"):
-            editor.set_value(value)
-        else:
-            editor.setText(_format_float(value))
-
-    def _read(self, name):
-        """(value, error) of one editor; error is a reason when the text is not a number."""
-        editor = self.editors[name]
-        if editor.kind in ("choice", "dataset"):
-            return editor.currentData(), None
-        if editor.kind == "int":
-            return editor.value(), None
-        if editor.kind == "opt_int":
-            return editor.value() or None, None
-        if editor.kind == "bool":
-            return editor.isChecked(), None
-        if editor.kind == "layers":
-            return editor.layers(), None
-        if editor.kind == "features":
-            return editor.features(), None
-        if editor.kind == "slider":
-            return editor.value(), None
-        if editor.kind == "layer_list":
-            return editor.parsed()
-        text = editor.text().strip()
-        if not text and editor.kind == "opt_float":
-            return None, None
-        try:
-            return float(text), None
-        except ValueError:
-            return None, f"{text!r} is not a number" if text else "enter a number"
-
     def config(self):
         """The edited experiment (possibly invalid; see `valid` and `errors`); on another dataset than
         the one it was written for, without its title, description and expected outcome."""
@@ -313,7 +164,7 @@ class ExperimentPanel(QScrollArea):
     def _values(self):
         values, errors = {}, {}
         for name in self.editors:
-            value, error = self._read(name)
+            value, error = read_value(self.editors[name])
             if error:
                 errors[name] = error
             else:
@@ -420,7 +271,7 @@ class ExperimentPanel(QScrollArea):
             folder = choose_idx_folder(self)
             self._loading = True
             try:
-                self._write(combo, f"{IDX_PREFIX}{folder}" if folder else self._dataset)
+                write_value(combo, f"{IDX_PREFIX}{folder}" if folder else self._dataset)
             finally:
                 self._loading = False
         if combo.currentData() != OPEN_IDX:
