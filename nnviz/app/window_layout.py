@@ -9,7 +9,7 @@ user's own arrangement of each kind is remembered (QSettings) and View → Reset
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QTabBar
+from PySide6.QtWidgets import QDockWidget, QTabBar
 
 PREFERRED_SIZE = QSize(1600, 1000)   # on screens with room to spare
 SCREEN_SHARE = 0.92                  # of the available screen the first window takes, at most
@@ -130,8 +130,18 @@ class WindowLayout:
         docks["inspector"].hide()
         for column in columns:
             docks[column[0]].raise_()
+        lessons = w.findChild(QDockWidget, "lessons_dock")
+        if lessons is not None and not lessons.isHidden():
+            self.place_lessons(lessons)
         self.default = True
         self.size_docks()
+
+    def place_lessons(self, dock):
+        """The Lessons dock above the experiment form, in its column: never across the stage, whose
+        views a lesson asks the student to watch."""
+        experiment = self.window.docks["experiment"]
+        self.window.splitDockWidget(experiment, dock, Qt.Orientation.Vertical)
+        self.window.splitDockWidget(dock, experiment, Qt.Orientation.Vertical)
 
     def size_docks(self):
         """The default column widths (and splits) for the window's current size."""

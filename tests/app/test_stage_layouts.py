@@ -124,3 +124,25 @@ def test_presenter_mode_shows_the_stage_alone_in_large_type_and_f11_gives_the_wi
     assert caption.font().pointSizeF() < 1.5 * font
     for name in ("experiment", "network", "curves", "predict"):
         assert in_front(window, name), name
+
+
+def test_an_open_lesson_shares_the_experiments_column_and_leaves_the_stage_its_size(make_window, qtbot, tmp_path,
+                                                                                   monkeypatch):
+    from nnviz.app.lessons import progress as lesson_progress
+    monkeypatch.setattr(lesson_progress, "default_folder", lambda: tmp_path / "lessons")
+    window = staged(make_window, qtbot, tiny_spirals(hidden_layers=[16, 16]))
+    network_before = window.docks["network"].size()
+    window.lessons.open("02-what-a-hidden-unit-learns")        # its step asks the student to watch the network
+    qtbot.waitUntil(lambda: window.lessons.dock.isVisible() and window.layout_defaults.kind == "points")
+    qtbot.wait(150)
+    lessons, experiment, network = window.lessons.dock, window.docks["experiment"], window.docks["network"]
+    # In the experiment's column, above it: never across the stage (it was, squashing the network to a line).
+    assert lessons.geometry().right() < network.geometry().left()
+    assert abs(lessons.geometry().left() - experiment.geometry().left()) <= 2
+    assert lessons.geometry().bottom() < experiment.geometry().top()
+    assert network.height() >= network_before.height() - 40, (network.size(), network_before)
+    assert unit_map_pixels(window) >= 30
+    # The form's header speaks of the lesson, not of the preset it starts from ("no hidden layer needed"
+    # above a 2-4-2 network).
+    header = window.panel.info.text()
+    assert "What a hidden unit learns" in header and "no hidden layer" not in header, header

@@ -7,6 +7,8 @@ dock), the latest weights, the dataset and the unit the student knocked out in t
 A step trained on a lesson's hand-made points or weights (Nielsen's neuron) runs in a thread here.
 """
 
+from dataclasses import replace
+
 import pyqtgraph as pg
 from PySide6.QtCore import QThread, Signal
 
@@ -52,7 +54,7 @@ class LessonCoach:
         """A lesson opens: the window forgets its network and takes the lesson's start experiment."""
         self.lesson = lesson
         self.window.reset()
-        self.window.set_experiment(start_config(lesson.start))
+        self.window.set_experiment(self._in_words_of_the_lesson(start_config(lesson.start)))
         self.window.panel.set_lesson_fields(lesson.show, lesson.lock)
 
     def end(self):
@@ -71,7 +73,12 @@ class LessonCoach:
             self.window.reset()
         if settings:
             values = {**values, **settings}
-            self.window.set_experiment(ExperimentConfig.from_dict(values))
+            self.window.set_experiment(self._in_words_of_the_lesson(ExperimentConfig.from_dict(values)))
+
+    def _in_words_of_the_lesson(self, config):
+        """The experiment headed by the lesson's title and objective: the preset it starts from says
+        things ("no hidden layer needed") that the lesson's own settings may contradict."""
+        return replace(config, title=f"Lesson: {self.lesson.title}", description=self.lesson.objective, expected="")
 
     def planned_epochs(self):
         try:

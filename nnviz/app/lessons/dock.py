@@ -32,7 +32,6 @@ class LessonsDock:
         self.dock.setObjectName("lessons_dock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-        window.splitDockWidget(self.dock, window.docks["experiment"], Qt.Orientation.Vertical)
         self.dock.hide()
         self.dock.toggleViewAction().toggled.connect(self._dock_toggled)
         self._build_menus()
@@ -59,6 +58,7 @@ class LessonsDock:
 
     def open(self, name):
         """Show the dock with lesson `name` where the student left it."""
+        self.window.layout_defaults.place_lessons(self.dock)
         self.dock.show()
         self.dock.raise_()
         self.panel.open_lesson(name)
