@@ -3,13 +3,13 @@
 Training runs in a separate process started by `TrainingRunner`; this window only draws, from the
 latest snapshot, at most ~30 times a second (what it does with the worker's reports is in
 `run_reports.RunReports`).
+How it draws its views (rates, weights, which snapshot each gets) is in `window_drawing.WindowDrawing`.
 A `Session` is the network being trained with the experiment it was built for; Train continues it
 while only training settings change, and builds a new one otherwise.
 """
 
 import json
 from dataclasses import replace
-from functools import partial
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
@@ -37,7 +37,6 @@ from nnviz.app.run_reports import RunReports
 from nnviz.app.runs.lr_finder_dialog import LRFinder
 from nnviz.app.runs.race import Race
 from nnviz.app.runtime.opened import NewRun
-from nnviz.app.runtime.redraw import RedrawScheduler, on_screen
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.session import Session, model_key
 from nnviz.app.runtime.snapshot import Continuation, RunData, Snapshot, continued_exactly
@@ -49,25 +48,10 @@ from nnviz.app.views.experiment_panel import ExperimentPanel
 from nnviz.app.views.live_plots import LivePlots
 from nnviz.app.views.network_view import NetworkView
 from nnviz.app.views.projection_view import ProjectionView
+from nnviz.app.window_drawing import WindowDrawing
 from nnviz.app.window_layout import WindowLayout, data_kind
 from nnviz.io import ConfigError, ExperimentConfig, list_presets
 
-MAX_REDRAW_RATE = 30.0                           # frames a second, per view, at most
-# Share of the UI thread's CPU time spent drawing. Training runs in its own process, so on the two
-# cores of the machines nnviz is built for this costs training little: measured on an idle machine
-# (bench/gui_responsiveness.py, bench/network_view.py) 0.25 gives mnist-mlp's curves ~20 frames/s and
-# spirals' network view ~16 with GUI/headless training 0.87-0.93; the UI's time beyond it is left
-# for the mouse, the keyboard and the reports.
-DRAW_SHARE = 0.25
-# When the budget is short (a busy machine), views share its CPU time by weight (a cheap view gets
-# more frames for the same time; views off screen cost nothing). The network view in front is what
-# a learner watches on 2-D data, the curves on images; heatmaps and the drawing's prediction need fewer.
-VIEW_RATES = {"plots": MAX_REDRAW_RATE, "draw": 5.0, "activations": 3.0, "boundary": 10.0, "health": 2.0,
-              "network": 20.0, "projection": 3.0, "saliency": 2.0}
-VIEW_WEIGHTS = {"plots": 12.0, "draw": 1.0, "activations": 1.0, "boundary": 2.0, "health": 1.0, "network": 16.0,
-                "projection": 1.0, "saliency": 1.0}
-VIEW_DOCKS = {"draw": "predict", "activations": "activations", "boundary": "predict",   # fed when on screen
-              "network": "network", "projection": "projection"}
 UPDATE_RATE = 20.0                               # worker reports a second, at most
 SHRINKING = ("activations", "predict", "network", "projection", "saliency")   # shrink to fit: not scrolled
 FIRST_PRESET = "mnist-mlp"                       # what a first launch opens: 97% in ~20 s
@@ -85,7 +69,7 @@ def _scrollable(widget):
     return area
 
 
-class MainWindow(RunReports, RunEdits, QMainWindow):
+class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
     def __init__(self, settings=None, restore=True, runs_folder=None):
         """`settings`: a QSettings (default: the user's); `runs_folder`: where finished runs are kept
         (default: the user's Runs store in the app's data folder)."""
@@ -173,16 +157,7 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
         self.diagnostics.arrange(self.docks)
         self.controls = RunControls(self)
         self.controls.describe_pace(self.panel.dataset())
-        self._redraw = RedrawScheduler(self, share=DRAW_SHARE, max_rate=MAX_REDRAW_RATE)
-        self._redraw.add("plots", self._show_plots, VIEW_RATES["plots"], VIEW_WEIGHTS["plots"])
-        for name, widget in (("draw", self.draw_panel), ("activations", self.activations),
-                             ("boundary", self.boundary), ("network", self.network_view),
-                             ("projection", self.projection)):
-            self._redraw.add(name, partial(self._feed, widget, name), VIEW_RATES[name], VIEW_WEIGHTS[name],
-                             shown=partial(self._view_shown, widget, name))
-            self.docks[VIEW_DOCKS[name]].visibilityChanged.connect(partial(self._dock_shown, name))
-        for name, feed in (("health", self.diagnostics.feed_health), ("saliency", self.diagnostics.feed_saliency)):
-            self._redraw.add(name, feed, VIEW_RATES[name], VIEW_WEIGHTS[name])
+        self._build_redraw()
         self.addToolBar(self.controls.toolbar)
         self.addToolBarBreak()                              # the messages under the run's buttons
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_box.bar)
@@ -343,38 +318,6 @@ class MainWindow(RunReports, RunEdits, QMainWindow):
 
     def _update_actions(self):
         self._set_state(self.controls.state)
-
-    # -- drawing -------------------------------------------------------------------------------
-
-    def _feed(self, widget, name):
-        if self.session is None:
-            return
-        if on_screen(self.docks[VIEW_DOCKS[name]]):   # the others draw the network view's evaluated copy
-            snapshot = self.replay.shown(self.session.snapshot)
-            widget.set_snapshot(snapshot if widget is self.network_view else self.network_view.evaluated(snapshot))
-        else:                         # behind another dock's tab (off-screen, not hidden): when it shows
-            self._owed.add(name)
-
-    def _view_shown(self, widget, name):
-        """Is this view on screen (its dock not behind another's tab, its page the predict dock's)?"""
-        return widget.isVisible() and on_screen(self.docks[VIEW_DOCKS[name]])
-
-    def _dock_shown(self, name, shown):
-        if shown:                     # drawn once it shows (it got no ticks while off screen)
-            self._owed.discard(name)
-            self._redraw.mark(name)
-
-    def _show_plots(self):
-        self.plots.refresh()
-
-    def replay_moved(self):
-        """The replay slider moved: every view draws the snapshot it now shows."""
-        self._redraw.mark()
-        self.redraw()
-
-    def redraw(self):
-        """Draw every view that has news now (screenshots, tests, the end of a run)."""
-        self._redraw.flush()
 
     # -- settings and closing ------------------------------------------------------------------
 
