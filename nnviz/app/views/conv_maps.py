@@ -14,7 +14,7 @@ from nnviz.app.views.colors import (
     symmetric_levels,
 )
 from nnviz.app.views.conv_step import ConvStepDialog
-from nnviz.app.views.tiles import BAR_LABEL_WIDTH, TILE_PAD, grid_shape, tile_grid, tile_separators
+from nnviz.app.views.tiles import BAR_LABEL_WIDTH, TILE_PAD, grid_shape, image_plot, tile_grid, tile_separators
 
 GRADIENT_ROWS = 20     # probe images (every k-th: all classes of a class-sorted probe) the gradients are of
 
@@ -216,27 +216,15 @@ class ConvMaps(QWidget):
     @staticmethod
     def _tile_plot(layout, row, col, title, shape):
         """A plot at (row, col) of `layout` holding one ImageItem for `shape[0]` tiles of shape[1:] (viridis)."""
-        plot = layout.addPlot(row=row, col=col)
-        plot.setTitle(title, size="8pt")
+        plot, image = image_plot(layout, row, col, title, heatmap_colormap())
         plot.layout.setRowFixedHeight(0, 14)       # setTitle makes the title's row 30 px
         plot.layout.setContentsMargins(1, 0, 1, 1)
-        plot.setMouseEnabled(False, False)
-        plot.hideButtons()
-        plot.setMenuEnabled(False)
-        plot.hideAxis("left")
-        plot.hideAxis("bottom")
-        plot.invertY(True)
-        plot.setAspectLocked(True)
         plot.layout.setSpacing(0)
         for row_of_axis in (1, 3):          # the hidden top and bottom axes' rows keep no height
             plot.layout.setRowFixedHeight(row_of_axis, 0)
         rows, cols = grid_shape(shape[0])
         plot.vb.setRange(xRange=(0, cols * (shape[2] + TILE_PAD) - TILE_PAD),
                          yRange=(0, rows * (shape[1] + TILE_PAD) - TILE_PAD), padding=0)
-        plot.vb.disableAutoRange()
-        image = pg.ImageItem(axisOrder="row-major")
-        image.setColorMap(heatmap_colormap())
-        plot.addItem(image)
         if shape[0] > 1:
             plot.addItem(tile_separators(shape[1:], shape[0]))
         return plot, image

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.views.colors import diverging_colormap, heatmap_colormap, symmetric_levels
+from nnviz.app.views.tiles import image_plot
 from nnviz.app.views.unit_marker import FRAME_PEN
 from nnviz.core.conv import Conv2D
 
@@ -95,20 +96,7 @@ class ConvStepDialog(QDialog):
         self.next_button.clicked.connect(lambda: self.slide(1))
 
     def _plot(self, col, title, colormap):
-        plot = self.plots.addPlot(row=0, col=col)
-        plot.setTitle(title, size="9pt")
-        plot.setMouseEnabled(False, False)
-        plot.hideButtons()
-        plot.setMenuEnabled(False)
-        plot.hideAxis("left")
-        plot.hideAxis("bottom")
-        plot.invertY(True)
-        plot.setAspectLocked(True)
-        plot.vb.disableAutoRange()
-        image = pg.ImageItem(axisOrder="row-major")
-        image.setColorMap(colormap)
-        plot.addItem(image)
-        return plot, image
+        return image_plot(self.plots, 0, col, title, colormap, title_size="9pt")
 
     def _write(self, plot, values):
         """Each value of the (k, k) `values` written on its cell of `plot` (labels made once per k)."""

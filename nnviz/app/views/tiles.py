@@ -49,3 +49,22 @@ def tile_separators(image_shape, n_tiles):
         x += [0, width]
         y += [gap, gap]
     return pg.PlotCurveItem(np.array(x, float), np.array(y, float), connect="pairs", pen=pg.mkPen("k"))
+
+
+def image_plot(layout, row, col, title, colormap, title_size="8pt"):
+    """A plot at (row, col) of the pyqtgraph layout `layout` that shows one ImageItem as a picture (no
+    axes, mouse or menu, y down, square pixels, the range the caller sets): (plot, image)."""
+    plot = layout.addPlot(row=row, col=col)
+    plot.setTitle(title, size=title_size)
+    plot.setMouseEnabled(False, False)
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    plot.invertY(True)
+    plot.setAspectLocked(True)
+    plot.vb.disableAutoRange()
+    image = pg.ImageItem(axisOrder="row-major")
+    image.setColorMap(colormap)
+    plot.addItem(image)
+    return plot, image
