@@ -42,10 +42,10 @@ class DataPreview(QObject):
         self._timer.timeout.connect(self.refresh)
         window.panel.changed.connect(self._timer.start)
 
-    def show_run(self, job):
-        """The run's points (job: RunData): its training data, validation split and test set."""
-        data = job.train_data
-        show_points(self.window.boundary, job.dataset, data.X_train, data.y_train, data.X_val, data.y_val)
+    def show_run(self, run_data):
+        """The run's points (a RunData): its training data, validation split and test set."""
+        data = run_data.train_data
+        show_points(self.window.boundary, run_data.dataset, data.X_train, data.y_train, data.X_val, data.y_val)
         self.active = False
 
     def _wanted(self):
@@ -65,7 +65,7 @@ class DataPreview(QObject):
         config, w = self._wanted(), self.window
         if config is None:
             if self.active and w.session is not None:
-                self.show_run(w.session.job)
+                self.show_run(w.session.run_data)
             self.active = False
             return
         try:
@@ -74,6 +74,6 @@ class DataPreview(QObject):
         except UserError:            # the form was valid, the data not (e.g. too few points): Train says why
             return
         self.active = True
-        if w.session is None or w.session.job.dataset.image_shape is not None:
+        if w.session is None or w.session.run_data.dataset.image_shape is not None:
             w.predict_stack.setCurrentWidget(w.boundary)
             w.docks["predict"].setWindowTitle("Decision boundary")

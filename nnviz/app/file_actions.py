@@ -146,7 +146,7 @@ class FileActions:
     def predict_image(self, path=None):
         """Show an image file on the draw canvas and predict it (any format Pillow reads, or .npy)."""
         w = self.window
-        if w.session is None or w.session.job.dataset.image_shape is None:
+        if w.session is None or w.session.run_data.dataset.image_shape is None:
             return w.show_message("Predicting an image needs a network trained on images: train or load one.",
                                   "info")
         if not path:
@@ -184,7 +184,7 @@ class FileActions:
         self.folders.used("model", path)
         path = path if str(path).endswith(".npz") else f"{path}.npz"
         try:
-            dataset = session.job.dataset
+            dataset = session.run_data.dataset
             save_model(path, session.snapshot.network(), session.config, session.metrics(), dataset.class_names,
                        dataset.standardization)
         except (OSError, ValueError) as error:
@@ -201,7 +201,7 @@ class FileActions:
             path, kind = ask_export_path(w)
         if not path:
             return
-        dataset = session.job.dataset
+        dataset = session.run_data.dataset
         model = LoadedModel(session.snapshot.network(), session.config, session.metrics(), "",
                             dataset.class_names, dataset.input_mean, dataset.input_std)
         try:
@@ -246,7 +246,7 @@ class FileActions:
         session = w.session
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to evaluate yet: train or load a network first.", "info")
-        dataset = session.job.dataset
+        dataset = session.run_data.dataset
         drawing = w.draw_panel.network_input() if dataset.image_shape is not None else None
         if drawing is not None and drawing.shape != tuple(dataset.image_shape):
             drawing = None
@@ -265,7 +265,7 @@ class FileActions:
         snapshot = w.projection.drawn
         if w.session is None or snapshot is None:
             return None
-        dataset = w.session.job.dataset
+        dataset = w.session.run_data.dataset
         dialog = next((d for d in reversed(self.dialogs) if d.dataset is dataset), None)
         if not len(indices):                  # the selection was cleared: so are the outlines
             return dialog and dialog.confusion_view.light_samples([])

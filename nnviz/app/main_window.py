@@ -83,7 +83,7 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
         self.settings = settings if settings is not None else QSettings("nnviz", "nnviz")
         self.session = None
         self._runner = TrainingRunner(self)
-        self._runner.stopped.connect(self._on_thread_stopped)
+        self._runner.stopped.connect(self._on_run_stopped)
         self._pending = None                 # (config, new network?) of the run being started
         self._finished_text = None
         self.worker_state = None             # what the worker last reported: running, paused, finished
@@ -243,7 +243,7 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
             # Continue from the latest weights: the worker builds its own network from the snapshot,
             # for config.epochs more epochs; exactly where it stopped when the snapshot has the state.
             snapshot = self.session.snapshot
-            setup, new = Continuation(self.session.job, snapshot, config.train_config(), config), False
+            setup, new = Continuation(self.session.run_data, snapshot, config.train_config(), config), False
             if continued_exactly(snapshot):          # its events count on: the run's epochs are the total
                 config = replace(config, epochs=snapshot.train_state.epochs_done + config.epochs)
             else:

@@ -33,7 +33,7 @@ class PlaneEdits(QObject):
             self.window.show_message("Train or load a network first: clicked points go into its training data",
                                      "info")
             return None
-        data = session.job.train_data
+        data = session.run_data.train_data
         if data.X_train.shape[1] != 2:
             self.window.show_message("Points can be added on 2-D data only", "info")
             return None
@@ -41,8 +41,9 @@ class PlaneEdits(QObject):
 
     def _set(self, X, y):
         session = self.window.session
-        session.job = replace(session.job, train_data=replace(session.job.train_data, X_train=X, y_train=y))
-        self.window.boundary.set_points(X, y, session.job.dataset.class_names, refit=False)
+        run_data = session.run_data
+        session.run_data = replace(run_data, train_data=replace(run_data.train_data, X_train=X, y_train=y))
+        self.window.boundary.set_points(X, y, session.run_data.dataset.class_names, refit=False)
         if self.window.controls.state != IDLE:
             self.window.show_message("The edited points are trained on from the next Train", "info")
 

@@ -43,7 +43,7 @@ class RunEdits:
     def set_pace(self, choice):
         """The Speed box: batches a second, or WATCHABLE (the pace rule for each run's data)."""
         rule = watchable_pace if choice == WATCHABLE else choice
-        now = rule(self.session.job) if callable(rule) and self.session is not None else None
+        now = rule(self.session.run_data) if callable(rule) and self.session is not None else None
         self._runner.set_pace(rule, now)
 
     def _mark_pending(self):

@@ -26,16 +26,16 @@ class RunReports:
     def _current(self, run):
         return run == self._runner.run_id and self._runner.active
 
-    def _on_ready(self, run, job, snapshot):
+    def _on_ready(self, run, run_data, snapshot):
         if not self._current(run):
             return
         config, new = self._pending
         if new:
-            self.session = Session(config, job, snapshot, run)
+            self.session = Session(config, run_data, snapshot, run)
             self._show_dataset()
             self._mark_pending()
         else:
-            self.session.job, self.session.config, self.session.snapshot = job, config, snapshot
+            self.session.run_data, self.session.config, self.session.snapshot = run_data, config, snapshot
             self.diagnostics.on_ready(self.session)
         self.replay.begin_run(self.session, new, self._epochs_before)
         self.plots.begin_run(None if config.time_budget else config.epochs, self._epochs_before)
@@ -44,7 +44,7 @@ class RunReports:
 
     def _show_dataset(self):
         """A new network on (maybe) a new dataset: per-layer plots, probe, canvas or boundary."""
-        job = self.session.job
+        job = self.session.run_data
         ds = job.dataset
         self.plots.set_layers(self.session.snapshot.n_layers)
         self._last_batch = None
@@ -95,7 +95,7 @@ class RunReports:
     def test_accuracy(self):
         """Accuracy of the latest weights on the dataset's test set (None without one), as every
         preset's "Expect" line speaks of it."""
-        ds = self.session.job.dataset
+        ds = self.session.run_data.dataset
         if ds is None or not len(ds.X_test):
             return None
         with np.errstate(all="ignore"):
@@ -121,7 +121,7 @@ class RunReports:
         if not self._runner.active:
             self.controls.show_finished(text, self._complete)
 
-    def _on_thread_stopped(self):
+    def _on_run_stopped(self):
         run, snapshot = self._runner.final
         if self.session is not None and self.session.run == run and snapshot is not None:
             self.session.snapshot = snapshot      # the weights it ended with, if its last report is queued

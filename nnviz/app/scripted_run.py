@@ -50,7 +50,7 @@ class ScriptedRun:
             if w.session is None and w.controls.state != "idle":
                 return                             # still loading the data
             self.started = time.perf_counter()
-            if w.session is not None and w.session.job.dataset.image_shape is not None:
+            if w.session is not None and w.session.run_data.dataset.image_shape is not None:
                 w.draw_panel.canvas.draw_stroke(DEMO_STROKE)
         if time.perf_counter() - self.started < self.seconds:
             return

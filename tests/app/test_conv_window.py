@@ -39,7 +39,7 @@ def test_the_evaluation_dialog_evaluates_a_conv_network(qtbot, make_window):
     train_until_epochs(qtbot, window, 1)
     dialog = window.files.evaluate()
     assert dialog is not None and dialog.isVisible()
-    test = window.session.job.dataset
+    test = window.session.run_data.dataset
     net = window.session.snapshot.network()
     expected = float(np.mean(net.predict(test.X_test) == test.y_test))
     assert dialog.accuracy == expected and f"of {len(test.X_test):,} " in dialog.summary_label.text()

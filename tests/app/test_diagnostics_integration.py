@@ -111,7 +111,7 @@ def test_the_saliency_dock_opened_before_any_drawing_explains_the_first_test_ima
     qtbot.waitUntil(lambda: window.controls.state == IDLE)
     window.docks["saliency"].raise_()                    # its tab clicked: no double-click anywhere
     qtbot.waitUntil(lambda: saliency.saliency is not None)
-    ds, net = window.session.job.dataset, window.session.snapshot.network()
+    ds, net = window.session.run_data.dataset, window.session.snapshot.network()
     explained = int(net.predict(ds.X_test[:1])[0])
     assert saliency.explained_class == explained and "test sample #0" in saliency.caption.text()
     np.testing.assert_allclose(saliency.saliency.ravel(), input_gradient(net, ds.X_test[0], explained),
@@ -147,7 +147,7 @@ def test_a_two_d_dataset_puts_the_saliency_dock_away_for_a_while(qtbot, make_win
     assert not again.docks["saliency"].isHidden()
     window.set_experiment(tiny_digits())
     click(qtbot, window, window.controls.train)
-    qtbot.waitUntil(lambda: window.session.job.dataset.name == "digits8x8")
+    qtbot.waitUntil(lambda: window.session.run_data.dataset.name == "digits8x8")
     assert not window.docks["saliency"].isHidden()
 
 

@@ -53,7 +53,7 @@ def test_the_finish_line_shows_the_test_accuracy(qtbot, make_window):
     box = window.controls.pace_box
     box.setCurrentIndex(box.findData(0.0))
     train_to_the_end(qtbot, window)
-    ds = window.session.job.dataset
+    ds = window.session.run_data.dataset
     expected = accuracy(ds.y_test, window.session.snapshot.network().predict(ds.X_test))
     assert window.controls.state_label.text() == f"Finished · test accuracy {expected:.1%}"
     assert window.diagnostics.runs.runs[-1].final_metrics["test_accuracy"] == expected

@@ -35,7 +35,7 @@ def test_iris_csv_opens_trains_and_its_model_keeps_the_species_names(qtbot, tmp_
     window.files.save(str(tmp_path / "iris.npz"))
     model = load_model(tmp_path / "iris.npz")
     assert model.class_names == ("setosa", "versicolor", "virginica") and model.input_mean.shape == (4,)
-    dataset = window.session.job.dataset
+    dataset = window.session.run_data.dataset
     np.testing.assert_allclose(model.input_mean, dataset.input_mean)
 
 
@@ -77,7 +77,7 @@ def test_an_image_folder_opens_and_trains(qtbot, tmp_path, make_window):
     assert window.panel.config().dataset == f"images:{tmp_path / 'shapes'}"
     train_for(qtbot, window, 5)
     assert window.predict_stack.currentWidget() is window.draw_panel
-    assert window.session.job.dataset.class_names == ("bar", "pole", "ring")
+    assert window.session.run_data.dataset.class_names == ("bar", "pole", "ring")
 
 
 def write_table(path, rows):
@@ -124,5 +124,5 @@ def test_an_opened_dataset_is_read_once_the_run_trains_on_what_was_opened(qtbot,
     qtbot.waitUntil(lambda: not window.files.opener.busy, timeout=30000)
     write_table(path, 30)                       # changed on disk after it was opened: not read again
     train_for(qtbot, window, 2)
-    dataset = window.session.job.dataset
+    dataset = window.session.run_data.dataset
     assert len(dataset.X_train) + len(dataset.X_test) == 60

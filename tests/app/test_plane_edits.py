@@ -35,17 +35,17 @@ def adopted_window(make_window, **overrides):
 
 def test_clicking_the_plane_adds_a_training_point_of_the_chosen_class(qtbot, make_window):
     window = adopted_window(make_window)
-    boundary, before = window.boundary, len(window.session.job.train_data.X_train)
+    boundary, before = window.boundary, len(window.session.run_data.train_data.X_train)
     boundary.add_class.setCurrentIndex(1)
     qtbot.mouseClick(boundary.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=boundary.plot_position(0.3, -0.4))
-    data = window.session.job.train_data
+    data = window.session.run_data.train_data
     assert len(data.X_train) == before + 1 and data.y_train[-1] == 1
     np.testing.assert_allclose(data.X_train[-1], (0.3, -0.4), atol=0.02)      # within a pixel
     assert len(boundary.scatter.data) == before + 1
     qtbot.mouseClick(boundary.plot_widget.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.ShiftModifier, boundary.plot_position(0.31, -0.41))
-    assert len(window.session.job.train_data.X_train) == before
-    assert not np.any(np.all(np.abs(window.session.job.train_data.X_train - (0.3, -0.4)) < 0.02, axis=1))
+    assert len(window.session.run_data.train_data.X_train) == before
+    assert not np.any(np.all(np.abs(window.session.run_data.train_data.X_train - (0.3, -0.4)) < 0.02, axis=1))
 
 
 def in_order(X, labels):
@@ -68,7 +68,7 @@ def test_the_edited_set_saves_with_its_validation_and_test_points_and_reopens_as
     path = tmp_path / "mine.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
     qtbot.mouseClick(window.boundary.save_button, Qt.MouseButton.LeftButton)
-    job = window.session.job
+    job = window.session.run_data
     data, ds = job.train_data, job.dataset
     X, labels, names, label = read_csv_table(path)
     assert names == ["x1", "x2"] and label == "label"

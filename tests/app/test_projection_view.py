@@ -15,7 +15,7 @@ def test_the_projection_shows_the_replayed_snapshots_hidden_layer_by_class(qtbot
     window.docks["projection"].show()
     window.docks["projection"].raise_()
     train_to_the_end(qtbot, window)
-    view, ds = window.projection, window.session.job.dataset
+    view, ds = window.projection, window.session.run_data.dataset
     assert len(view.X) == min(1000, len(ds.X_test))
     scrub(qtbot, window, 4)
     snapshot = window.replay.history.snapshots[4]

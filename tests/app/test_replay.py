@@ -121,7 +121,7 @@ def test_scrubbing_shows_that_moments_health_lights_and_leaves_the_runs_history_
     health, history = window.diagnostics.health, window.replay.history
     live = {d: (health.level(d), health.message(d)) for d in DETECTORS}
     log = history_lines(health)
-    X = window.session.job.dataset.X_test[:PROBE_ROWS]
+    X = window.session.run_data.dataset.X_test[:PROBE_ROWS]
     train_accuracy = window.diagnostics.runs.runs[0].curves["train_accuracy"]
     for index in (0, history.positions.index(2.0)):
         scrub(qtbot, window, index)

@@ -114,7 +114,7 @@ def test_a_toy_preset_trains_at_the_watchable_pace_by_default(make_window, qtbot
     updates = []
     window._runner.worker.updated.connect(lambda run, update: updates.append(update))
     qtbot.waitUntil(lambda: window.session is not None and bool(updates), timeout=30000)
-    job = window.session.job
+    job = window.session.run_data
     batches = -(-len(job.train_data.X_train) // job.train_config.batch_size) * job.train_config.epochs
     assert updates[-1].pace == pytest.approx(batches / WATCH_SECONDS)      # the run takes ~20 s
     window.controls.stop.trigger()

@@ -100,7 +100,7 @@ class DiagnosticsDocks:
 
     def on_dataset(self, session, probe_rows):
         """A new network (trained or loaded) on its dataset."""
-        ds = session.job.dataset
+        ds = session.run_data.dataset
         self.health.set_probe(ds.X_test[:probe_rows], ds.y_test[:probe_rows])
         self.network_epochs, self.epochs_untracked = [], session.epochs_done
         self._record = None
@@ -120,7 +120,7 @@ class DiagnosticsDocks:
 
     def on_ready(self, session):
         """A run starts (on a new or the same network): a fresh health history and run record."""
-        self.health.reset(n_classes=session.job.dataset.n_classes, activation=session.snapshot.hidden,
+        self.health.reset(n_classes=session.run_data.dataset.n_classes, activation=session.snapshot.hidden,
                           init=session.config.init)
         self._title_health()
         self._epochs, self._unshown, self.health_history = [], [], []
@@ -250,7 +250,7 @@ class DiagnosticsDocks:
             return w.show_message("Nothing to inspect yet: train or load a network first.", "info")
         if session.snapshot.convolutional:
             return w.show_message("The backprop inspector cannot show networks with convolutions yet.", "info")
-        data = session.job.train_data
+        data = session.run_data.train_data
         X, y = pick_batch(data.X_train, data.y_train)
         self.inspector.set_network(session.snapshot, X, y, l2=session.config.l2,
                                    learning_rate=session.config.learning_rate)
@@ -291,8 +291,8 @@ class DiagnosticsDocks:
         panel, session = self.window.draw_panel, self.window.session
         if not panel.canvas.is_empty():
             self.saliency.set_input(panel.network_input(), panel.snapshot)
-        elif session is not None and session.job.dataset.image_shape is not None:
-            ds = session.job.dataset
+        elif session is not None and session.run_data.dataset.image_shape is not None:
+            ds = session.run_data.dataset
             self.saliency.set_input(ds.X_test[0].reshape(ds.image_shape), self.window.replay.shown(session.snapshot),
                                     f"test sample #0 (a {ds.class_names[ds.y_test[0]]}; draw to explain yours)")
 

@@ -176,7 +176,7 @@ class LessonCoach:
         ablated = sorted(w.network_view.interventions.ablated)
         if len(ablated) > 1:
             raise UserError(f"Knock out exactly one unit for this check ({len(ablated)} are out: Restore all).")
-        job = session.job
+        run_data = session.run_data
         return measured_state(epochs, diverged, session.snapshot.network(),
-                              job.dataset, job.train_data.X_train, job.train_data.y_train,
+                              run_data.dataset, run_data.train_data.X_train, run_data.train_data.y_train,
                               ablated[0] if ablated else None)

@@ -22,7 +22,7 @@ class RunQueue:
         self.current = None
         self.total = 0
         self._last_reason = None
-        runner.stopped.connect(self._on_thread_stopped)
+        runner.stopped.connect(self._on_run_stopped)
 
     @property
     def active(self):
@@ -63,7 +63,7 @@ class RunQueue:
                        f"(seed {self.current[0].seed})", "info")
         w.start_training()
 
-    def _on_thread_stopped(self):
+    def _on_run_stopped(self):
         if not self.active:
             return
         completed = self._last_reason not in ("stopped", "failed")

@@ -33,7 +33,7 @@ class Session:
     """The network being trained, as the UI sees it: its experiment, its data and its latest snapshot."""
 
     config: ExperimentConfig
-    job: RunData                  # dataset, train_data, train_config (the live network stays in the training process)
+    run_data: RunData             # dataset, train_data, train_config (the live network stays in the training process)
     snapshot: Snapshot            # the latest weights seen
     run: int | None = None        # id of the run training it (None: loaded, not trained here)
     last_epoch: object = None     # the latest EpochEnd
