@@ -22,7 +22,7 @@ def only_test_files(tmp_path):
     return folder
 
 
-@pytest.mark.parametrize("settings, message", [
+@pytest.mark.parametrize("changes, message", [
     (lambda t: {"hidden_layers": [100000, 100000]}, "hidden_layers [100000, 100000] needs about"),
     (lambda t: {"dataset": f"idx:{only_test_files(t)}"},
      "fashion: missing train-images-idx3-ubyte[.gz]; an IDX folder needs train-images-idx3-ubyte"),
@@ -31,11 +31,11 @@ def only_test_files(tmp_path):
     (lambda t: {"dataset": f"csv:{t / 'gone.csv'}"}, "gone.csv: no such file"),
     (lambda t: {"dataset": f"images:{t / 'gone'}"}, "gone: no such folder"),
 ])
-def test_an_experiment_that_could_not_train_is_refused_at_open(window, tmp_path, monkeypatch, settings, message):
+def test_an_experiment_that_could_not_train_is_refused_at_open(window, tmp_path, monkeypatch, changes, message):
     monkeypatch.setattr(memory, "available_bytes", lambda: 8 * 10**9)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     before = asdict(window.panel.config())
-    window.files.open_experiment(str(experiment(tmp_path, **settings(tmp_path))))
+    window.files.open_experiment(str(experiment(tmp_path, **changes(tmp_path))))
     assert message in window.banner.text() and "Cannot open the experiment" in window.banner.text()
     assert "\n" not in window.banner.text()
     assert asdict(window.panel.config()) == before
