@@ -146,8 +146,9 @@ def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
     """The Layout of a network with these weights: a column of nodes per layer (wrapped into columns side
     by side when that draws them larger, see _rows), centred on y = 0.
 
-    aspect: the view's width / height; a view wider than the graph spreads the columns to fill it (the
-    nodes stay as large as the height allows, and the captions of neighbouring columns get room)."""
+    aspect: the view's width / height; a view wider than the graph spreads the columns until the graph
+    has this aspect, no further (the nodes stay as large as the height allows, and the captions of
+    neighbouring columns get room; wider, the width would limit the nodes' size)."""
     sizes = (weights[0].shape[0], *(W.shape[1] for W in weights))
     units, centres, hidden = [], [], []
     shift = (IMAGE_TILE - TILE) / 2 if image_input else 0.0
@@ -158,9 +159,9 @@ def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
     if image_input:
         wraps[0] = 0.0
     pitch = max(LAYER_PITCH if rows == max(drawn_counts) else WRAPPED_PITCH, ASPECT * tallest)
-    if aspect:
-        pitch = max(pitch, (aspect * max(tallest, IMAGE_TILE * image_input) - 2 * shift - sum(wraps))
-                    / (len(sizes) - 1))
+    if aspect:   # the graph's extent: x (L−1)·pitch + Σ wraps + 2·shift + TILE, y that of the tallest column
+        extent_y = max(tallest - (UNIT_PITCH - TILE), IMAGE_TILE * image_input)
+        pitch = max(pitch, (aspect * extent_y - 2 * shift - sum(wraps) - TILE) / (len(sizes) - 1))
     x = 0.0
     for layer, width in enumerate(sizes):
         if image_input and layer == 0:

@@ -48,7 +48,7 @@ class NetworkMouse:
     def _on_mouse_moved(self, scene_pos):
         x, y = self._scene_point(scene_pos)
         self.hover_text = self.describe(x, y)
-        self.readout.setText(self.hover_text or "Hover an edge or a unit to read it")
+        self.readout.setText(self.hover_text or self.idle_text)
         self.graph.setToolTip(self.hover_text)      # Qt shows it when the pointer rests
 
     def _on_mouse_clicked(self, event):

@@ -11,7 +11,16 @@ copy, double-click edits a weight or a bias. Everything is drawn from one Snapsh
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+)
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
 from nnviz.app.views.colors import symmetric_levels
@@ -25,7 +34,7 @@ from nnviz.app.views.shown_view import ShownView
 from nnviz.core import accuracy, predictions
 
 MAP_GRID = 64              # cells per axis of every node's map
-LABEL_ROOM = (60, 24)      # pixels beside (half a long caption) and above / below the graph (a label line)
+LABEL_ROOM = (40, 24)      # pixels beside (half an outer caption) and above / below the graph (a label line)
 RELAYOUT_DELAY_MS = 100    # a resized view is laid out again once the resizing pauses
 # |w| / max|w| above each threshold: (pen width, opacity). Thicker and more opaque with |w|.
 EDGE_BINS = ((0.0, 1.0, 40), (0.15, 1.0, 110), (0.35, 2.0, 170), (0.6, 3.5, 230))
@@ -61,8 +70,9 @@ class NetworkView(NetworkMouse, ShownView):
     # -- building ------------------------------------------------------------------------------
 
     def _build(self):
-        self.note = QLabel("No network yet", wordWrap=True)
-        self.readout = QLabel("Hover an edge or a unit to read it")
+        self.idle_text = "No network yet"           # what the colours mean: the readout when nothing is hovered
+        self.readout = QLabel(self.idle_text)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)   # never widens the dock
         self.accuracy_label = QLabel("", wordWrap=True)
         self.knock_button = QPushButton("Knock out", toolTip="Hold the selected hidden units at 0 (Shift+click "
                                                              "a unit does the same); again to restore them")
@@ -77,13 +87,10 @@ class NetworkView(NetworkMouse, ShownView):
         self.top_button.clicked.connect(self.knock_out_top_k)
         self.restore_button.clicked.connect(self.restore_all)
         self.reset_button.clicked.connect(self.reset_edits)
-        tools = QGridLayout()            # two short rows: the dock may be narrow
-        for column, w in enumerate((self.knock_button, self.restore_button, self.reset_button)):
-            tools.addWidget(w, 0, column)
-        tools.addWidget(self.top_k, 1, 0)
-        tools.addWidget(self.top_button, 1, 1)
-        tools.addWidget(self.accuracy_label, 1, 2, 1, 2)   # beside the buttons: the graph keeps the height
-        tools.setColumnStretch(3, 1)
+        tools = QHBoxLayout()            # one row: every pixel of height goes to the graph
+        for w in (self.knock_button, self.top_k, self.top_button, self.restore_button, self.reset_button):
+            tools.addWidget(w)
+        tools.addStretch(1)
 
         self.graph = pg.GraphicsLayoutWidget()
         self.view = self.graph.addViewBox()
@@ -125,7 +132,7 @@ class NetworkView(NetworkMouse, ShownView):
         split.setStretchFactor(1, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(2, 2, 2, 2)
-        column.addWidget(self.note)
+        column.addWidget(self.accuracy_label)
         column.addLayout(tools)
         column.addWidget(split, 1)
         column.addWidget(self.readout)
@@ -208,10 +215,10 @@ class NetworkView(NetworkMouse, ShownView):
     def _draw(self, snapshot):
         if snapshot is None:
             self._shown = None
-            self.note.setText("No network yet")
+            self.idle_text = "No network yet"
             self.accuracy_text = self.hover_text = ""            # they were about the network gone
             self.accuracy_label.setText("")
-            self.readout.setText("Hover an edge or a unit to read it")
+            self.readout.setText(self.idle_text)
             self.graph.setToolTip("")
             self.tiles.set_tiles([])
             self.labels.hide()
@@ -366,10 +373,11 @@ class NetworkView(NetworkMouse, ShownView):
             else:
                 self.accuracy_text = f"Test accuracy {intact:.1%} on {where}"
         self.accuracy_label.setText(self.accuracy_text)
-        self.note.setText("Each node: its output over the plane (output: the boundary). Blue +, orange −."
+        self.idle_text = ("Each node: its output over the plane (output: the boundary). Blue +, orange −."
                           if self._grid is not None else
-                          "First layer: incoming weights; deeper: mean activation on the test sample. "
-                          "Blue +, orange −; outputs in their class's colour.")
+                          "Layer 1: incoming weights; deeper: mean activation on the test sample. Blue +, orange −.")
+        if not self.hover_text:
+            self.readout.setText(self.idle_text)
 
     def _show_selection(self):
         self._show_marks()
