@@ -23,11 +23,26 @@ for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_name] = os.path.join(USER_FOLDERS, _name.lower())
 
 
+class _ShiftedClock:
+    """time.<name> read as if it had started at `origin`. It pickles as the real time.<name> (a job sent to
+    a training process carries its clock by name, and that process keeps the machine's own clock)."""
+
+    def __init__(self, name, origin):
+        self._real = getattr(time, name)
+        self._offset = origin - self._real()
+        self.__module__ = "time"
+        self._name = name
+
+    def __call__(self):
+        return self._real() + self._offset
+
+    def __reduce__(self):
+        return self._name
+
+
 def _shift_clocks(origin):
     for name in ("perf_counter", "monotonic"):
-        real = getattr(time, name)
-        start = real()
-        setattr(time, name, lambda real=real, start=start: real() - start + origin)
+        setattr(time, name, _ShiftedClock(name, origin))
 
 
 if os.environ.get("NNVIZ_CLOCK_ORIGIN"):
