@@ -1,9 +1,10 @@
 """Evaluation beyond accuracy: robustness to noise and rotation, mistakes ranked by confidence, ablation.
 
-Pure NumPy on top of nnviz.core and nnviz.data; the evaluation dialog and the CLI can share it.
+Pure NumPy on top of nnviz.core and nnviz.data; the evaluation dialog and the CLI can share it (the
+dialog computes robustness in a training process, as a `RobustnessJob`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -177,6 +178,24 @@ def robustness_points(net, dataset, kind="noise", levels=None, seed=0, max_sampl
         X, y = X[keep], y[keep]
     for level in levels:
         yield float(level), accuracy(y, net.predict(perturb(X, kind, level, dataset.image_shape, rng)))
+
+
+class RobustnessJob:
+    """`robustness_points` of each of `kinds`, as a job of a training process (`ProcessJob`): reports
+    ("point", kind, level, accuracy) per level, and stops between two levels once asked to."""
+
+    def __init__(self, net, dataset, kinds, seed=0, max_samples=2000):
+        self.net, self.kinds, self.seed, self.max_samples = net, tuple(kinds), seed, max_samples
+        self.dataset = replace(dataset, X_train=dataset.X_train[:1], y_train=dataset.y_train[:1])  # test part only
+
+    def __call__(self, context):
+        with np.errstate(all="ignore"):
+            for kind in self.kinds:
+                for level, acc in robustness_points(self.net, self.dataset, kind, seed=self.seed,
+                                                    max_samples=self.max_samples):
+                    if context.stopping.is_set():
+                        return
+                    context.report("point", kind, level, acc)
 
 
 def _rank_mistakes(predicted, confidence, y, limit):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.app.banner import MessageBanner
 from nnviz.app.data_preview import DataPreview
+from nnviz.app.diagnostics import robustness_view
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
@@ -347,14 +348,15 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
         self.settings.sync()
 
     def shutdown(self):
-        """Stop training, any reading of a dataset and the race, range test and robustness threads (idempotent)."""
+        """Stop training, any reading of a dataset and the race, range test and robustness jobs (idempotent)."""
         self._runner.shutdown()
         self.files.opener.shutdown()
         self.lr_finder.shutdown()
         self.race.shutdown()
         self.lessons.coach.wait()
-        for dialog in list(self.files.dialogs):    # an evaluation's robustness thread stops
+        for dialog in list(self.files.dialogs):    # an evaluation's robustness computation stops
             dialog.close()
+        robustness_view.wait_for_cancelled()
 
     def showEvent(self, event):
         super().showEvent(event)

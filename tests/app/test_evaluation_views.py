@@ -1,6 +1,6 @@
 """Evaluation views: a clicked confusion cell shows exactly its test images; mistakes, per class, robustness."""
 
-import threading
+import os
 
 import numpy as np
 import pytest
@@ -17,7 +17,7 @@ from nnviz.app.diagnostics.evaluation_views import (
 from nnviz.app.diagnostics.robustness_view import RobustnessView
 from nnviz.core import Network, TrainConfig, TrainData, train
 from nnviz.data import Dataset, load_dataset
-from nnviz.evaluation import EvaluationResults, evaluate_test_set
+from nnviz.evaluation import EvaluationResults, evaluate_test_set, robustness_curve
 
 
 @pytest.fixture(scope="module")
@@ -160,26 +160,24 @@ def test_per_class_bars_are_the_accuracy_of_each_class(qtbot, results):
     assert view.table.item(3, 3).text() == f"{100 * results.per_class[3]:.1f} %"
 
 
-def test_robustness_is_computed_in_the_background_when_shown_from_the_clean_accuracy_down(
+def test_robustness_is_computed_in_a_training_process_when_shown_from_the_clean_accuracy_down(
         qtbot, net, digits, results, monkeypatch):
-    from nnviz.app.diagnostics import robustness_view
+    from nnviz.app.runtime.process_job import ProcessJob
 
-    threads, real = [], robustness_view.robustness_points
-
-    def recorded(*args, **kwargs):
-        threads.append(threading.current_thread())
-        yield from real(*args, **kwargs)
-
-    monkeypatch.setattr(robustness_view, "robustness_points", recorded)
+    started, real_start = [], ProcessJob.start
+    monkeypatch.setattr(ProcessJob, "start", lambda job: (started.append(job), real_start(job)))
     view = RobustnessView()
     view.set_model(net, digits)
     assert not view.running and view.curves == {}           # nothing computed while not shown
-    with qtbot.waitSignal(view.computed, timeout=30000):
+    with qtbot.waitSignal(view.computed, timeout=60000):
         _shown(qtbot, view)
-    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert len(started) == 1 and started[0].process.pid != os.getpid()
     for kind in ("noise", "rotation"):
         levels, accuracies = view.curves[kind]
         assert levels[0] == 0 and accuracies[0] == results.accuracy
+        expected_levels, expected = robustness_curve(net, digits, kind, seed=0)      # here, in this process
+        np.testing.assert_array_equal(levels, expected_levels)
+        np.testing.assert_allclose(accuracies, expected)
         x, y = view.items[kind].getData()
         np.testing.assert_allclose(y, 100 * accuracies)
     assert view.chance["noise"].value() == pytest.approx(10)
@@ -191,24 +189,22 @@ def test_closing_the_dialog_cancels_the_robustness_computation_it_shows_progress
     from nnviz.app.diagnostics import robustness_view
     from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
 
-    def slow_points(net, dataset, kind, seed=0, max_samples=2000):
-        for level in robustness_view.robustness_levels(kind):
-            yield level, 0.5
-            dialog.robustness_view._worker.cancel.wait(30)     # the next level only once cancelled
+    from .training_jobs import OnePointPerStop
 
-    monkeypatch.setattr(robustness_view, "robustness_points", slow_points)
+    monkeypatch.setattr(robustness_view, "RobustnessJob", lambda net, dataset, kinds, *args: OnePointPerStop(kinds))
     dialog = EvaluationDialog(net, digits)
     _shown(qtbot, dialog)
     view, tabs = dialog.robustness_view, dialog.tabs
     tab_bar = tabs.tabBar()
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(tabs.indexOf(view)).center())
-    qtbot.waitUntil(lambda: view.progress.value() == 1)
+    qtbot.waitUntil(lambda: view.progress.value() == 1, timeout=60000)
     total = sum(len(robustness_view.robustness_levels(k)) for k in ("noise", "rotation"))
     assert view.running and view.progress.isVisible() and view.progress.maximum() == total
     close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
     qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible() and not view.running
-    qtbot.wait(50)                                               # queued points of the cancelled run
+    assert not dialog.isVisible() and not view.running and not view.progress.isVisible()
+    robustness_view.wait_for_cancelled()          # the job ended on the stop, with no further point
+    qtbot.waitUntil(lambda: not robustness_view._ENDING)
     assert len(view.curves["noise"][0]) == 1 and len(view.curves["rotation"][0]) == 0
 
 

@@ -85,3 +85,21 @@ class EndlessRangeTest:
         Path(self.folder, "running").touch()
         if context.stopping.wait(60):
             Path(self.folder, "stopped").touch()
+
+
+class OnePointPerStop:
+    """A robustness computation that reports one point of `kinds`' first level, then the next only once
+    asked to stop (so a test can cancel it in the middle, whatever the machine's speed)."""
+
+    def __init__(self, kinds):
+        self.kinds = kinds
+
+    def __call__(self, context):
+        from nnviz.evaluation import robustness_levels
+
+        for kind in self.kinds:
+            for level in robustness_levels(kind):
+                if context.stopping.is_set():
+                    return
+                context.report("point", kind, float(level), 0.5)
+                context.stopping.wait(30)

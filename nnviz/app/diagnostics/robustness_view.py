@@ -1,48 +1,26 @@
-"""Robustness curves: test accuracy under more and more noise and rotation, computed in a thread of its own.
+"""Robustness curves: test accuracy under more and more noise and rotation, computed in a training process.
 
 The computation starts when the view is first shown for a network, draws each point as it comes,
-shows its progress, and stops between two levels when cancelled (the dialog closing).
+shows its progress, and stops between two levels when cancelled (the dialog closing); a cancelled
+computation ends in the background, and what it still reports is not shown.
 """
-
-import threading
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from nnviz.app.diagnostics.evaluation_views import static_plot
+from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.evaluation import robustness_levels, robustness_points
+from nnviz.evaluation import RobustnessJob, robustness_levels
 
 _CURVES = {"noise": (31, 119, 180), "rotation": (214, 39, 40)}
 _AXIS_LABELS = {"noise": "std of the added Gaussian noise (pixels in [0, 1])",
                 "rotation": "rotation (± degrees)"}
-
-
-class _RobustnessWorker(QObject):
-    """Computes the curves of `kinds` in its thread: point(kind, level, accuracy) per level, then done().
-    `cancel` (a threading.Event) set stops it between two levels."""
-
-    point = Signal(str, float, float)
-    done = Signal()
-
-    def __init__(self, network, dataset, kinds, seed, max_samples):
-        super().__init__()
-        self.network, self.dataset, self.kinds = network, dataset, kinds
-        self.seed, self.max_samples = seed, max_samples
-        self.cancel = threading.Event()
-
-    @Slot()
-    def run(self):
-        with np.errstate(all="ignore"):
-            for kind in self.kinds:
-                for level, acc in robustness_points(self.network, self.dataset, kind, seed=self.seed,
-                                                    max_samples=self.max_samples):
-                    if self.cancel.is_set():
-                        return self.done.emit()
-                    self.point.emit(kind, level, acc)
-        self.done.emit()
+# Cancelled computations until they end: held here, not by their view, so that one ending after its
+# view (or dialog) is gone is never destroyed while its thread still reads.
+_ENDING = []
 
 
 class RobustnessView(QWidget):
@@ -60,7 +38,7 @@ class RobustnessView(QWidget):
         self.max_samples, self.seed = max_samples, seed
         self.network = self.dataset = None
         self.curves = {}
-        self._thread = self._worker = None
+        self._job = None
         self._wanted = False                # the curves of this network are not computed (or started) yet
         self.progress = QProgressBar(textVisible=True)
         self.progress.setFormat("computing: %v of %m points")
@@ -97,7 +75,7 @@ class RobustnessView(QWidget):
 
     @property
     def running(self):
-        return self._thread is not None
+        return self._job is not None
 
     def set_model(self, network, dataset):
         """Evaluate this network on this dataset's test set (the curves are cleared until computed)."""
@@ -133,43 +111,47 @@ class RobustnessView(QWidget):
         self.progress.setRange(0, sum(len(robustness_levels(kind)) for kind in self.kinds()))
         self.progress.setValue(0)
         self.progress.show()
-        # The worker predicts with a copy of its own: the network passed in may be used on this thread.
-        network = Snapshot.of(self.network).network()
-        self._thread = QThread()
-        self._worker = _RobustnessWorker(network, self.dataset, self.kinds(), self.seed, self.max_samples)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.point.connect(self._add_point)
-        self._worker.done.connect(self._thread.quit)
-        self._thread.finished.connect(self._release)
-        self._thread.start()
+        job = RobustnessJob(Snapshot.of(self.network).network(), self.dataset, self.kinds(), self.seed,
+                            self.max_samples)
+        self._job = ProcessJob(job)
+        self._job.reported.connect(self._add_point)
+        self._job.failed.connect(self.info.setText)
+        self._job.finished.connect(self._finished)
+        self._job.start()
 
-    def _add_point(self, kind, level, acc):
-        if self._worker is None or self.sender() is not self._worker:
-            return                                   # queued by a computation since cancelled
+    def _add_point(self, name, point):
+        if self.sender() is not self._job:
+            return                                   # reported by a computation since cancelled
+        kind, level, acc = point
         levels, accuracies = self.curves[kind]
         self.curves[kind] = levels, accuracies = np.append(levels, level), np.append(accuracies, acc)
         self.items[kind].setData(levels, accuracies * 100)
         self.progress.setValue(self.progress.value() + 1)
 
-    def _release(self):
-        if self._thread is None:
-            return                                   # released by cancel() already
-        complete = self._worker is not None and not self._worker.cancel.is_set()
-        self._thread.wait()
-        self._worker.deleteLater()
-        self._thread.deleteLater()
-        self._thread = self._worker = None
+    def _finished(self):
+        job = self.sender()
+        job.wait()
+        job.deleteLater()
+        if job in _ENDING:
+            return _ENDING.remove(job)
+        self._job = None
         self.progress.hide()
-        if complete:
+        if all(len(levels) == len(robustness_levels(kind)) for kind, (levels, _) in self.curves.items()):
             self.computed.emit()
 
     def cancel(self):
-        """Stop a computation between two levels and wait for its thread (the curves stay as far as they got)."""
-        if self._thread is None:
+        """Stop a computation (between two levels, in the background; the curves stay as far as they got)."""
+        if self._job is None:
             return
-        self._worker.cancel.set()
-        self._thread.quit()
-        self._thread.wait()
-        self._release()
+        self._job.stop()
+        _ENDING.append(self._job)
+        self._job = None
+        self.progress.hide()
         self._wanted = self.network is not None        # shown again: computed again, from the start
+
+
+
+def wait_for_cancelled():
+    """Wait for every cancelled computation to end (the window closing, its dialogs closed)."""
+    for job in list(_ENDING):
+        job.wait()
