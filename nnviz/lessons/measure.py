@@ -157,3 +157,15 @@ def train_and_measure(config: ExperimentConfig, start: Start, knock_out=None) ->
         data = prepared.train_data
         state = measured_state(epochs, diverged, prepared.network, prepared.dataset, data.X_train, data.y_train)
     return prepared, (state.knock_out(knock_out) if knock_out is not None else state)
+
+
+@dataclass(frozen=True)
+class HandMadeRun:
+    """`train_and_measure` of a step trained on the lesson's hand-made points or weights, as a job of a
+    training process (`ProcessJob`, the app's one way of doing heavy work off its own process)."""
+
+    config: ExperimentConfig
+    start: Start
+
+    def __call__(self, context):
+        return train_and_measure(self.config, self.start)

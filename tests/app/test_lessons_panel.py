@@ -1,6 +1,7 @@
 """The lesson panel, used as a student would: predict, sketch, train, knock out, answer, read a hint,
 pass the checks, restart the app and find the progress kept."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -184,7 +185,11 @@ def test_a_bad_lesson_file_is_one_message_naming_file_line_and_field(qtbot, make
     assert not window.lessons.dock.isVisible()
 
 
-def test_nielsens_neuron_runs_in_the_panel_and_its_curve_meets_the_sketch(qtbot, make_window):
+def test_nielsens_neuron_runs_in_the_panel_and_its_curve_meets_the_sketch(qtbot, make_window, monkeypatch):
+    from nnviz.app.runtime.process_job import ProcessJob
+
+    jobs, real_start = [], ProcessJob.start
+    monkeypatch.setattr(ProcessJob, "start", lambda job: (jobs.append(job), real_start(job)))
     window = make_window()
     window.lessons.open("06-cost-function")
     panel = window.lessons.panel
@@ -194,6 +199,7 @@ def test_nielsens_neuron_runs_in_the_panel_and_its_curve_meets_the_sketch(qtbot,
     press(qtbot, panel.commit_sketch_button)
     press(qtbot, panel.run_button)
     qtbot.waitUntil(lambda: panel.measured is not None, timeout=30000)
+    assert len(jobs) == 1 and jobs[0].process.pid != os.getpid()      # trained in a training process
     press(qtbot, panel.check_button)
     # The quadratic cost's slowdown, as the headless lesson check measures it: right only at epoch 233.
     assert panel.result.text() == "✓ The check holds: epochs_to_accuracy[1] = 233 (needs >= 150 ✓)"

@@ -4,18 +4,19 @@ to watch brought to the front and outlined, and the run's measured state for a c
 The measured state is built by nnviz.lessons.measured_state from what the window already keeps:
 the epochs of the current network (the diagnostics' history), whether the run diverged (the health
 dock), the latest weights, the dataset and the unit the student knocked out in the network view.
-A step trained on a lesson's hand-made points or weights (Nielsen's neuron) runs in a thread here.
+A step trained on a lesson's hand-made points or weights (Nielsen's neuron) runs in a training
+process (a `HandMadeRun` job); its trained network comes back to be shown.
 """
 
 from dataclasses import replace
 
 import pyqtgraph as pg
-from PySide6.QtCore import QThread, Signal
 
 from nnviz.app.run_controls import IDLE
+from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.guard import UserError
 from nnviz.io import ExperimentConfig
-from nnviz.lessons.measure import LESSON_KEYS, measured_state, start_config, step_start, train_and_measure
+from nnviz.lessons.measure import LESSON_KEYS, HandMadeRun, measured_state, start_config, step_start
 
 OUTLINE = "#ff7f0e"
 PLOT_VIEWS = {"loss": "loss", "accuracy": "accuracy", "learning_rate": "learning_rate",
@@ -23,22 +24,6 @@ PLOT_VIEWS = {"loss": "loss", "accuracy": "accuracy", "learning_rate": "learning
 DOCK_VIEWS = {"boundary": "predict", "draw": "predict", "network": "network", "activations": "activations",
               "health": "health", "runs": "runs"}
 DOCK_OUTLINE = f"QDockWidget::title {{ background: {OUTLINE}; color: white; }}"
-
-
-class _Run(QThread):
-    """train_and_measure(config, start) off the UI thread; done((prepared, measured) or None, error message)."""
-
-    done = Signal(object, str)
-
-    def __init__(self, config, start, parent=None):
-        super().__init__(parent)
-        self.config, self.start_ = config, start
-
-    def run(self):
-        try:
-            self.done.emit(train_and_measure(self.config, self.start_), "")
-        except UserError as error:
-            self.done.emit(None, str(error))
 
 
 class LessonCoach:
@@ -134,17 +119,23 @@ class LessonCoach:
         return step_start(self.lesson.start, {**getattr(task, "do_settings", {}), **task.intended})
 
     def run_here(self, task, done):
-        """Train the task's hand-made run with the form's settings in a thread; done(measured, error)."""
+        """Train the task's hand-made run with the form's settings in a training process; done(measured, error)."""
         try:
             config = self.window.panel.config()
         except UserError as error:
             done(None, str(error))
             return
-        run = _Run(config, self._start_of(task))
-        run.done.connect(lambda result, error: self._ran_here(config, result, error, done))
-        run.finished.connect(lambda: self._runs.remove(run))
+        run = ProcessJob(HandMadeRun(config, self._start_of(task)))
+        run.result.connect(lambda result: self._ran_here(config, result, "", done))
+        run.failed.connect(lambda error: self._ran_here(config, None, error, done))
+        run.finished.connect(lambda: self._release(run))
         self._runs.append(run)
         run.start()
+
+    def _release(self, run):
+        self._runs.remove(run)
+        run.wait()
+        run.deleteLater()
 
     def _ran_here(self, config, result, error, done):
         """A run made here: on 2-D points the window's views show its network (the network view's
