@@ -2,11 +2,12 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QStyle, QStyleOptionComboBox
 
 import nnviz.app.views.experiment_panel as experiment_panel
 from nnviz.app.views.experiment_form import FORM, OPEN_IDX
 from nnviz.app.views.experiment_panel import ExperimentPanel
-from nnviz.io import ExperimentConfig, list_presets
+from nnviz.io import ExperimentConfig, list_presets, load_preset
 
 from .conftest import tiny_digits, tiny_spirals
 
@@ -269,3 +270,33 @@ def test_an_error_is_written_across_the_form_and_the_field_being_typed_in_stays_
     assert error.isVisible() and error.text() == "-1.0 is not allowed; must be a number > 0"
     assert error.width() >= 200 and error.height() < 2 * error.fontMetrics().lineSpacing()   # one line, whole
     assert field.mapTo(panel.viewport(), field.rect().topLeft()) == where
+
+
+def text_room(editor):
+    """(the longest text the editor may show, the px its text area has): every item of a combo box,
+    the value shown by a spin box."""
+    if isinstance(editor, QComboBox):
+        option = QStyleOptionComboBox()
+        editor.initStyleOption(option)
+        field = editor.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                              QStyle.SubControl.SC_ComboBoxEditField, editor)
+        texts = [editor.itemText(i) for i in range(editor.count())]
+        return max(texts, key=editor.fontMetrics().horizontalAdvance), field.width()
+    edit = editor.lineEdit()
+    return edit.text(), edit.contentsRect().width() - 4         # QLineEdit keeps 2 px each side of its text
+
+
+@pytest.mark.parametrize("config", [load_preset("mnist-mlp"), tiny_spirals(hidden_layers=[128, 1024])],
+                         ids=["mnist-mlp", "spirals"])
+def test_no_spin_box_or_combo_box_text_is_clipped_at_the_docked_width(qtbot, panel, config):
+    """At 1280x720 the dock is the panel's narrowest: "128 units" showed as "128 unit", the MNIST
+    dataset box cut "Open IDX folder…", the loss box "binary_cross_entropy". A row too narrow for its
+    field now puts the field under its label."""
+    panel.resize(panel.minimumWidth(), 700)
+    panel.set_config(config)
+    qtbot.wait(10)
+    editors = [e for e in panel.findChildren(QAbstractSpinBox) + panel.findChildren(QComboBox) if e.isVisible()]
+    assert len(editors) > 10
+    for editor in editors:
+        text, room = text_room(editor)
+        assert editor.fontMetrics().horizontalAdvance(text) <= room, (text, room)

@@ -71,6 +71,7 @@ class ExperimentPanel(QScrollArea):
             box = QGroupBox(group)
             self._forms[group] = QFormLayout(box)
             self._forms[group].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            self._forms[group].setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             column.addWidget(box)
         for group, name, label, kind, option in FORM:
             editor = make_editor(name, kind, option, self._edited, self._dataset_changed)
