@@ -20,7 +20,7 @@ import numpy as np
 from .activations import hidden_activation
 from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D, channels_first
 from .initializers import init_layer
-from .layer_list import check_layers, layer_kind
+from .layer_list import LayerError, check_layers, layer_kind
 
 POOLS = {"maxpool": MaxPool2D, "avgpool": AvgPool2D}
 # Rows predicted at once: the largest im2col matrix stays near this many bytes (a dense network
@@ -85,13 +85,16 @@ class Stage:
 
 class ConvPlan:
     """The stages of a network built from a layer list with convolutions, for images of
-    `image_shape` (C, H, W) and `n_outputs` output units (a dense output layer ends every plan)."""
+    `image_shape` (C, H, W) and `n_outputs` output units (a dense output layer ends every plan).
+    entry_shapes: the output shape of each listed entry, (H, W, C) maps or (width,) after flattening.
+    A shape that cannot work raises LayerError naming the entry ("layers[2]: conv: kernel 5 on a 4x4
+    map; ...")."""
 
     def __init__(self, image_shape, layers, n_outputs, hidden="relu"):
         self.image_shape = tuple(int(s) for s in image_shape)
         self.layers = check_layers(layers)
         C, H, W = self.image_shape
-        shape, pre, self.stages = (H, W, C), [], []
+        shape, pre, self.stages, self.entry_shapes = (H, W, C), [], [], []
         for i, spec in enumerate([*self.layers, {"dense": n_outputs}]):
             kind = layer_kind(spec)
             output = i == len(self.layers)
@@ -101,19 +104,23 @@ class ConvPlan:
                 elif kind in POOLS:
                     pre.append(POOLS[kind](shape, spec[kind], spec["stride"]))
                     shape = pre[-1].out_shape
+                    self.entry_shapes.append(shape)
                     continue
                 else:
                     if len(shape) == 3:
                         pre.append(Flatten(shape))
                         shape = (pre[-1].out_width,)
                     if kind == "flatten":
+                        self.entry_shapes.append(shape)
                         continue
                     layer = Dense(shape[0], spec["dense"])
             except ValueError as error:
                 where = "the output layer" if output else f"layers[{i}]"
-                raise ValueError(f"{where}: {error}") from None
+                raise LayerError(f"{where}: {error}", "layers", i) from None
             self.stages.append(Stage(pre, layer, None if output else hidden_activation(hidden)))
             shape = layer.out_shape if kind == "conv" else (layer.fan_out,)
+            if not output:
+                self.entry_shapes.append(shape)
             pre = []
 
     @property
@@ -256,3 +263,16 @@ def _fitted(mask, D):
 def _input_shape(stage):
     layer = stage.layer
     return layer.in_shape if isinstance(layer, Conv2D) else (layer.fan_in,)
+
+
+def with_channels(image_shape):
+    """(C, H, W) of images given as (H, W) (one channel) or (C, H, W)."""
+    shape = tuple(int(s) for s in image_shape)
+    return (1, *shape) if len(shape) == 2 else shape
+
+
+def layer_shapes(image_shape, layers):
+    """The output shape of each entry of `layers` on images of `image_shape` ((H, W) or (C, H, W)):
+    (H, W, C) feature maps, (width,) once flat. LayerError names the first entry that is bad or
+    cannot work on such images ("layers[2]: conv: kernel 5 on a 4x4 map; ...")."""
+    return ConvPlan(with_channels(image_shape), layers, 1).entry_shapes

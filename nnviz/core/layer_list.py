@@ -18,13 +18,22 @@ SPATIAL = ("conv", "maxpool", "avgpool")
 EXAMPLE = '{"conv": 6, "kernel": 5}, {"maxpool": 2} or {"dense": 120}'
 
 
+class LayerError(FieldError):
+    """A bad entry of a layer list: `field` names the list, `index` the entry (0 = the first)."""
+
+    def __init__(self, message, field, index):
+        super().__init__(message, field)
+        self.index = index
+
+
 def layer_kind(spec):
     """The kind of a checked entry: "conv", "maxpool", "avgpool", "flatten" or "dense"."""
     return next(kind for kind in KINDS if kind in spec)
 
 
 def check_layers(layers, field="layers"):
-    """Checked, complete copies of the entries (defaults filled in); FieldError naming the entry."""
+    """Checked, complete copies of the entries (defaults filled in); LayerError naming the entry (a
+    FieldError naming `field` when `layers` is not a list)."""
     if not isinstance(layers, (list, tuple)):
         raise FieldError(f"{field}: {shown(layers)} is not a list of layers; write e.g. [{EXAMPLE}]", field)
     checked, flat = [], False
@@ -33,11 +42,11 @@ def check_layers(layers, field="layers"):
         try:
             entry = _check_entry(where, spec)
         except FieldError as error:
-            raise FieldError(str(error), field) from None
+            raise LayerError(str(error), field, i) from None
         kind = layer_kind(entry)
         if kind in SPATIAL and flat:
-            raise FieldError(f"{where}: {kind} after a dense or flatten layer; convolutions and pooling "
-                             f"come first", field)
+            raise LayerError(f"{where}: {kind} after a dense or flatten layer; convolutions and pooling "
+                             f"come first", field, i)
         flat = flat or kind in ("dense", "flatten")
         checked.append(entry)
     return checked

@@ -26,7 +26,7 @@ import numpy as np
 
 from .activations import hidden_activation, output_activation
 from .classes import predictions
-from .conv_net import ConvPlan
+from .conv_net import ConvPlan, with_channels
 from .features import POINT_WIDTH, check_features, expand_features, is_identity
 from .initializers import init_layer
 from .layer_list import check_layers, dense_widths, is_convolutional
@@ -331,8 +331,7 @@ def _layered(sizes, layers, image_shape, hidden):
         return [sizes[0], *dense_widths(layers), sizes[1]], None
     if image_shape is None:
         raise ValueError("image_shape: a network with convolutions needs the images' (height, width)")
-    shape = tuple(int(s) for s in image_shape)
-    shape = (1, *shape) if len(shape) == 2 else shape
+    shape = with_channels(image_shape)
     if len(shape) != 3 or min(shape) < 1 or int(np.prod(shape)) != sizes[0]:
         raise ValueError(f"image_shape: {tuple(image_shape)} does not hold the {sizes[0]} inputs of a row")
     plan = ConvPlan(shape, layers, sizes[1], hidden)

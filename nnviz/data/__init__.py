@@ -4,6 +4,7 @@ from nnviz.data.augment import augment_images, make_augmenter, rotate_images
 from nnviz.data.csv_data import load_csv_dataset
 from nnviz.data.datasets import (
     DATASETS,
+    IMAGE_SHAPES,
     TITLES,
     TOY_DATASETS,
     VARIABLE_CLASSES,
@@ -22,6 +23,7 @@ from nnviz.data.toy import TOY_DEFAULTS, xor_points
 
 __all__ = [
     "DATASETS",
+    "IMAGE_SHAPES",
     "TITLES",
     "TOY_DATASETS",
     "TOY_DEFAULTS",

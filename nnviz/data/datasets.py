@@ -26,6 +26,9 @@ DATASETS = tuple(TITLES)
 TOY_DATASETS = tuple(TOY_GENERATORS)      # generated 2-D point sets (size and noise are settings)
 VARIABLE_CLASSES = tuple(name for name, (*_, variable) in TOY_DEFAULTS.items() if variable)   # and classes
 _IMAGE_SETS = {"mnist": 10, "digits8x8": 10}  # name -> number of classes
+# name -> (height, width) of its images, known before loading them (a form checks a layer list's shapes
+# with it; tests/data check it against the loaded images).
+IMAGE_SHAPES = {"mnist": (28, 28), "digits8x8": (8, 8)}
 # Generating a point: float64 (x, y) and temporaries, an int64 label, the float32 copy, the split's copies.
 TOY_BYTES_PER_POINT = 96
 _IDX_FILES = (("train-images", "idx3"), ("train-labels", "idx1"), ("t10k-images", "idx3"), ("t10k-labels", "idx1"))
@@ -105,7 +108,7 @@ def load_dataset(name: str, *, seed: int = 0, n_samples: int | None = None, nois
         _check_test_fraction(test_fraction)
         X, y = _digits_arrays()
         X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
-        dataset = _frozen(name, X_train, y_train, X_test, y_test, 10, (8, 8))
+        dataset = _frozen(name, X_train, y_train, X_test, y_test, 10, IMAGE_SHAPES[name])
     return dataset if n_samples is None else _subsample_train(dataset, n_samples, seed)
 
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from nnviz.core import Network, TrainConfig, gradient_check, train
+from nnviz.core.conv_net import layer_shapes
 from nnviz.core.gradcheck import move_off_kinks
-from nnviz.core.layer_list import check_layers
+from nnviz.core.layer_list import LayerError, check_layers
 
 LENET = [{"conv": 6, "kernel": 5, "padding": "same"}, {"maxpool": 2}, {"conv": 16, "kernel": 5}, {"maxpool": 2},
          {"dense": 120}, {"dense": 84}]
@@ -145,6 +146,26 @@ def test_predicting_many_rows_in_chunks_matches_one_batch():
     X = np.random.default_rng(2).random((net.plan.predict_rows() + 7, 784)).astype(np.float32)
     whole = net.predict_proba(X)
     np.testing.assert_allclose(whole[-7:], net.predict_proba(X[-7:]), rtol=1e-5, atol=1e-6)
+
+
+def test_layer_shapes_are_each_entrys_output_on_the_images():
+    """LeNet by hand: 28 "same" → 28, pool 2 → 14, 5x5 "valid" → 14 − 5 + 1 = 10, pool → 5, then
+    flat; a stride-2 "same" convolution gives ⌈28/2⌉ = 14, flatten 14·14·3 = 588."""
+    assert layer_shapes((28, 28), LENET) == [(28, 28, 6), (14, 14, 6), (10, 10, 16), (5, 5, 16), (120,), (84,)]
+    assert layer_shapes((1, 28, 28), [{"conv": 3, "kernel": 5, "stride": 2, "padding": "same"},
+                                      {"flatten": True}, {"dense": 7}]) == [(14, 14, 3), (588,), (7,)]
+
+
+@pytest.mark.parametrize("layers,index", [
+    ([{"conv": 2, "kernel": 3}, {"maxpool": 2}, {"conv": 2, "kernel": 5}], 2),     # 8 → 6 → 3: no room for 5
+    ([{"conv": 2, "kernel": 3}, {"maxpool": 7}], 1),
+    ([{"dense": 4}, {"conv": 2}], 1),
+])
+def test_a_layer_that_cannot_work_carries_its_index(layers, index):
+    with pytest.raises(LayerError) as error:
+        layer_shapes((8, 8), layers)
+    assert error.value.index == index and error.value.field == "layers"
+    assert str(error.value).startswith(f"layers[{index}]")
 
 
 @pytest.mark.parametrize("layers,image_shape,message", [

@@ -8,6 +8,7 @@ import pytest
 
 from nnviz.data import (
     DATASETS,
+    IMAGE_SHAPES,
     Dataset,
     IDXError,
     load_dataset,
@@ -44,6 +45,11 @@ def test_mnist_has_the_official_split_shapes_and_label_counts():
     assert np.bincount(ds.y_test).tolist() == MNIST_TEST_COUNTS
     assert ds.X_train.min() == 0 and ds.X_train.max() == 1
     assert ds.class_names == tuple("0123456789")
+
+
+@pytest.mark.parametrize("name", ["mnist", "digits8x8"])
+def test_the_image_shapes_known_before_loading_are_the_loaded_images(name):
+    assert load_dataset(name).image_shape == IMAGE_SHAPES[name]
 
 
 def test_mnist_pixels_are_the_raw_bytes_over_255():
