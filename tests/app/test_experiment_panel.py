@@ -217,29 +217,6 @@ def test_the_training_ratio_slider_has_room_beside_its_label(qtbot, panel):
     assert panel.editors["test_fraction"].readout.text() == "80% train · 20% test (default)"
 
 
-def test_a_layer_list_typed_as_json_reaches_the_config_and_a_bad_one_is_explained(qtbot, panel):
-    panel.set_config(tiny_digits())
-    editor = panel.editors["layers"]
-    assert editor.text() == "" and panel.config().layers is None
-    qtbot.keyClicks(editor, '[{"conv": 4, "kernel": 3}, {"maxpool": 2}, {"dense": 16}]')
-    assert panel.config().layers == [{"conv": 4, "kernel": 3}, {"maxpool": 2}, {"dense": 16}] and panel.valid
-    editor.selectAll()
-    qtbot.keyClicks(editor, '[{"conv": 4}]')
-    assert not panel.valid and 'needs a "kernel"' in panel.fields["layers"].error.text()
-    editor.selectAll()
-    qtbot.keyClicks(editor, '[{"conv": 4,')
-    assert not panel.valid and "not JSON" in panel.fields["layers"].error.text()
-    editor.clear()
-    assert panel.valid and panel.config().layers is None
-
-
-def test_the_lenet_preset_shows_its_layers_and_reads_back_unchanged(panel):
-    lenet = dict(list_presets())["lenet"]
-    panel.set_config(lenet)
-    assert '"conv": 6' in panel.editors["layers"].text()
-    assert panel.config() == lenet and panel.valid
-
-
 @pytest.mark.parametrize("config, widths", [(tiny_spirals(hidden_layers=[]), [8, 8]),
                                             (tiny_digits(hidden_layers=[]), [128, 128]),
                                             (tiny_spirals(hidden_layers=[5]), [5, 5, 5])],

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from nnviz.app.views.features_editor import FeaturesEditor
-from nnviz.app.views.form_fields import HiddenLayersEditor, LayerListEditor, SliderEditor
+from nnviz.app.views.form_fields import HiddenLayersEditor, SliderEditor
+from nnviz.app.views.layer_list_editor import LayerListEditor
 from nnviz.core import HIDDEN, INITIALIZERS, LOSSES, OPTIMIZERS, OUTPUT, SCHEDULES
 from nnviz.core.config import EARLY_STOPPING_METRICS
 from nnviz.data import TITLES
@@ -24,7 +25,8 @@ RATIO_SLIDER = (0.1, 0.9, 0.05, lambda v: f"{1 - v:.0%} train · {v:.0%} test", 
 
 # (group, field, label, kind, option): kind choice → option is the names; int → (min, max);
 # opt_int → max, with 0 shown as "default"; float / opt_float → line edits; bool → check box;
-# slider → (low, high, step, readout, inverted), None shown at the default.
+# slider → (low, high, step, readout, inverted), None shown at the default; layer_list → the form's
+# whole width, its label as the editor's title.
 FORM = (
     ("Data", "dataset", "Dataset", "dataset", None),
     ("Data", "n_samples", "Points", "opt_int", 1_000_000),
@@ -38,7 +40,7 @@ FORM = (
     ("Data", "augment_elastic", "Elastic distortion (α)", "float", None),
     ("Network", "input_features", "Input features", "features", None),
     ("Network", "hidden_layers", "Hidden layers", "layers", None),
-    ("Network", "layers", "Layers (JSON)", "layer_list", None),
+    ("Network", "layers", "Layer list (conv, pooling, dense)", "layer_list", None),
     ("Network", "activation", "Hidden activation", "choice", tuple(HIDDEN)),
     ("Network", "output", "Output", "choice", tuple(OUTPUT)),
     ("Network", "loss", "Loss", "choice", tuple(LOSSES)),
@@ -100,7 +102,7 @@ def make_editor(name, kind, option, on_edit, on_dataset):
         editor.changed.connect(on_edit)
     elif kind == "layer_list":
         editor = LayerListEditor()
-        editor.textChanged.connect(on_edit)
+        editor.changed.connect(on_edit)
     elif kind == "slider":
         editor = SliderEditor(*option)
         editor.changed.connect(on_edit)
@@ -155,7 +157,7 @@ def read_value(editor):
     if editor.kind == "slider":
         return editor.value(), None
     if editor.kind == "layer_list":
-        return editor.parsed()
+        return editor.value()
     text = editor.text().strip()
     if not text and editor.kind == "opt_float":
         return None, None

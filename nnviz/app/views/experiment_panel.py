@@ -34,7 +34,7 @@ from nnviz.app.views.field_help import help_for
 from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.app.views.wheel_guard import guard_wheel
-from nnviz.data import TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
+from nnviz.data import IMAGE_SHAPES, TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
 from nnviz.guard import shorten
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
 
@@ -77,9 +77,14 @@ class ExperimentPanel(QScrollArea):
             editor = make_editor(name, kind, option, self._edited, self._dataset_changed)
             self.editors[name] = editor
             self.fields[name] = Field(editor, help_for(name))
-            self._forms[group].addRow(label, self.fields[name])
+            if kind == "layer_list":              # a list with its buttons needs the form's whole width
+                editor.title.setText(label)
+                editor.title.setToolTip(help_for(name))
+                self._forms[group].addRow(self.fields[name])
+            else:
+                self._forms[group].addRow(label, self.fields[name])
+                self._forms[group].labelForField(self.fields[name]).setToolTip(help_for(name))
             self._forms[group].addRow(self.fields[name].error)
-            self._forms[group].labelForField(self.fields[name]).setToolTip(help_for(name))
         column.addStretch(1)
         self.setWidget(body)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -210,6 +215,7 @@ class ExperimentPanel(QScrollArea):
         typing = focus if focus is not None and self.widget().isAncestorOf(focus) else None
         before = typing.mapTo(self.widget(), QPoint(0, 0)).y() if typing else None
         self._modified = self._modified or self.sender() is not None
+        self.editors["layers"].set_image_shape(IMAGE_SHAPES.get(self.editors["dataset"].currentData()))
         self.errors = self._find_errors()
         for name, field in self.fields.items():
             field.set_error(self.errors.get(name, ""))
@@ -245,11 +251,14 @@ class ExperimentPanel(QScrollArea):
         for name in ("step_epochs", "step_gamma", "min_learning_rate"):
             shown[name] = name in SCHEDULE_PARAMS.get(values.get("schedule"), ())
         only, locked = self.lesson_fields
+        listed = bool(values.get("layers"))         # a layer list builds the network: hidden_layers unused
         for group, name, *_ in FORM:
             in_lesson = only is None or name in only or name in locked or name in self.errors
             visible = in_lesson and (shown.get(name, True) or name in self.errors)
             self._forms[group].setRowVisible(self.fields[name], visible)
-            self.editors[name].setEnabled(name not in locked)
+            self.editors[name].setEnabled(name not in locked and not (name == "hidden_layers" and listed))
+        self._forms["Network"].labelForField(self.fields["hidden_layers"]).setToolTip(
+            "Not used while the layer list below has layers" if listed else help_for("hidden_layers"))
 
     def set_lesson_fields(self, shown=None, locked=()):
         """Show only the `shown` fields (all when None or empty) and lock the `locked` ones (a lesson's)."""

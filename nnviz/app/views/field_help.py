@@ -25,9 +25,10 @@ HELP = {
                       "x₁² and x₂² alone make circles linearly separable. Default x₁, x₂.",
     "hidden_layers": "Units in each hidden layer, input side first. No layer = a linear model; "
                      "typical 1-3 layers of 16-256 units.",
-    "layers": "Hidden layers with convolutions, as JSON (replaces Hidden layers when set): "
-              "[{\"conv\": 6, \"kernel\": 5, \"padding\": \"same\"}, {\"maxpool\": 2}, {\"dense\": 120}]; "
-              "conv takes kernel, stride 1-2, padding valid/same; maxpool/avgpool a size and stride. Empty = none.",
+    "layers": "The hidden layers as a list, convolutions and pooling first (replaces Hidden layers while "
+              "it has layers): conv (filters, kernel, stride 1-2, padding valid/same), maxpool/avgpool "
+              "(window, stride), flatten, dense (units). Each line shows the layer's output; JSON shows "
+              "the list as text. Empty = none.",
     "activation": "The hidden units' nonlinearity: relu (fast, can die), leaky_relu, elu, tanh, sigmoid "
                   "(saturates: slow learning in deep nets). Typical relu or tanh.",
     "output": "The output layer: softmax for one-of-k classes, sigmoid for independent outputs (one "

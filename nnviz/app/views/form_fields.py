@@ -1,13 +1,10 @@
 """The experiment panel's editors: a field with its error line, a slider with its value, the hidden
-layers' list of widths, and a layer list (convolutions) as JSON text."""
-
-import json
+layers' list of widths."""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -44,32 +41,10 @@ class Field(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
         self.editor.setProperty("invalid", bool(text))
-        target = "QSpinBox" if self.editor.kind == "layers" else f"#{self.editor.objectName()}"
+        target = {"layers": "QSpinBox", "layer_list": "QListWidget"}.get(self.editor.kind,
+                                                                           f"#{self.editor.objectName()}")
         self.editor.setStyleSheet(f"{target} {{ border: 1px solid #c62828; }}" if text else "")
         self.editor.setToolTip(text or self.help)
-
-
-class LayerListEditor(QLineEdit):
-    """The experiment's "layers" as one line of JSON ([{"conv": 6, "kernel": 5}, {"maxpool": 2}, …]);
-    empty = none (the hidden layers above build the network)."""
-
-    def __init__(self):
-        super().__init__()
-        self.setPlaceholderText("none: the hidden layers above")
-
-    def set_value(self, layers):
-        self.setText("" if layers is None else json.dumps(layers, separators=(", ", ": ")))
-        self.setCursorPosition(0)              # the first layers in view, not the last
-
-    def parsed(self):
-        """(the list or None, None) or (None, the reason the text is not JSON)."""
-        text = self.text().strip()
-        if not text:
-            return None, None
-        try:
-            return json.loads(text), None
-        except json.JSONDecodeError as error:
-            return None, f"not JSON ({error.msg} at character {error.pos + 1}); e.g. [{{\"conv\": 6, \"kernel\": 5}}]"
 
 
 class HiddenLayersEditor(QWidget):
