@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from nnviz.core import Diverged, EpochEnd, TrainData, accuracy, evaluate, health_ratios, train
-from nnviz.core.ablation import check_units
+from nnviz.core.ablation import check_units, unit_counts
 from nnviz.data import Dataset
 from nnviz.evaluation import ablation_accuracy
 from nnviz.guard import UserError
@@ -47,7 +47,7 @@ class Measured:
     def unit_drops(self):
         """{(layer, unit): test accuracy intact − with that one hidden unit knocked out}."""
         drops = {}
-        for layer, width in enumerate(self.network.sizes[1:-1], 1):
+        for layer, width in enumerate(unit_counts(self.network), 1):
             for unit in range(width):
                 intact, ablated = ablation_accuracy(self.network, self.X_test, self.y_test, [(layer, unit)])
                 drops[(layer, unit)] = intact - ablated

@@ -21,10 +21,14 @@ def test_a_conv_network_trains_predicts_a_drawing_and_views_say_what_they_cannot
     with qtbot.waitSignal(panel.predicted, timeout=5000) as signal:
         draw(qtbot, panel.canvas, SEVEN)
     assert len(signal.args[0]) == 10 and np.isclose(signal.args[0].sum(), 1.0, atol=1e-5)
-    window.docks["network"].raise_()
+    window.docks["network"].raise_()               # it draws the convolution's maps (test_network_view_conv)
     window.redraw()
-    qtbot.waitUntil(lambda: window.network_view.unsupported.isVisible())
-    assert window.network_view.unsupported.text() == NO_CONVOLUTIONS
+    qtbot.waitUntil(lambda: window.network_view.tiles.count == 1 + 4 + 10 + 10)   # image, maps, dense, outputs
+    assert not window.network_view.unsupported.isVisible()
+    window.docks["projection"].raise_()
+    window.redraw()
+    qtbot.waitUntil(lambda: window.projection.unsupported.isVisible())
+    assert window.projection.unsupported.text() == NO_CONVOLUTIONS
 
     arrays = window.replay.arrays()                # what the Runs dock saves for replay
     check_snapshot_arrays("run.npz", arrays)

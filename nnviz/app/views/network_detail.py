@@ -100,7 +100,8 @@ class NodeDetail(QWidget):
         self._last = (layer, unit, snapshot, tile)
         n_layers = len(snapshot.sizes) - 1
         name = "input" if layer == 0 else "output" if layer == n_layers else f"hidden layer {layer}"
-        self.title.setText(f"{name}, unit {unit}")
+        kind = "filter" if 0 < layer < n_layers and snapshot.weights[layer - 1].ndim == 4 else "unit"
+        self.title.setText(f"{name}, {kind} {unit}")
         if tile is not None and tile.shape[0] > 1:
             self.tile_image.setImage(tile, autoLevels=False)
             self.tile_view.setVisible(True)
@@ -113,6 +114,8 @@ class NodeDetail(QWidget):
         if X.shape[1] != snapshot.input_width:
             return
         A = snapshot.network().forward(X)[layer]
+        if A.ndim == 4:                     # feature maps: a filter's mean over its map
+            A = A.mean(axis=(2, 3))
         a = A[:, unit]
         top = top_activating(a)
         self.top_image.setImage(mosaic(X[top].reshape(len(top), *ds.image_shape))[::-1], levels=(0, 1))
@@ -125,5 +128,5 @@ class NodeDetail(QWidget):
         levels = (float(finite.min()), float(max(finite.max(), finite.min() + 1e-6))) if finite.size else (0, 1)
         self.layer_image.setImage(shown, levels=levels)
         self.layer_image.setRect(-0.5, -0.5, ds.n_classes, len(shown))     # column c centred on class c
-        self.title.setText(f"{name}, unit {unit}: its {len(top)} most activating test images "
+        self.title.setText(f"{name}, {kind} {unit}: its {len(top)} most activating test images "
                            f"(a = {a[top[0]]:.3g} … {a[top[-1]]:.3g})")

@@ -18,22 +18,32 @@ class LayerLabels:
         self.view = view
         self.font = None
         self.items = []
-        self._shown = None               # (layout, snapshot) the labels are placed for
+        self._shown = None               # show's arguments: what the labels are placed for
         view.sigTransformChanged.connect(self._refit)
 
-    def show(self, layout, snapshot):
-        self._shown = (layout, snapshot)
+    def show(self, layout, snapshot, wordings=None, steps=None):
+        """wordings: per layer its caption's texts, longest first (default: "hidden 1 (16)", "h1 (16)");
+        steps: {l: [texts]} captions between layer l and l + 1 (pooling, flattening)."""
+        self._shown = (layout, snapshot, wordings, steps)
         n_layers = len(snapshot.sizes) - 1
         captions, more = [], []
+        tops = [centres[:, 1].max() + layout.half_side(layer) + 0.2 for layer, centres in enumerate(layout.centres)]
         for layer, centres in enumerate(layout.centres):
             name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[:, 0].mean()
             texts = [f"{name} ({size})", f"{short_layer_name(layer, n_layers)} ({size})"]
             if layer == 0 and snapshot.features:
                 texts.insert(0, f"{name}: {', '.join(snapshot.features)} ({size})")
-            captions.append((texts, x, centres[:, 1].max() + layout.half_side(layer) + 0.2))
+            captions.append((wordings[layer] if wordings else texts, x, tops[layer]))
             if layout.hidden[layer]:
                 hidden, bottom = layout.hidden[layer], centres[:, 1].min() - layout.half_side(layer)
                 more.append(([f"+{hidden} more", f"+{hidden}"], x, bottom - 0.2))
+        for layer, texts in (steps or {}).items():          # between two columns: the right edge to the left
+            left = layout.centres[layer][:, 0].max() + layout.half_side(layer)
+            right = layout.centres[layer + 1][:, 0].min() - layout.half_side(layer + 1)
+            text = " + ".join(texts)
+            short = "+".join("pool" if "pool" in t else "flat" for t in texts)
+            captions.append(([text, short], (left + right) / 2,
+                             max(tops[layer], tops[layer + 1])))
         n = self._place_row(captions, 0, above=True)
         n = self._place_row(more, n, above=False)
         for item in self.items[n:]:

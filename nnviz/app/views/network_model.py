@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from nnviz.app.runtime.snapshot import Snapshot
-from nnviz.core.ablation import ablated_copy
+from nnviz.core.ablation import ablated_copy, unit_counts
 
 MAX_UNITS = 16        # units drawn per layer; a wider layer shows its strongest and "+N more"
 TILE = 1.0            # a node's side, in scene units
@@ -142,9 +142,13 @@ def _rows(drawn, image_input, aspect):
     return best_rows
 
 
-def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
+def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None, chosen=None, min_pitch=None):
     """The Layout of a network with these weights: a column of nodes per layer (wrapped into columns side
     by side when that draws them larger, see _rows), centred on y = 0.
+
+    chosen: {layer: unit indices} drawn in that order, top first, in place of `shown_units` (a
+    convolution's most active maps). min_pitch: the least distance between two layer columns, in place
+    of LAYER_PITCH and the ASPECT rule (many short columns).
 
     aspect: the view's width / height; a view wider than the graph spreads the columns until the graph
     has this aspect, no further (the nodes stay as large as the height allows, and the captions of
@@ -152,13 +156,16 @@ def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
     sizes = (weights[0].shape[0], *(W.shape[1] for W in weights))
     units, centres, hidden = [], [], []
     shift = (IMAGE_TILE - TILE) / 2 if image_input else 0.0
-    drawn_counts = [min(width, max_units) for width in sizes[int(image_input):]]
+    chosen = chosen or {}
+    counts = [len(chosen[layer]) if layer in chosen else min(width, max_units) for layer, width in enumerate(sizes)]
+    drawn_counts = counts[int(image_input):]
     rows = _rows(drawn_counts, image_input, aspect)
     tallest = rows * UNIT_PITCH
-    wraps = [(-(-min(width, max_units) // rows) - 1) * UNIT_PITCH for width in sizes]
+    wraps = [(-(-count // rows) - 1) * UNIT_PITCH for count in counts]
     if image_input:
         wraps[0] = 0.0
-    pitch = max(LAYER_PITCH if rows == max(drawn_counts) else WRAPPED_PITCH, ASPECT * tallest)
+    pitch = max(LAYER_PITCH if rows == max(drawn_counts) else WRAPPED_PITCH, ASPECT * tallest) \
+        if min_pitch is None else min_pitch
     if aspect:   # the graph's extent: x (L−1)·pitch + Σ wraps + 2·shift + TILE, y that of the tallest column
         extent_y = max(tallest - (UNIT_PITCH - TILE), IMAGE_TILE * image_input)
         pitch = max(pitch, (aspect * extent_y - 2 * shift - sum(wraps) - TILE) / (len(sizes) - 1))
@@ -170,7 +177,7 @@ def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None):
             hidden.append(0)
             x = shift + pitch
             continue
-        drawn = shown_units(weights, layer, max_units)
+        drawn = np.asarray(chosen[layer]) if layer in chosen else shown_units(weights, layer, max_units)
         column, row = np.divmod(np.arange(len(drawn)), rows)
         in_column = np.minimum(len(drawn) - column * rows, rows)          # nodes in each node's column
         ys = -(row - (in_column - 1) / 2) * UNIT_PITCH                     # unit 0 on top
@@ -258,13 +265,14 @@ class Interventions:
         if not self or snapshot is None:
             return snapshot
         net = snapshot.network()
-        hidden = snapshot.sizes[1:-1]
+        hidden = unit_counts(net)
         units = [(l, u) for l, u in self.ablated if 1 <= l <= len(hidden) and u < hidden[l - 1]]
         net = ablated_copy(net, units) if units else net      # network() is already a copy
         for (l, i, j), value in self.weights.items():
-            if l < net.n_layers and i < net.sizes[l] and j < net.sizes[l + 1]:
+            if l < net.n_layers and net.weights[l].ndim == 2 and i < net.weights[l].shape[0] and \
+                    j < net.weights[l].shape[1]:
                 net.weights[l][i, j] = value
         for (l, j), value in self.biases.items():
-            if l < net.n_layers and j < net.sizes[l + 1]:
+            if l < net.n_layers and j < len(net.biases[l]):
                 net.biases[l][j] = value
         return Snapshot.of(net, snapshot.epoch, snapshot.step)

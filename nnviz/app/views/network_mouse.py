@@ -3,6 +3,7 @@
 import numpy as np
 from PySide6.QtCore import QEvent, Qt
 
+from nnviz.app.views.network_conv import map_layers, summarised
 from nnviz.app.views.network_model import layer_name, nearest_edge
 
 EDIT_DECIMALS = 4          # of a weight or bias typed in by hand
@@ -27,10 +28,11 @@ class NetworkMouse:
         if self.layout_model is None or self._shown is None:
             return ""
         n_layers = len(self._shown.sizes) - 1
+        maps = map_layers(self._shown.weights)
         node = self.layout_model.node_at(x, y)
         if node is not None:
             layer, unit = node
-            name = f"{layer_name(layer, n_layers)} unit {unit}"
+            name = f"{layer_name(layer, n_layers)} {'filter' if layer in maps else 'unit'} {unit}"
             if layer == 0:
                 feature = self._shown.features[unit] if self._shown.features else f"x{unit + 1}"
                 return f"{name}: input feature {feature}"
@@ -42,6 +44,10 @@ class NetworkMouse:
         if edge is None:
             return ""
         l, i, j = keys[edge]
+        if summarised(self._shown.weights, l):
+            kinds = ["filter" if n in maps else "unit" for n in (l, l + 1)]
+            return (f"Σ of the weights from {layer_name(l, n_layers)} {kinds[0]} {i} to {layer_name(l + 1, n_layers)} "
+                    f"{kinds[1]} {j}: Σw = {values[edge]:.4f}")
         return (f"weight from {layer_name(l, n_layers)} unit {i} to {layer_name(l + 1, n_layers)} unit {j}: "
                 f"w = {values[edge]:.4f}")
 
@@ -84,7 +90,7 @@ class NetworkMouse:
             return
         starts, ends, values, keys = self._edges
         edge = nearest_edge(starts, ends, np.array([x, y]))
-        if edge is not None:
+        if edge is not None and not summarised(self._shown.weights, int(keys[edge][0])):   # one weight each
             l, i, j = (int(k) for k in keys[edge])
             value = self.ask_value(f"Weight from unit {i} to unit {j}", float(values[edge]))
             if _changed(value, float(values[edge])):

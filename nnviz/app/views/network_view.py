@@ -23,24 +23,31 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
-from nnviz.app.views.colors import symmetric_levels
-from nnviz.app.views.network_detail import TEST_SAMPLE, NodeDetail
+from nnviz.app.views.network_conv import (
+    conv_captions,
+    conv_layout,
+    edge_matrices,
+    map_layers,
+    most_active_maps,
+    steps_between,
+)
+from nnviz.app.views.network_detail import NodeDetail
 from nnviz.app.views.network_labels import LayerLabels
 from nnviz.app.views.network_model import TILE, Interventions, make_layout, top_units
 from nnviz.app.views.network_mouse import EDIT_DECIMALS, NetworkMouse
-from nnviz.app.views.network_paint import NEGATIVE, POSITIVE, diverging_lut, layer_levels, output_tiles, to_rgba
+from nnviz.app.views.network_nodes import MAP_GRID, NetworkNodes
+from nnviz.app.views.network_paint import NEGATIVE, POSITIVE
 from nnviz.app.views.network_tiles import TileAtlas
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core import accuracy, predictions
 
-MAP_GRID = 64              # cells per axis of every node's map
 LABEL_ROOM = (40, 24)      # pixels beside (half an outer caption) and above / below the graph (a label line)
 RELAYOUT_DELAY_MS = 100    # a resized view is laid out again once the resizing pauses
 # |w| / max|w| above each threshold: (pen width, opacity). Thicker and more opaque with |w|.
 EDGE_BINS = ((0.0, 1.0, 40), (0.15, 1.0, 110), (0.35, 2.0, 170), (0.6, 3.5, 230))
 
 
-class NetworkView(NetworkMouse, ShownView):
+class NetworkView(NetworkMouse, NetworkNodes, ShownView):
     """set_dataset(dataset) once per dataset, set_snapshot(snapshot) at every redraw.
 
     `interventions` (network_model.Interventions) are what the user changed; `evaluated(snapshot)`
@@ -50,6 +57,7 @@ class NetworkView(NetworkMouse, ShownView):
 
     unitSelected = Signal(int, int)
     interventionsChanged = Signal()
+    shows_convolutions = True
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -183,9 +191,12 @@ class NetworkView(NetworkMouse, ShownView):
         """Knock out the k units of the selected unit's (hidden) layer with the largest weights."""
         if not self.selected or self._snapshot is None:
             return
-        layer = self.selected[-1][0]
-        if 1 <= layer < len(self._snapshot.sizes) - 1:
-            self.knock_out(top_units(self._snapshot.weights, layer, self.top_k.value()))
+        layer, k = self.selected[-1][0], self.top_k.value()
+        if layer in map_layers(self._snapshot.weights):          # the k maps most active on the probe
+            probe = self._probe(self._shown)
+            self.knock_out([(layer, int(f)) for f in most_active_maps(probe[layer], k)] if probe else [])
+        elif 1 <= layer < len(self._snapshot.sizes) - 1:
+            self.knock_out(top_units(self._snapshot.weights, layer, k))
 
     def restore_all(self):
         """The trained network as it is: no unit knocked out, no value edited."""
@@ -230,7 +241,12 @@ class NetworkView(NetworkMouse, ShownView):
         image_shape = self._dataset.image_shape if self._dataset is not None else None
         image_input = image_shape is not None and np.prod(image_shape) == snapshot.sizes[0]
         width, height = self.view.width() - 2 * LABEL_ROOM[0], self.view.height() - 2 * LABEL_ROOM[1]
-        layout = make_layout(snapshot.weights, image_input, aspect=width / height if width > 0 < height else None)
+        aspect = width / height if width > 0 < height else None
+        probe = self._probe(shown) if image_input and snapshot.convolutional else None
+        if probe is not None:
+            layout = conv_layout(snapshot.weights, probe, aspect)
+        else:
+            layout = make_layout(snapshot.weights, image_input, aspect=aspect)
         old = self.layout_model
         if old is None or old.sizes != layout.sizes or \
                 (self._auto_fit and old.centres[-1][0, 0] != layout.centres[-1][0, 0]):   # spread for a new shape
@@ -239,7 +255,10 @@ class NetworkView(NetworkMouse, ShownView):
         self._outputs = {}
         self._draw_edges(layout, shown.weights)
         self._draw_nodes(layout, shown, image_shape if image_input else None)
-        self.labels.show(layout, snapshot)
+        if probe is not None:
+            self.labels.show(layout, snapshot, conv_captions(snapshot, probe), steps_between(snapshot.layers))
+        else:
+            self.labels.show(layout, snapshot)
         self._show_marks()
         self._show_accuracy(snapshot, shown)
         if self.selected:
@@ -264,7 +283,7 @@ class NetworkView(NetworkMouse, ShownView):
             self._resize_timer.start()
 
     def _draw_edges(self, layout, weights):
-        starts, ends, values, keys = self._edges = layout.edges(weights)
+        starts, ends, values, keys = self._edges = layout.edges(edge_matrices(weights))
         scale = np.abs(values) / max(float(np.abs(values).max(initial=0.0)), 1e-12)
         bins = np.digitize(scale, [b[0] for b in EDGE_BINS[1:]])
         for n, (sign, item) in enumerate(self.edge_items):
@@ -272,77 +291,6 @@ class NetworkView(NetworkMouse, ShownView):
             x = np.column_stack([starts[pick, 0], ends[pick, 0]]).ravel()
             y = np.column_stack([starts[pick, 1], ends[pick, 1]]).ravel()
             item.setData(x, y)
-
-    def _draw_nodes(self, layout, shown, image_shape):
-        """Fill every drawn node's tile: maps over the plane, weight images or plain activity colours."""
-        self._maps = {}
-        groups = {}                        # tile shape -> ([tiles], [rects]): one atlas image each
-        for layer, rgba in enumerate(self._tiles(layout, shown, image_shape)):
-            units, centres, half = layout.units[layer], layout.centres[layer], layout.half_side(layer)
-            if layer == 0 and layout.image_input:
-                units = units[:1]          # the input drawn as one image
-            tiles, rects = groups.setdefault(rgba.shape[1:], ([], []))
-            tiles.append(rgba[:len(units)])
-            rects.append(np.column_stack([centres - half, np.full((len(centres), 2), 2 * half)]))
-            for k, unit in enumerate(units):
-                self._maps[(layer, int(unit))] = rgba[k]
-        self.tiles.set_tiles([(np.concatenate(t), np.concatenate(r)) for t, r in groups.values()])
-
-    def _tiles(self, layout, shown, image_shape):
-        """Per layer, (k, h, w, 4) uint8 tiles for the drawn units."""
-        n_layers = len(shown.sizes) - 1
-        if self._grid is not None and shown.input_width == 2:
-            acts = shown.network().forward(self._grid)
-            tiles = []
-            for layer, A in enumerate(acts):
-                values = A[:, layout.units[layer]].T
-                if layer == n_layers:
-                    rgba = output_tiles(A, self._dataset.n_classes)[layout.units[layer]]
-                else:
-                    rgba = to_rgba(values, layer_levels(layer, n_layers, values, shown.hidden), diverging_lut())
-                tiles.append(rgba.reshape(len(values), MAP_GRID, MAP_GRID, 4))
-            return tiles
-        return self._image_tiles(layout, shown, image_shape)
-
-    def _image_tiles(self, layout, shown, image_shape):
-        """Image data: the input as the mean test image, first-layer nodes as their incoming weights,
-        deeper nodes as one colour, their mean activation on the test sample (output units in their
-        class's colour)."""
-        n_layers = len(shown.sizes) - 1
-        lut = diverging_lut()
-        tiles = []
-        X = self._sample()[0]
-        acts = self._forward_sample(shown) if X is not None and len(X) else None
-        for layer, units in enumerate(layout.units):
-            if layer == 0 and image_shape is not None:
-                mean = X.mean(axis=0) if acts is not None else np.zeros(int(np.prod(image_shape)))
-                tiles.append(to_rgba(mean.reshape(1, *image_shape)[:, ::-1], (-1.0, 1.0), lut))
-            elif layer == 1 and image_shape is not None:
-                W = np.asarray(shown.weights[0])[:, units].T.reshape(len(units), *image_shape)[:, ::-1]
-                tiles.append(to_rgba(W, symmetric_levels(W), lut))
-            elif acts is not None and layer == n_layers:      # output unit c: class c's colour, as everywhere,
-                mean = acts[layer].mean(axis=0, keepdims=True)  # as strong as its mean output (the largest: full)
-                mean /= max(float(mean.max()), 1e-12)
-                tiles.append(output_tiles(mean, self._dataset.n_classes)[units].reshape(len(units), 1, 1, 4))
-            elif acts is not None:
-                mean = acts[layer][:, units].mean(axis=0)
-                levels = layer_levels(layer, n_layers, acts[layer], shown.hidden)
-                tiles.append(to_rgba(mean.reshape(-1, 1, 1), levels, lut))
-            else:
-                tiles.append(np.full((len(units), 1, 1, 4), 200, dtype=np.uint8))
-        return tiles
-
-    def _forward_sample(self, snapshot):
-        """The activations of `snapshot`'s network on the test sample, computed once per frame."""
-        if id(snapshot) not in self._outputs:
-            self._outputs[id(snapshot)] = snapshot.network().forward(self._sample()[0])
-        return self._outputs[id(snapshot)]
-
-    def _sample(self):
-        """(X, y): the first TEST_SAMPLE test samples, or (None, None) without a dataset."""
-        if self._dataset is None:
-            return None, None
-        return self._dataset.X_test[:TEST_SAMPLE], self._dataset.y_test[:TEST_SAMPLE]
 
     def _show_marks(self):
         layout = self.layout_model
@@ -360,8 +308,10 @@ class NetworkView(NetworkMouse, ShownView):
         else:
             intact = accuracy(y, predictions(self._forward_sample(snapshot)[-1]))
             what = []
-            if self.interventions.ablated:
-                what.append(f"{len(self.interventions.ablated)} unit(s) knocked out")
+            filters = sum(layer in map_layers(snapshot.weights) for layer, _ in self.interventions.ablated)
+            for count, kind in ((len(self.interventions.ablated) - filters, "unit"), (filters, "filter")):
+                if count:
+                    what.append(f"{count} {kind}(s) knocked out")
             edits = len(self.interventions.weights) + len(self.interventions.biases)
             if edits:
                 what.append(f"{edits} value(s) edited")
@@ -373,9 +323,12 @@ class NetworkView(NetworkMouse, ShownView):
             else:
                 self.accuracy_text = f"Test accuracy {intact:.1%} on {where}"
         self.accuracy_label.setText(self.accuracy_text)
-        self.idle_text = ("Each node: its output over the plane (output: the boundary). Blue +, orange −."
-                          if self._grid is not None else
-                          "Layer 1: incoming weights; deeper: mean activation on the test sample. Blue +, orange −.")
+        if self._grid is not None:
+            self.idle_text = "Each node: its output over the plane (output: the boundary). Blue +, orange −."
+        elif snapshot.convolutional:
+            self.idle_text = "Convolutions: their most active maps on the first test image. Blue +, orange −."
+        else:
+            self.idle_text = "Layer 1: incoming weights; deeper: mean activation on the test sample. Blue +, orange −."
         if not self.hover_text:
             self.readout.setText(self.idle_text)
 
