@@ -277,3 +277,15 @@ def test_no_spin_box_or_combo_box_text_is_clipped_at_the_docked_width(qtbot, pan
     for editor in editors:
         text, room = text_room(editor)
         assert editor.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+
+
+def test_a_zero_that_means_all_or_off_says_so(qtbot, panel):
+    panel.set_config(tiny_digits(train_subset=0, augment_shift=0, early_stopping=0))
+    for name, shown in (("train_subset", "all"), ("augment_shift", "off"), ("early_stopping", "off")):
+        editor = panel.editors[name]
+        assert editor.text() == shown
+        editor.setFocus()
+        editor.selectAll()
+        qtbot.keyClicks(editor, "3")
+        assert editor.text() == "3" and getattr(panel.config(), name) == 3
+    assert panel.editors["batch_size"].text() == str(panel.config().batch_size)     # a number stays a number

@@ -72,6 +72,10 @@ FORM = (
 )
 
 
+# What 0 means in the int fields where it is not a number of things (a spin box shows this text instead).
+ZERO_MEANS = {"train_subset": "all", "augment_shift": "off", "early_stopping": "off"}
+
+
 def make_editor(name, kind, option, on_edit, on_dataset):
     """The editor of one FORM row (its `kind` and `option`), named `name`; an edit calls `on_edit`, a
     dataset chosen calls `on_dataset(index)`."""
@@ -88,8 +92,8 @@ def make_editor(name, kind, option, on_edit, on_dataset):
     elif kind in ("int", "opt_int"):
         editor = QSpinBox()
         editor.setRange(*(option if kind == "int" else (0, option)))
-        if kind == "opt_int":
-            editor.setSpecialValueText("default")
+        if kind == "opt_int" or name in ZERO_MEANS:
+            editor.setSpecialValueText(ZERO_MEANS.get(name, "default"))
         editor.valueChanged.connect(on_edit)
     elif kind == "bool":
         editor = QCheckBox()
