@@ -29,7 +29,9 @@ def read_only_copy(a):
 class LayerTrace:
     """One weight layer's part of the batch (read-only arrays in the network's dtype).
 
-    z, a, delta: (n, d_out); a_prev: (n, d_in); dW: (d_in, d_out); db: (d_out,).
+    z, a, delta: (n, d_out); a_prev: (n, d_in); dW: (d_in, d_out); db: (d_out,). A convolution's z, a
+    and delta are channels-last maps (n, H, W, C) and its dW (C_out, C_in, k, k); a_prev is the previous
+    layer's a as it is (before any pooling), and δ is BP2 of nnviz.core.conv_net.
     """
 
     z: np.ndarray

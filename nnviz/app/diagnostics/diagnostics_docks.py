@@ -248,8 +248,6 @@ class DiagnosticsDocks:
         session = w.session
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to inspect yet: train or load a network first.", "info")
-        if session.snapshot.convolutional:
-            return w.show_message("The backprop inspector cannot show networks with convolutions yet.", "info")
         data = session.run_data.train_data
         X, y = pick_batch(data.X_train, data.y_train)
         self.inspector.set_network(session.snapshot, X, y, l2=session.config.l2,

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from nnviz.app.diagnostics.inspector_maps import SAMPLE, conv_equation, convolutional, grid, spot_words
 from nnviz.app.superscript import superscript
 from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.core.gradcheck import check_level
@@ -32,6 +33,9 @@ CANCELLING = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
 
 def equation(net, l, kind, l2=0.0):
     """The formula behind heatmap `kind` of layer l (1-based), e.g. "δ² = (δ³ W³ᵀ) ⊙ σ'(z²)   BP2"."""
+    special = conv_equation(net, l, kind, l2)
+    if special is not None:
+        return special
     s, p, L = superscript(l), superscript(l - 1), net.n_layers
     act = net.output_name if l == L else net.hidden_name
     if kind == "z":
@@ -66,13 +70,17 @@ def input_rows(trace):
     d_in = trace.dW.shape[0]
     if d_in <= MAX_INPUTS:
         return np.arange(d_in)
-    active = np.any(trace.a_prev != 0, axis=0)
+    # After feature maps the rows are the pooled, flattened maps (not a_prev's pixels): a row of ∂C/∂W is
+    # non-zero only where its input is (BP4), so the rows say it themselves.
+    active = np.any(trace.dW != 0, axis=1) if trace.a_prev.ndim == 4 else np.any(trace.a_prev != 0, axis=0)
     order = np.concatenate([np.flatnonzero(active), np.flatnonzero(~active)])
     return np.sort(order[:MAX_INPUTS])
 
 
 def _cap(trace, kind):
     """The part of a LayerTrace array that is drawn: (rows, cols) for every kind."""
+    if convolutional(trace, kind):
+        return grid(trace, kind)
     if kind == "db":
         return trace.db[None, :MAX_UNITS]
     if kind == "dW":
@@ -187,8 +195,8 @@ class InspectorView(QWidget):
 
     def _build(self):
         """Plots for this architecture and batch size, created once; titles carry equation and shape."""
-        key = (tuple(self.net.sizes), self.net.hidden_name, self.net.output_name, self.net.loss_name,
-               len(self._X), bool(self._l2))
+        key = (tuple(self.net.sizes), str(self.net.layer_list), self.net.hidden_name, self.net.output_name,
+               self.net.loss_name, len(self._X), bool(self._l2))
         if key == self._key:
             return
         self._key = key
@@ -201,12 +209,20 @@ class InspectorView(QWidget):
             last = l == self.net.n_layers
             kind_of = "output" if last else f"hidden, {self.net.hidden_name}"
             head = f"Layer {l} ({kind_of}): {self.net.sizes[l - 1]} → {self.net.sizes[l]} units"
+            if trace.z.ndim == 4:
+                n, H, W, C = trace.z.shape
+                head = (f"Layer {l} (convolution, {self.net.hidden_name}): {trace.dW.shape[1]} → {C} maps "
+                        f"{H}×{W}")
             self.plots.addLabel(head, row=2 * l - 2, col=0, colspan=len(KINDS), justify="left")
             for c, kind in enumerate(KINDS):
                 full = trace.db if kind == "db" else getattr(trace, kind)
                 shown = _cap(trace, kind)
                 size = _shape(full) + (f", showing {_shape(shown[0] if kind == 'db' else shown)}"
                                        if shown.size < full.size else "")
+                maps = convolutional(trace, kind)
+                if maps:
+                    size = (f"{_shape(full)}: C_out×C_in×k×k, every kernel" if kind == "dW" else
+                            f"{_shape(full)}: n×H×W×C, sample {SAMPLE}'s maps")
                 formula, _, rule = equation(self.net, l, kind, self._l2).partition("   ")
                 title = f"{formula}" + (f" &nbsp; <b>{rule}</b>" if rule else "") + f"<br>({size})"
                 self.titles[(l, kind)] = title
@@ -222,7 +238,10 @@ class InspectorView(QWidget):
                 for axis, n in (("bottom", shown.shape[1]), ("left", shown.shape[0])):
                     if n <= 12:
                         plot.getAxis(axis).setTickSpacing(1, 1)     # whole units, not 0.5 steps
-                if kind == "db":
+                if maps:                                     # pictures: square pixels, no unit axes
+                    plot.hideAxis("bottom")
+                    plot.setAspectLocked(True)
+                if kind == "db" or maps:
                     plot.hideAxis("left")
                 else:
                     picked = kind == "dW" and len(shown) < len(full)
@@ -257,6 +276,8 @@ class InspectorView(QWidget):
             caps.append(f"the first {MAX_SAMPLES} of {len(self._X)} samples")
         if max(self.net.sizes[1:]) > MAX_UNITS:
             caps.append(f"the first {MAX_UNITS} units of wider layers")
+        if self.net.plan is not None:
+            caps.append(f"for convolutions sample {SAMPLE}'s maps and every kernel")
         if max(self.net.sizes[:-1]) > MAX_INPUTS:
             caps.append(f"in ∂C/∂W the first {MAX_INPUTS} inputs that are non-zero in this batch (a zero "
                         "input's row is 0)")
@@ -293,8 +314,12 @@ class InspectorView(QWidget):
         value = self.shown(layer, kind)[row, col]
         name = {"z": f"z{superscript(layer)}", "a": f"a{superscript(layer)}", "delta": f"δ{superscript(layer)}",
                 "db": f"∂C/∂b{superscript(layer)}", "dW": f"∂C/∂W{superscript(layer)}"}[kind]
+        trace = self.inspection.layers[layer - 1]
+        if convolutional(trace, kind):
+            spot = spot_words(trace, kind, row, col)
+            return f"{name} [{spot}] = {value:.4g}" if spot else f"{name}: between two tiles"
         if kind == "dW":
-            row_name = int(input_rows(self.inspection.layers[layer - 1])[row])
+            row_name = int(input_rows(trace)[row])
             where = f"input {row_name}, unit {col}"
         else:
             where = f"unit {col}" if kind == "db" else f"sample {row}, unit {col}"
