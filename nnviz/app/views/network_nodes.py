@@ -9,7 +9,7 @@ from nnviz.app.views.network_detail import TEST_SAMPLE
 from nnviz.app.views.network_paint import diverging_lut, layer_levels, output_tiles, to_rgba
 
 MAP_GRID = 64              # cells per axis of every node's map
-CONV_SAMPLE = 500          # test images a network with convolutions is measured on (at every redraw)
+CONV_SAMPLE = 250          # test images a network with convolutions is measured on at every redraw (LeNet: ~95 ms)
 
 
 class NetworkNodes:
