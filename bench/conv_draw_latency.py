@@ -61,7 +61,7 @@ def stroke_latencies(app, window, n):
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
         app.processEvents()                      # the paint events of the new images
         latencies.append(1000 * (time.perf_counter() - start))
-        if maps.drawing_images[0].image is None:
+        if maps.shown != "drawing" or maps.map_images[0].image is None:
             raise SystemExit("the drawing's maps were not shown")
         wait(0.1)                                # a student's pause between strokes
     return np.array(latencies)

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtWidgets import QApplication
 
 from nnviz.app.runtime.snapshot import Snapshot
@@ -28,10 +28,18 @@ def view(qtbot):
 
 
 def hover(qtbot, view, plot, x, y):
-    """Move the mouse over the point (x, y) of a plot's data coordinates (once the layout has settled)."""
+    """Move the mouse over the point (x, y) of a plot's data coordinates (once the layout has settled),
+    by a pixel to and fro until the readout answers: the pointer may be there already (no move then), and
+    pyqtgraph drops a move that follows another within a few ms."""
     QApplication.processEvents()
-    scene_pos = plot.vb.mapViewToScene(QPointF(x, y))
-    qtbot.mouseMove(view.plots.viewport(), view.plots.mapFromScene(scene_pos))
+    target = view.plots.mapFromScene(plot.vb.mapViewToScene(QPointF(x, y)))
+    idle, nudges = view.readout.text(), iter(range(10 ** 6))
+
+    def answered():
+        qtbot.mouseMove(view.plots.viewport(), target + QPoint(next(nudges) % 2, 0))
+        return view.readout.text() != idle
+
+    qtbot.waitUntil(answered)
 
 
 @pytest.mark.parametrize("hidden, levels", [("relu", None), ("sigmoid", (0, 1)), ("tanh", (-1, 1))])

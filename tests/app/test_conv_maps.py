@@ -2,8 +2,6 @@
 of the probe image and of the drawing (checked against convolutions written out as loops), the first
 layer's filters, and their gradients (checked against finite differences)."""
 
-import math
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -48,10 +46,11 @@ def maxpool_loop(x, size):
     return out
 
 
-def tiles(grid, n, shape):
-    """The n tiles of shape (h, w) at their places in a grid (ceil(sqrt(n)) columns, TILE_PAD gaps)."""
+def tiles(grid, n, shape, cols=None):
+    """The n tiles of shape (h, w) at their places in a grid of `cols` columns (default: n, one row),
+    TILE_PAD gaps."""
     h, w = shape
-    cols = math.ceil(math.sqrt(n))
+    cols = cols or n
     return np.array([grid[(j // cols) * (h + TILE_PAD):(j // cols) * (h + TILE_PAD) + h,
                           (j % cols) * (w + TILE_PAD):(j % cols) * (w + TILE_PAD) + w] for j in range(n)])
 
@@ -63,7 +62,7 @@ def expected_maps(image, snapshot):
     return [first, second]
 
 
-def test_the_dock_shows_the_feature_maps_of_the_probe_image_and_of_the_drawing_as_it_is_drawn(qtbot, make_window):
+def test_the_dock_shows_the_feature_maps_of_the_probe_image_then_of_the_drawing_as_it_is_drawn(qtbot, make_window):
     window = make_window(tiny_digits(layers=CONV))
     train_until_epochs(qtbot, window, 2)
     click(qtbot, window, window.controls.stop)
@@ -71,30 +70,58 @@ def test_the_dock_shows_the_feature_maps_of_the_probe_image_and_of_the_drawing_a
     window.docks["activations"].raise_()
     window.redraw()
     maps = window.activations.conv_maps
-    qtbot.waitUntil(lambda: maps.isVisible() and len(maps.probe_images) == 2)
+    qtbot.waitUntil(lambda: maps.isVisible() and len(maps.map_images) == 2)
     assert not window.activations.unsupported.isVisible()
     snapshot = window.draw_panel.snapshot
 
-    probe = tiles(maps.input_images[0].image, 1, (8, 8))[0]
-    for item, expected in zip(maps.probe_images, expected_maps(probe, snapshot)):
+    assert maps.shown == "probe" and maps.source_box.currentText() == "probe image"     # nothing drawn yet
+    probe = tiles(maps.input_image.image, 1, (8, 8))[0]
+    np.testing.assert_array_equal(probe, window.activations._X[0].reshape(8, 8))
+    for item, expected in zip(maps.map_images, expected_maps(probe, snapshot)):
         np.testing.assert_allclose(tiles(item.image, len(expected), expected.shape[1:]), expected, atol=1e-5)
 
-    assert maps.drawing_images[0].image is None                          # nothing drawn yet
     with qtbot.waitSignal(window.draw_panel.drawn, timeout=5000):
         draw(qtbot, window.draw_panel.canvas, SEVEN)
+    assert maps.shown == "drawing" and maps.source_box.currentText() == "your drawing"
     drawing = window.draw_panel.network_input()
-    np.testing.assert_array_equal(tiles(maps.input_images[1].image, 1, (8, 8))[0], drawing)
-    for item, expected in zip(maps.drawing_images, expected_maps(drawing, snapshot)):
+    np.testing.assert_array_equal(tiles(maps.input_image.image, 1, (8, 8))[0], drawing)
+    for item, expected in zip(maps.map_images, expected_maps(drawing, snapshot)):
         assert expected.max() > 0                                          # the maps are not all dark
         np.testing.assert_allclose(tiles(item.image, len(expected), expected.shape[1:]), expected, atol=1e-5)
-    assert [item.image.shape for item in maps.drawing_images] == [(17, 17), (5, 5)]   # 2x2 grids: 4 and 3 maps
+    assert [item.image.shape for item in maps.map_images] == [(8, 35), (2, 8)]   # rows of 4 and 3 maps
     # the draw panel's hidden rows are the dense layers only (the maps are here): layer 3, 16 units
     assert len(window.draw_panel.hidden_images) == 1
     dense = snapshot.network().forward(drawing.reshape(1, -1))[3]
     np.testing.assert_allclose(window.draw_panel.hidden_images[0].image, dense, rtol=1e-6)
 
-    window.draw_panel.clear_button.click()                                 # cleared: its maps go
-    assert all(item.image is None for item in maps.drawing_images)
+    maps.source_box.setCurrentIndex(1)                                     # the user picks the probe image again
+    np.testing.assert_array_equal(tiles(maps.input_image.image, 1, (8, 8))[0], probe)
+    maps.source_box.setCurrentIndex(0)
+    window.draw_panel.clear_button.click()                                 # cleared: the probe image's maps
+    assert maps.shown == "probe"
+    np.testing.assert_array_equal(tiles(maps.input_image.image, 1, (8, 8))[0], probe)
+
+
+def test_the_maps_of_lenet_fill_the_dock_in_rows_one_per_convolution(qtbot):
+    """LeNet's 6 maps of 28x28 in one row, its 16 of 10x10 in two rows of 8: at the activations dock's
+    size on a 1280x720 screen (440x200 px) a conv-1 map is drawn at least 35 px tall (2x2 grids of
+    the maps of the probe and the drawing side by side left it ~20 px)."""
+    from nnviz.io import load_preset
+
+    maps = ConvMaps()
+    qtbot.addWidget(maps)
+    maps.resize(440, 230)
+    maps.show()
+    qtbot.waitExposed(maps)
+    net = Network([784, 10], layers=load_preset("lenet").layers, image_shape=(28, 28), seed=0)
+    X = np.random.default_rng(0).random((4, 784)).astype(np.float32)
+    maps.set_probe(X, np.arange(4))
+    maps.show_snapshot(Snapshot.of(net))
+    maps.grab()
+    assert [item.image.shape for item in maps.map_images] == [(28, 6 * 29 - 1), (2 * 11 - 1, 8 * 11 - 1)]
+    first = maps.map_images[0]
+    on_screen = maps.plots.mapFromScene(first.mapRectToScene(first.boundingRect())).boundingRect()
+    assert on_screen.height() >= 35 and on_screen.right() <= maps.plots.width()
 
 
 @pytest.fixture
@@ -113,7 +140,7 @@ def test_filters_and_their_gradients_on_probe_images_are_tiles_with_colour_bars(
     conv_maps.set_probe(X, y)
     conv_maps.show_snapshot(Snapshot.of(net))
     W = net.weights[0]
-    np.testing.assert_array_equal(tiles(conv_maps.filter_image.image, 4, (3, 3)), W[:, 0])
+    np.testing.assert_array_equal(tiles(conv_maps.filter_image.image, 4, (3, 3)), W[:, 0])    # one row
     m = np.abs(W).max()
     np.testing.assert_allclose(conv_maps.filter_image.levels, (-m, m), rtol=1e-6)
 
@@ -142,4 +169,5 @@ def test_the_probe_image_box_picks_the_image_whose_maps_are_shown(qtbot, conv_ma
         qtbot.keyClick(conv_maps.probe_box, Qt.Key.Key_Up)
     assert conv_maps.probe_label.text() == "label class 4"
     expected = expected_maps(X[2].reshape(8, 8), snapshot)
-    np.testing.assert_allclose(tiles(conv_maps.probe_images[0].image, 4, (8, 8)), expected[0], atol=1e-5)
+    assert conv_maps.shown == "probe"
+    np.testing.assert_allclose(tiles(conv_maps.map_images[0].image, 4, (8, 8)), expected[0], atol=1e-5)

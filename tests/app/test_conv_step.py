@@ -81,11 +81,12 @@ def test_hovering_a_pixel_of_the_drawings_maps_reads_it_and_a_click_opens_the_st
     maps.show_snapshot(Snapshot.of(net))
     drawing = X[3:4]
     maps.show_drawing(net.forward(drawing))               # what the draw panel sends after a stroke
-    # conv 2 has 3 maps of 2x2 in a 2-column grid: map 2 is the first tile of the second row;
-    # its pixel (1, 0) is at x 0.5, y (2 + 1) + 1.5 of the grid
-    view = maps.drawing_images[1].getViewBox()
+    # conv 2 has 3 maps of 2x2 in one row: map 2 is the third tile; its pixel (1, 0) is at
+    # x 2 * (2 + 1) + 0.5, y 1.5 of the grid
+    assert maps.shown == "drawing"                        # a stroke shows the drawing's maps
+    view = maps.map_images[1].getViewBox()
     QApplication.processEvents()
-    scene = view.mapViewToScene(QPointF(0.5, 4.5))
+    scene = view.mapViewToScene(QPointF(6.5, 1.5))
     first = conv_loop(drawing.reshape(1, 8, 8), net.weights[0], net.biases[0], pad=1)
     z = pre_activation(maxpool_loop(first, 2), net.weights[1], net.biases[1], pad=0)
     target = maps.plots.mapFromScene(scene)
@@ -93,11 +94,11 @@ def test_hovering_a_pixel_of_the_drawings_maps_reads_it_and_a_click_opens_the_st
 
     def hovered():     # pyqtgraph drops a move that follows another within a few ms: move (by a pixel) until read
         qtbot.mouseMove(maps.plots.viewport(), target + QPoint(next(nudges) % 2, 0))
-        return maps.readout.text().startswith("drawing")
+        return maps.readout.text().startswith("your drawing")
 
     qtbot.waitUntil(hovered)
     assert z[2, 1, 0] > 0 and len(set(np.round(z[2].ravel(), 4))) == 4     # a value no other pixel has
-    assert maps.readout.text().startswith(f"drawing: conv 2, map 2, pixel (1, 0): {max(z[2, 1, 0], 0):.4g}")
+    assert maps.readout.text().startswith(f"your drawing: conv 2, map 2, pixel (1, 0): {max(z[2, 1, 0], 0):.4g}")
     qtbot.mouseClick(maps.plots.viewport(), Qt.MouseButton.LeftButton, pos=maps.plots.mapFromScene(scene))
     dialog = maps.step_dialog
     assert dialog is not None and dialog.isVisible()

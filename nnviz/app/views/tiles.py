@@ -9,21 +9,21 @@ TILE_PAD = 1       # NaN (transparent) pixels between tiles
 BAR_LABEL_WIDTH = 40  # px for a colour bar's labels ("-0.35")
 
 
-def grid_shape(n_tiles):
-    """(rows, cols) of a grid of n_tiles: ceil(sqrt(n)) columns, as many rows as needed."""
-    cols = math.ceil(math.sqrt(n_tiles))
+def grid_shape(n_tiles, cols=None):
+    """(rows, cols) of a grid of n_tiles: `cols` columns (default ceil(sqrt(n))), as many rows as needed."""
+    cols = cols or math.ceil(math.sqrt(n_tiles))
     return math.ceil(n_tiles / cols), cols
 
 
-def tile_grid(W, image_shape, n_tiles):
+def tile_grid(W, image_shape, n_tiles, cols=None):
     """First n_tiles columns of W (d_in, units), each reshaped to image_shape (h, w), in a grid.
 
-    Tiles go row by row in ceil(sqrt(n_tiles)) columns, tile j with its top-left pixel at
-    ((j // cols) * (h + TILE_PAD), (j % cols) * (w + TILE_PAD)); the gaps are NaN.
+    Tiles go row by row in `cols` columns (default ceil(sqrt(n_tiles))), tile j with its top-left
+    pixel at ((j // cols) * (h + TILE_PAD), (j % cols) * (w + TILE_PAD)); the gaps are NaN.
     Returns a float array of shape (rows * (h + pad) - pad, cols * (w + pad) - pad).
     """
     h, w = image_shape
-    rows, cols = grid_shape(n_tiles)
+    rows, cols = grid_shape(n_tiles, cols)
     grid = np.full((rows * (h + TILE_PAD) - TILE_PAD, cols * (w + TILE_PAD) - TILE_PAD), np.nan,
                    dtype=np.float32)
     tiles = W[:, :n_tiles].T.reshape(n_tiles, h, w)
@@ -33,11 +33,11 @@ def tile_grid(W, image_shape, n_tiles):
     return grid
 
 
-def tile_separators(image_shape, n_tiles):
+def tile_separators(image_shape, n_tiles, cols=None):
     """Lines through the gaps between tile_grid's tiles: 1 pixel on screen, so tiles stay apart however
     small they are drawn."""
     h, w = image_shape
-    rows, cols = grid_shape(n_tiles)
+    rows, cols = grid_shape(n_tiles, cols)
     height, width = rows * (h + TILE_PAD) - TILE_PAD, cols * (w + TILE_PAD) - TILE_PAD
     x, y = [], []
     for c in range(1, cols):
