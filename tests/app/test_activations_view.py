@@ -184,3 +184,20 @@ def test_ten_layers_scroll_in_the_activations_and_two_fit_without_scrolling(qtbo
     view.set_snapshot(Snapshot.of(Network([4] + [6] * 10 + [2], seed=0)))
     qtbot.wait(10)
     assert len(view.layer_plots) == 10 and view.plots.height() >= 10 * LAYER_MIN_HEIGHT and bar.maximum() > 0
+
+
+def test_the_weight_tiles_of_ten_layers_stay_in_sight_beside_the_first_heatmaps(qtbot):
+    """Spanning all ten scrolling rows, the tiles were centred ~450 px down, out of the dock's view."""
+    view = ActivationsView()
+    qtbot.addWidget(view)
+    view.resize(440, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    rng = np.random.default_rng(0)
+    view.set_probe(rng.random((20, 64)).astype(np.float32), np.arange(20) % 10, (8, 8))
+    view.set_snapshot(Snapshot.of(Network([64] + [10] * 10 + [10], seed=0)))
+    view.grab()
+    image = view.tile_image
+    tiles = view.plots.mapFromScene(image.mapRectToScene(image.boundingRect())).boundingRect()
+    visible = view.plots_area.viewport().rect().translated(0, view.plots_area.verticalScrollBar().value())
+    assert tiles.height() > 20 and visible.contains(tiles)

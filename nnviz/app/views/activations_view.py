@@ -189,8 +189,10 @@ class ActivationsView(ShownView, SelectsUnit):
     def _add_tile_plot(self, units, last):
         self._n_tiles = min(units, MAX_TILES)
         title = "weights per class" if last else "input weights"
-        self.tile_plot = self.plots.addPlot(row=0, col=1, rowspan=max(1, len(self.layer_plots)), title=title,
-                                            size="9pt")
+        # beside the first layers only: in a scrolling column of many layers, spanning them all would centre
+        # the tiles out of sight
+        rows = max(1, min(len(self.layer_plots), SHRINKING_LAYERS))
+        self.tile_plot = self.plots.addPlot(row=0, col=1, rowspan=rows, title=title, size="9pt")
         self.tile_plot.setMouseEnabled(False, False)
         self.tile_plot.hideButtons()
         self.tile_plot.hideAxis("left")
