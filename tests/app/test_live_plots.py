@@ -154,6 +154,11 @@ def test_a_deep_networks_layer_legends_name_the_first_and_last_two_layers_only(p
     assert legend_labels(plots, "grad_norm") == ["W1", "W2", "W10", "W11"]
     assert legend_labels(plots, "dead_units") == ["hidden 1", "hidden 2", "hidden 9", "hidden 10"]
     assert len(plots.plot("grad_norm").listDataItems()) == 11          # every layer still drawn
+    # each layer its own colour (eight colours cycled gave W2 and W10 the same orange), darkest first
+    for name, n in (("grad_norm", 11), ("dead_units", 10)):
+        colours = [item.opts["pen"].color() for item in plots.plot(name).listDataItems()]
+        assert len({c.rgb() for c in colours}) == n
+        assert colours[0].lightness() < colours[-1].lightness()
     plots.set_layers(3)                                                 # a shallow network: all named
     plots.add_epochs([epoch(1, 0.1)])
     plots.refresh()

@@ -64,6 +64,20 @@ def run_color(index):
 N_RUN_COLORS = len(_RUN_RGB)
 
 
+# Layers: distinct colours up to eight layers; deeper networks get a sequential ramp, first layer dark to
+# last layer light, so that no two layers share a colour and the order of the curves reads at a glance.
+_LAYER_RGB = _CLASS_RGB[[0, 1, 2, 3, 4, 5, 6, 9]]
+LAYER_RAMP_END = 0.85    # of "plasma": its last, pale yellow stretch vanishes on a white plot
+
+
+def layer_colors(n_layers):
+    """(n_layers, 3) uint8 RGB colours, layer 1 first."""
+    if n_layers <= len(_LAYER_RGB):
+        return _LAYER_RGB[:n_layers]
+    ramp = pg.colormap.get("plasma").map(np.linspace(0.0, LAYER_RAMP_END, n_layers), mode="byte")
+    return np.asarray(ramp)[:, :3].astype(np.uint8)
+
+
 def heatmap_colormap():
     """Sequential colormap for activations and counts."""
     return pg.colormap.get("viridis")

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from nnviz.app.views.colors import layer_colors
 from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
 from nnviz.app.views.plot_legends import LegendPlacement
@@ -21,7 +22,6 @@ from nnviz.core import run_position
 
 SMOOTHING = 0.05                     # weight of the newest batch in the smoothed loss (EMA), at least
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
-LAYER_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
 LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
@@ -181,8 +181,8 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
                 if item.in_legend:
                     plot.legend.removeItem(item)
             self._curves[name] = {}
-        for l in range(n_layers):
-            color = LAYER_COLORS[l % len(LAYER_COLORS)]
+        for l, rgb in enumerate(layer_colors(n_layers)):
+            color = tuple(int(v) for v in rgb)
             self._add_curve("grad_norm", f"layer {l + 1}", _pen(color), "o", color, label=f"W{l + 1}",
                             listed=_listed(l, n_layers))
             if l < n_layers - 1:
