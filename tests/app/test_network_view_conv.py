@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from nnviz.app.runtime.snapshot import Snapshot
+from nnviz.app.views.network_conv import MAP_SIDE
 from nnviz.app.views.network_nodes import CONV_SAMPLE
 from nnviz.app.views.network_view import NetworkView
 from nnviz.core import Network, TrainConfig, train
@@ -59,6 +60,11 @@ def test_each_convolution_is_a_stack_of_its_most_active_maps_with_the_rest_count
     # tiles: the probe image, 6 + 4 maps, 10 of the 12 dense units, 10 outputs
     assert view.tiles.count == 1 + 6 + 4 + 10 + 10
     assert view._maps[(1, int(top6[0]))].shape == (8, 8, 4)       # a map is drawn as its 8x8 pixels
+    sides = view.layout_model.sides                        # maps drawn larger than a unit's colour
+    assert sides[1] == sides[2] == MAP_SIDE and sides[3] == sides[4] == 1.0
+    starts, ends, _, keys = view._edges                    # edges meet each node at its side
+    into = ends[keys[:, 0] == 1]                           # conv 1 → conv 2: at conv 2's maps' left edges
+    np.testing.assert_allclose(into[:, 0], view.layout_model.centres[2][0, 0] - MAP_SIDE / 2)
     labels = shown_labels(view)
     more = [item for item in view.labels.items if item.isVisible() and item.toPlainText().startswith("+")]
     assert [item.toPlainText().split()[0] for item in more] == ["+2", "+2"]   # conv 1: 8 maps, 6 drawn; dense 12

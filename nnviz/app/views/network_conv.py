@@ -15,7 +15,8 @@ from nnviz.core.layer_list import layer_kind
 
 MAX_MAPS = 6          # maps drawn per convolution; the others are counted in "+N more"
 MAX_DENSE = 10        # units drawn per dense layer (all of MNIST's outputs): six columns or more share the width
-PITCH = 2.0           # least distance between two columns (scene units; a node is 1)
+PITCH = 2.0           # least distance between two columns (scene units; a unit's node is 1)
+MAP_SIDE = 1.8        # a map's side: pictures need more pixels than a unit's single colour
 
 
 def map_layers(weights):
@@ -53,8 +54,10 @@ def most_active_maps(maps, k=MAX_MAPS):
 def conv_layout(weights, probe_activations, aspect=None):
     """The Layout: the input as one image, each map layer its MAX_MAPS most active maps on the probe
     (probe_activations: [x, a¹, ...] of one image, maps (C, H, W)), dense layers as `make_layout` draws them."""
-    chosen = {layer: most_active_maps(probe_activations[layer]) for layer in map_layers(weights)}
-    return make_layout(edge_matrices(weights), True, MAX_DENSE, aspect, chosen, min_pitch=PITCH)
+    maps = map_layers(weights)
+    chosen = {layer: most_active_maps(probe_activations[layer]) for layer in maps}
+    return make_layout(edge_matrices(weights), True, MAX_DENSE, aspect, chosen, min_pitch=PITCH,
+                       sides=dict.fromkeys(maps, MAP_SIDE))
 
 
 def steps_between(layers):

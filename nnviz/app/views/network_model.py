@@ -67,16 +67,18 @@ def top_units(weights, layer, k):
 class Layout:
     """Where each drawn node sits. units[l]: the unit indices drawn for layer l; centres[l]: their
     (k, 2) scene positions; hidden[l]: how many units of layer l are not drawn; image_input: the
-    input is drawn as one image of side IMAGE_TILE centred at centres[0][0]."""
+    input is drawn as one image of side IMAGE_TILE centred at centres[0][0]; sides[l]: the side of
+    layer l's nodes (TILE unless make_layout was told otherwise)."""
 
     sizes: tuple
     units: tuple
     centres: tuple
     hidden: tuple
     image_input: bool
+    sides: tuple
 
     def half_side(self, layer):
-        return IMAGE_TILE / 2 if self.image_input and layer == 0 else TILE / 2
+        return self.sides[layer] / 2
 
     def node_at(self, x, y):
         """(layer, unit) of the node under scene point (x, y), or None (also over the input image)."""
@@ -111,7 +113,7 @@ class Layout:
             a, b = self.units[l], self.units[l + 1]
             ia, ib = (g.ravel() for g in np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij"))
             starts.append(self.centres[l][ia] + (self.half_side(l), 0))
-            ends.append(self.centres[l + 1][ib] - (TILE / 2, 0))
+            ends.append(self.centres[l + 1][ib] - (self.half_side(l + 1), 0))
             keys.append(np.column_stack([np.full(len(ia), l), a[ia], b[ib]]))
         if not starts:
             return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 3), dtype=np.int64)
@@ -142,50 +144,56 @@ def _rows(drawn, image_input, aspect):
     return best_rows
 
 
-def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None, chosen=None, min_pitch=None):
+def make_layout(weights, image_input, max_units=MAX_UNITS, aspect=None, chosen=None, min_pitch=None, sides=None):
     """The Layout of a network with these weights: a column of nodes per layer (wrapped into columns side
     by side when that draws them larger, see _rows), centred on y = 0.
 
     chosen: {layer: unit indices} drawn in that order, top first, in place of `shown_units` (a
     convolution's most active maps). min_pitch: the least distance between two layer columns, in place
-    of LAYER_PITCH and the ASPECT rule (many short columns).
+    of LAYER_PITCH and the ASPECT rule (many short columns). sides: {layer: its nodes' side} in place of
+    TILE (a convolution's maps drawn larger than units); a column's gaps grow with its nodes.
 
     aspect: the view's width / height; a view wider than the graph spreads the columns until the graph
     has this aspect, no further (the nodes stay as large as the height allows, and the captions of
     neighbouring columns get room; wider, the width would limit the nodes' size)."""
     sizes = (weights[0].shape[0], *(W.shape[1] for W in weights))
     units, centres, hidden = [], [], []
-    shift = (IMAGE_TILE - TILE) / 2 if image_input else 0.0
-    chosen = chosen or {}
+    chosen, sides = chosen or {}, sides or {}
+    side = [IMAGE_TILE if image_input and layer == 0 else sides.get(layer, TILE) for layer in range(len(sizes))]
+    scale = [s / TILE for s in side]              # a layer's node pitch is UNIT_PITCH · scale
     counts = [len(chosen[layer]) if layer in chosen else min(width, max_units) for layer, width in enumerate(sizes)]
     drawn_counts = counts[int(image_input):]
     rows = _rows(drawn_counts, image_input, aspect)
-    tallest = rows * UNIT_PITCH
-    wraps = [(-(-count // rows) - 1) * UNIT_PITCH for count in counts]
+    columns = range(int(image_input), len(sizes))
+    tallest = max(min(counts[l], rows) * UNIT_PITCH * scale[l] for l in columns)
+    extent_y = max(max((min(counts[l], rows) - 1) * UNIT_PITCH * scale[l] + side[l] for l in columns),
+                   IMAGE_TILE * image_input)
+    wraps = [(-(-count // rows) - 1) * UNIT_PITCH * k for count, k in zip(counts, scale)]
     if image_input:
         wraps[0] = 0.0
+    gaps = len(sizes) - 1
     pitch = max(LAYER_PITCH if rows == max(drawn_counts) else WRAPPED_PITCH, ASPECT * tallest) \
         if min_pitch is None else min_pitch
-    if aspect:   # the graph's extent: x (L−1)·pitch + Σ wraps + 2·shift + TILE, y that of the tallest column
-        extent_y = max(tallest - (UNIT_PITCH - TILE), IMAGE_TILE * image_input)
-        pitch = max(pitch, (aspect * extent_y - 2 * shift - sum(wraps) - TILE) / (len(sizes) - 1))
+    if aspect:   # the graph's extent: x Σ sides + gaps·(pitch − TILE) + Σ wraps, y that of the tallest column
+        pitch = max(pitch, (aspect * extent_y - sum(side) - sum(wraps)) / gaps + TILE)
     x = 0.0
     for layer, width in enumerate(sizes):
+        if layer > 0:        # the gap between two columns' nodes is pitch − TILE, whatever their sides
+            x += wraps[layer - 1] + (side[layer - 1] + side[layer]) / 2 - TILE + pitch
         if image_input and layer == 0:
             units.append(np.arange(width))
             centres.append(np.zeros((1, 2)))
             hidden.append(0)
-            x = shift + pitch
             continue
         drawn = np.asarray(chosen[layer]) if layer in chosen else shown_units(weights, layer, max_units)
         column, row = np.divmod(np.arange(len(drawn)), rows)
         in_column = np.minimum(len(drawn) - column * rows, rows)          # nodes in each node's column
-        ys = -(row - (in_column - 1) / 2) * UNIT_PITCH                     # unit 0 on top
+        step = UNIT_PITCH * scale[layer]
+        ys = -(row - (in_column - 1) / 2) * step                          # unit 0 on top
         units.append(drawn)
-        centres.append(np.column_stack([x + column * UNIT_PITCH, ys]))
+        centres.append(np.column_stack([x + column * step, ys]))
         hidden.append(width - len(drawn))
-        x += wraps[layer] + pitch
-    return Layout(sizes, tuple(units), tuple(centres), tuple(hidden), image_input)
+    return Layout(sizes, tuple(units), tuple(centres), tuple(hidden), image_input, tuple(side))
 
 
 def nearest_edge(starts, ends, point, tolerance=EDGE_PICK):

@@ -8,7 +8,9 @@ conversion), and `paint` draws each tile from its atlas row into its rectangle.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage, QPen
+
+FRAME = QPen(QColor(190, 190, 190), 0)     # width 0: one pixel (cosmetic), however the view is zoomed
 
 
 class TileAtlas(pg.GraphicsObject):
@@ -47,6 +49,8 @@ class TileAtlas(pg.GraphicsObject):
         return self._bounds
 
     def paint(self, painter, *args):
+        painter.setPen(FRAME)
         for _, image, pairs in self._groups:
             for target, source in pairs:
                 painter.drawImage(target, image, source)
+                painter.drawRect(target)          # a map that is mostly 0 is white: the frame shows its edge

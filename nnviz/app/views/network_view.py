@@ -33,7 +33,7 @@ from nnviz.app.views.network_conv import (
 )
 from nnviz.app.views.network_detail import NodeDetail
 from nnviz.app.views.network_labels import LayerLabels
-from nnviz.app.views.network_model import TILE, Interventions, make_layout, top_units
+from nnviz.app.views.network_model import Interventions, make_layout, top_units
 from nnviz.app.views.network_mouse import EDIT_DECIMALS, NetworkMouse
 from nnviz.app.views.network_nodes import MAP_GRID, NetworkNodes
 from nnviz.app.views.network_paint import NEGATIVE, POSITIVE
@@ -43,6 +43,7 @@ from nnviz.core import accuracy, predictions
 
 LABEL_ROOM = (40, 24)      # pixels beside (half an outer caption) and above / below the graph (a label line)
 RELAYOUT_DELAY_MS = 100    # a resized view is laid out again once the resizing pauses
+ABLATED_MARK, SELECTION_MARK = 0.8, 1.25   # the marks' size over their node's side
 # |w| / max|w| above each threshold: (pen width, opacity). Thicker and more opaque with |w|.
 EDGE_BINS = ((0.0, 1.0, 40), (0.15, 1.0, 110), (0.35, 2.0, 170), (0.6, 3.5, 230))
 
@@ -119,10 +120,9 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
         self._resize_timer = QTimer(self, singleShot=True, interval=RELAYOUT_DELAY_MS)
         self._resize_timer.timeout.connect(lambda: self.set_snapshot(self._snapshot))   # drawn if shown
         self.view.sigRangeChangedManually.connect(lambda *_: setattr(self, "_auto_fit", False))
-        self.ablated_marks = pg.ScatterPlotItem(pxMode=False, symbol="x", size=0.8, pen=None,
-                                                brush=pg.mkBrush(200, 30, 30, 200))
-        self.selection_marks = pg.ScatterPlotItem(pxMode=False, symbol="s", size=TILE * 1.25,
-                                                  pen=pg.mkPen((20, 20, 20), width=2), brush=None)
+        self.ablated_marks = pg.ScatterPlotItem(pxMode=False, symbol="x", pen=None, brush=pg.mkBrush(200, 30, 30, 200))
+        self.selection_marks = pg.ScatterPlotItem(pxMode=False, symbol="s", pen=pg.mkPen((20, 20, 20), width=2),
+                                                  brush=None)
         for item in (self.ablated_marks, self.selection_marks):
             item.setZValue(10)
             self.view.addItem(item)
@@ -296,10 +296,12 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
         layout = self.layout_model
         if layout is None:
             return
-        for item, units in ((self.ablated_marks, self.interventions.ablated), (self.selection_marks, self.selected)):
-            spots = [layout.centre(l, u) for l, u in units if l < len(layout.units)]
-            spots = np.array([s for s in spots if s is not None]).reshape(-1, 2)
-            item.setData(x=spots[:, 0], y=spots[:, 1])
+        for item, units, size in ((self.ablated_marks, self.interventions.ablated, ABLATED_MARK),
+                                  (self.selection_marks, self.selected, SELECTION_MARK)):
+            drawn = [(layout.centre(l, u), 2 * layout.half_side(l)) for l, u in units if l < len(layout.units)]
+            drawn = [(spot, side) for spot, side in drawn if spot is not None]
+            spots = np.array([spot for spot, _ in drawn]).reshape(-1, 2)
+            item.setData(x=spots[:, 0], y=spots[:, 1], size=[size * side for _, side in drawn])
 
     def _show_accuracy(self, snapshot, shown):
         X, y = self._sample()
