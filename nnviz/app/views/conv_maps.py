@@ -25,6 +25,7 @@ SOURCES = ("your drawing", "probe image")
 TITLE_HEIGHT = 14      # px of a tile plot's title
 CELL_MARGIN = 3        # px around a tile plot's picture
 BAR_ROOM = 8 + BAR_LABEL_WIDTH + 6     # px of a colour bar with its labels beside a picture
+BAR_MIN_HEIGHT = 30    # px a colour bar needs for its two labels, one at each end
 
 
 def map_columns(n_maps):
@@ -272,23 +273,25 @@ class ConvMaps(QWidget):
 
     def _fit_rows(self):
         """Size every row and tile grid so that the tiles are drawn as large as the widget allows: each row
-        as wide as the widget, all rows shrunk alike when together they are taller than it."""
+        as wide as the widget, all rows shrunk alike when together they are taller than it (a row with
+        colour bars keeps the height of their labels)."""
         if not self._rows:
             return
         width, height = self.plots.width() - 4, self.plots.height() - 4
-        spacing = 4 * len(self._rows)
-        scales, contents = [], []
+        scales, tallest, barred = [], [], []
         for _, cells in self._rows:
             units = sum(_width(shape) for _, shape, _ in cells)
             room = width - sum(extra + CELL_MARGIN for _, _, extra in cells)
-            scale = max(room, 1) / units
-            scales.append(scale)
-            contents.append(scale * max(_height(shape) for _, shape, _ in cells))
-        shrink = min(1.0, max(height - spacing - TITLE_HEIGHT * len(self._rows), 1) / sum(contents))
+            scales.append(max(room, 1) / units)
+            tallest.append(scales[-1] * max(_height(shape) for _, shape, _ in cells))
+            barred.append(any(extra for _, _, extra in cells))
+        free = height - len(self._rows) * (TITLE_HEIGHT + 4) - BAR_MIN_HEIGHT * sum(barred)
+        shrink = min(1.0, max(free, 1) / max(sum(t for t, b in zip(tallest, barred) if not b), 1))
         grid = self.plots.ci.layout
         grid.setColumnFixedWidth(0, width)              # the rows centred in the whole width
-        for r, ((row, cells), scale, content) in enumerate(zip(self._rows, scales, contents)):
-            grid.setRowFixedHeight(r, TITLE_HEIGHT + CELL_MARGIN + shrink * content)
+        for r, ((row, cells), scale, content, bar) in enumerate(zip(self._rows, scales, tallest, barred)):
+            content = max(shrink * content, BAR_MIN_HEIGHT) if bar else shrink * content
+            grid.setRowFixedHeight(r, TITLE_HEIGHT + CELL_MARGIN + content)
             for c, (_, shape, extra) in enumerate(cells):
                 row.layout.setColumnFixedWidth(c, shrink * scale * _width(shape) + extra + CELL_MARGIN)
 
