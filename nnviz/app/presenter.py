@@ -5,6 +5,7 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from nnviz.app.window_layout import POINTS
 
@@ -12,6 +13,7 @@ SCALE = 1.6                           # type and lines, over the window's own
 LINE_WIDTH = 3                        # px: the curves' lines (a projector washes out 1 px lines)
 STAGE = {POINTS: ("network", "predict"), "images": ("curves", "predict")}
 STAGE_SHARE = 0.5                     # of the width, for the first of the stage's two views
+STAGE_PLOTS = ("loss", "accuracy")    # the curves a room reads (the others need a close look)
 
 
 def _scaled(font, factor):
@@ -33,6 +35,7 @@ class Presenter:
         window.addAction(self.action)
         self._state = self._font = None
         self._labels = {}             # LabelItem -> its own size option (None: the default), while on
+        self._own_fonts = {}          # widget with a font of its own ("99.1 % sure") -> that font, while on
         self._legend_sizes = {}       # LegendItem -> its own entries' size, while on
 
     def leave(self):
@@ -53,8 +56,10 @@ class Presenter:
             w.docks[stage[0]].raise_()
             w.docks[stage[1]].raise_()
             w.setFont(_scaled(self._font, SCALE))
+            self._scale_own_fonts(True)
             self._scale_plots(True)
             w.plots.set_line_width(LINE_WIDTH)
+            w.plots.show_only(STAGE_PLOTS)
             self.on = True
             width = w.width()
             w.resizeDocks([w.docks[name] for name in stage],
@@ -62,11 +67,26 @@ class Presenter:
         else:
             self.on = False
             w.setFont(self._font)
+            self._scale_own_fonts(False)
             self._scale_plots(False)
             w.plots.set_line_width(1)
+            w.plots.show_only(None)
             w.restoreState(self._state)
             self._labels, self._legend_sizes = {}, {}
         w.redraw()
+
+    def _scale_own_fonts(self, on):
+        """Widgets whose font was set for them keep it when the window's changes: scale those too (or back)."""
+        if on:
+            for widget in self.window.findChildren(QWidget):
+                if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+                    self._own_fonts[widget] = widget.font()
+                    widget.setFont(_scaled(widget.font(), SCALE))
+            return
+        for widget, font in self._own_fonts.items():
+            if shiboken6.isValid(widget):
+                widget.setFont(font)
+        self._own_fonts = {}
 
     def _scale_plots(self, on):
         """Axis numbers, axis names, titles and legends of every plot in the window, larger (or back)."""

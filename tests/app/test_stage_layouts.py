@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QTabBar
 
+from nnviz.app.views.live_plots import PLOTS
 from nnviz.app.views.network_model import TILE
 from nnviz.prepare import prepare
 
@@ -124,6 +125,25 @@ def test_presenter_mode_shows_the_stage_alone_in_large_type_and_f11_gives_the_wi
     assert caption.font().pointSizeF() < 1.5 * font
     for name in ("experiment", "network", "curves", "predict"):
         assert in_front(window, name), name
+
+
+def test_presenter_mode_on_images_shows_loss_and_accuracy_alone_across_the_curves_dock(make_window, qtbot):
+    """At 1.6x type, five plots in two columns cut 'Gradient norm ‖∂C/∂W‖', 'fraction dead' and the
+    legends' names; a room reads the loss and the accuracy."""
+    window = staged(make_window, qtbot, tiny_digits())
+    sure = window.draw_panel.message_label.font().pointSizeF()         # "99.1 % sure": a font of its own
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert [name for name, dock in window.docks.items() if dock.isVisible()] == ["curves", "predict"]
+    assert window.draw_panel.message_label.font().pointSizeF() >= 1.5 * sure
+    grid = window.plots.grid
+    shown = [name for name in PLOTS if window.plots.plot(name).getViewWidget().isVisible()]
+    assert shown == ["loss", "accuracy"]
+    qtbot.waitUntil(lambda: all(window.plots.plot(name).getViewWidget().width() >= grid.viewport().width() - 30
+                                for name in shown))      # each across the whole grid
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert all(window.plots.plot(name).getViewWidget().isVisible() for name in PLOTS)
+    assert window.draw_panel.message_label.font().pointSizeF() == sure
+    qtbot.waitUntil(lambda: window.plots.plot("accuracy").getViewWidget().width() < 0.6 * grid.viewport().width())
 
 
 def test_an_open_lesson_shares_the_experiments_column_and_leaves_the_stage_its_size(make_window, qtbot, tmp_path,

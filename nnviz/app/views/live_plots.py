@@ -153,6 +153,10 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         self._add_plot("dead_units", "Dead units", "fraction dead")
         self._plots["dead_units"].setYRange(0, 1, padding=0.05)
 
+    def show_only(self, names=None):
+        """Show only the plots of these names, each as wide as the grid allows (None: all of them)."""
+        self.grid.show_only(None if names is None else [self._plots[name].getViewWidget() for name in names])
+
     def set_line_width(self, width):
         """Every curve's line `width` px wide (presenter mode; wide lines draw slowly, so 1 otherwise)."""
         for curves in self._curves.values():

@@ -9,8 +9,9 @@ SPACING = 4
 
 
 class PlotGrid(QScrollArea):
-    """Widgets in up to `max_columns` columns, as many as fit at MIN_PLOT_SIZE; a wide widget spans a
-    whole row. When even one column does not fit the height, the grid scrolls."""
+    """Widgets in up to `max_columns` columns, as many as fit at MIN_PLOT_SIZE; a wide widget, and one
+    left alone in the last row, spans a whole row. When even one column does not fit the height, the
+    grid scrolls. `show_only(widgets)` places those alone (None: all again)."""
 
     def __init__(self, max_columns=2, min_size=MIN_PLOT_SIZE, parent=None):
         super().__init__(parent)
@@ -23,6 +24,7 @@ class PlotGrid(QScrollArea):
         self._grid.setSpacing(SPACING)
         self.setWidget(inner)
         self._cells = []                 # (widget, wide)
+        self._shown = None               # the widgets placed (None: all)
         self.columns = 0
 
     def add(self, widget, wide=False):
@@ -37,13 +39,22 @@ class PlotGrid(QScrollArea):
         fit = (width + SPACING) // (self.min_size.width() + SPACING)
         return max(1, min(self.max_columns, fit))
 
+    def show_only(self, widgets=None):
+        """Place only these widgets (the others hidden); None: every widget again."""
+        self._shown = None if widgets is None else list(widgets)
+        for widget, _ in self._cells:
+            widget.setVisible(self._shown is None or widget in self._shown)
+        self._place(self.columns or self._fitting_columns())
+
     def _place(self, columns):
         self.columns = columns
         for widget, _ in self._cells:
             self._grid.removeWidget(widget)
+        cells = [(w, wide) for w, wide in self._cells if self._shown is None or w in self._shown]
         row = col = 0
-        for widget, wide in self._cells:
-            if wide or columns == 1:
+        for i, (widget, wide) in enumerate(cells):
+            alone = col == 0 and all(other for _, other in cells[i + 1:i + 2])    # no narrow one follows
+            if wide or columns == 1 or alone:
                 row += col > 0
                 self._grid.addWidget(widget, row, 0, 1, columns)
                 row, col = row + 1, 0
