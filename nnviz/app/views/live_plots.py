@@ -3,19 +3,19 @@
 Every curve is created once (per-layer curves once per network) and redrawn with `setData` from
 growing NumPy buffers; `add_batches`/`add_epochs` only append, `refresh` draws (the window's redraw
 scheduler calls it). No grid lines: on a live plot they cost more to paint than all the curves.
-Legends are placed by `plot_legends.LegendPlacement`, axis ranges by `plot_ranges.StepRanges`.
+Legends are rows above the data (`plot_legends.LegendRow`), axis ranges grow in steps (`plot_ranges.StepRanges`).
 The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 """
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from nnviz.app.views.colors import layer_colors
 from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
-from nnviz.app.views.plot_legends import LegendPlacement
+from nnviz.app.views.plot_legends import LegendRow
 from nnviz.app.views.plot_ranges import StepRanges, nice_ceiling
 from nnviz.app.views.plot_series import Series
 from nnviz.core import run_position
@@ -24,15 +24,17 @@ SMOOTHING = 0.05                     # weight of the newest batch in the smoothe
 LOG_FLOOR = 1e-12                    # gradient norms are drawn on a log axis
 DIVERGED_COLOR = "#d62728"
 MAX_SYMBOLS = 200                    # epoch curves lose their markers beyond this many points
-LOSS_HEADROOM = 1.3                  # the loss axis's top over the data: room for its legend
 PLOTS = ("loss", "accuracy", "learning_rate", "grad_norm", "dead_units")
+# What changes at most once an epoch (axes, titles, the epoch curves and their markers) is painted from a
+# pixmap when the per-batch lines beside it are redrawn: a plot frame's CPU time −20% (bench in the commit).
+CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 # The epoch axis spans the planned epochs once the data cover this share of them; before, it spans the
 # next power of ten above the data (ten F10 steps of mnist-mlp were a 2 px sliver on a 0-10 epoch axis).
 PLAN_SHARE = 0.05
 
 
-# A legend of one entry per layer covers the curves of a deep network (ten sigmoid layers: a 3x4 block
-# on the plateau): past LISTED_LAYERS layers it names the first two and the last two layers, the others unnamed.
+# A legend of one entry per layer would take a deep network's plot (ten sigmoid layers: three rows over a
+# small plot): past LISTED_LAYERS layers it names the first two and the last two layers, the others unnamed.
 LISTED_LAYERS = 4
 
 
@@ -65,9 +67,9 @@ def smoothed(losses, ema=None, weight=SMOOTHING):
     return out, ema
 
 
-class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
+class LivePlots(PlotExport, StepRanges, QWidget):
     """Five plots in a grid that reflows to the width; the names in PLOTS address them (`plot(name)`).
-    A legend lists only the curves that have data and sits in its plot's emptiest corner.
+    A legend lists only the curves that have data, in a row above its plot's data.
     Signal `failed(message)`: a plot's "Save plot as PNG…" / "Save data as CSV…" could not write."""
 
     failed = Signal(str)
@@ -98,7 +100,6 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         self._ema = None
         self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
-        self._legends_due = False
         self._build()
         self.clear()                 # empty plots read right from the start (no empty legend boxes)
 
@@ -113,10 +114,11 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         plot.setLabel("left", ylabel)
         plot.setLogMode(y=log_y)
         plot.enableAutoRange(x=False)
-        plot.setClipToView(True)
-        plot.setDownsampling(auto=True, mode="peak")
-        plot.addLegend(offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200),
-                       pen=pg.mkPen(200, 200, 200))
+        plot.setClipToView(True)                 # the epoch curves' markers (the lines are decimated by Series)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setCacheMode(CACHED)
+        plot.titleLabel.setCacheMode(CACHED)
+        LegendRow(plot)
         menu = plot.getViewBox().menu
         for parentless in (plot.ctrlMenu, menu):        # pyqtgraph makes them parentless; the actions below
             parentless.setParent(widget, parentless.windowFlags())  # hold self: they must die with the plot
@@ -128,9 +130,17 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         return plot
 
     def _add_curve(self, plot_name, curve_name, pen, symbol=None, color=None, label=None, listed=True):
-        """A curve, in the legend once it has data (unless not `listed`)."""
-        kwargs = {"symbol": symbol, "symbolSize": 5, "symbolBrush": color, "symbolPen": None} if symbol else {}
-        item = self._plots[plot_name].plot([], [], pen=pen, **kwargs)
+        """A curve, in the legend once it has data (unless not `listed`). A line without markers is a bare
+        PlotCurveItem: the per-batch curves are redrawn at every frame, and PlotDataItem's clipping,
+        downsampling and bounds on top of it cost more than the line (`Series` decimates already)."""
+        if symbol:
+            item = self._plots[plot_name].plot([], [], pen=pen, symbol=symbol, symbolSize=5, symbolBrush=color,
+                                               symbolPen=None)
+            item.curve.setCacheMode(CACHED)
+            item.scatter.setCacheMode(CACHED)
+        else:
+            item = pg.PlotCurveItem([], [], pen=pen)
+            self._plots[plot_name].addItem(item)
         item.marker, item.label, item.in_legend, item.listed = symbol, label or curve_name, False, listed
         self._curves[plot_name][curve_name] = (item, Series())
         return item
@@ -141,7 +151,6 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         self._add_curve("loss", "batch (smoothed)", _pen("#1f77b4"))
         self._add_curve("loss", "train (epoch)", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("loss", "validation (epoch)", _pen("#2ca02c"), "s", "#2ca02c")
-        self._plots["loss"].legend.setColumnCount(2)     # a wide plot: two short rows of entries
         self._add_plot("accuracy", "Accuracy", "accuracy")
         self._add_curve("accuracy", "train", _pen("#ff7f0e"), "o", "#ff7f0e")
         self._add_curve("accuracy", "validation", _pen("#2ca02c"), "s", "#2ca02c")
@@ -149,7 +158,7 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         self._add_curve("learning_rate", "learning rate", _pen("#9467bd"))
         for plot in self._plots.values():     # every range is set in steps by _update_ranges
             plot.enableAutoRange(y=False)
-        self._add_plot("grad_norm", "Gradient norm ‖∂C/∂W‖", "norm (log)", log_y=True)
+        self._add_plot("grad_norm", "Gradient norm", "‖∂C/∂W‖", log_y=True)     # short: 230 px cells, log ticks
         self._add_plot("dead_units", "Dead units", "fraction dead")
         self._plots["dead_units"].setYRange(0, 1, padding=0.05)
 
@@ -192,9 +201,6 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
             if l < n_layers - 1:
                 self._add_curve("dead_units", f"hidden {l + 1}", _pen(color), "o", color,
                                 listed=_listed(l, n_layers - 1))
-        # Entries side by side: a short row over the curves' headroom, not a tall column over the curves.
-        self._plots["grad_norm"].legend.setColumnCount(min(max(n_layers, 1), LISTED_LAYERS))
-        self._plots["dead_units"].legend.setColumnCount(min(max(n_layers - 1, 1), 2))
         self.clear()
 
     def clear(self):
@@ -211,7 +217,7 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         self._ema = None
         self._x_limit = self._x_planned = 0.0
         self._y_tops = {}
-        self._dirty = self._legends_due = True
+        self._dirty = True
         self.refresh()
 
     def begin_run(self, epochs=None, offset=0):
@@ -303,26 +309,33 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         return self._curves[plot][curve][1]
 
     def refresh(self):
-        """Redraw the curves whose data changed since the last refresh (cheap when nothing did).
-        A legend moves only when its entries or its plot's axes changed, or new data lie under it."""
+        """Redraw the curves whose data changed since the last refresh (cheap when nothing did)."""
         if not self._dirty:
             return
         self._dirty = False
         for curves in self._curves.values():
             for item, series in curves.values():
                 if series.n != getattr(item, "_drawn", -1):
-                    if series.n > MAX_SYMBOLS and item.opts["symbol"] is not None:
+                    if item.marker is not None and series.n > MAX_SYMBOLS and item.opts["symbol"] is not None:
                         item.setSymbol(None)          # thousands of markers draw slowly and say nothing
+                    if item.marker is None:           # a bare line: no check for NaN unless it holds one
+                        item.setSkipFiniteCheck(series.finite)
                     item.setData(*series.shown())
                     item._drawn = series.n
-        x_limit, y_tops = self._x_limit, dict(self._y_tops)
         self._update_ranges()
-        moved = set(self._plots) if self._legends_due or self._x_limit != x_limit else {
-            name for name in self._plots if self._y_tops.get(name) != y_tops.get(name)}
-        self._legends_due = False
         for name in self._plots:
-            if self._update_entries(name) or name in moved or self._under_legend(name):
-                self._move_legend(name)
+            self._list_entries(name)
+
+    def _list_entries(self, name):
+        """The legend of plot `name` lists exactly its curves that have data."""
+        legend = self._plots[name].legend
+        for item, series in self._curves[name].values():
+            if item.listed and (series.n > 0) != item.in_legend:
+                if item.in_legend:
+                    legend.removeItem(item)
+                else:
+                    legend.addItem(item, item.label)
+                item.in_legend = not item.in_legend
 
     def _update_ranges(self):
         """One x range for all plots, grown in steps: an axis whose range changes at every frame
@@ -350,7 +363,7 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         if self.log_loss.isChecked():
             self._log_steps("loss", loss)
         else:
-            self._y_steps("loss", loss, headroom=LOSS_HEADROOM)
+            self._y_steps("loss", loss)
 
     def _run_part(self, series):
         """The values of `series` drawn since the current run began (its peaks: the same range)."""
@@ -363,7 +376,7 @@ class LivePlots(PlotExport, StepRanges, LegendPlacement, QWidget):
         plot.getAxis("left").setTicks(None)
         plot.setLabel("left", "loss (log)" if log else "loss")
         self._y_tops.pop("loss", None)
-        self._dirty = self._legends_due = True
+        self._dirty = True
         self.refresh()
 
     # -- queries and export --------------------------------------------------------------------

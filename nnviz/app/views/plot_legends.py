@@ -1,84 +1,67 @@
-"""Where each live plot's legend sits: it lists the curves with data and moves to the emptiest corner."""
+"""A live plot's legend as rows of entries between its title and its data area: it never covers a curve.
 
-import numpy as np
+A legend inside the data area had to hunt for an empty corner, frame after frame, and still sat on
+vanishing-sigmoid's plateau once the curves filled the plot (and "W3" was cut off at the plot's edge).
+Here the entries sit side by side above the view box, as many to a row as its width holds, and the plot
+gives that band its height (the row of the hidden top axis in PlotItem's layout), so the data area is
+whatever is left.
+"""
 
-from nnviz.app.views.legend_corner import best_placement, corner_counts
+import pyqtgraph as pg
 
-LEGEND_SAMPLES = 64                  # points along each curve checked for lying under a legend
-LEGEND_STEPS = 8                     # points along each new segment checked for lying under the legend
-LEGEND_MARGIN = 15                   # px: the legend's offset from the corner and the markers' size
+BAND_ROW = 1                         # PlotItem's layout: title 0, (hidden) top axis 1, view box 2
+SAMPLE_SIZE = (20, 14)               # px of an entry's line-and-marker sample (pyqtgraph draws it in 20x20)
+SPACING = 4                          # px between a sample and its label, and between entries
 
 
-class LegendPlacement:
-    """Legends for LivePlots: needs its `_plots` ({name: PlotItem}) and `_curves` ({name: {curve: (item, Series)}})."""
+class LegendRow(pg.LegendItem):
+    """`plot`'s legend (also `plot.legend`), fitted to the view box's width whenever it or the entries change."""
 
-    def _update_entries(self, name):
-        """List exactly the curves of plot `name` that have data; True when that changed."""
-        legend, changed = self._plots[name].legend, False
-        for item, series in self._curves[name].values():
-            if item.listed and (series.n > 0) != item.in_legend:
-                if item.in_legend:
-                    legend.removeItem(item)
-                else:
-                    legend.addItem(item, item.label)
-                item.in_legend, changed = not item.in_legend, True
-        return changed
+    def __init__(self, plot, text_size="8pt"):
+        super().__init__(offset=None, frame=False, labelTextSize=text_size, horSpacing=SPACING, verSpacing=0)
+        self.layout.setContentsMargins(0, 0, 0, 0)
+        self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)   # exported larger with its band
+        self._plot = plot
+        self.setParentItem(plot)
+        plot.legend = self
+        plot.vb.geometryChanged.connect(self.fit)
 
-    def _shown_y(self, plot, y):
-        """y as the view box holds it (log10 on a log axis)."""
-        if plot.ctrl.logYCheck.isChecked():
-            with np.errstate(all="ignore"):
-                return np.log10(y)
-        return y
+    def addItem(self, item, name):
+        super().addItem(item, name)
+        sample = self.items[-1][0]
+        sample.setMinimumSize(*SAMPLE_SIZE)
+        sample.setMaximumSize(*SAMPLE_SIZE)
+        self.fit()
 
-    def _under_legend(self, name):
-        """Do the points added to plot `name` since its legend was placed, or the lines to them,
-        lie under the legend?"""
-        plot = self._plots[name]
-        corner = getattr(plot.legend, "corner", None)
-        if corner is None or not plot.legend.isVisible():
-            return False
-        box = plot.getViewBox()
-        for item, series in self._curves[name].values():
-            seen = getattr(item, "_legend_seen", 0)
-            if series.n <= seen:
-                continue
-            x, y = series.x[max(seen - 1, 0):], self._shown_y(plot, series.y[max(seen - 1, 0):])
-            if len(x) > 1:                       # the segments between the points, sampled
-                t = np.linspace(0.0, 1.0, LEGEND_STEPS)
-                x = (x[:-1, None] + np.diff(x)[:, None] * t).ravel()
-                y = (y[:-1, None] + np.diff(y)[:, None] * t).ravel()
-            item._legend_seen = series.n
-            if corner_counts(x, y, *box.viewRange(), plot.legend.fraction)[corner]:
-                return True
-        return False
+    def updateSize(self):
+        """pyqtgraph calls this when entries come or go: fit the row to them."""
+        self.fit()
 
-    def _move_legend(self, name):
-        """Put plot `name`'s legend in the corner where its curves are not (hidden while none has data)."""
-        plot = self._plots[name]
-        filled = [s for _, s in self._curves[name].values() if s.n]
-        plot.legend.setVisible(bool(filled))          # no empty box while nothing is drawn
-        for item, series in self._curves[name].values():
-            item._legend_seen = series.n
-        if not filled:
-            return
-        box, size = plot.getViewBox(), plot.legend.boundingRect()
-        (x0, x1), (y0, y1) = box.viewRange()
-        width, height = max(box.width(), 1.0), max(box.height(), 1.0)
-        xs, ys = [], []
-        for s in filled:                     # the points drawn and the lines between them
-            sx, sy = s.shown()
-            between = np.linspace(sx[0], sx[-1], LEGEND_SAMPLES)
-            xs += [sx, between]
-            ys += [sy, np.interp(between, sx, sy)]
-        x, y = np.concatenate(xs), self._shown_y(plot, np.concatenate(ys))
-        legend, n = plot.legend, len(filled)
-        columns = min(legend.columnCount, n)
-        entry = ((size.width() / columns + LEGEND_MARGIN / columns) / width,
-                 (size.height() / -(-n // columns) + LEGEND_MARGIN) / height)
-        columns, corner = best_placement(x, y, (x0, x1), (y0, y1), entry, n, columns,
-                                         prefer=getattr(legend, "corner", (1, 1)))
-        if columns != legend.columnCount:
-            legend.setColumnCount(columns)
-        legend.corner, legend.fraction = corner, (entry[0] * columns, entry[1] * -(-n // columns))
-        plot.legend.setOffset((10 if corner[0] == 0 else -10, -10 if corner[1] == 0 else 10))
+    def columns_that_fit(self, width):
+        """Entries side by side: the fewest rows whose columns add up to at most `width` px, filled evenly
+        (four entries in two rows are two and two, not three and one)."""
+        labels = [label.minimumWidth() for _, label in self.items]
+        for columns in range(len(labels), 1, -1):
+            widest = [max(labels[c::columns]) for c in range(columns)]
+            if sum(widest) + columns * (SAMPLE_SIZE[0] + 2 * SPACING) - SPACING <= width:
+                return -(-len(labels) // -(-len(labels) // columns))
+        return 1
+
+    def fit(self):
+        """Entries in as many columns as the view box's width holds, centred over it; the band above the
+        view box as tall as the rows."""
+        box = self._plot.vb.geometry()
+        columns = self.columns_that_fit(box.width()) if self.items else 1
+        if columns != self.columnCount or self.layout.count() != 2 * len(self.items):
+            self.columnCount = columns
+            for i in range(self.layout.count() - 1, -1, -1):
+                self.layout.removeAt(i)
+            for sample, label in self.items:
+                self._addItemToLayout(sample, label)
+        size = self.layout.effectiveSizeHint(pg.QtCore.Qt.SizeHint.PreferredSize) if self.items else \
+            pg.QtCore.QSizeF(0, 0)
+        self.resize(size)
+        band = size.height()
+        if self._plot.layout.rowMinimumHeight(BAND_ROW) != band:
+            self._plot.layout.setRowFixedHeight(BAND_ROW, band)    # the view box moves: fit() runs again
+        self.setPos(box.left() + max(0.0, (box.width() - size.width()) / 2), box.top() - band)

@@ -2,8 +2,6 @@
 
 import numpy as np
 
-LOG_HEADROOM = 0.3                   # share of a log axis's decades kept free above the data (for the legend)
-
 
 def nice_ceiling(x):
     """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k that is ≥ x."""
@@ -30,7 +28,7 @@ class StepRanges:
             values = np.array([1e-3, 1.0])          # an empty log axis still reads in decades
         logs = np.log10(values)
         low, high = float(np.floor(logs.min())), float(np.ceil(logs.max()))
-        span = (low, float(np.ceil(logs.max() + LOG_HEADROOM * (high - low + 1))))
+        span = (low, high)
         if span[1] == span[0]:
             span = (span[0], span[0] + 1)
         if span != self._y_tops.get(name):

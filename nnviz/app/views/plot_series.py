@@ -45,9 +45,11 @@ class Series:
             self._y = np.resize(self._y, size)
         self._x[self.n:need], self._y[self.n:need] = x, y
         self.n = need
+        self.finite = self.finite and bool(np.isfinite(y).all())
 
     def clear(self):
         self.n = 0
+        self.finite = True                           # no NaN or infinite y (a diverged loss): lines need no check
         self._k = 1                                  # points per bucket; 1: not decimated yet
         self._done = 0                               # points summarised in buckets so far
         self._peak_x = self._peak_y = np.empty(0)    # the buckets' lowest and highest points
