@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from nnviz.app.dataset_opener import DatasetOpener
 from nnviz.app.diagnostics.evaluation_dialog import EvaluationDialog
-from nnviz.app.dialog_folders import DialogFolders
 from nnviz.export import export_numpy, export_onnx
 from nnviz.guard import UserError, describe
 from nnviz.io import (
@@ -46,7 +45,7 @@ class FileActions:
         self.window = window
         self.dialogs = []
         self.opener = DatasetOpener(window)
-        self.folders = DialogFolders(window.settings)
+        self.folders = window.folders
         self.open_experiment_action = self._action("&Open experiment…", QKeySequence.StandardKey.Open,
                                                    self.open_experiment)
         self.save_experiment_action = self._action("&Save experiment…", QKeySequence.StandardKey.Save,
@@ -89,12 +88,9 @@ class FileActions:
 
     def open_experiment(self, path=None):
         w = self.window
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Open experiment", self.folders.start("experiment"),
-                                                  EXPERIMENT_FILTER)
+        path = path or self.folders.open_file(w, "experiment", "Open experiment", EXPERIMENT_FILTER)
         if not path:
             return
-        self.folders.used("experiment", path)
         try:                        # read and check everything before anything changes
             config = load_experiment(path)
             w.panel.check_fits(config)
@@ -107,11 +103,9 @@ class FileActions:
 
     def save_experiment(self):
         w = self.window
-        path, _ = QFileDialog.getSaveFileName(w, "Save experiment", self.folders.start("experiment", "experiment.json"),
-                                              EXPERIMENT_FILTER)
+        path = self.folders.save_file(w, "experiment", "Save experiment", "experiment.json", EXPERIMENT_FILTER)
         if not path:
             return
-        self.folders.used("experiment", path)
         try:
             save_experiment(w.panel.config(), path)
         except (ConfigError, OSError) as error:
@@ -120,19 +114,13 @@ class FileActions:
 
     def open_dataset(self, path=None):
         """Train on a CSV table (numeric features, the label in the last column): it becomes the dataset."""
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Open a CSV dataset", self.folders.start("data"),
-                                                  CSV_FILTER)
-        self.folders.used("data", path)
+        path = path or self.folders.open_file(self.window, "data", "Open a CSV dataset", CSV_FILTER)
         if path:
             self._use_dataset(f"{CSV_PREFIX}{path}")
 
     def open_image_folder(self, path=None):
         """Train on a folder of images with a subfolder per class: it becomes the dataset."""
-        if not path:
-            path = QFileDialog.getExistingDirectory(self.window, "Open an image folder (a subfolder per class)",
-                                                    self.folders.start("data"))
-        self.folders.used("data", path)
+        path = path or self.folders.folder(self.window, "data", "Open an image folder (a subfolder per class)")
         if path:
             self._use_dataset(f"{IMAGES_PREFIX}{path}")
 
@@ -149,11 +137,9 @@ class FileActions:
         if w.session is None or w.session.run_data.dataset.image_shape is None:
             return w.show_message("Predicting an image needs a network trained on images: train or load one.",
                                   "info")
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Predict an image", self.folders.start("image"), IMAGE_FILTER)
+        path = path or self.folders.open_file(w, "image", "Predict an image", IMAGE_FILTER)
         if not path:
             return
-        self.folders.used("image", path)
         w.docks["predict"].show()
         w.docks["predict"].raise_()
         if not w.draw_panel.show_image_file(path):
@@ -161,8 +147,7 @@ class FileActions:
 
     def export_plots(self):
         w = self.window
-        folder = QFileDialog.getExistingDirectory(w, "Export the plots to a folder", self.folders.start("export"))
-        self.folders.used("export", folder, folder=True)
+        folder = self.folders.folder(w, "export", "Export the plots to a folder")
         if folder:
             try:
                 w.plots.export_all(folder)
@@ -176,12 +161,9 @@ class FileActions:
         session = w.session
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to save yet: train or load a network first.", "info")
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(w, "Save model", self.folders.start("model", "model.npz"),
-                                                  MODEL_FILTER)
+        path = path or self.folders.save_file(w, "model", "Save model", "model.npz", MODEL_FILTER)
         if not path:
             return
-        self.folders.used("model", path)
         path = path if str(path).endswith(".npz") else f"{path}.npz"
         try:
             dataset = session.run_data.dataset
@@ -198,7 +180,7 @@ class FileActions:
         if session is None or session.snapshot is None:
             return w.show_message("Nothing to export yet: train or load a network first.", "info")
         if not path:
-            path, kind = ask_export_path(w)
+            path, kind = ask_export_path(w, self.folders)
         if not path:
             return
         dataset = session.run_data.dataset
@@ -218,11 +200,9 @@ class FileActions:
     def load(self, path=None):
         """Stop any run, read the model, load its dataset and make it the current network."""
         w = self.window
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(w, "Load model", self.folders.start("model"), MODEL_FILTER)
+        path = path or self.folders.open_file(w, "model", "Load model", MODEL_FILTER)
         if not path or not w.confirm_stop("load a model"):
             return
-        self.folders.used("model", path)
         w.shutdown()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -279,16 +259,19 @@ class FileActions:
         return dialog
 
 
-def ask_export_path(parent) -> tuple[str, str]:
+def ask_export_path(parent, folders) -> tuple[str, str]:
     """(path, "onnx" or "numpy") from a save dialog whose suggested name follows the chosen type
-    (model.onnx for ONNX, the folder "model" for NumPy); ("", "") when cancelled."""
+    (model.onnx for ONNX, the folder "model" for NumPy), opened where models were last saved or
+    loaded (`folders`, a DialogFolders); ("", "") when cancelled."""
     dialog = QFileDialog(parent, "Export the model")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDirectory(folders.start("model"))
     dialog.setNameFilters([ONNX_FILTER, NUMPY_FILTER])
     dialog.selectFile(f"{EXPORT_STEM}.onnx")
     dialog.filterSelected.connect(lambda chosen: _name_for_filter(dialog, chosen))
     if not dialog.exec() or not dialog.selectedFiles():
         return "", ""
+    folders.used("model", dialog.selectedFiles()[0])
     return dialog.selectedFiles()[0], "numpy" if dialog.selectedNameFilter() == NUMPY_FILTER else "onnx"
 
 

@@ -26,6 +26,7 @@ from nnviz.app.banner import MessageBanner
 from nnviz.app.data_preview import DataPreview
 from nnviz.app.diagnostics import robustness_view
 from nnviz.app.diagnostics.diagnostics_docks import DiagnosticsDocks
+from nnviz.app.dialog_folders import DialogFolders
 from nnviz.app.file_actions import FileActions
 from nnviz.app.help_menu import add_help_menu
 from nnviz.app.lessons.dock import LessonsDock
@@ -82,6 +83,7 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
         self.setWindowTitle("nnviz — watch a neural network learn")
         self.setObjectName("nnviz_main")
         self.settings = settings if settings is not None else QSettings("nnviz", "nnviz")
+        self.folders = DialogFolders(self.settings)      # where each kind of file dialog opens
         self.session = None
         self._runner = TrainingRunner(self)
         self._runner.stopped.connect(self._on_run_stopped)
@@ -114,10 +116,10 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
 
     def _build(self, runs_folder):
         self.presets = list_presets()
-        self.panel = ExperimentPanel(self.presets)
+        self.panel = ExperimentPanel(self.presets, self.folders)
         self.panel.changed.connect(self._on_panel_changed)
         self.panel.presetChosen.connect(self._on_preset_chosen)
-        self.plots = LivePlots()
+        self.plots = LivePlots(folders=self.folders)
         self.plots.failed.connect(lambda text: self.show_message(text, box=True))
         self.activations = ActivationsView()
         self.draw_panel = DrawPanel()

@@ -4,7 +4,6 @@ current network's data (used from the next Train), and the points shown are save
 from dataclasses import replace
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from nnviz.app.run_controls import IDLE
 from nnviz.data.point_edits import add_point, points_csv, remove_nearest
@@ -68,8 +67,8 @@ class PlaneEdits(QObject):
         if not len(X):
             self.window.show_message("No points to save", "info")
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save points as a CSV dataset", "points.csv",
-                                              "CSV files (*.csv)")
+        path = self.window.folders.save_file(self.window, "data", "Save points as a CSV dataset", "points.csv",
+                                             "CSV files (*.csv)")
         if not path:
             return
         try:

@@ -118,10 +118,10 @@ def test_the_noise_and_training_ratio_sliders_show_for_toy_sets_with_their_value
 
 
 def test_open_idx_folder_adds_the_folder_as_a_dataset(panel, monkeypatch, tmp_path):
-    monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent: str(tmp_path))
+    monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent, folders: str(tmp_path))
     choose(panel, "dataset", OPEN_IDX)
     assert panel.config().dataset == f"idx:{tmp_path}"
-    monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent: "")
+    monkeypatch.setattr(experiment_panel, "choose_idx_folder", lambda parent, folders: "")
     choose(panel, "dataset", OPEN_IDX)   # cancelled: stays where it was
     assert panel.config().dataset == f"idx:{tmp_path}"
 

@@ -6,6 +6,7 @@ import io
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog
 
 from nnviz.app.runs import runs_dock
 from nnviz.app.runs.runs_dock import RESULTS, RunsDock
@@ -212,7 +213,7 @@ def test_runs_pinned_and_renamed_survive_a_restart_and_unpinned_ones_make_room(q
 
 def test_export_csv_writes_one_row_per_run(dock, two, tmp_path, monkeypatch):
     path = tmp_path / "runs.csv"
-    monkeypatch.setattr(runs_dock.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "CSV (*.csv)"))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "CSV (*.csv)"))
     dock.export_button.click()
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert [(r["name"], r["learning_rate"], r["test_accuracy"]) for r in rows] == [("slow", "0.01", "0.81"),
@@ -222,8 +223,8 @@ def test_export_csv_writes_one_row_per_run(dock, two, tmp_path, monkeypatch):
 
 def test_save_then_load_in_a_new_dock_gives_the_same_runs(qtbot, dock, two, tmp_path, monkeypatch):
     path = tmp_path / "session.json"
-    monkeypatch.setattr(runs_dock.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    monkeypatch.setattr(runs_dock.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     dock.save_button.click()
     assert load_runs(path) == list(two)
     other = RunsDock()
@@ -244,7 +245,7 @@ def test_a_corrupt_file_is_reported_in_the_dock_with_its_name(dock, tmp_path):
 
 
 def test_a_cancelled_file_dialog_does_nothing(dock, two, monkeypatch):
-    monkeypatch.setattr(runs_dock.QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     dock.save()
     assert dock.status.text() == ""
 

@@ -46,7 +46,7 @@ class DiagnosticsDocks:
         self.docks = {}
         self.health = HealthDock()
         self.inspector = InspectorView()
-        self.runs = runs_dock.RunsDock(store=RunStore(runs_folder or runs_dock.runs_folder()))
+        self.runs = runs_dock.RunsDock(store=RunStore(runs_folder or runs_dock.runs_folder()), folders=window.folders)
         self.saliency = SaliencyView()
         self.health.continue_with_half_lr.connect(self.continue_with_half_lr)
         self.inspector.batch_requested.connect(self.inspect_batch)

@@ -3,7 +3,7 @@
 import functools
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtWidgets import QDockWidget
 
 from nnviz.app.lessons.coach import LessonCoach
 from nnviz.app.lessons.panel import LessonPanel
@@ -27,7 +27,7 @@ class LessonsDock:
     def __init__(self, window, progress_folder=None):
         self.window = window
         self.coach = LessonCoach(window)
-        self.panel = LessonPanel(self.coach, _bundled(), ProgressStore(progress_folder))
+        self.panel = LessonPanel(self.coach, _bundled(), ProgressStore(progress_folder), folders=window.folders)
         self.dock = QDockWidget("Lessons", window)
         self.dock.setObjectName("lessons_dock")
         self.dock.setWidget(self.panel)
@@ -91,6 +91,6 @@ class LessonsDock:
         self.open(lesson.name)
 
     def ask_open(self):
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson", "", "Lessons (*.toml)")
+        path = self.window.folders.open_file(self.window, "lesson", "Open lesson", "Lessons (*.toml)")
         if path:
             self.open_file(path)

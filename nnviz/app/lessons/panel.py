@@ -10,7 +10,6 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.dialog_folders import DialogFolders
 from nnviz.app.lessons.choice_box import RIGHT_STYLE, WRONG_STYLE, ChoiceBox
 from nnviz.app.lessons.progress import ProgressStore, summary
 from nnviz.app.lessons.sketch import SketchBox
@@ -37,9 +37,10 @@ def _done_count(lesson, progress):
 
 
 class LessonPanel(QScrollArea):
-    def __init__(self, coach, lessons, store: ProgressStore, parent=None):
+    def __init__(self, coach, lessons, store: ProgressStore, parent=None, folders=None):
         super().__init__(parent)
         self.coach, self.store = coach, store
+        self.folders = folders or DialogFolders()        # where "Export summary…" opens
         self.lessons = list(lessons)
         self.lesson = self.progress = None
         self.measured = None
@@ -381,8 +382,8 @@ class LessonPanel(QScrollArea):
         atomic_write_text(path, summary(self.lesson, self.progress))
 
     def ask_export(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Export lesson summary", f"{self.lesson.name}-summary.txt",
-                                              "Text files (*.txt)")
+        path = self.folders.save_file(self, "export", "Export lesson summary", f"{self.lesson.name}-summary.txt",
+                                      "Text files (*.txt)")
         if path:
             try:
                 self.export_summary(path)

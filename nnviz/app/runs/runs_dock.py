@@ -17,7 +17,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.dialog_folders import DialogFolders
 from nnviz.app.runs.run_entries import FORM_ORDER, LABELS, RESULTS, Entry, legend_name, result_cells, setting_text
 from nnviz.app.runs.runs_plots import RunsPlots
 from nnviz.app.views.colors import N_RUN_COLORS, run_color
@@ -60,9 +60,10 @@ class RunsDock(QWidget):
     race_requested = Signal()
     replay_requested = Signal(object)
 
-    def __init__(self, store=None, parent=None):
+    def __init__(self, store=None, parent=None, folders=None):
         super().__init__(parent)
         self.store = store
+        self.folders = folders or DialogFolders()
         self.entries = []         # Entry, oldest first
         self._filling = False
         self._colors = count()
@@ -340,13 +341,13 @@ class RunsDock(QWidget):
 
     def save(self, path=None):
         """Save every run to a JSON file (asks for the path when none is given)."""
-        path = path or QFileDialog.getSaveFileName(self, "Save runs", "runs.json", "Runs (*.json)")[0]
+        path = path or self.folders.save_file(self, "runs", "Save runs", "runs.json", "Runs (*.json)")
         if path:
             self._try(lambda: save_runs(path, self.runs), f"Saved {len(self.runs)} runs to {path}")
 
     def load(self, path=None):
         """Add the runs of a JSON file (runs already in the list are not added twice)."""
-        path = path or QFileDialog.getOpenFileName(self, "Load runs", "", "Runs (*.json)")[0]
+        path = path or self.folders.open_file(self, "runs", "Load runs", "Runs (*.json)")
         if not path:
             return
         try:
@@ -360,7 +361,7 @@ class RunsDock(QWidget):
 
     def export_csv(self, path=None):
         """Write the comparison (one row per run) as CSV."""
-        path = path or QFileDialog.getSaveFileName(self, "Export runs as CSV", "runs.csv", "CSV (*.csv)")[0]
+        path = path or self.folders.save_file(self, "runs", "Export runs as CSV", "runs.csv", "CSV (*.csv)")
         if path:
             self._try(lambda: atomic_write_text(path, runs_to_csv(self.runs)),
                       f"Exported {len(self.runs)} runs to {path}")

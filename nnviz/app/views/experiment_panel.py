@@ -10,7 +10,6 @@ from dataclasses import replace
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.app.dialog_folders import DialogFolders
 from nnviz.app.views.experiment_form import (
     FORM,
     OPEN_IDX,
@@ -43,9 +43,9 @@ FIRST_WIDTH = {True: 8, False: 128}   # units of a first hidden layer added: 2-D
 DEFAULT_TEST_FRACTION = 0.2       # nnviz.data.load_dataset's
 
 
-def choose_idx_folder(parent):
-    """Ask for an IDX folder; tests replace this function."""
-    return QFileDialog.getExistingDirectory(parent, "Open an IDX folder (MNIST layout)")
+def choose_idx_folder(parent, folders):
+    """Ask for an IDX folder (where data was last opened, `folders` a DialogFolders)."""
+    return folders.folder(parent, "data", "Open an IDX folder (MNIST layout)")
 
 
 class ExperimentPanel(QScrollArea):
@@ -54,8 +54,9 @@ class ExperimentPanel(QScrollArea):
     changed = Signal()
     presetChosen = Signal(str, object)
 
-    def __init__(self, presets=(), parent=None):
+    def __init__(self, presets=(), folders=None, parent=None):
         super().__init__(parent)
+        self.folders = folders or DialogFolders()        # where "Open IDX folder…" opens
         self.setWidgetResizable(True)
         self._base = ExperimentConfig()
         self._dataset = self._base.dataset
@@ -278,7 +279,7 @@ class ExperimentPanel(QScrollArea):
     def _dataset_changed(self, index):
         combo = self.editors["dataset"]
         if combo.itemData(index) == OPEN_IDX and not self._loading:
-            folder = choose_idx_folder(self)
+            folder = choose_idx_folder(self, self.folders)
             self._loading = True
             try:
                 write_value(combo, f"{IDX_PREFIX}{folder}" if folder else self._dataset)

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
+from nnviz.app.dialog_folders import DialogFolders
 from nnviz.app.views.colors import layer_colors
 from nnviz.app.views.plot_export import PlotExport
 from nnviz.app.views.plot_grid import PlotGrid
@@ -74,8 +75,9 @@ class LivePlots(PlotExport, StepRanges, QWidget):
 
     failed = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, folders=None):
         super().__init__(parent)
+        self.folders = folders or DialogFolders()        # where "Save plot as PNG…" / "…CSV…" open
         self.grid = PlotGrid()
         self.log_loss = QCheckBox("Logarithmic loss axis")
         self.log_loss.setToolTip("Show the loss on a log scale: late, small improvements become visible")

@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtWidgets import QFileDialog
 
 
 def _check_writable(path):
@@ -19,7 +18,8 @@ def _check_writable(path):
 
 
 class PlotExport:
-    """Export for LivePlots: needs its `_plots` ({name: PlotItem}), `data(name)` and `failed` signal."""
+    """Export for LivePlots: needs its `_plots` ({name: PlotItem}), `data(name)`, `failed` signal and `folders`
+    (a DialogFolders)."""
 
     def export_png(self, name, path, width=900):
         """The plot as a PNG image `width` pixels wide; OSError naming `path` when it cannot be written."""
@@ -62,8 +62,8 @@ class PlotExport:
 
     def _ask_export(self, name, kind):
         filters = {"png": "PNG image (*.png)", "csv": "CSV table (*.csv)"}
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {name.replace('_', ' ')}", f"{name}.{kind}",
-                                              filters[kind])
+        path = self.folders.save_file(self, "export", f"Save {name.replace('_', ' ')}", f"{name}.{kind}",
+                                      filters[kind])
         if not path:
             return
         try:
