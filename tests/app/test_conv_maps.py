@@ -171,3 +171,17 @@ def test_the_probe_image_box_picks_the_image_whose_maps_are_shown(qtbot, conv_ma
     expected = expected_maps(X[2].reshape(8, 8), snapshot)
     assert conv_maps.shown == "probe"
     np.testing.assert_allclose(tiles(conv_maps.map_images[0].image, 4, (8, 8)), expected[0], atol=1e-5)
+
+
+def test_a_new_datasets_probe_before_its_network_leaves_the_maps_as_they_were(conv_maps):
+    """lenet, then a 2-D preset: the draw panel's clearing (show_drawing(None)) came with 2-D probe points
+    and the lenet snapshot still shown, and its forward pass raised 'X: expected shape (n, 64)'."""
+    X = np.random.default_rng(3).random((5, 64)).astype(np.float32)
+    net = Network([64, 10], layers=CONV, image_shape=(8, 8), seed=2)
+    conv_maps.set_probe(X, np.arange(5))
+    conv_maps.show_snapshot(Snapshot.of(net))
+    shown = conv_maps.map_images[0].image.copy()
+    conv_maps.set_probe(np.zeros((4, 2), np.float32), np.arange(4) % 2)
+    conv_maps.show_drawing(None)
+    conv_maps.show_snapshot(Snapshot.of(net))
+    np.testing.assert_array_equal(conv_maps.map_images[0].image, shown)

@@ -113,7 +113,7 @@ class ConvMaps(QWidget):
     def show_snapshot(self, snapshot):
         """The maps of the shown input, the filters and their gradients of this snapshot's network."""
         self._snapshot = snapshot
-        if snapshot is None or self._X is None or not len(self._X):
+        if not self._probe_fits():
             return
         self._build(snapshot)
         network = snapshot.network()
@@ -179,8 +179,15 @@ class ConvMaps(QWidget):
         i = self.probe_box.value()
         return self._X[i], f"probe image {i}"
 
+    def _probe_fits(self):
+        """Are there probe images for the snapshot's network (not yet, between a new dataset's probe and
+        its network)?"""
+        snapshot = self._snapshot
+        return (snapshot is not None and self._X is not None and len(self._X) > 0
+                and self._X.shape[1] == math.prod(snapshot.image_shape))
+
     def _show_input(self):
-        if self._snapshot is None or self._X is None or not self.map_images:
+        if not self._probe_fits() or not self.map_images:
             return
         i = self.probe_box.value()
         label = int(self._y[i])
