@@ -113,14 +113,14 @@ class LayerListEditor(QWidget):
         self.kind_choice = QComboBox()
         for kind in KINDS:
             self.kind_choice.addItem(kind, kind)
-        self.kind_choice.activated.connect(self._kind_chosen)
+        self.kind_choice.currentIndexChanged.connect(self._kind_chosen)
         self.size = self._spin(1, MAX_SIZE, self._size_edited)
         self.kernel = self._spin(1, MAX_KERNEL, lambda v: self._set("kernel", v))
         self.stride = self._spin(1, MAX_KERNEL, lambda v: self._set("stride", v))
         self.padding = QComboBox()
         for padding in PADDINGS:
             self.padding.addItem(padding, padding)
-        self.padding.activated.connect(lambda _: self._set("padding", self.padding.currentData()))
+        self.padding.currentIndexChanged.connect(lambda _: self._set("padding", self.padding.currentData()))
         self._form = form
         for label, widget in (("Layer", self.kind_choice), ("Filters", self.size), ("Kernel", self.kernel),
                               ("Stride", self.stride), ("Padding", self.padding)):
@@ -220,7 +220,7 @@ class LayerListEditor(QWidget):
 
     def _kind_chosen(self, _):
         row, kind = self.list.currentRow(), self.kind_choice.currentData()
-        if row >= 0 and kind != _kind_of(self.specs[row]):
+        if row >= 0 and not self._loading_details and kind != _kind_of(self.specs[row]):
             self.specs[row] = dict(NEW_LAYER[kind])
             self._edited(select=row)
 
