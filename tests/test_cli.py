@@ -266,7 +266,7 @@ def broken_files(tmp_path):
 
 @pytest.mark.parametrize("argv, message", [
     (["train", "--preset", "nope"],
-     "unknown preset 'nope'; presets: best, circles-features, convnetjs-mnist, digits8x8"),
+     "unknown preset 'nope'; presets: best, best-conv, circles-features, convnetjs-mnist, digits8x8"),
     (["train", "--config", "{d}/missing.json"], "missing.json: no such file"),
     (["train", "--config", "{d}/bad.json"], "bad.json: line 1, column"),
     (["train", "--config", "{d}/hyper.json"], "learning_rate: -0.1 is not allowed"),

@@ -53,7 +53,7 @@ def test_preset_trains_and_its_loss_falls(name):
     assert last.train_loss < first.loss
 
 
-@pytest.mark.parametrize("name", ["fast", "best"])
+@pytest.mark.parametrize("name", ["fast", "best", "best-conv"])
 def test_fast_and_best_follow_the_clock_and_train_on_all_60k(name):
     config = load_preset(name)
     assert config.time_budget > 0 and config.schedule == "cosine"

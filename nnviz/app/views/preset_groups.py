@@ -5,7 +5,7 @@ import re
 
 from nnviz.data.toy import TOY_DEFAULTS
 
-RECORDS = ("fast", "best")                       # the speed/accuracy records, slowest last
+RECORDS = ("fast", "best", "best-conv")         # the speed/accuracy records, slowest last
 FAILURES = ("dying-relu", "vanishing-sigmoid", "stuck-at-chance")
 GROUPS = ("Seed networks", "Failures to diagnose", "2-D toys", "Records")
 
