@@ -141,3 +141,14 @@ def test_the_lenet_preset_shows_its_layers_and_reads_back_unchanged(panel):
     panel.set_config(lenet)
     assert lines(panel.editors["layers"])[0] == "[0] conv 6 × 5×5 same → 28×28×6"
     assert panel.config() == lenet and panel.valid
+
+
+def test_the_padding_box_and_the_list_agree_however_the_box_is_set(qtbot, panel):
+    """The padding box followed only a user's activation: set otherwise, it showed "same" while the list
+    (and the experiment) kept "valid"."""
+    panel.set_config(tiny_digits(layers=[{"conv": 4, "kernel": 3}]))
+    editor = panel.editors["layers"]
+    editor.list.setCurrentRow(0)
+    editor.padding.setCurrentIndex(editor.padding.findData("same"))
+    assert panel.config().layers == [{"conv": 4, "kernel": 3, "padding": "same"}]
+    assert lines(editor) == ["[0] conv 4 × 3×3 same → 8×8×4"]
