@@ -128,6 +128,8 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
         self.projection = ProjectionView()
         self.network_view.interventionsChanged.connect(lambda: self._redraw.mark("draw", "activations", "boundary"))
         self.draw_panel.drawn.connect(self.activations.set_drawing)   # conv maps of the drawing, live
+        self.draw_panel.drawn.connect(self.network_view.set_drawing)  # ... and the network view's stacks
+        self.draw_panel.drawn.connect(lambda _: self._redraw.mark("network"))
         for view in (self.activations, self.draw_panel):          # a unit clicked is selected everywhere
             self.network_view.unitSelected.connect(view.select_unit)
         self.plane_edits = PlaneEdits(self)                         # clicks on the boundary edit the points

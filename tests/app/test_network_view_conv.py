@@ -130,3 +130,35 @@ def test_an_edge_between_maps_reads_the_sum_of_its_kernel_and_cannot_be_edited(q
     view.ask_value = lambda title, value: asked.append(title) or 1.0
     view._edit_at(x, y, None)
     assert asked == [] and not view.interventions
+
+
+def test_in_the_window_the_stacks_follow_the_users_drawing(qtbot, make_window):
+    from nnviz.app.run_controls import IDLE
+
+    from .conftest import tiny_digits
+    from .test_main_window import SEVEN, draw, train_until_epochs
+
+    layers = [{"conv": 8, "kernel": 3, "padding": "same"}, {"maxpool": 2}, {"dense": 16}]
+    window = make_window(tiny_digits(layers=layers))
+    train_until_epochs(qtbot, window, 1)
+    window.controls.stop.trigger()
+    qtbot.waitUntil(lambda: window.controls.state == IDLE)
+    window.docks["network"].raise_()
+    view, panel = window.network_view, window.draw_panel
+    draw(qtbot, panel.canvas, SEVEN)
+    x = panel.network_input().reshape(1, -1)
+
+    def most_active(image):
+        """The 6 most active maps of the first convolution on `image`, by the weights the panel shows now
+        (the run's very last snapshot may still arrive after Stop)."""
+        maps = panel.snapshot.network().forward(image)[1][0]      # (8, 8, 8)
+        return list(np.argsort(-maps.mean(axis=(1, 2)), kind="stable")[:6])
+
+    qtbot.waitUntil(lambda: view.layout_model is not None and list(view.layout_model.units[1]) == most_active(x))
+    assert "your drawing" in view.readout.text()
+    image, tile = x.reshape(8, 8)[::-1], view._maps[(0, 0)]   # the input tile is the drawing (bottom row first)
+    assert (tile[image > 0.5][:, 0] < 150).all() and (tile[image == 0][:, 0] > 240).all()
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    first = window.session.run_data.dataset.X_test[:1]
+    qtbot.waitUntil(lambda: list(view.layout_model.units[1]) == most_active(first))
+    assert "first test image" in view.readout.text()

@@ -13,8 +13,8 @@ CONV_SAMPLE = 250          # test images a network with convolutions is measured
 
 
 class NetworkNodes:
-    """Uses the view's dataset, plane grid (`_grid`), tile atlas, `_maps` and `_outputs` (this frame's
-    forward passes)."""
+    """Uses the view's dataset, plane grid (`_grid`), tile atlas, `_maps`, `_outputs` (forward passes
+    kept while their snapshot is drawn) and `_drawing`."""
 
     def _draw_nodes(self, layout, shown, image_shape):
         """Fill every drawn node's tile: maps over the plane, weight images or plain activity colours."""
@@ -48,23 +48,25 @@ class NetworkNodes:
         return self._image_tiles(layout, shown, image_shape)
 
     def _image_tiles(self, layout, shown, image_shape):
-        """Image data: the input as the mean test image (with convolutions: the probe, the first test
-        image), first-layer nodes as their incoming weights, feature maps as they are on the probe,
-        deeper nodes as one colour, their mean activation on the test sample (output units in their
-        class's colour)."""
+        """Image data: the input as the mean test image (with convolutions: the probe, see `_probe`),
+        first-layer nodes as their incoming weights, feature maps as they are on the probe, deeper
+        nodes as one colour, their mean activation on the test sample (output units in their class's
+        colour)."""
         n_layers = len(shown.sizes) - 1
         lut = diverging_lut()
         tiles = []
         X = self._sample()[0]
         acts = self._forward_sample(shown) if X is not None and len(X) else None
         maps = map_layers(shown.weights)
+        probe = self._probe(shown) if maps and acts is not None else None
         for layer, units in enumerate(layout.units):
             if layer == 0 and image_shape is not None:
-                image = (X[0] if maps else X.mean(axis=0)) if acts is not None else np.zeros(int(np.prod(image_shape)))
+                blank = np.zeros(int(np.prod(image_shape)))
+                image = blank if acts is None else probe[0] if maps else X.mean(axis=0)
                 tiles.append(to_rgba(image.reshape(1, *image_shape)[:, ::-1], (-1.0, 1.0), lut))
             elif layer in maps:
-                levels = layer_levels(layer, n_layers, acts[layer][0], shown.hidden)
-                tiles.append(to_rgba(map_values([A[0] for A in acts], layout, layer), levels, lut))
+                levels = layer_levels(layer, n_layers, probe[layer], shown.hidden)
+                tiles.append(to_rgba(map_values(probe, layout, layer), levels, lut))
             elif layer == 1 and image_shape is not None:
                 W = np.asarray(shown.weights[0])[:, units].T.reshape(len(units), *image_shape)[:, ::-1]
                 tiles.append(to_rgba(W, symmetric_levels(W), lut))
@@ -81,15 +83,23 @@ class NetworkNodes:
         return tiles
 
     def _forward_sample(self, snapshot):
-        """The activations of `snapshot`'s network on the test sample, computed once per frame."""
-        if id(snapshot) not in self._outputs:
-            self._outputs[id(snapshot)] = snapshot.network().forward(self._sample()[0])
-        return self._outputs[id(snapshot)]
+        """The activations of `snapshot`'s network on the test sample, computed once per snapshot drawn."""
+        kept = self._outputs.get(id(snapshot))
+        if kept is None or kept[0] is not snapshot:
+            kept = self._outputs[id(snapshot)] = (snapshot, snapshot.network().forward(self._sample()[0]))
+        return kept[1]
 
     def _probe(self, snapshot):
-        """[x, a¹, ...] of the probe (the first test image) through `snapshot`'s network, or None."""
+        """[x, a¹, ...] of the probe through `snapshot`'s network: the user's drawing when there is one
+        (of this network's shapes), else the first test image; None without test images."""
         X = self._sample()[0]
-        return None if X is None or not len(X) else [A[0] for A in self._forward_sample(snapshot)]
+        if X is None or not len(X):
+            return None
+        first = [A[0] for A in self._forward_sample(snapshot)]
+        drawing = self._drawing
+        if drawing is not None and [A.shape for A in drawing] == [A.shape for A in first]:
+            return drawing
+        return first
 
     def _sample(self):
         """(X, y): the first TEST_SAMPLE test samples (CONV_SAMPLE with convolutions: each costs more),

@@ -73,7 +73,9 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
         self._shown = None                 # the evaluated snapshot last drawn
         self._edges = None                 # (starts, ends, values, keys) drawn
         self._maps = {}                    # (layer, unit) -> RGBA tile last drawn, for the detail view
-        self._outputs = {}                 # id(snapshot) -> its activations on the test sample, this frame
+        self._outputs = {}                 # id(snapshot) -> (snapshot, its activations on the test sample)
+        self._evaluated = None             # (snapshot, interventions, the evaluated copy) last made
+        self._drawing = None               # [x, a¹, ...] of the user's drawing, or None
         self._build()
 
     # -- building ------------------------------------------------------------------------------
@@ -151,6 +153,7 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
         """The dataset whose test set measures the knock-out accuracy; for 2-D points, `points`
         (m, 2) (default: the training set) set the plane the node maps cover."""
         self._dataset = dataset
+        self._outputs = {}
         self.layout_model = None
         self.selected = []
         self.interventions = Interventions()
@@ -167,8 +170,18 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
         self.set_snapshot(self._snapshot)
 
     def evaluated(self, snapshot):
-        """`snapshot` with the user's interventions applied (the copy the other views should draw)."""
-        return self.interventions.apply(snapshot)
+        """`snapshot` with the user's interventions applied (the copy the other views should draw); the
+        same copy while neither changes (every view draws it each frame)."""
+        made = self._evaluated
+        if made is None or made[0] is not snapshot or made[1] is not self.interventions:
+            made = self._evaluated = (snapshot, self.interventions, self.interventions.apply(snapshot))
+        return made[2]
+
+    def set_drawing(self, activations):
+        """The draw panel's forward pass of the drawing [x, a¹, ..., aᴸ] (None: nothing drawn): with
+        convolutions, the maps drawn are the drawing's (drawn at the next redraw)."""
+        self._drawing = None if activations is None else [np.array(A[0]) for A in activations]   # copies: the
+        # panel reuses its input's buffer for the next stroke
 
     def select(self, layer, unit, add=False):
         """Select a unit (add: keep the others selected too) and show it in the detail panel."""
@@ -252,7 +265,7 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
                 (self._auto_fit and old.centres[-1][0, 0] != layout.centres[-1][0, 0]):   # spread for a new shape
             self._fit(layout)
         self.layout_model = layout
-        self._outputs = {}
+        self._outputs = {key: kept for key, kept in self._outputs.items() if kept[0] is snapshot or kept[0] is shown}
         self._draw_edges(layout, shown.weights)
         self._draw_nodes(layout, shown, image_shape if image_input else None)
         if probe is not None:
@@ -328,7 +341,8 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
         if self._grid is not None:
             self.idle_text = "Each node: its output over the plane (output: the boundary). Blue +, orange −."
         elif snapshot.convolutional:
-            self.idle_text = "Convolutions: their most active maps on the first test image. Blue +, orange −."
+            probe = "your drawing" if self._drawing is not None else "the first test image"
+            self.idle_text = f"Convolutions: their most active maps on {probe}. Blue +, orange −."
         else:
             self.idle_text = "Layer 1: incoming weights; deeper: mean activation on the test sample. Blue +, orange −."
         if not self.hover_text:
