@@ -232,6 +232,7 @@ class FileActions:
             drawing = None
         dialog = EvaluationDialog((snapshot or session.snapshot).network(), dataset, w, drawing=drawing,
                                   source=snapshot)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)   # closed, it goes (with its test set's results)
         dialog.finished.connect(lambda _: self.dialogs.remove(dialog) if dialog in self.dialogs else None)
         self.dialogs.append(dialog)
         dialog.show()
