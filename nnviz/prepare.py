@@ -18,8 +18,10 @@ from nnviz.core import Network, TrainConfig, TrainData
 from nnviz.core.checkpoint import TrainState
 from nnviz.core.footprint import training_bytes
 from nnviz.data import (
+    IMAGE_SHAPES,
     Dataset,
     idx_files,
+    idx_image_shape,
     load_csv_dataset,
     load_dataset,
     load_idx_folder,
@@ -94,6 +96,19 @@ def load_config_dataset(config: ExperimentConfig, name: str | None = None) -> Da
         return load_dataset(name, seed=config.seed)
     return load_dataset(name, seed=config.seed, n_samples=config.n_samples, noise=config.noise,
                         classes=config.classes, **split)
+
+
+def image_shape_of(dataset: str) -> tuple[int, int] | None:
+    """(height, width) of the images of the dataset an experiment names, known without loading it (the
+    registered image sets; an IDX folder from its file's header), or None: point sets, CSV files, image
+    folders, and a folder that cannot be read (loading it says why)."""
+    prefix, path = dataset_path(resolve_dataset_path(dataset, "."))
+    if prefix == IDX_PREFIX:
+        try:
+            return idx_image_shape(path)
+        except UserError:
+            return None
+    return IMAGE_SHAPES.get(dataset)
 
 
 def training_split(config: ExperimentConfig, dataset: Dataset):

@@ -9,7 +9,7 @@ import pytest
 from nnviz.core import TrainConfig
 from nnviz.data import Dataset, write_idx
 from nnviz.io import ConfigError, ExperimentConfig
-from nnviz.prepare import load_config_dataset, prepare
+from nnviz.prepare import image_shape_of, load_config_dataset, prepare
 
 DIGITS = ExperimentConfig(dataset="digits8x8", hidden_layers=[16], train_subset=200, validation_split=0.1, seed=3)
 
@@ -141,3 +141,14 @@ def test_a_training_split_holding_one_class_is_an_error_that_says_so(tmp_path):
     assert caught.value.field == "dataset"
     two = dataclasses.replace(lone, y_train=np.array([0] * 8 + [1]))
     assert prepare(config, two).network.sizes == [1, 4, 2]
+
+
+def test_the_image_shape_of_a_dataset_is_known_before_loading_it_where_it_can_be(tmp_path):
+    write_idx(tmp_path / "train-images-idx3-ubyte", np.zeros((2, 5, 7), np.uint8))
+    assert image_shape_of("mnist") == (28, 28) and image_shape_of("digits8x8") == (8, 8)
+    assert image_shape_of(f"idx:{tmp_path}") is None          # a folder missing files: loading will say so
+    for stem, kind, shape in (("train-labels", "idx1", (2,)), ("t10k-images", "idx3", (1, 5, 7)),
+                              ("t10k-labels", "idx1", (1,))):
+        write_idx(tmp_path / f"{stem}-{kind}-ubyte", np.zeros(shape, np.uint8))
+    assert image_shape_of(f"idx:{tmp_path}") == (5, 7)
+    assert image_shape_of("spirals") is None and image_shape_of("csv:iris.csv") is None

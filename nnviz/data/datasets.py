@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.data.idx import IDXError, read_idx
+from nnviz.data.idx import IDXError, read_idx, read_idx_shape
 from nnviz.data.toy import TOY_DEFAULTS, TOY_GENERATORS, xor_points
 from nnviz.guard import UserError, check_fits
 from nnviz.resources import resource_path
@@ -256,16 +256,30 @@ def _find_idx(folder: Path, stem: str, kind: str) -> Path:
                      + ", ".join(f"{s}-{k}-ubyte" for s, k in _IDX_FILES))
 
 
+def idx_image_shape(folder) -> tuple[int, int]:
+    """(height, width) of the training images of the IDX folder `folder`, from its file's header alone;
+    UserError (IDXError) naming the folder or the file as load_idx_folder would."""
+    path = idx_files(Path(folder))[0]
+    return _image_dims(read_idx_shape(path), path)
+
+
+def _image_dims(shape, path) -> tuple[int, int]:
+    """(h, w) of an IDX images file of dimensions `shape` (count x height x width)."""
+    if len(shape) != 3:
+        raise IDXError(f"{path}: images must be 2-D (file shape count x height x width), got shape "
+                       f"{tuple(shape)}")
+    return tuple(shape[1:])
+
+
 def _read_images(path: Path) -> tuple[np.ndarray, tuple[int, int]]:
     """(n, h, w) ubyte IDX images -> X (n, h*w) float32 in [0, 1] and (h, w)."""
     images = read_idx(path)
-    if images.ndim != 3:
-        raise IDXError(f"{path}: images must be 2-D (file shape count x height x width), got shape {images.shape}")
+    height, width = _image_dims(images.shape, path)
     if images.dtype != np.uint8:
         raise IDXError(f"{path}: images must be unsigned bytes (IDX type 0x08), got {images.dtype}")
-    check_fits(f"{path}: {images.shape[0]:,} images of {images.shape[1]}x{images.shape[2]}", images.size * 4)
+    check_fits(f"{path}: {images.shape[0]:,} images of {height}x{width}", images.size * 4)
     X = np.divide(images.reshape(len(images), -1), np.float32(255), dtype=np.float32)  # one pass
-    return X, images.shape[1:]
+    return X, (height, width)
 
 
 def _read_labels(path: Path, n_images: int, images_path: Path) -> np.ndarray:

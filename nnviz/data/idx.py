@@ -38,6 +38,17 @@ def read_idx(path) -> np.ndarray:
     Raises IDXError naming the file for anything unreadable: missing file, corrupt gzip,
     bad magic, unknown dtype, absurd dimensions, truncated data or trailing bytes.
     """
+    return _read_file(path, _read_stream)
+
+
+def read_idx_shape(path) -> tuple[int, ...]:
+    """The dimensions an IDX file's header declares, read without its data (a form checks a network
+    against the images' size with it); IDXError as read_idx for a header it would refuse."""
+    return _read_file(path, lambda stream, path: _read_header(stream, path)[1])
+
+
+def _read_file(path, read):
+    """read(stream, path) on the file's bytes, gunzipped when they start as gzip; IDXError naming it."""
     path = Path(path)
     try:
         raw = open_regular(path)
@@ -49,8 +60,8 @@ def read_idx(path) -> np.ndarray:
             raw.seek(0)
             if is_gzip:
                 with gzip.GzipFile(fileobj=raw) as stream:
-                    return _read_stream(stream, path)
-            return _read_stream(raw, path)
+                    return read(stream, path)
+            return read(raw, path)
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
         raise IDXError(f"{path}: corrupt gzip stream: {error}") from error
     except OSError as error:
@@ -59,6 +70,27 @@ def read_idx(path) -> np.ndarray:
 
 def _read_stream(stream, path: Path) -> np.ndarray:
     """Parse header and data from a binary stream, validating sizes before reading the data."""
+    dtype, shape = _read_header(stream, path)
+    shape_text = "x".join(map(str, shape))
+    nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    check_fits(f"{path}: {shape_text} {dtype.name} items", 2 * nbytes)   # the bytes read, then the array
+    data = bytearray()
+    while len(data) < nbytes:
+        chunk = stream.read(min(_CHUNK, nbytes - len(data)))
+        if not chunk:
+            raise IDXError(f"{path}: truncated: header says {shape_text} = {nbytes} bytes, "
+                           f"file has {len(data)}")
+        data += chunk
+    extra = _count_remaining(stream)
+    if extra:
+        raise IDXError(f"{path}: trailing bytes: header says {shape_text} = {nbytes} bytes, "
+                       f"file has {nbytes + extra}")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
+    return array if dtype.itemsize == 1 else array.astype(dtype.newbyteorder("="))
+
+
+def _read_header(stream, path: Path) -> tuple[np.dtype, tuple[int, ...]]:
+    """(big-endian dtype, dimensions) from the header at the stream's start, every field checked."""
     magic = stream.read(4)
     if len(magic) < 4:
         raise IDXError(f"{path}: truncated: {len(magic)} bytes, too short for an IDX header")
@@ -82,20 +114,7 @@ def _read_stream(stream, path: Path) -> np.ndarray:
     if nbytes > MAX_DATA_BYTES:
         raise IDXError(f"{path}: absurd dimensions: header says {shape_text} = {nbytes} bytes, "
                        f"more than the {MAX_DATA_BYTES}-byte limit")
-    check_fits(f"{path}: {shape_text} {dtype.name} items", 2 * nbytes)   # the bytes read, then the array
-    data = bytearray()
-    while len(data) < nbytes:
-        chunk = stream.read(min(_CHUNK, nbytes - len(data)))
-        if not chunk:
-            raise IDXError(f"{path}: truncated: header says {shape_text} = {nbytes} bytes, "
-                           f"file has {len(data)}")
-        data += chunk
-    extra = _count_remaining(stream)
-    if extra:
-        raise IDXError(f"{path}: trailing bytes: header says {shape_text} = {nbytes} bytes, "
-                       f"file has {nbytes + extra}")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape)
-    return array if dtype.itemsize == 1 else array.astype(dtype.newbyteorder("="))
+    return dtype, shape
 
 
 def _count_remaining(stream) -> int:

@@ -1,9 +1,11 @@
 """The form's layer list: built by clicks and typing, each layer's output shape shown, a bad layer named."""
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.app.views.experiment_panel import ExperimentPanel
+from nnviz.data import write_idx
 from nnviz.io import ExperimentConfig, list_presets
 
 from .conftest import tiny_digits
@@ -152,3 +154,15 @@ def test_the_padding_box_and_the_list_agree_however_the_box_is_set(qtbot, panel)
     editor.padding.setCurrentIndex(editor.padding.findData("same"))
     assert panel.config().layers == [{"conv": 4, "kernel": 3, "padding": "same"}]
     assert lines(editor) == ["[0] conv 4 × 3×3 same → 8×8×4"]
+
+
+def test_an_idx_folders_image_size_is_read_to_check_the_layers(qtbot, panel, tmp_path):
+    for stem, kind, shape in (("train-images", "idx3", (2, 5, 7)), ("train-labels", "idx1", (2,)),
+                              ("t10k-images", "idx3", (1, 5, 7)), ("t10k-labels", "idx1", (1,))):
+        write_idx(tmp_path / f"{stem}-{kind}-ubyte", np.zeros(shape, np.uint8))
+    layers = [{"conv": 2, "kernel": 3}, {"conv": 2, "kernel": 5}]
+    panel.set_config(tiny_digits(dataset=f"idx:{tmp_path}", layers=layers))
+    editor = panel.editors["layers"]
+    assert lines(editor)[0] == "[0] conv 2 × 3×3 valid → 3×5×2"                    # 5x7 images: 3x5 maps
+    assert panel.fields["layers"].error.text() == ('layers[1]: conv: kernel 5 on a 3x5 map; use a kernel ≤ 3 '
+                                                   'or padding "same"')

@@ -11,6 +11,7 @@ from nnviz.data import (
     IMAGE_SHAPES,
     Dataset,
     IDXError,
+    idx_image_shape,
     load_dataset,
     load_idx_folder,
     split_validation,
@@ -174,6 +175,15 @@ def test_idx_folder_opens_as_a_dataset(tmp_path, gz):
     np.testing.assert_array_equal(ds.X_test, arrays["t10k-images"].reshape(4, 15) / np.float32(255))
     np.testing.assert_array_equal(ds.y_train, [0, 1, 2, 0, 1, 2])
     assert ds.y_train.dtype == np.int64
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["raw", "gz"])
+def test_an_idx_folders_image_shape_is_known_without_loading_it(tmp_path, gz):
+    write_fake_mnist(tmp_path / "fashion", shape=(5, 7), gz=gz)
+    assert idx_image_shape(tmp_path / "fashion") == (5, 7) == load_idx_folder(tmp_path / "fashion").image_shape
+    write_fake_mnist(tmp_path / "flat", shape=(35,))                   # images as rows: not 2-D
+    with pytest.raises(IDXError, match="images must be 2-D"):
+        idx_image_shape(tmp_path / "flat")
 
 
 def test_idx_folder_accepts_dotted_mirror_names(tmp_path):

@@ -7,7 +7,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from nnviz.data.idx import IDXError, read_idx, write_idx
+from nnviz.data.idx import IDXError, read_idx, read_idx_shape, write_idx
 
 
 def idx_bytes(code: int, shape: tuple[int, ...], payload: bytes) -> bytes:
@@ -82,6 +82,25 @@ def test_malformed_file_raises_idx_error_naming_file_and_problem(tmp_path, case,
         read_idx(path)
     assert path.name in str(caught.value)
     assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_the_shape_is_read_from_the_header_alone(tmp_path, suffix):
+    path = tmp_path / f"images-idx3-ubyte{suffix}"
+    write_idx(path, np.zeros((4, 5, 7), np.uint8))
+    assert read_idx_shape(path) == (4, 5, 7)
+    content = path.read_bytes() if not suffix else gzip.decompress(path.read_bytes())
+    (tmp_path / "cut-idx3-ubyte").write_bytes(content[:16])          # the header, then no data
+    assert read_idx_shape(tmp_path / "cut-idx3-ubyte") == (4, 5, 7)
+
+
+@pytest.mark.parametrize("case", ["bad-magic", "bad-dtype", "empty-dim", "absurd", "cut-in-dims"])
+def test_a_header_read_idx_refuses_is_refused_by_read_idx_shape_too(tmp_path, case):
+    content, problem = BAD_FILES[case]
+    path = tmp_path / f"{case}-idx-ubyte"
+    path.write_bytes(content)
+    with pytest.raises(IDXError, match=problem):
+        read_idx_shape(path)
 
 
 def test_absurd_header_is_rejected_before_allocating(tmp_path):

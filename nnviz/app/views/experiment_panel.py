@@ -34,9 +34,10 @@ from nnviz.app.views.field_help import help_for
 from nnviz.app.views.form_fields import ERROR_STYLE, MAX_WIDTH, Field
 from nnviz.app.views.preset_groups import grouped_presets, markdown_to_html
 from nnviz.app.views.wheel_guard import guard_wheel
-from nnviz.data import IMAGE_SHAPES, TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
+from nnviz.data import TOY_DATASETS, TOY_DEFAULTS, VARIABLE_CLASSES
 from nnviz.guard import shorten
 from nnviz.io import IDX_PREFIX, ConfigError, ExperimentConfig, dataset_path
+from nnviz.prepare import image_shape_of
 
 MAX_ERROR_PASSES = 12
 FIRST_WIDTH = {True: 8, False: 128}   # units of a first hidden layer added: 2-D points (toy sets), images
@@ -216,7 +217,7 @@ class ExperimentPanel(QScrollArea):
         typing = focus if focus is not None and self.widget().isAncestorOf(focus) else None
         before = typing.mapTo(self.widget(), QPoint(0, 0)).y() if typing else None
         self._modified = self._modified or self.sender() is not None
-        self.editors["layers"].set_image_shape(IMAGE_SHAPES.get(self.editors["dataset"].currentData()))
+        self.editors["layers"].set_image_shape(image_shape_of(self.editors["dataset"].currentData()))
         self.errors = self._find_errors()
         for name, field in self.fields.items():
             field.set_error(self.errors.get(name, ""))
