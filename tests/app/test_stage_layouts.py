@@ -127,6 +127,16 @@ def test_presenter_mode_shows_the_stage_alone_in_large_type_and_f11_gives_the_wi
         assert in_front(window, name), name
 
 
+def test_the_five_curves_of_an_image_stage_fit_the_docked_curves_at_1280x720_without_scrolling(make_window, qtbot):
+    """Three rows of 180 px cells overflowed the dock: the gradient norm's and dead units' axes were cut."""
+    window = staged(make_window, qtbot, tiny_digits())
+    grid = window.plots.grid
+    qtbot.waitUntil(lambda: grid.verticalScrollBar().maximum() == 0)
+    for name in PLOTS:
+        widget = window.plots.plot(name).getViewWidget()
+        assert grid.viewport().rect().contains(widget.geometry()), name
+
+
 def test_presenter_mode_on_images_shows_loss_and_accuracy_alone_across_the_curves_dock(make_window, qtbot):
     """At 1.6x type, five plots in two columns cut 'Gradient norm ‖∂C/∂W‖', 'fraction dead' and the
     legends' names; a room reads the loss and the accuracy."""
