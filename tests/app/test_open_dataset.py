@@ -17,9 +17,10 @@ IRIS = resource_path("datasets", "iris", "iris.csv")
 def train_for(qtbot, window, epochs):
     window.set_experiment(replace(window.panel.config(), epochs=epochs, validation_split=0.0, hidden_layers=[8],
                                   batch_size=8))
+    window.controls.full_speed.trigger()          # not paced to a watchable ~20 s (a busy machine took > 30 s)
     window.controls.train.trigger()
     qtbot.waitUntil(lambda: window.session is not None and window.session.epochs_done >= epochs
-                    and window.controls.state == IDLE, timeout=30000)
+                    and window.controls.state == IDLE, timeout=120000)
 
 
 def test_iris_csv_opens_trains_and_its_model_keeps_the_species_names(qtbot, tmp_path, make_window):
