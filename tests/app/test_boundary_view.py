@@ -159,3 +159,15 @@ def test_a_hidden_view_evaluates_the_latest_snapshot_only_when_shown(view):
     assert view.probabilities is None
     view.show()
     np.testing.assert_allclose(view.probabilities, net.predict_proba(view.grid_points), rtol=1e-6)
+
+
+@pytest.mark.parametrize("n_classes", [2, 10])
+def test_the_class_legend_sits_above_the_map_never_on_its_points(view, qtbot, n_classes):
+    """The legend box sat in the map's top-right corner, over the spirals' outer points."""
+    X, y = points(n_classes, n=400)
+    view.set_points(X, y, [f"class {k}" for k in range(n_classes)])
+    qtbot.wait(10)
+    legend, box = view.legend.sceneBoundingRect(), view.plot.getViewBox().sceneBoundingRect()
+    assert len(view.legend.items) == n_classes
+    assert view.plot.sceneBoundingRect().contains(legend)          # no entry cut off
+    assert not legend.adjusted(1, 1, -1, -1).intersects(box)       # off the map, so off every point

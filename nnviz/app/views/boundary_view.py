@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 
 from nnviz.app.views.class_key import fill_class_legend
 from nnviz.app.views.colors import NEUTRAL, class_brushes, class_colors, class_pens, region_colors
+from nnviz.app.views.plot_legends import LegendRow
 from nnviz.app.views.shown_view import ShownView
 from nnviz.core import class_probabilities
 
@@ -117,8 +118,7 @@ class DecisionBoundaryView(ShownView):
         tools.addWidget(self.show_test)
         tools.addStretch(1)
         tools.addWidget(self.save_button)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=(20, 20, 20),
-                                          brush=(255, 255, 255, 200))
+        self.legend = LegendRow(self.plot, text_size="9pt")      # above the map: never over its points
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.note)
