@@ -154,11 +154,11 @@ def test_in_the_window_the_stacks_follow_the_users_drawing(qtbot, make_window):
         maps = panel.snapshot.network().forward(image)[1][0]      # (8, 8, 8)
         return list(np.argsort(-maps.mean(axis=(1, 2)), kind="stable")[:6])
 
-    qtbot.waitUntil(lambda: view.layout_model is not None and list(view.layout_model.units[1]) == most_active(x))
-    assert "your drawing" in view.readout.text()
+    qtbot.waitUntil(lambda: "your drawing" in view.readout.text()
+                    and list(view.layout_model.units[1]) == most_active(x))
     image, tile = x.reshape(8, 8)[::-1], view._maps[(0, 0)]   # the input tile is the drawing (bottom row first)
     assert (tile[image > 0.5][:, 0] < 150).all() and (tile[image == 0][:, 0] > 240).all()
     qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     first = window.session.run_data.dataset.X_test[:1]
-    qtbot.waitUntil(lambda: list(view.layout_model.units[1]) == most_active(first))
-    assert "first test image" in view.readout.text()
+    qtbot.waitUntil(lambda: "first test image" in view.readout.text()
+                    and list(view.layout_model.units[1]) == most_active(first))
