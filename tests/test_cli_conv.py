@@ -27,3 +27,26 @@ def test_a_conv_experiment_trains_saves_and_predicts_from_the_command_line(capsy
     np.save(tmp_path / "digit.npy", digit)
     assert cli.main(["predict", str(tmp_path / "m.npz"), str(tmp_path / "digit.npy")]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 3    # the top 3 classes
+
+
+def test_evaluate_ablate_knocks_out_a_whole_filter_of_a_conv_layer(capsys, tmp_path):
+    from nnviz.data import load_dataset
+    from nnviz.io import load_model
+
+    config = tmp_path / "conv.json"
+    config.write_text('{"dataset": "digits8x8", "layers": [{"conv": 4, "kernel": 3, "padding": "same"}, '
+                      '{"maxpool": 2}, {"dense": 16}], "epochs": 3, "learning_rate": 0.1}', encoding="utf-8")
+    assert cli.main(["train", "--config", str(config), "--save", str(tmp_path / "m.npz"), "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(tmp_path / "m.npz"), "--ablate", "1:2"]) == 0
+    out = capsys.readouterr().out
+    net, test = load_model(tmp_path / "m.npz").network, load_dataset("digits8x8")
+    # By hand: filter 2's map held at 0 is the dense layer's rows 2, 6, 10, ... (pooled 4x4x4, (h, w, c)) zeroed.
+    zeroed = net.copy()
+    zeroed.weights[1][2::4, :] = 0
+    ablated = np.mean(zeroed.predict(test.X_test) == test.y_test)
+    intact = np.mean(net.predict(test.X_test) == test.y_test)
+    assert ablated != intact
+    assert f"with hidden units 1:2 knocked out: test accuracy {ablated:.2%} (intact {intact:.2%})" in out
+    assert cli.main(["evaluate", str(tmp_path / "m.npz"), "--ablate", "1:4"]) == 2
+    assert "hidden layer 1 has filters 0..3, not 4" in capsys.readouterr().err
