@@ -356,11 +356,13 @@ class MainWindow(RunReports, RunEdits, WindowDrawing, QMainWindow):
         self.settings.sync()
 
     def shutdown(self):
-        """Stop training, any reading of a dataset and the race, range test and robustness jobs (idempotent)."""
+        """Stop training, any reading of a dataset and the race, range test, robustness and gradient check
+        jobs (idempotent)."""
         self._runner.shutdown()
         self.files.opener.shutdown()
         self.lr_finder.shutdown()
         self.race.shutdown()
+        self.diagnostics.inspector.shutdown()
         self.lessons.coach.wait()
         for dialog in list(self.files.dialogs):    # an evaluation's robustness computation stops
             dialog.close()

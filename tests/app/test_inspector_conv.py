@@ -43,20 +43,20 @@ def tile(grid, n, h, w, cols):
 def test_a_conv_layers_delta_is_drawn_as_the_first_samples_maps(view, net):
     view.set_network(net, X, LABELS)
     expected = inspect_batch(net, X, LABELS).layers
-    delta = view.shown(1, "delta")                                 # 3 maps 6x6: a 2x2 grid of tiles
-    assert delta.shape == (13, 13) and np.isnan(delta[6]).all()    # a gap row between tile rows
+    delta = view.shown(1, "delta")                                 # 3 maps 6x6: one row of tiles
+    assert delta.shape == (6, 20) and np.isnan(delta[:, 6]).all()  # a gap column between two tiles
     same = dict(rtol=1e-6, atol=0)                                 # tiles are drawn in float32
     for f in range(3):
-        np.testing.assert_allclose(tile(delta, f, 6, 6, 2), expected[0].delta[0, :, :, f], **same)
-        np.testing.assert_allclose(tile(view.shown(1, "a"), f, 6, 6, 2), expected[0].a[0, :, :, f], **same)
-    kernels = view.shown(2, "dW")                                  # 2 filters x 3 channels of 2x2
+        np.testing.assert_allclose(tile(delta, f, 6, 6, 3), expected[0].delta[0, :, :, f], **same)
+        np.testing.assert_allclose(tile(view.shown(1, "a"), f, 6, 6, 3), expected[0].a[0, :, :, f], **same)
+    kernels = view.shown(2, "dW")                                  # 2 filters x 3 channels of 2x2, one row
     for f in range(2):
         for c in range(3):
-            np.testing.assert_allclose(tile(kernels, 3 * f + c, 2, 2, 3), expected[1].dW[f, c], **same)
+            np.testing.assert_allclose(tile(kernels, 3 * f + c, 2, 2, 6), expected[1].dW[f, c], **same)
     np.testing.assert_array_equal(view.shown(2, "db"), expected[1].db[None, :])
     np.testing.assert_array_equal(view.shown(3, "delta"), expected[2].delta)          # dense rows as before
-    value = expected[0].delta[0, 0, 2, 2]                          # grid row 7: the second row of tiles
-    assert view.describe(1, "delta", 7, 2) == f"δ¹ [sample 0, map 2, pixel (0, 2)] = {value:.4g}"
+    value = expected[0].delta[0, 0, 2, 2]                          # grid column 16: the third tile's third
+    assert view.describe(1, "delta", 0, 16) == f"δ¹ [sample 0, map 2, pixel (0, 2)] = {value:.4g}"
     assert view.describe(2, "dW", 1, 4) == f"∂C/∂W² [filter 0, channel 1, (1, 1)] = {expected[1].dW[0, 1, 1, 1]:.4g}"
     assert "Layer 1 (convolution, tanh): 1 → 3 maps 6×6" in [item.text for item in view.plots.ci.items
                                                               if hasattr(item, "text")]
@@ -81,7 +81,8 @@ def test_step_and_gradient_check_work_on_a_conv_network(view, net, qtbot):
         qtbot.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
     for W, W_old, t in zip(view.net.weights, W0, before.layers):
         np.testing.assert_allclose(W, W_old - 0.5 * t.dW)
-    view.check_button.click()
+    with qtbot.waitSignal(view.checked, timeout=60000):     # computed in a training process
+        qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
     assert len(view.gradcheck_errors) == 4 and max(view.gradcheck_errors) <= PASS_TOLERANCE
 
 
@@ -95,5 +96,5 @@ def test_in_the_window_the_inspector_opens_on_a_conv_network(qtbot, make_window)
     snapshot_net = inspector.net
     trace = inspect_batch(snapshot_net, inspector._X, inspector._y).layers[0]
     assert trace.delta.shape[1:] == (8, 8, 4)
-    np.testing.assert_allclose(tile(inspector.shown(1, "delta"), 0, 8, 8, 2), trace.delta[0, :, :, 0],
+    np.testing.assert_allclose(tile(inspector.shown(1, "delta"), 0, 8, 8, 4), trace.delta[0, :, :, 0],
                                rtol=1e-5, atol=1e-8)         # float32: BLAS may sum in another order

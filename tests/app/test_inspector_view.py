@@ -79,15 +79,25 @@ def test_step_moves_the_copy_by_minus_lr_times_the_gradient_and_leaves_the_snaps
     assert f"was {before.loss:.5g}" in view.summary.text()
 
 
-def test_gradient_check_labels_show_tiny_errors_in_green(view):
+def test_gradient_check_labels_show_tiny_errors_in_green(view, qtbot):
     view.set_network(Network([4, 6, 5, 3], hidden="tanh", seed=3, dtype=np.float64), X, LABELS)
-    view.check_button.click()
+    with qtbot.waitSignal(view.checked, timeout=60000):     # computed in a training process
+        qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
     assert len(view.gradcheck_errors) == 3 and max(view.gradcheck_errors) <= PASS_TOLERANCE
     layer_labels = [label for label in view.gradcheck_labels if label.property("level")]
     assert [label.property("level") for label in layer_labels] == ["ok"] * 3
     assert layer_labels[0].text().startswith("layer 1: ") and "✓" in layer_labels[0].text()
     view.step()                                                       # a step makes the check stale
     assert view.gradcheck_errors == []
+
+
+def test_a_step_while_the_check_runs_discards_its_numbers(view, qtbot):
+    view.set_network(Network([4, 6, 5, 3], hidden="tanh", seed=3, dtype=np.float64), X, LABELS)
+    qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+    assert not view.check_button.isEnabled() and "computing" in view.gradcheck_labels[0].text()
+    view.step()                                                       # the weights the check was of are gone
+    qtbot.waitUntil(view.check_button.isEnabled, timeout=60000)
+    assert view.gradcheck_errors == [] and "press the button" in view.gradcheck_labels[0].text()
 
 
 def test_big_layers_are_capped_and_the_note_says_so(view):

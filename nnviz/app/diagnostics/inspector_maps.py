@@ -5,7 +5,7 @@ maps, ∂C/∂Wˡ as a grid of its C_out·C_in kernels, the equations in the not
 import numpy as np
 
 from nnviz.app.superscript import superscript
-from nnviz.app.views.conv_maps import map_tiles
+from nnviz.app.views.conv_maps import map_columns, map_tiles
 from nnviz.app.views.tiles import TILE_PAD, grid_shape
 from nnviz.core.conv import Conv2D, channels_first
 
@@ -37,7 +37,7 @@ def tiles(trace, kind):
 def place(trace, kind, row, col):
     """(tile, i, j): the tile and its pixel at grid point (row, col), or None in a gap between tiles."""
     n, h, w = tiles(trace, kind)
-    _, cols = grid_shape(n)
+    _, cols = grid_shape(n, map_columns(n))             # as map_tiles lays them out
     (tile_row, i), (tile_col, j) = divmod(row, h + TILE_PAD), divmod(col, w + TILE_PAD)
     tile = tile_row * cols + tile_col
     return None if i >= h or j >= w or tile >= n else (tile, i, j)

@@ -2,11 +2,15 @@
 
     view.set_network(snapshot_or_network, X_batch, y_batch)   # works on its own copy of the weights
     view.step_button / view.step()        # one SGD step from these gradients, then re-inspect (emits stepped)
-    view.check_button / view.check()      # backprop vs finite differences, relative error per layer
+    view.check_button / view.check()      # backprop vs finite differences, relative error per layer (computed
+                                          # in a training process: `checked` when shown)
     view.batch_requested                  # "Inspect a new batch" pressed: call set_network again
 
 The numbers come from `nnviz.core.inspector`; this widget only lays them out and colours them.
 """
+
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
@@ -15,6 +19,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.app.diagnostics.inspector_maps import SAMPLE, conv_equation, convolutional, grid, spot_words
+from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.superscript import superscript
 from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.core.gradcheck import check_level
@@ -88,11 +93,28 @@ def _cap(trace, kind):
     return getattr(trace, kind)[:MAX_SAMPLES, :MAX_UNITS]
 
 
+@dataclass(frozen=True)
+class GradientCheckJob:
+    """`check_batch` of a network on a batch, in a training process (a `ProcessJob`): the relative
+    error per layer."""
+
+    net: object
+    X: np.ndarray
+    y: np.ndarray
+    l2: float
+    max_entries: int
+
+    def __call__(self, context):
+        with np.errstate(all="ignore"):
+            return check_batch(self.net, self.X, self.y, l2=self.l2, max_entries=self.max_entries)
+
+
 class InspectorView(QWidget):
     """Heatmaps of one batch's backward pass, a Step button (SGD) and a gradient check."""
 
     stepped = Signal(object)          # the BatchInspection after the step
     batch_requested = Signal()        # the user wants the current network on a new batch
+    checked = Signal()                # a gradient check's errors are shown
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -102,6 +124,7 @@ class InspectorView(QWidget):
         self._key = None
         self.images, self.titles, self._plots, self.colorbars = {}, {}, {}, {}
         self.gradcheck_errors, self.gradcheck_labels = [], []
+        self._check_job = None            # the ProcessJob of a gradient check under way
 
         self.summary = QLabel("No network yet: press “Inspect a new batch”", wordWrap=True)
         self.note = QLabel(wordWrap=True)
@@ -150,7 +173,7 @@ class InspectorView(QWidget):
         self._inspect()
         self._show_checks(None)
         self.step_button.setEnabled(True)
-        self.check_button.setEnabled(True)
+        self.check_button.setEnabled(self._check_job is None)
 
     def step(self):
         """One plain SGD step on the inspected gradients; the heatmaps then show the same batch again."""
@@ -163,11 +186,39 @@ class InspectorView(QWidget):
         self.stepped.emit(self.inspection)
 
     def check(self):
-        """Gradient check of this batch: relative error per layer, green when ≤ 1e-6."""
-        if self.inspection is None:
+        """Gradient check of this batch: relative error per layer, green when ≤ 1e-6. It runs in a training
+        process (LeNet's takes seconds): the errors are shown when it ends, if the batch and weights are
+        still the ones inspected."""
+        if self.inspection is None or self._check_job is not None:
             return
-        errors = check_batch(self.net, self._X, self._y, l2=self._l2, max_entries=GRADCHECK_ENTRIES)
-        self._show_checks(errors)
+        self.check_button.setEnabled(False)
+        self._show_checks(None, "Gradient check: computing (float64 central differences)…")
+        job = ProcessJob(GradientCheckJob(self.net.copy(), self._X, self._y, self._l2, GRADCHECK_ENTRIES))
+        job.result.connect(partial(self._on_checked, self.inspection))
+        job.failed.connect(lambda message: self._show_checks(None, f"Gradient check failed: {message}"))
+        job.finished.connect(self._check_finished)
+        self._check_job = job
+        job.start()
+
+    def shutdown(self):
+        """End a gradient check under way with its process, and wait for it (closing the window)."""
+        job = self._check_job
+        if job is not None:
+            job.cancel()
+            job.wait()
+
+    def _on_checked(self, inspection, errors):
+        if inspection is self.inspection:        # else a step or a new batch came since: not these numbers
+            self._show_checks(errors)
+            self.checked.emit()
+
+    def _check_finished(self):
+        job = self.sender()
+        job.wait()
+        job.deleteLater()
+        if job is self._check_job:
+            self._check_job = None
+            self.check_button.setEnabled(self.inspection is not None)
 
     def shown(self, layer, kind):
         """The array drawn for `kind` ("z", "a", "delta", "db", "dW") of `layer` (1-based)."""
@@ -285,7 +336,7 @@ class InspectorView(QWidget):
                 "and C is the mean over the batch.")
         self.note.setText(text + (" Showing " + ", ".join(caps) + "." if caps else ""))
 
-    def _show_checks(self, errors):
+    def _show_checks(self, errors, text=None):
         for label in self.gradcheck_labels:
             self.checks.removeWidget(label)
             label.hide()
@@ -293,7 +344,7 @@ class InspectorView(QWidget):
         self.gradcheck_errors = list(errors or [])
         self.gradcheck_labels = []
         if errors is None:
-            texts = [("Gradient check: press the button (float64 central differences, "
+            texts = [(text or "Gradient check: press the button (float64 central differences, "
                       f"≤ {GRADCHECK_ENTRIES} entries per array)", None)]
         else:
             texts = [("Gradient check, relative error:", None)]
