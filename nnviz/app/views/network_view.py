@@ -2,10 +2,12 @@
 
 2-D datasets: every node is a small map of its unit's output over the input plane (the decision
 boundary's plane, on a coarser grid), the output node being the boundary itself. Image datasets:
-the input is one image, first-layer nodes show their incoming weights. Edges are blue (positive)
-or orange (negative), thicker and more opaque the larger |w|. Hover reads a weight or a unit;
-click selects a unit (everywhere), Shift+click or "Knock out" holds units at 0 in the evaluated
-copy, double-click edits a weight or a bias. Everything is drawn from one Snapshot.
+the input is one image, first-layer nodes show their incoming weights; with convolutions each
+convolution is a stack of its most active maps on the drawing or the first test image
+(network_conv). Edges are blue (positive) or orange (negative), thicker and more opaque the larger
+|w|. Hover reads a weight or a unit; click selects a unit (everywhere), Shift+click or "Knock out"
+holds units (a convolution's: whole filters) at 0 in the evaluated copy, double-click edits a
+weight or a bias. Everything is drawn from one Snapshot.
 """
 
 import numpy as np
