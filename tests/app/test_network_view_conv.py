@@ -14,6 +14,8 @@ from nnviz.app.views.network_view import NetworkView
 from nnviz.core import Network, TrainConfig, train
 from nnviz.data import load_dataset
 
+from .test_network_view import label_overlaps
+
 LAYERS = [{"conv": 8, "kernel": 3, "padding": "same"}, {"maxpool": 2}, {"conv": 4, "kernel": 3}, {"dense": 12}]
 
 
@@ -73,6 +75,7 @@ def test_each_convolution_is_a_stack_of_its_most_active_maps_with_the_rest_count
     assert any(text.startswith("conv 1") for text in labels)
     assert any("maxpool 2" in text or text.startswith("pool") for text in labels)
     assert any("flatten" in text or "flat" in text for text in labels)
+    assert label_overlaps(view) == []
 
 
 def test_the_strongest_map_is_drawn_bluest(view, digits):
@@ -162,3 +165,19 @@ def test_in_the_window_the_stacks_follow_the_users_drawing(qtbot, make_window):
     first = window.session.run_data.dataset.X_test[:1]
     qtbot.waitUntil(lambda: "first test image" in view.readout.text()
                     and list(view.layout_model.units[1]) == most_active(first))
+
+
+@pytest.mark.parametrize("size", [(435, 258), (557, 462), (962, 822)])   # docked at 1280x720 … 1920x1080
+def test_captions_and_counts_of_a_conv_network_never_overlap(qtbot, digits, size):
+    ds, net = digits
+    widget = NetworkView()
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_dataset(ds)
+    widget.set_snapshot(Snapshot.of(net))
+    qtbot.wait(150)                                       # laid out again once the resizing pauses
+    widget.grab()
+    assert len(shown_labels(widget)) == 5 + 4              # five captions; two "+N more", two steps
+    assert label_overlaps(widget) == []

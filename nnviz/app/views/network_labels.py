@@ -23,7 +23,7 @@ class LayerLabels:
 
     def show(self, layout, snapshot, wordings=None, steps=None):
         """wordings: per layer its caption's texts, longest first (default: "hidden 1 (16)", "h1 (16)");
-        steps: {l: [texts]} captions between layer l and l + 1 (pooling, flattening)."""
+        steps: {l: [texts]} captions under the gap between layer l and l + 1 (pooling, flattening)."""
         self._shown = (layout, snapshot, wordings, steps)
         n_layers = len(snapshot.sizes) - 1
         captions, more = [], []
@@ -37,13 +37,13 @@ class LayerLabels:
             if layout.hidden[layer]:
                 hidden, bottom = layout.hidden[layer], centres[:, 1].min() - layout.half_side(layer)
                 more.append(([f"+{hidden} more", f"+{hidden}"], x, bottom - 0.2))
-        for layer, texts in (steps or {}).items():          # between two columns: the right edge to the left
+        bottoms = [c[:, 1].min() - layout.half_side(layer) - 0.2 for layer, c in enumerate(layout.centres)]
+        for layer, texts in (steps or {}).items():    # under the gap between two columns, beside "+N more"
             left = layout.centres[layer][:, 0].max() + layout.half_side(layer)
             right = layout.centres[layer + 1][:, 0].min() - layout.half_side(layer + 1)
             text = " + ".join(texts)
             short = "+".join("pool" if "pool" in t else "flat" for t in texts)
-            captions.append(([text, short], (left + right) / 2,
-                             max(tops[layer], tops[layer + 1])))
+            more.append(([text, short], (left + right) / 2, min(bottoms[layer], bottoms[layer + 1])))
         n = self._place_row(captions, 0, above=True)
         n = self._place_row(more, n, above=False)
         for item in self.items[n:]:
