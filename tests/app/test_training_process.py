@@ -52,6 +52,22 @@ def test_a_run_trains_with_a_planted_module_in_the_launch_folder(qtbot, tmp_path
     assert finished == ["completed"]
 
 
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_a_report_of_mnists_weights_fits_whole_in_the_pipe_so_the_child_never_waits_to_write_it():
+    """Through the default 64 KB pipe the child waited in write() until the UI had read a 440 KB report."""
+    import fcntl
+
+    process = TrainingProcess()
+    stdout = os.open(f"/proc/{process.pid}/fd/1", os.O_RDONLY | os.O_NONBLOCK)     # the child's end of it
+    try:
+        size = fcntl.fcntl(stdout, fcntl.F_GETPIPE_SZ)
+        weights = sum(n_in * n_out + n_out for n_in, n_out in ((784, 128), (128, 64), (64, 10)))
+        assert size >= 4 * weights            # float32
+    finally:
+        os.close(stdout)
+        process.close()
+
+
 # -- framing -------------------------------------------------------------------------------------
 
 def channel_pair():

@@ -40,9 +40,15 @@ from PySide6.QtCore import Qt
 
 from nnviz.app.runtime.snapshot import RunData
 
+try:
+    import fcntl  # POSIX: the reports' pipe can be made larger (Linux)
+except ImportError:
+    fcntl = None
+
 HEADER = struct.Struct("<Q")                 # the length of the pickle that follows
 MAX_MESSAGE = 512 << 20                      # a longer announced length is a garbled stream
 CHUNK = 1 << 20                              # a message is read in pieces as they come, not all at once
+REPORT_PIPE_BYTES = 1 << 20                  # the default pipe-max-size of Linux
 HEARTBEAT_SECONDS = 0.5                      # a running child says "alive" this often
 START_SECONDS = 30.0                         # more time a new child has to say its first word
 # Commands a running worker obeys: the command's name -> the TrainingWorker method it calls.
@@ -131,6 +137,18 @@ def child_command():
 
 # -- the UI's side ------------------------------------------------------------------------------
 
+def _grow_pipe(stream):
+    """Let the reports' pipe hold REPORT_PIPE_BYTES (Linux; elsewhere, or past the system's limit, it
+    keeps its size). A report of MNIST's weights is 440 KB: through a 64 KB pipe the child waited in
+    `write` until the UI's reader thread, which needs the interpreter lock between pieces, had read it
+    all. In the window (bench/gui_responsiveness.py, ~27 reports a second): 2.7-3.2 ms a report
+    blocked in write, 1.5-2.0 ms through 1 MB (~3% of the child's time back for training)."""
+    try:
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, REPORT_PIPE_BYTES)
+    except (AttributeError, OSError):        # no fcntl, no F_SETPIPE_SZ (macOS), or over the limit
+        pass
+
+
 class TrainingProcess:
     """A child Python process that trains one run at a time (UI side). Idle ones wait in a pool:
     the next run starts without a new interpreter, and with the last run's data already there."""
@@ -142,6 +160,7 @@ class TrainingProcess:
     def __init__(self):
         self._popen = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        cwd=NNVIZ_HOME)
+        _grow_pipe(self._popen.stdout)
         self.channel = Channel(self._popen.stdout, self._popen.stdin)
         self.ending = None                   # why this side ended it: None, "stopped" or "unresponsive"
         # When it last said something (its reader sets it); a new interpreter is given time to start.
