@@ -14,6 +14,7 @@ from nnviz.core import accuracy, class_probabilities, confusion_matrix, per_clas
 from nnviz.core.ablation import ablation_masks
 from nnviz.data import rotate_images
 from nnviz.guard import UserError, shorten
+from nnviz.seeds import stream
 
 KINDS = ("noise", "rotation")
 DEFAULT_LEVELS = {"noise": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0),        # std of the added noise
@@ -171,7 +172,7 @@ def robustness_points(net, dataset, kind="noise", levels=None, seed=0, max_sampl
     """`robustness_curve` one level at a time: yields (level, accuracy), so that a caller can show
     progress and stop between levels."""
     levels = robustness_levels(kind, levels)
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "robustness")
     X, y = dataset.X_test, dataset.y_test
     if len(X) > max_samples:
         keep = np.sort(rng.choice(len(X), max_samples, replace=False))

@@ -4,15 +4,14 @@
     for event in train(prepared.network, prepared.train_data, prepared.train_config):
         ...
 
-Everything random (dataset split, training subset, validation split, initial weights, batch order)
-is drawn from `config.seed`, so the same config always gives the same run. `prepare_race` builds the
+Everything random (dataset split, training subset, validation split, initial weights, batch order,
+dropout, augmentation) is drawn from `config.seed`, each from its own stream (nnviz.seeds), so the
+same config always gives the same run. `prepare_race` builds the
 runs of a race: one experiment with several optimisers or learning rates, from one start.
 """
 
 import os
 from dataclasses import dataclass, replace
-
-import numpy as np
 
 from nnviz.core import Network, TrainConfig, TrainData
 from nnviz.core.checkpoint import TrainState
@@ -39,9 +38,7 @@ from nnviz.io import (
     dataset_path,
     resolve_dataset_path,
 )
-
-# Independent random streams drawn from the one seed (the dataset's own split uses the seed itself).
-SUBSET_STREAM, VALIDATION_STREAM = 1, 2
+from nnviz.seeds import stream
 
 
 @dataclass(frozen=True)
@@ -116,12 +113,12 @@ def training_split(config: ExperimentConfig, dataset: Dataset):
     shuffle (all when 0), then `validation_split` of those held out (X_val None when 0)."""
     X, y = dataset.X_train, dataset.y_train
     if config.train_subset and config.train_subset < len(X):
-        keep = np.random.default_rng((config.seed, SUBSET_STREAM)).permutation(len(X))[:config.train_subset]
+        keep = stream(config.seed, "subset").permutation(len(X))[:config.train_subset]
         X, y = X[keep], y[keep]
     if not config.validation_split:
         return X, y, None, None
     X_train, y_train, X_val, y_val = split_validation(X, y, config.validation_split,
-                                                        (config.seed, VALIDATION_STREAM))
+                                                        stream(config.seed, "validation"))
     if len(X_train) == 0 or len(X_val) == 0:
         raise ConfigError(f"validation_split: {config.validation_split!r} leaves no training or no "
                           f"validation samples out of {len(X)}", "validation_split")

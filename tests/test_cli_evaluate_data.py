@@ -14,6 +14,7 @@ from nnviz.cli import commands as cli
 from nnviz.data import split_validation
 from nnviz.io import load_model
 from nnviz.resources import resource_path
+from nnviz.seeds import stream
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "iris.json"
 IRIS = resource_path("datasets", "iris", "iris.csv")
@@ -49,7 +50,7 @@ def expected_accuracy(model_path, rows):
     model = load_model(model_path)
     X = np.array([x for x, _ in rows])
     y = np.array([model.class_names.index(label) for _, label in rows])
-    _, _, X_test, y_test = split_validation(X, y, 0.2, 0)
+    _, _, X_test, y_test = split_validation(X, y, 0.2, stream(0, "dataset"))
     predicted = model.network.predict(((X_test - model.input_mean) / model.input_std).astype(np.float32))
     return float(np.mean(predicted == y_test)), len(y_test)
 
@@ -61,7 +62,9 @@ def test_iris_in_millimetres_is_judged_with_the_models_own_scaling(capsys, tmp_p
     result = json.loads(out)
     accuracy, n = expected_accuracy(iris_model, iris_rows(scale=10.0))
     assert result["accuracy"] == pytest.approx(accuracy) and result["test_samples"] == n == 30
-    assert accuracy < 0.5           # the model never saw flowers ten times larger: it must not look good
+    # The model never saw flowers ten times larger: they must not look as good as real-size ones (which
+    # they would if the file were standardised with its own μ, σ): 80.0% against 96.7% with seed 0.
+    assert accuracy <= expected_accuracy(iris_model, iris_rows())[0] - 0.1
 
 
 def test_labels_are_matched_by_name_not_by_position(capsys, tmp_path, iris_model):

@@ -59,9 +59,10 @@ def test_check_passes_when_intended_holds_and_naive_fails(capsys, tmp_path):
 
 def test_check_exit_zero_when_every_step_keeps_its_promise(capsys, tmp_path):
     path = tmp_path / "tiny.toml"
-    # XOR at η = 1 for 300 epochs: 2 hidden units get the loss under 0.5; no hidden layer stays at ln 2.
+    # XOR at η = 1 for 300 epochs: 2 hidden units get the loss under 0.5 (0.18 with seed 5; 4 of seeds
+    # 0-9 get there), no hidden layer stays at ln 2.
     path.write_text(TINY.format(check="loss < 0.5"), encoding="utf-8")
-    code, out, _ = run(capsys, "lesson", "check", path, "--seed", 3)
+    code, out, _ = run(capsys, "lesson", "check", path, "--seed", 5)
     assert code == 0 and "tiny: 2/2 as promised" in out
 
 

@@ -10,8 +10,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "nnviz"
 
 # Modules every layer may import: the bare `nnviz` (for its version), nnviz.resources (where bundled files
-# are) and nnviz.guard (user errors, safe file reads, memory checks: standard library and NumPy only).
-FOUNDATION = ("nnviz", "nnviz.resources", "nnviz.guard")
+# are), nnviz.guard (user errors, safe file reads, memory checks: standard library and NumPy only) and
+# nnviz.seeds (the seed streams, NumPy only: the data, the core and the workflow draw from them).
+FOUNDATION = ("nnviz", "nnviz.resources", "nnviz.guard", "nnviz.seeds")
 # layer -> the nnviz layers it may import (besides itself and FOUNDATION)
 ALLOWED = {
     "nnviz.guard": set(),

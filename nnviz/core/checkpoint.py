@@ -1,8 +1,8 @@
 """A run's exact state between two batches, so that training can go on as if it had never stopped.
 
 `train(..., resume=state)` continues a run from a `TrainState` taken with `Training.state()`: the
-same random stream (batch order, dropout masks, augmentations), the optimiser's moments and step
-count, the epoch, step, sample and time counters, and the order of an epoch stopped half-way. Given
+same random streams (batch order, dropout masks, augmentations: nnviz.seeds.TRAINING_STREAMS), the
+optimiser's moments and step count, the epoch, step, sample and time counters, and the order of an epoch stopped half-way. Given
 the same network weights, data and settings (the total number of epochs included), 2 epochs and a
 resume to 4 give the very weights of 4 epochs in one go, bit for bit.
 
@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from nnviz.seeds import TRAINING_STREAMS
 
 from .events import run_position
 
@@ -45,12 +47,23 @@ def rng_from_words(words):
     return rng
 
 
+def streams_words(streams):
+    """The training streams' states: one row of `rng_words` per name of TRAINING_STREAMS, in its order;
+    streams: {name: Generator}."""
+    return np.stack([rng_words(streams[name]) for name in TRAINING_STREAMS])
+
+
+def streams_from_words(words):
+    """{name: Generator} in the states `streams_words` gave."""
+    return {name: rng_from_words(row) for name, row in zip(TRAINING_STREAMS, words, strict=True)}
+
+
 @dataclass(frozen=True)
 class TrainState:
     """Where a run is: epochs_done full epochs, then batches_done batches of the next one, which
     visits the samples in `order` (empty when batches_done is 0) in batches of `batch_size`; step,
     samples: batches and samples trained in all; elapsed: training seconds; explosion_limit: the
-    divergence threshold (NaN before the first batch); rng: the training stream (`rng_words`);
+    divergence threshold (NaN before the first batch); rng: the training streams (`streams_words`);
     optimizer: its name, optimizer_state: its arrays by name (Adam's step count t as a 0-d array)."""
 
     epochs_done: int
@@ -100,8 +113,11 @@ class TrainState:
         if optimizer is None or optimizer.shape != () or optimizer.dtype.kind != "U":
             raise ValueError(f"{PREFIX}optimizer: expected a name")
         rng = arrays.get(PREFIX + "rng")
-        if rng is None or rng.shape != (6,) or rng.dtype != np.uint64:
-            raise ValueError(f"{PREFIX}rng: expected 6 uint64 state words")
+        shape = (len(TRAINING_STREAMS), 6)
+        if rng is None or rng.shape != shape or rng.dtype != np.uint64:
+            raise ValueError(f"{PREFIX}rng: expected {shape[0]}x{shape[1]} uint64 state words, 6 for each of "
+                             f"{', '.join(TRAINING_STREAMS)} (a state saved before the seed streams holds 6 "
+                             f"for one stream and cannot be resumed)")
         opt = {k[len(PREFIX) + 4:]: np.array(v) for k, v in arrays.items() if k.startswith(PREFIX + "opt_")}
         return cls(order=order.astype(np.int64), rng=rng, optimizer=str(optimizer), optimizer_state=opt, **values)
 

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from nnviz.seeds import stream
+
 # Relative error of a layer: at most PASS_TOLERANCE means backprop is right (float64 central
 # differences with ε = 1e-6 agree to ~1e-7 or better on every activation × loss); above
 # WARN_TOLERANCE the gradient is wrong; in between, suspect (kinks of ReLU near a sample, say).
@@ -28,7 +30,7 @@ def move_off_kinks(net, X, seed=0):
     Zs = net.forward_cache(X)[0]
     if not any(np.any(Z == 0) for Z in Zs[:-1]):
         return False
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "gradcheck")
     for b in net.biases:
         b += rng.uniform(-KINK_OFFSET, KINK_OFFSET, b.shape).astype(b.dtype)
     return True
@@ -45,7 +47,7 @@ def gradient_check(net, X, Y, l2=0.0, epsilon=1e-6, max_entries=None, seed=0):
     net64 = net.copy(dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
     analytic = net64.gradients(X, Y, l2)
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "gradcheck")
     errors = []
     for l in range(net64.n_layers):
         num_parts, ana_parts = [], []

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.guard import UserError, shorten
+from nnviz.seeds import stream
 
 from .config import TrainConfig, TrainData
 from .optimizers import make_optimizer
@@ -93,7 +94,7 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
     """Run the range test on a copy of `net` with `data` (TrainData or (X, y)); return a RangeTest.
 
     config (TrainConfig) gives the optimiser, its parameters, the batch size, L2 and the seed of the
-    batch order; its learning rate and schedule are replaced by the growing η. Dropout is not
+    batch order and the augmentations (the streams training draws them from); its learning rate and schedule are replaced by the growing η. Dropout is not
     applied; augmentation (data.augment) is. Batches are drawn from seeded shuffles of the
     training set, as many epochs as `steps` needs. should_stop: optional callable checked before
     each batch; when it returns True the test ends there (with the curve so far).
@@ -111,7 +112,7 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
     net, data = in_feature_space(net.copy(), data)
     X = np.ascontiguousarray(data.X_train, dtype=net.dtype)
     T = net.targets(data.y_train, len(X))
-    rng = np.random.default_rng(config.seed)
+    order_rng, augment_rng = stream(config.seed, "batch_order"), stream(config.seed, "augmentation")
     optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
                                config.rho, config.epsilon)
     params = [net.flat_params()]
@@ -125,9 +126,9 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
         if should_stop is not None and should_stop():
             break
         if len(order) < batch:
-            order = np.concatenate([order, rng.permutation(len(X))])
+            order = np.concatenate([order, order_rng.permutation(len(X))])
         idx, order = order[:batch], order[batch:]
-        Xb = X[idx] if data.augment is None else np.asarray(data.augment(X[idx], rng), dtype=net.dtype)
+        Xb = X[idx] if data.augment is None else np.asarray(data.augment(X[idx], augment_rng), dtype=net.dtype)
         with np.errstate(all="ignore"):
             Zs, As, Ds, loss = net.forward_cost(Xb, T[idx])
             loss += net.l2_penalty(config.l2)

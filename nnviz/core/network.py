@@ -24,6 +24,8 @@ The weights and biases are views into one flat vector (`PackedParameters`, nnviz
 
 import numpy as np
 
+from nnviz.seeds import stream
+
 from .activations import hidden_activation, output_activation
 from .classes import predictions
 from .conv_net import ConvPlan, with_channels
@@ -49,7 +51,8 @@ def _check_sizes(sizes):
 class Network(PackedParameters):
     """A network with one activation for the hidden layers and one for the output.
 
-    sizes: [d_in, hidden..., d_out]; dtype float32 (fast) or float64 (gradient checks);
+    sizes: [d_in, hidden..., d_out]; dtype float32 (fast) or float64 (gradient checks); seed: the
+    experiment's seed, whose "weights" stream (nnviz.seeds) draws the initial parameters;
     features: optional input feature names for 2-D points (None or ["x1", "x2"]: the raw input).
     layers: optional layer list (nnviz.core.layer_list) in place of the hidden sizes, with sizes
     [d_in, d_out]; with convolutions, image_shape (H, W) or (C, H, W) says how a row of d_in pixels
@@ -80,7 +83,7 @@ class Network(PackedParameters):
         self._ones_cache = np.ones(0, dtype=self.dtype)
         if _empty:
             return
-        rng = np.random.default_rng(seed)
+        rng = stream(seed, "weights")
         if self.plan is not None:
             self._pack(*self.plan.init_params(init, rng))
             return

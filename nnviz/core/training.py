@@ -27,7 +27,9 @@ import time
 
 import numpy as np
 
-from .checkpoint import TrainState, optimizer_state, restore_optimizer, rng_from_words, rng_words
+from nnviz.seeds import TRAINING_STREAMS, stream
+
+from .checkpoint import TrainState, optimizer_state, restore_optimizer, streams_from_words, streams_words
 from .classes import predictions
 from .config import TrainConfig, TrainData
 from .diagnostics import frobenius, layer_stats
@@ -168,7 +170,7 @@ class _Run:
     def __init__(self, net, data, config, clock):
         self.net, self.config, self.augment = net, config, data.augment
         self.clock = TrainingClock(clock)
-        self.rng = np.random.default_rng(config.seed)
+        self.streams = {name: stream(config.seed, name) for name in TRAINING_STREAMS}
         self.optimizer = make_optimizer(config.optimizer, config.momentum, config.beta1, config.beta2,
                                         config.rho, config.epsilon)
         self.takes_scaled_gradients = isinstance(self.optimizer, LinearInGradient)
@@ -245,7 +247,7 @@ class _Run:
         order = self.order if b else np.zeros(0, np.int64)
         limit = np.nan if self.explosion_limit is None else self.explosion_limit
         return TrainState(done, b, np.array(order), self.batch_size, self.step_count, self.samples,
-                          self.clock.total, float(limit), rng_words(self.rng), self.config.optimizer,
+                          self.clock.total, float(limit), streams_words(self.streams), self.config.optimizer,
                           optimizer_state(self.optimizer))
 
     def restore(self, state):
@@ -263,7 +265,7 @@ class _Run:
         self.last_epoch = state.epochs_done
         self.step_count, self.samples, self.clock.total = state.step, state.samples, state.elapsed
         self.explosion_limit = None if math.isnan(state.explosion_limit) else state.explosion_limit
-        self.rng = rng_from_words(state.rng)
+        self.streams = streams_from_words(state.rng)
         if state.optimizer == self.config.optimizer:
             restore_optimizer(self.optimizer, state.optimizer_state, self.flat.size)
 
@@ -273,15 +275,15 @@ class _Run:
         if tally.start is None:
             tally.start = self.clock.elapsed
         if b == 0:
-            self.order = self.rng.permutation(len(self.X))
+            self.order = self.streams["batch_order"].permutation(len(self.X))
             self.epoch_T, self.epoch_labels = self.T[self.order], self.labels[self.order]
         batch = slice(b * self.batch_size, (b + 1) * self.batch_size)
         idx = self.order[batch]
         Xb, Tb = self.X[idx], self.epoch_T[batch]
         if self.augment is not None:
-            Xb = np.asarray(self.augment(Xb, self.rng), dtype=net.dtype)
+            Xb = np.asarray(self.augment(Xb, self.streams["augmentation"]), dtype=net.dtype)
         n = len(idx)
-        masks = dropout_masks(net, self.rng, n, config)
+        masks = dropout_masks(net, self.streams["dropout"], n, config)
         with np.errstate(all="ignore"):
             Zs, As, Ds, loss = net.forward_cost(Xb, Tb, masks)
             if config.l2 or config.l1:

@@ -22,6 +22,7 @@ import numpy as np
 from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_validation
 from nnviz.data.labels import class_indices, class_names_of
 from nnviz.guard import UserError, read_capped
+from nnviz.seeds import stream
 
 MAX_BYTES = 256 << 20          # a CSV larger than this is refused before reading
 MIN_ROWS_PER_CLASS = 2         # fewer rows per distinct label: the column is not a class label
@@ -44,7 +45,7 @@ def load_csv_dataset(path, label_column=None, seed=0, test_fraction: float = 0.2
                         f"{len(labels):,} rows; a class needs at least {MIN_ROWS_PER_CLASS} rows on average "
                         f"(is it the label? choose another with label_column)")
     y = class_indices(labels, names)
-    X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
+    X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, stream(seed, "dataset"))
     if len(X_test) == 0:
         raise UserError(f"{path}: {len(X)} rows leave no test rows; give at least {math.ceil(1 / test_fraction)}")
     mean, std = standardize(X_train)

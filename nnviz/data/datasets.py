@@ -17,6 +17,7 @@ from nnviz.data.idx import IDXError, read_idx, read_idx_shape
 from nnviz.data.toy import TOY_DEFAULTS, TOY_GENERATORS, xor_points
 from nnviz.guard import UserError, check_fits
 from nnviz.resources import resource_path
+from nnviz.seeds import stream
 
 # The registry: name -> the title a list shows. nnviz.io.DATASET_NAMES repeats the names (nnviz.io may
 # not import nnviz.data; tests/io/test_experiment.py keeps the two equal).
@@ -102,18 +103,20 @@ def load_dataset(name: str, *, seed: int = 0, n_samples: int | None = None, nois
         raise UserError(f"noise applies only to the 2-D toy sets, not to {name!r}")
     if classes is not None and classes != _IMAGE_SETS[name]:
         raise UserError(f"classes must be {_IMAGE_SETS[name]} (or None) for {name!r}, got {classes}")
+    rng = stream(seed, "dataset")
     if name == "mnist":
         dataset = _mnist()
     else:
         _check_test_fraction(test_fraction)
         X, y = _digits_arrays()
-        X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
+        X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, rng)
         dataset = _frozen(name, X_train, y_train, X_test, y_test, 10, IMAGE_SHAPES[name])
-    return dataset if n_samples is None else _subsample_train(dataset, n_samples, seed)
+    return dataset if n_samples is None else _subsample_train(dataset, n_samples, rng)
 
 
-def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, seed) -> tuple[np.ndarray, ...]:
-    """Split (X, y) by a random permutation drawn from ``np.random.default_rng(seed)``.
+def split_validation(X: np.ndarray, y: np.ndarray, fraction: float,
+                     rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Split (X, y) by a random permutation drawn from `rng` (a seed stream, nnviz.seeds).
 
     X: (n, ...), y: (n,). Returns (X_train, y_train, X_val, y_val), new arrays, both parts in
     permuted order; the validation part holds floor(n * fraction) samples (so fraction 0 gives
@@ -123,7 +126,7 @@ def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, seed) -> tup
         raise ValueError(f"fraction must be in [0, 1), got {fraction}")
     if len(X) != len(y):
         raise ValueError(f"X and y differ in length: {len(X)} and {len(y)}")
-    return _split(X, y, int(len(X) * fraction), np.random.default_rng(seed))
+    return _split(X, y, int(len(X) * fraction), rng)
 
 
 def _split(X, y, n_second: int, rng: np.random.Generator):
@@ -150,12 +153,12 @@ def _frozen(name, X_train, y_train, X_test, y_test, n_classes, image_shape, clas
                    tuple(class_names or _class_names(n_classes)), **standardization)
 
 
-def _subsample_train(dataset: Dataset, n_samples: int, seed) -> Dataset:
-    """Keep a seeded random subset of ``n_samples`` training samples (in their original order)."""
+def _subsample_train(dataset: Dataset, n_samples: int, rng: np.random.Generator) -> Dataset:
+    """Keep a random subset (drawn from `rng`) of ``n_samples`` training samples (in their original order)."""
     n = len(dataset.X_train)
     if not 1 <= n_samples <= n:
         raise UserError(f"n_samples must be between 1 and {n} for {dataset.name!r}, got {n_samples}")
-    keep = np.sort(np.random.default_rng(seed).choice(n, n_samples, replace=False))
+    keep = np.sort(rng.choice(n, n_samples, replace=False))
     X, y = dataset.X_train[keep], dataset.y_train[keep]
     X.flags.writeable = y.flags.writeable = False
     return dataclasses.replace(dataset, X_train=X, y_train=y)
@@ -179,7 +182,7 @@ def _load_toy(name, seed, n_samples, noise, test_fraction, classes) -> Dataset:
         raise UserError(f"noise must be a finite number >= 0, got {noise}")
     _check_test_fraction(test_fraction)
     check_fits(f"n_samples {n:,} of {name}", n * TOY_BYTES_PER_POINT)
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "dataset")
     X, y = TOY_GENERATORS[name](n, noise, k, rng)
     n_test = min(max(1, int(n * test_fraction)), n - 1)
     X_train, y_train, X_test, y_test = _split(X.astype(np.float32), y, n_test, rng)

@@ -18,6 +18,7 @@ from nnviz.data.datasets import Dataset, _check_test_fraction, _frozen, split_va
 from nnviz.data.drawing import MNIST_SIZE, NothingDrawn, preprocess_drawing
 from nnviz.data.image_file import load_image_file
 from nnviz.guard import UserError, path_component
+from nnviz.seeds import stream
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".npy"}
 
@@ -36,7 +37,7 @@ def load_image_folder(path, image_size: int | None = None, seed=0, test_fraction
         _check_test_fraction(test_fraction)
         names = class_folders(folder)
         X, y = _read_classes(folder, names, size)
-        X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, seed)
+        X_train, y_train, X_test, y_test = split_validation(X, y, test_fraction, stream(seed, "dataset"))
         if len(X_test) == 0:
             raise UserError(f"{folder}: {len(X)} images leave none for testing; add more, or train/ and test/")
     return _frozen(folder.name, X_train, y_train, X_test, y_test, len(names), (size, size), names)

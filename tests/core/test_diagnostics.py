@@ -9,7 +9,7 @@ from nnviz.core.diagnostics import dead_fraction, layer_stats, saturated_fractio
 def test_relu_units_with_very_negative_bias_are_reported_dead():
     net = Network([4, 10, 2], hidden="relu", seed=0)
     net.biases[0][:6] = -100.0
-    X = np.random.default_rng(0).random((50, 4))
+    X = np.random.default_rng(0).standard_normal((50, 4))    # both signs: no other unit is 0 on all 50
     stats = layer_stats(net, X, np.ones(2), np.zeros(2))
     assert stats[0].dead_fraction == 0.6
     assert stats[1].dead_fraction == 0.0  # the output layer is not judged

@@ -92,6 +92,15 @@ def test_a_run_stopped_inside_an_epoch_has_completed_only_the_whole_epochs():
     assert isinstance(events[-2], EpochEnd) and events[-2].epoch == 2          # the partial epoch reports
 
 
+def test_a_state_of_one_stream_from_before_the_seed_streams_is_refused_naming_the_entry():
+    _, state = stopped_after(lambda e: isinstance(e, EpochEnd) and e.epoch == 1)
+    arrays = state.arrays()
+    assert arrays["train_state_rng"].shape == (3, 6)        # batch order, dropout, augmentation
+    arrays["train_state_rng"] = arrays["train_state_rng"][0]
+    with pytest.raises(ValueError, match="train_state_rng: expected 3x6 .*cannot be resumed"):
+        TrainState.from_arrays(arrays)
+
+
 def test_the_random_stream_survives_its_words():
     rng = np.random.default_rng(42)
     rng.standard_normal(3)

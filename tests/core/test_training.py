@@ -64,10 +64,13 @@ def test_dropout_applies_in_training_only():
     np.testing.assert_allclose(P1, expected / expected.sum(axis=1, keepdims=True), rtol=1e-5)
 
 
-def training_stream(seed):
-    """The generator the loop draws its batch order, dropout masks and augmentations from, in that
-    order (written here from the documented rule, not taken from the core)."""
-    return np.random.default_rng(seed)
+BATCH_ORDER, DROPOUT = 2, 3      # their places in nnviz.seeds.STREAMS
+
+
+def seed_stream(seed, place):
+    """The generator of the seed stream at `place`: the seed's SeedSequence child there (written
+    here from the documented rule, not taken from the core)."""
+    return np.random.default_rng(np.random.SeedSequence(seed).spawn(place + 1)[place])
 
 
 def test_dropout_trains_the_first_batch_on_the_masked_network():
@@ -77,9 +80,8 @@ def test_dropout_trains_the_first_batch_on_the_masked_network():
     net = Network([2, 16, 3], seed=0)
     W1, b1, W2, b2 = (a.astype(np.float64) for a in (net.weights[0], net.biases[0], net.weights[1], net.biases[1]))
     events = run(net, (X, y), batch_size=240, epochs=1, dropout=0.5, seed=4)
-    rng = training_stream(4)
-    order = rng.permutation(240)
-    keep = rng.integers(0, 1 << 16, size=(240, 16), dtype=np.uint16) >= 1 << 15
+    order = seed_stream(4, BATCH_ORDER).permutation(240)
+    keep = seed_stream(4, DROPOUT).integers(0, 1 << 16, size=(240, 16), dtype=np.uint16) >= 1 << 15
     h = np.maximum(X[order] @ W1 + b1, 0) * keep * 2.0
     z = h @ W2 + b2
     log_p = z - z.max(axis=1, keepdims=True)
@@ -145,7 +147,7 @@ def test_stopping_between_batches_leaves_the_weights_of_the_steps_done():
         if isinstance(event, BatchEnd) and event.step == 7:
             break
     gen.close()
-    order = training_stream(2).permutation(240)
+    order = seed_stream(2, BATCH_ORDER).permutation(240)
     for b in range(7):
         idx = order[10 * b:10 * (b + 1)]
         for (dW, db), W, bias in zip(by_hand.gradients(X[idx], y[idx]), by_hand.weights, by_hand.biases):

@@ -29,7 +29,8 @@ def test_iris_dataset_is_split_by_the_seed_and_standardised_with_the_training_st
     dataset = load_csv_dataset(IRIS, seed=3)
     X, labels, _, _ = read_csv_table(IRIS)
     y, names = encode_labels(labels)
-    X_train, y_train, X_test, y_test = split_validation(X, y, 0.2, 3)       # the same split, independently
+    dataset_stream = np.random.default_rng(np.random.SeedSequence(3).spawn(1)[0])   # seed 3's first child
+    X_train, y_train, X_test, y_test = split_validation(X, y, 0.2, dataset_stream)  # the same split, independently
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     assert dataset.class_names == ("setosa", "versicolor", "virginica") == names
     assert dataset.X_train.shape == (120, 4) and dataset.X_test.shape == (30, 4) and dataset.image_shape is None
