@@ -2,9 +2,9 @@
 
 `train(..., resume=state)` continues a run from a `TrainState` taken with `Training.state()`: the
 same random streams (batch order, dropout masks, augmentations: nnviz.seeds.TRAINING_STREAMS), the
-optimiser's moments and step count, the epoch, step, sample and time counters, and the order of an epoch stopped half-way. Given
-the same network weights, data and settings (the total number of epochs included), 2 epochs and a
-resume to 4 give the very weights of 4 epochs in one go, bit for bit.
+optimiser's moments and step count, the epoch, step, sample and time counters, and the order of an
+epoch stopped half-way. Given the same network weights, data and settings (the total number of
+epochs included), 2 epochs and a resume to 4 give the very weights of 4 epochs in one go, bit for bit.
 
 Everything is held as NumPy arrays (`arrays()` / `from_arrays`), so a model file stores it without
 pickling. Not carried: the best-validation weights of early stopping and the divergence rollback

@@ -94,9 +94,9 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
     """Run the range test on a copy of `net` with `data` (TrainData or (X, y)); return a RangeTest.
 
     config (TrainConfig) gives the optimiser, its parameters, the batch size, L2 and the seed of the
-    batch order and the augmentations (the streams training draws them from); its learning rate and schedule are replaced by the growing η. Dropout is not
-    applied; augmentation (data.augment) is. Batches are drawn from seeded shuffles of the
-    training set, as many epochs as `steps` needs. should_stop: optional callable checked before
+    batch order and the augmentations (the streams training draws them from); its learning rate and
+    schedule are replaced by the growing η. Dropout is not applied; augmentation (data.augment) is.
+    Batches are drawn from seeded shuffles of the training set, as many epochs as `steps` needs. should_stop: optional callable checked before
     each batch; when it returns True the test ends there (with the curve so far).
     """
     config = (config or TrainConfig()).validate()
