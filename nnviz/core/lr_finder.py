@@ -96,8 +96,9 @@ def lr_range_test(net, data, config=None, min_lr=1e-5, max_lr=10.0, steps=200, s
     config (TrainConfig) gives the optimiser, its parameters, the batch size, L2 and the seed of the
     batch order and the augmentations (the streams training draws them from); its learning rate and
     schedule are replaced by the growing η. Dropout is not applied; augmentation (data.augment) is.
-    Batches are drawn from seeded shuffles of the training set, as many epochs as `steps` needs. should_stop: optional callable checked before
-    each batch; when it returns True the test ends there (with the curve so far).
+    Batches are drawn from seeded shuffles of the training set, as many epochs as `steps` needs.
+    should_stop: optional callable checked before each batch; when it returns True the test ends
+    there (with the curve so far).
     """
     config = (config or TrainConfig()).validate()
     if isinstance(data, tuple):
