@@ -3,9 +3,9 @@
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
 
-# Smallest cell a plot gets: with its title, legend row and axes, this leaves a data area of ~160x90 px
+# Smallest cell a plot gets: with its title, legend row and axes, this leaves a data area of ~160x100 px
 # (the five curves of an image stage fit the docked Curves at 1280x720 without scrolling).
-MIN_PLOT_SIZE = QSize(230, 160)
+MIN_PLOT_SIZE = QSize(230, 170)
 SPACING = 4
 
 
