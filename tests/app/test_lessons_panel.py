@@ -211,6 +211,10 @@ def test_nielsens_neuron_runs_in_the_panel_and_its_curve_meets_the_sketch(qtbot,
     assert len(real) == 300 and real[0] == pytest.approx(0.98201379 ** 2 / 2, rel=1e-5)   # σ(4)²/2
     assert panel.comparison.text() == compare(panel.sketch.points, real, "loss")
     assert "the real curve was above your sketch" in panel.comparison.text()     # it fell later than drawn
+    plot = panel.sketch.getPlotItem()       # its legend sat top right, where an accuracy sketch ends
+    legend, box = plot.legend.sceneBoundingRect(), plot.getViewBox().sceneBoundingRect()
+    assert [label.text for _, label in plot.legend.items] == ["your sketch", "the run"]
+    assert plot.sceneBoundingRect().contains(legend) and not legend.adjusted(1, 1, -1, -1).intersects(box)
     assert window.session is None                       # one input: the window's 2-D views are not given it
 
 

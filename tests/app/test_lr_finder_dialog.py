@@ -27,6 +27,10 @@ def test_the_range_test_plots_its_curve_and_applies_the_suggestion_to_the_form(q
     assert dialog.marker.value() == np.log10(expected.suggestion)
     assert f"Suggested η = {expected.suggestion:.3g}" in dialog.reason.text()
     assert dialog.apply_button.text() == f"Use η = {expected.suggestion:.3g}"
+    # The legend sat in the top-left corner, where the loss starts: now a row above the data.
+    legend, box = dialog.plot.legend.sceneBoundingRect(), dialog.plot.getViewBox().sceneBoundingRect()
+    assert [label.text for _, label in dialog.plot.legend.items] == ["loss per batch", "smoothed"]
+    assert dialog.plot.sceneBoundingRect().contains(legend) and not legend.adjusted(1, 1, -1, -1).intersects(box)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert window.panel.config().learning_rate == float(f"{expected.suggestion:.3g}")
 

@@ -6,6 +6,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
+from nnviz.app.views.plot_legends import LegendRow
+
 SKETCH_PEN = pg.mkPen("#ff7f0e", width=2, style=Qt.PenStyle.DashLine)
 REAL_PEN = pg.mkPen("#1f77b4", width=2)
 # Start ranges of the drawing area: a loss from 0 to a little over ln 10 (chance on ten classes).
@@ -42,7 +44,7 @@ class SketchPlot(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.hideButtons()
         self.showGrid(x=True, y=True, alpha=0.3)
-        self.addLegend(offset=(-10, 10))
+        LegendRow(self.getPlotItem())                # above the data: an accuracy sketch ends top right
         self.sketch_curve = self.plot([], [], pen=SKETCH_PEN, name="your sketch")
         self.real_curve = self.plot([], [], pen=REAL_PEN, name="the run")
         self.points, self._drag = [], None

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.runtime.runner import STOP_GRACE_MS
+from nnviz.app.views.plot_legends import LegendRow
 from nnviz.core import lr_range_test
 from nnviz.io import ExperimentConfig
 from nnviz.prepare import prepare
@@ -53,7 +54,7 @@ class LRFinderDialog(QDialog):
         plot.setLabel("bottom", "learning rate η (log scale)")
         plot.setLabel("left", "training loss")
         plot.showGrid(x=True, y=True, alpha=0.2)
-        plot.addLegend(offset=(10, 10))
+        LegendRow(plot)                              # above the curve: never over its start or its rise
         self.raw = plot.plot([], [], pen=pg.mkPen("#c4c4c4"), name="loss per batch")
         self.smoothed = plot.plot([], [], pen=pg.mkPen("#1f77b4", width=2), name="smoothed")
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d62728", width=2))
