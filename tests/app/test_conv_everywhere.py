@@ -131,3 +131,25 @@ def test_repeat_with_two_seeds_trains_two_fresh_conv_runs(qtbot, make_window):
     expected = [headless_test_accuracy(dataclasses.replace(config, seed=seed)) for seed in (7, 8)]
     assert [r.final_metrics["test_accuracy"] for r in runs.runs] == expected
     assert expected[0] != expected[1]                      # two different networks, not one twice
+
+
+def test_the_projection_shows_a_conv_networks_last_hidden_layer(qtbot, make_window):
+    window = make_window(conv_digits(epochs=2))
+    train_to_the_end(qtbot, window)
+    window.docks["projection"].raise_()
+    projection = window.projection
+    window.redraw()
+    final = window.session.snapshot
+    qtbot.waitUntil(lambda: projection.drawn is not None and projection.drawn.step == final.step, timeout=10000)
+    np.testing.assert_array_equal(projection.drawn.weights[0], final.weights[0])
+    X = window.session.run_data.dataset.X_test[:1000]
+    hidden = projection.drawn.network().forward(X)[-2]              # dense 16 after conv and pooling
+    assert hidden.shape == (len(X), 16)
+    x, y = projection.scatter.getData()
+    assert len(x) == len(X)
+    from nnviz.core.projection import pca_2d
+    coords, _ = pca_2d(hidden)
+    # PCA's axes are defined up to sign: each drawn axis is ± the computed one.
+    for drawn, computed in ((x, coords[:, 0]), (y, coords[:, 1])):
+        assert min(np.abs(drawn - computed).max(), np.abs(drawn + computed).max()) < 1e-4 * np.abs(computed).max()
+    assert "test points · PC 1 and 2 explain" in projection.note.text()

@@ -1,9 +1,8 @@
-"""A network with convolutions in the window: it trains, predicts a drawing, and the views that cannot
-draw convolutions yet (the projection) say so instead of failing."""
+"""A network with convolutions in the window: it trains, predicts a drawing, and every view draws it
+(the network view its maps, the projection the dense layer after them)."""
 
 import numpy as np
 
-from nnviz.app.views.shown_view import NO_CONVOLUTIONS
 from nnviz.io.run_store import check_snapshot_arrays
 
 from .conftest import tiny_digits
@@ -12,7 +11,7 @@ from .test_main_window import SEVEN, draw, train_until_epochs
 CONV = [{"conv": 4, "kernel": 3, "padding": "same"}, {"maxpool": 2}, {"dense": 16}]
 
 
-def test_a_conv_network_trains_predicts_a_drawing_and_views_say_what_they_cannot_show(qtbot, make_window):
+def test_a_conv_network_trains_predicts_a_drawing_and_every_view_draws_it(qtbot, make_window):
     window = make_window(tiny_digits(layers=CONV))
     train_until_epochs(qtbot, window, 2)
     assert window.session.snapshot.convolutional
@@ -24,11 +23,10 @@ def test_a_conv_network_trains_predicts_a_drawing_and_views_say_what_they_cannot
     window.docks["network"].raise_()               # it draws the convolution's maps (test_network_view_conv)
     window.redraw()
     qtbot.waitUntil(lambda: window.network_view.tiles.count == 1 + 4 + 10 + 10)   # image, maps, dense, outputs
-    assert not window.network_view.unsupported.isVisible()
-    window.docks["projection"].raise_()
+    window.docks["projection"].raise_()             # it projects the dense layer after the maps (test_conv_everywhere)
     window.redraw()
-    qtbot.waitUntil(lambda: window.projection.unsupported.isVisible())
-    assert window.projection.unsupported.text() == NO_CONVOLUTIONS
+    qtbot.waitUntil(lambda: window.projection.drawn is not None)
+    assert len(window.projection.scatter.getData()[0]) == len(window.projection.X)
 
     arrays = window.replay.arrays()                # what the Runs dock saves for replay
     check_snapshot_arrays("run.npz", arrays)

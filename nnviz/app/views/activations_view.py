@@ -41,7 +41,6 @@ class ActivationsView(ShownView, SelectsUnit):
     shows the drawing's maps given to `set_drawing`.
     """
 
-    shows_convolutions = True
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -60,7 +60,6 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
 
     unitSelected = Signal(int, int)
     interventionsChanged = Signal()
-    shows_convolutions = True
 
     def __init__(self, parent=None):
         super().__init__(parent)
