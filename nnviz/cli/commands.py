@@ -1,4 +1,5 @@
-"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | race | lesson | presets`.
+"""The headless command line: `nnviz train | evaluate | predict | export | gradcheck | lr-find | race | lesson
+| presets`.
 
 Every user error (a `UserError`: bad config, unknown preset, missing, corrupt or non-regular file,
 wrong-shape model, bad hyperparameter, too big for memory, empty drawing; or an OSError naming a

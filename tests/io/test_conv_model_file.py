@@ -51,7 +51,8 @@ def test_the_architecture_names_the_layers_and_the_image_shape(model_path):
 
 def test_filters_of_the_wrong_shape_are_named(model_path):
     rewrite(model_path, W0=np.zeros((3, 1, 5, 5), np.float32))
-    with pytest.raises(ModelFileError, match=r"array W0 has shape \(3, 1, 5, 5\), the architecture needs \(3, 1, 3, 3\)"):
+    message = r"array W0 has shape \(3, 1, 5, 5\), the architecture needs \(3, 1, 3, 3\)"
+    with pytest.raises(ModelFileError, match=message):
         load_model(model_path)
 
 

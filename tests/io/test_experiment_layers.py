@@ -47,7 +47,8 @@ def test_a_bad_layer_list_names_the_field_and_the_entry(layers, message):
 def test_a_file_with_a_bad_layer_names_the_file(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"dataset": "mnist", "layers": [{"conv": 6, "kernel": 5, "padding": "full"}]}))
-    with pytest.raises(ConfigError, match=r"bad.json: layers\[0\].padding: 'full' is not allowed; allowed: valid, same"):
+    message = r"bad.json: layers\[0\].padding: 'full' is not allowed; allowed: valid, same"
+    with pytest.raises(ConfigError, match=message):
         load_experiment(path)
 
 
