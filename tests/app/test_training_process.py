@@ -9,15 +9,20 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from nnviz.app.runs.race_worker import RaceJob
 from nnviz.app.runtime import snapshot
+from nnviz.app.runtime.jobs import GradientCheckJob, RangeTestJob
+from nnviz.app.runtime.opened import OpenDataset
+from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.runtime.runner import TrainingRunner
 from nnviz.app.runtime.snapshot import Continuation, RunData, Snapshot
 from nnviz.app.runtime.training_process import HEADER, Channel, GarbledMessage, TrainingProcess
 from nnviz.core import TrainConfig, TrainData
-from nnviz.prepare import prepare
+from nnviz.evaluation import RobustnessJob
+from nnviz.prepare import prepare, race_variants
 from tests.app.conftest import tiny_digits, tiny_spirals
 from tests.app.test_main_window import click
-from tests.app.training_jobs import XOR_X, XOR_Y, announcing, never_ready, xor_job
+from tests.app.training_jobs import XOR_X, XOR_Y, QtModulesAfter, announcing, never_ready, xor_job
 
 PLANTED = "raise SystemExit('a planted {name}.py ran in the training process')\n"
 
@@ -188,6 +193,26 @@ def test_the_next_run_reuses_the_idle_process(runs):
     first = runs.run(partial(xor_job, epochs=2))
     second = runs.run(partial(xor_job, epochs=2))
     assert second is first and second.alive and runs.finished == ["completed", "completed"]
+
+
+def test_the_training_process_imports_no_qt_for_a_run_or_any_job(qtbot, runs):
+    """The child needs callbacks only: a run and every kind of job the window sends (each unpickled, so its
+    module imported, and run there) leave Qt and pyqtgraph unimported in it."""
+    config = tiny_digits(epochs=1)
+    TrainingProcess.close_idle()
+    process = runs.run(partial(prepare, config))
+    assert runs.finished == ["completed"]
+    prepared = prepare(config)
+    X, y = prepared.train_data.X_train[:8], prepared.train_data.y_train[:8]
+    jobs = (RangeTestJob(config), GradientCheckJob(prepared.network, X, y, 0.0, 10), OpenDataset(config),
+            RaceJob(config, race_variants("sgd,adam", config)),
+            RobustnessJob(prepared.network, prepared.dataset, ["noise"], max_samples=20))
+    job = ProcessJob(QtModulesAfter(jobs))
+    assert job.process is process                      # the idle process the run used
+    with qtbot.waitSignal(job.result, timeout=60000) as result:
+        job.start()
+    job.wait()
+    assert result.args[0] == []
 
 
 def test_a_continuation_sends_held_data_as_its_key_and_data_no_longer_held_whole(runs):

@@ -224,7 +224,7 @@ def test_garbage_is_collected_only_in_the_ui_thread_while_a_run_goes(qtbot, runn
 def test_collection_comes_back_only_when_the_last_of_two_guards_stops(qtbot):
     import gc
 
-    from nnviz.app.runtime.worker import MainThreadGC
+    from nnviz.app.runtime.main_thread_gc import MainThreadGC
 
     training, race = MainThreadGC(), MainThreadGC()
     training.start()

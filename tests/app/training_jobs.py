@@ -1,5 +1,7 @@
 """Runs for the training process in tests: picklable setups (module-level functions, called there)."""
 
+import sys
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
@@ -103,3 +105,16 @@ class OnePointPerStop:
                     return
                 context.report("point", kind, float(level), 0.5)
                 context.stopping.wait(30)
+
+
+@dataclass(frozen=True)
+class QtModulesAfter:
+    """Runs these jobs here (unpickling this job imported their modules), then returns the Qt and
+    pyqtgraph modules this process has imported."""
+
+    jobs: tuple
+
+    def __call__(self, context):
+        for job in self.jobs:
+            job(context)
+        return sorted(name for name in sys.modules if name.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph"))

@@ -9,7 +9,6 @@
 The numbers come from `nnviz.core.inspector`; this widget only lays them out and colours them.
 """
 
-from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -19,11 +18,12 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.app.diagnostics.inspector_maps import SAMPLE, conv_equation, convolutional, grid, spot_words
+from nnviz.app.runtime.jobs import GradientCheckJob
 from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.superscript import superscript
 from nnviz.app.views.colors import activation_levels, diverging_colormap, heatmap_colormap, symmetric_levels
 from nnviz.core.gradcheck import check_level
-from nnviz.core.inspector import check_batch, inspect_batch, step
+from nnviz.core.inspector import inspect_batch, step
 
 MAX_SAMPLES, MAX_UNITS, MAX_INPUTS = 32, 64, 128      # rows/columns shown per heatmap
 KINDS = ("z", "a", "delta", "db", "dW")
@@ -91,22 +91,6 @@ def _cap(trace, kind):
     if kind == "dW":
         return trace.dW[input_rows(trace), :MAX_UNITS]
     return getattr(trace, kind)[:MAX_SAMPLES, :MAX_UNITS]
-
-
-@dataclass(frozen=True)
-class GradientCheckJob:
-    """`check_batch` of a network on a batch, in a training process (a `ProcessJob`): the relative
-    error per layer."""
-
-    net: object
-    X: np.ndarray
-    y: np.ndarray
-    l2: float
-    max_entries: int
-
-    def __call__(self, context):
-        with np.errstate(all="ignore"):
-            return check_batch(self.net, self.X, self.y, l2=self.l2, max_entries=self.max_entries)
 
 
 class InspectorView(QWidget):

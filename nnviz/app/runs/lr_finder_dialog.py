@@ -5,37 +5,18 @@ process; the dialog plots the loss against η on a log axis (raw batches in grey
 in blue), marks the suggestion and says why it was chosen. “Use η = …” writes it into the experiment form.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from nnviz.app.runtime.jobs import RangeTestJob
 from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.runtime.runner import STOP_GRACE_MS
 from nnviz.app.views.plot_legends import LegendRow
-from nnviz.core import lr_range_test
-from nnviz.io import ExperimentConfig
-from nnviz.prepare import prepare
 
 Y_HEADROOM = 1.6              # the y axis ends this far above the starting (highest early) smoothed loss
-
-
-@dataclass(frozen=True)
-class RangeTestJob:
-    """Prepares the experiment and runs the range test, in a training process (a `ProcessJob`): the
-    RangeTest, or None once asked to stop."""
-
-    config: ExperimentConfig
-
-    def __call__(self, context):
-        prepared = prepare(self.config)
-        with np.errstate(all="ignore"):
-            result = lr_range_test(prepared.network, prepared.train_data, prepared.train_config,
-                                   should_stop=context.stopping.is_set)
-        return None if context.stopping.is_set() else result
 
 
 class LRFinderDialog(QDialog):

@@ -16,10 +16,10 @@ from PySide6.QtGui import QAction
 
 from nnviz.app.runs.race_dialog import RaceDialog
 from nnviz.app.runs.race_worker import RaceJob
+from nnviz.app.runtime.main_thread_gc import MainThreadGC
 from nnviz.app.runtime.process_job import ProcessJob
 from nnviz.app.runtime.redraw import on_screen
 from nnviz.app.runtime.runner import STOP_GRACE_MS
-from nnviz.app.runtime.worker import MainThreadGC
 from nnviz.io.runs import record_from_history
 
 REDRAW_RATE, REDRAW_WEIGHT = 30.0, 6.0      # the race's curves are what the user watches, like the live plots

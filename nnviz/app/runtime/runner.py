@@ -1,7 +1,7 @@
 """The UI's side of training: `TrainingRunner` starts runs in a training process and relays its reports.
 
-A run's `RemoteWorker` stands in the UI for the `TrainingWorker` in the child process: the same
-signals (ready, updated, diverged, failed, finished, done) and the same thread-safe controls (pause,
+A run's `RemoteWorker` stands in the UI for the `TrainingWorker` in the child process: its reports as
+Qt signals (ready, updated, diverged, failed, finished, done) and the same thread-safe controls (pause,
 resume, step, stop, apply_settings, set_pace, received), which it sends to the child. A
 `ReportReader` thread reads the child's reports and emits them as the worker's signals, so they
 reach the window's slots queued in the UI thread, in order. The UI never holds the network: only
@@ -12,13 +12,27 @@ import time
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from nnviz.app.runtime.main_thread_gc import MainThreadGC
 from nnviz.app.runtime.training_process import HEARTBEAT_SECONDS, TrainingProcess
-from nnviz.app.runtime.worker import MainThreadGC, WorkerSignals
 from nnviz.core import Finished
 
 STOP_GRACE_MS = 800             # a run asked to stop that has not within this is ended with its process
 HEARTBEAT_TIMEOUT = 10.0        # seconds without a word from the training process: it is stuck
 WATCH_MS = 500                  # how often the runner looks
+
+
+class WorkerSignals(QObject):
+    """What a run reports, each signal carrying the run id first so that the UI can ignore a stopped
+    run's late reports, in order: ready(RunData, first Snapshot) once; updated(Update) repeatedly;
+    diverged(Diverged) if the loss blew up; failed(str) on an exception; finished(Finished) — reason
+    "stopped" when asked to stop, "failed" after an error — and done() last, always."""
+
+    ready = Signal(int, object, object)
+    updated = Signal(int, object)
+    diverged = Signal(int, object)
+    failed = Signal(int, str)
+    finished = Signal(int, object)
+    done = Signal()
 
 
 class RemoteWorker(WorkerSignals):

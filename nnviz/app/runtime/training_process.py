@@ -36,8 +36,6 @@ import time
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-
 from nnviz.app.runtime.snapshot import RunData
 
 try:
@@ -334,7 +332,7 @@ def serve(channel):
 
     def train(worker):
         for name in SIGNALS:
-            getattr(worker, name).connect(report(name), Qt.ConnectionType.DirectConnection)
+            getattr(worker, name).connect(report(name))
         worker.run()
         return worker.run_id
 

@@ -1,10 +1,11 @@
 """The training worker: drives the core's `train` generator and reports throttled updates.
 
-The worker runs in the training process (`training_process`), which relays its signals to the UI.
-It never touches a widget, and the network it trains never leaves it: it hands the UI the run's
-`RunData` and a first `Snapshot` (made between two batches), then small immutable `Update`s (a
-weight `Snapshot` plus the events since the previous update) at most `max_rate` times a second,
-however fast batches go. Latest data wins: while the UI has not yet received the last update
+The worker runs in the training process (`training_process`), which relays its reports (plain
+callbacks: no Qt there) to the UI, where `runner.RemoteWorker` emits them as Qt signals. It never
+touches a widget, and the network it trains never leaves it: it hands the UI the run's `RunData`
+and a first `Snapshot` (made between two batches), then small immutable `Update`s (a weight
+`Snapshot` plus the events since the previous update) at most `max_rate` times a second, however
+fast batches go. Latest data wins: while the UI has not yet received the last update
 (`received()`), no new one is built — the events gather for the next — so reports never queue up
 behind a busy UI. Pause, Step and Stop are thread-safe calls checked between batches, and after an
 epoch's end rather than just before it (a pause never splits a batch from its epoch's evaluation:
@@ -12,7 +13,6 @@ status, curves and weights then agree); a paused worker sleeps on a condition va
 loop). `runner.TrainingRunner` is its counterpart on the UI side.
 """
 
-import gc
 import math
 import threading
 import time
@@ -20,7 +20,6 @@ import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from nnviz.app.runtime.history import keep_epoch, keep_step
 from nnviz.app.runtime.snapshot import RunData, Snapshot
@@ -28,52 +27,6 @@ from nnviz.core import BatchEnd, Diverged, EpochEnd, Finished, train
 from nnviz.guard import UserError
 
 RUNNING, PAUSED, FINISHED = "running", "paused", "finished"
-GC_INTERVAL_MS = 500
-
-
-class MainThreadGC(QObject):
-    """While another thread of the UI's process runs Python (the readers of the training process's
-    reports, the range test's and robustness's threads), collect garbage cycles only in the UI thread.
-
-    Python's cyclic collector runs in whichever thread happens to allocate: in another thread it
-    would destroy Qt objects left over from the UI (closed windows, pyqtgraph items) in the
-    wrong thread — and deadlock against the UI thread inside ~QObject. Automatic collection is
-    therefore off during a run and a timer collects in the UI thread instead (as pyqtgraph's
-    GarbageCollector does), generation by generation when their thresholds are passed. Several
-    guards may run at once (a training run and a race): automatic collection comes back when the
-    last one stops.
-    """
-
-    _running = 0                 # guards started and not stopped, in the whole process
-    _restore = False             # was automatic collection on when the first of them started?
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._timer = QTimer(self, interval=GC_INTERVAL_MS)
-        self._timer.timeout.connect(self.check)
-
-    def start(self):
-        if not self._timer.isActive():
-            if MainThreadGC._running == 0:
-                MainThreadGC._restore = gc.isenabled()
-                gc.disable()
-            MainThreadGC._running += 1
-            self._timer.start()
-
-    def stop(self):
-        if self._timer.isActive():
-            self._timer.stop()
-            MainThreadGC._running -= 1
-            if MainThreadGC._running == 0 and MainThreadGC._restore:
-                gc.enable()
-
-    @Slot()
-    def check(self):
-        counts, thresholds = gc.get_count(), gc.get_threshold()
-        for generation in range(3):
-            if counts[generation] <= thresholds[generation]:
-                break
-            gc.collect(generation)
 
 
 def failure_message(error):
@@ -98,29 +51,37 @@ class Update:
     pace: float = 0.0       # batches a second the run is held to (0: full speed)
 
 
-class WorkerSignals(QObject):
-    """What a run reports, each signal carrying the run id first so that the UI can ignore a stopped
-    run's late reports, in order: ready(RunData, first Snapshot) once; updated(Update) repeatedly;
-    diverged(Diverged) if the loss blew up; failed(str) on an exception; finished(Finished) — reason
-    "stopped" when asked to stop, "failed" after an error — and done() last, always."""
+class Report:
+    """One kind of report of a worker: the callables connected to it are called in order, in the
+    training thread, with the report's arguments (a Qt signal's direct connection, without Qt: the
+    training process imports no Qt at all)."""
 
-    ready = Signal(int, object, object)
-    updated = Signal(int, object)
-    diverged = Signal(int, object)
-    failed = Signal(int, str)
-    finished = Signal(int, object)
-    done = Signal()
+    def __init__(self):
+        self._receivers = []
+
+    def connect(self, receiver):
+        self._receivers.append(receiver)
+
+    def emit(self, *args):
+        for receiver in self._receivers:
+            receiver(*args)
 
 
-class TrainingWorker(WorkerSignals):
-    """Runs `setup()` (→ nnviz.prepare.Prepared) then trains its network, reporting as `WorkerSignals`."""
+REPORTS = ("ready", "updated", "diverged", "failed", "finished", "done")
+
+
+class TrainingWorker:
+    """Runs `setup()` (→ nnviz.prepare.Prepared) then trains its network, reporting as `runner.WorkerSignals`
+    does in the UI (each a `Report` here): ready(run, RunData, first Snapshot) once; updated(run, Update)
+    repeatedly; diverged(run, Diverged); failed(run, message); finished(run, Finished); done() last."""
 
     def __init__(self, setup, *, run_id=0, max_rate=30.0, start_paused=False, steps=0, acknowledged=False,
                  clock=time.perf_counter):
         """acknowledged: the receiver calls `received()` once it has handled an update, and no other
         running update is built before (without it, updates go out at `max_rate` regardless);
         clock: monotonic seconds for the report rate and the replay's pace (tests inject a fake one)."""
-        super().__init__()
+        for name in REPORTS:
+            setattr(self, name, Report())
         self._clock = clock
         self.run_id = run_id
         self._setup = setup
@@ -198,7 +159,6 @@ class TrainingWorker(WorkerSignals):
 
     # -- the loop, in the training process -----------------------------------------------------
 
-    @Slot()
     def run(self):
         try:
             with np.errstate(all="ignore"):
