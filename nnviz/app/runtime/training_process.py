@@ -11,7 +11,7 @@ prefixed by its length (`Channel`). Commands: ("start", run, setup, options) —
 callable returning a `nnviz.prepare.Prepared` — then (control, run, *args) with control one of
 `CONTROLS`; ("job", run, job) calls a picklable job(JobContext) there (`ProcessJob`): its reports
 ("report", run, name, args), then ("result", run, value) or ("failed", run, message), "stop" stops
-it; ("exit",) or the end of stdin ends the child. Reports are the `TrainingWorker`'s signals as
+it; ("exit",) or the end of stdin ends the child. Reports are the `TrainingWorker`'s reports as
 (name, run, *args), "done" last for each run, and ("alive",) every HEARTBEAT_SECONDS while a run
 goes: the UI ends a child that falls silent (stopped, stuck) and says so.
 
@@ -19,7 +19,8 @@ A run's data crosses once, and only what the window shows of it: the child keeps
 whole (`Channel.held`) and sends `RunData.for_window()` in the "ready" report; a continuation
 ("start" with a `Continuation`) names that data by its key instead of copying MNIST's arrays back.
 The child starts isolated (`child_command`): nothing is imported from the folder the app was started
-in.
+in. It imports no Qt either: the worker's reports are plain callbacks, and every job lives in a module
+without Qt (tests/app/test_training_process.py checks both).
 """
 
 import atexit
