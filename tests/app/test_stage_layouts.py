@@ -118,6 +118,9 @@ def test_presenter_mode_shows_the_stage_alone_in_large_type_and_f11_gives_the_wi
     assert window.docks["network"].width() >= 0.4 * window.width()
     caption = window.network_view.labels.items[0].textItem                  # "hidden 1 (16)" on the graph
     assert caption.font().pointSizeF() >= 1.5 * font
+    readout = window.network_view.readout          # its colour note ran off the dock's edge ("… Blue +")
+    assert readout.text() == window.network_view.idle_text and readout.font().pointSizeF() >= 1.5 * font
+    assert readout.fontMetrics().horizontalAdvance(readout.shown_text()) <= readout.contentsRect().width()
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert not window.presenter.on
     assert window.font().pointSizeF() == font

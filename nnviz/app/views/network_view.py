@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
 )
 
 from nnviz.app.views.boundary_view import grid_axes, plane_grid
+from nnviz.app.views.elided_label import ElidedLabel
 from nnviz.app.views.network_conv import (
     conv_captions,
     conv_layout,
@@ -83,8 +83,7 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
 
     def _build(self):
         self.idle_text = "No network yet"           # what the colours mean: the readout when nothing is hovered
-        self.readout = QLabel(self.idle_text)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)   # never widens the dock
+        self.readout = ElidedLabel(self.idle_text)          # never widens the dock, never cuts a word silently
         self.accuracy_label = QLabel("", wordWrap=True)
         self.knock_button = QPushButton("Knock out", toolTip="Hold the selected hidden units at 0 (Shift+click "
                                                              "a unit does the same); again to restore them")
@@ -340,7 +339,7 @@ class NetworkView(NetworkMouse, NetworkNodes, ShownView):
                 self.accuracy_text = f"Test accuracy {intact:.1%} on {where}"
         self.accuracy_label.setText(self.accuracy_text)
         if self._grid is not None:
-            self.idle_text = "Each node: its output over the plane (output: the boundary). Blue +, orange −."
+            self.idle_text = "Each node: its output over the plane. Blue +, orange −."
         elif snapshot.convolutional:
             probe = "your drawing" if self._drawing is not None else "the first test image"
             self.idle_text = f"Convolutions: their most active maps on {probe}. Blue +, orange −."
