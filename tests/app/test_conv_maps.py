@@ -71,7 +71,6 @@ def test_the_dock_shows_the_feature_maps_of_the_probe_image_then_of_the_drawing_
     window.redraw()
     maps = window.activations.conv_maps
     qtbot.waitUntil(lambda: maps.isVisible() and len(maps.map_images) == 2)
-    assert not window.activations.unsupported.isVisible()
     snapshot = window.draw_panel.snapshot
 
     assert maps.shown == "probe" and maps.source_box.currentText() == "probe image"     # nothing drawn yet
