@@ -110,7 +110,8 @@ def _budgeted_test(target, budget):
 
 
 def _report(run):
-    return True, f"{_percent(run.test)} test"
+    """No threshold: the row reports the accuracy beside the published claim."""
+    return None, f"{_percent(run.test)} test"
 
 
 def _dying(run):
@@ -124,7 +125,7 @@ def _vanishing(run):
     return ratio >= 100, f"last/first gradient norm {ratio:.0f}x in epoch 1, {_percent(run.test)} test"
 
 
-# preset -> (what it must reach, check(run) -> (met, measured), extra CLI arguments)
+# preset -> (what it must reach, check(run) -> (met: True, False or None, measured), extra CLI arguments)
 CRITERIA = {
     **{name: (seed.target, seed.check, []) for name, seed in SEED_PRESETS.items()},
     "dying-relu": ("> 50% dead hidden units", _dying, []),
@@ -162,7 +163,7 @@ def measure(name):
     gflops = sgemm_gflops(repeats=10)
     run = run_preset(name, extra)
     met, measured = check(run)
-    return [name, target, measured, "yes" if met else "**no**", str(run.summary["epochs"]),
+    return [name, target, measured, {True: "yes", False: "**no**", None: "report"}[met], str(run.summary["epochs"]),
             f"{run.wall:.1f} s", f"{gflops:.0f}"]
 
 
