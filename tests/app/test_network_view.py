@@ -270,6 +270,30 @@ def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_c
     np.testing.assert_allclose(detail.layer_image.image, layer[np.argsort(-layer.mean(axis=1))], rtol=1e-6)
 
 
+def test_in_a_narrow_view_the_unit_panel_keeps_all_its_plots_in_sight(qtbot):
+    """At 1366x768 the docked view gave the panel ~155 px while its plots' titles and axes needed
+    ~275: the class bars were cut off after class 4 and the unit × class map's right half was gone."""
+    ds = load_dataset("digits8x8")
+    net = Network([64, 12, 10], hidden="relu", seed=0, dtype=np.float64)
+    widget = NetworkView()
+    qtbot.addWidget(widget)
+    widget.resize(600, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_dataset(ds)
+    widget.set_snapshot(Snapshot.of(net))
+    widget.grab()
+    qtbot.mouseClick(widget.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(widget, 1, 5))
+    plots = widget.detail.plots
+    qtbot.waitUntil(lambda: plots.isVisible())
+    widget.grab()
+    for plot in (widget.detail.class_plot, widget.detail.layer_plot):
+        right = plot.mapRectToScene(plot.boundingRect()).right()
+        assert right <= plots.viewport().width() + 1, f"{plot.titleLabel.text} ends at {right:.0f} px " \
+            f"of a {plots.viewport().width()} px panel"
+    assert widget.graph.width() > widget.detail.width()           # the network stays the larger part
+
+
 def test_ok_on_the_value_as_shown_is_no_edit_and_restore_all_undoes_edits_too(qtbot, view, circles):
     """The dialog shows 4 decimals: OK without typing counted as "1 value(s) edited"; Restore all kept
     the hand edits."""

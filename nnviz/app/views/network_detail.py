@@ -1,8 +1,11 @@
 """The network view's side panel: the selected unit large, and for image data its top-9 test images,
 its mean activation per class and the layer's unit × class map (sortable)."""
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from nnviz.app.views.colors import class_colors, heatmap_colormap
@@ -70,10 +73,10 @@ class NodeDetail(QWidget):
         self.top_view.setAspectLocked(True)
         self.top_image = pg.ImageItem(axisOrder="row-major")
         self.top_view.addItem(self.top_image)
-        self.class_plot = self.plots.addPlot(row=2, col=0, title="mean activation per class")
+        self.class_plot = self.plots.addPlot(row=2, col=0, title="mean a per class")
         self.class_bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.class_plot.addItem(self.class_bars)
-        self.layer_plot = self.plots.addPlot(row=3, col=0, title="layer: units (rows) × classes")
+        self.layer_plot = self.plots.addPlot(row=3, col=0, title="layer: units × classes")
         self.layer_image = pg.ImageItem(axisOrder="row-major")
         self.layer_image.setColorMap(heatmap_colormap())
         self.layer_plot.addItem(self.layer_image)
@@ -92,6 +95,7 @@ class NodeDetail(QWidget):
         for item in (self.top_view, self.class_plot, self.layer_plot):
             item.setVisible(images)
         self.sort.setVisible(images)
+        self.plots.setMinimumWidth(0)
         self.tile_image.clear()
         self.title.setText("Click a unit to see it large")
 
@@ -130,3 +134,9 @@ class NodeDetail(QWidget):
         self.layer_image.setRect(-0.5, -0.5, ds.n_classes, len(shown))     # column c centred on class c
         self.title.setText(f"{name}, {kind} {unit}: its {len(top)} most activating test images "
                            f"(a = {a[top[0]]:.3g} … {a[top[-1]]:.3g})")
+        self._fit_plots()
+
+    def _fit_plots(self):
+        """The panel is never narrower than its plots' titles and axes: a splitter squeezing it
+        below that would cut the plots off at the right (classes 5-9 gone) instead of shrinking them."""
+        self.plots.setMinimumWidth(math.ceil(self.plots.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()))
