@@ -178,6 +178,8 @@ def test_checking_input_features_in_the_form_changes_the_networks_input_size(qtb
     window.redraw()
     qtbot.waitUntil(lambda: window.network_view.layout_model is not None)
     assert len(window.network_view.layout_model.units[0]) == 3      # three input nodes drawn
+    captions = [item.toPlainText() for item in window.network_view.labels.items if item.isVisible()]
+    assert "input: x₁², x₂², x₁·x₂ (3)" in captions                   # named as the form's check boxes are
     np.testing.assert_allclose(window.boundary.probabilities,                 # the boundary goes through them
                                snapshot.network().predict_proba(window.boundary.grid_points), rtol=1e-6)
 

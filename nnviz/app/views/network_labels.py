@@ -4,6 +4,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF
 
+from nnviz.app.views.features_editor import LABELS as FEATURE_LABELS
 from nnviz.app.views.network_model import LABEL_GAP, fit_labels, layer_name, short_layer_name
 
 
@@ -32,7 +33,8 @@ class LayerLabels:
             name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[:, 0].mean()
             texts = [f"{name} ({size})", f"{short_layer_name(layer, n_layers)} ({size})"]
             if layer == 0 and snapshot.features:
-                texts.insert(0, f"{name}: {', '.join(snapshot.features)} ({size})")
+                features = ", ".join(FEATURE_LABELS.get(f, f) for f in snapshot.features)
+                texts.insert(0, f"{name}: {features} ({size})")
             captions.append((wordings[layer] if wordings else texts, x, tops[layer]))
             if layout.hidden[layer]:
                 hidden, bottom = layout.hidden[layer], centres[:, 1].min() - layout.half_side(layer)
