@@ -236,19 +236,25 @@ def test_layer_labels_never_overlap_however_wide_the_layers(qtbot, size):  # at 
         assert label_overlaps(widget) == []
 
 
-def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_class_means(qtbot):
-    from nnviz.app.views.colors import class_colors
+def digits_view_with_unit_5_clicked(qtbot, width):
+    """A view `width` px wide of a 64-12-10 ReLU network on the 8x8 digits, hidden unit 5 clicked."""
     ds = load_dataset("digits8x8")
     net = Network([64, 12, 10], hidden="relu", seed=0, dtype=np.float64)
     widget = NetworkView()
     qtbot.addWidget(widget)
-    widget.resize(900, 700)
+    widget.resize(width, 700)
     widget.show()
     qtbot.waitExposed(widget)
     widget.set_dataset(ds)
     widget.set_snapshot(Snapshot.of(net))
     widget.grab()
     qtbot.mouseClick(widget.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(widget, 1, 5))
+    return ds, net, widget
+
+
+def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_class_means(qtbot):
+    from nnviz.app.views.colors import class_colors
+    ds, net, widget = digits_view_with_unit_5_clicked(qtbot, width=900)
     detail = widget.detail
     a = np.maximum(ds.X_test @ net.weights[0] + net.biases[0], 0)[:, 5]      # unit 5 by hand (all 360 tests)
     top = np.argsort(-a, kind="stable")[:9]
@@ -275,17 +281,7 @@ def test_a_hidden_unit_of_an_image_network_shows_its_top_9_test_images_and_its_c
 def test_in_a_narrow_view_the_unit_panel_keeps_all_its_plots_in_sight(qtbot):
     """At 1366x768 the docked view gave the panel ~155 px while its plots' titles and axes needed
     ~275: the class bars were cut off after class 4 and the unit × class map's right half was gone."""
-    ds = load_dataset("digits8x8")
-    net = Network([64, 12, 10], hidden="relu", seed=0, dtype=np.float64)
-    widget = NetworkView()
-    qtbot.addWidget(widget)
-    widget.resize(600, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_dataset(ds)
-    widget.set_snapshot(Snapshot.of(net))
-    widget.grab()
-    qtbot.mouseClick(widget.graph.viewport(), Qt.MouseButton.LeftButton, pos=unit_point(widget, 1, 5))
+    _, _, widget = digits_view_with_unit_5_clicked(qtbot, width=600)
     plots = widget.detail.plots
     qtbot.waitUntil(lambda: plots.isVisible())
     widget.grab()
