@@ -84,6 +84,21 @@ def test_the_loss_axis_turns_logarithmic(plots, qtbot):
     assert low <= np.log10(0.5) <= high           # the train loss 0.5 is on the log axis
 
 
+@pytest.mark.parametrize("width", [240, 900])
+def test_the_log_scale_box_sits_in_the_loss_plots_title_row_clear_of_title_and_legend(plots, qtbot, width):
+    plots.resize(width, 700)
+    plots.add_epochs([epoch(1, 0.1)])
+    plots.refresh()
+    qtbot.wait(10)
+    loss = plots.plot("loss")
+    widget = loss.getViewWidget()
+    box = plots.log_loss
+    assert box.isVisible() and box.parent() is widget and widget.rect().contains(box.geometry())
+    for item in (loss.titleLabel.item, loss.legend):               # the title's text, the legend's entries
+        drawn = widget.mapFromScene(item.mapRectToScene(item.boundingRect())).boundingRect()
+        assert drawn.width() > 0 and not drawn.intersects(box.geometry()), (item, drawn, box.geometry())
+
+
 def batches(epoch_number, n=5):
     return [BatchEnd(epoch_number, b, n, (epoch_number - 1) * n + b, 1.0 / b, 0.1, 32 * b, 0.01 * b, 0.5)
             for b in range(1, n + 1)]

@@ -10,7 +10,7 @@ The x axis is in epochs: batch b of epoch e sits at e − 1 + b / B.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QVBoxLayout, QWidget
 
 from nnviz.app.dialog_folders import DialogFolders
 from nnviz.app.views.colors import layer_colors
@@ -79,17 +79,8 @@ class LivePlots(PlotExport, StepRanges, QWidget):
         super().__init__(parent)
         self.folders = folders or DialogFolders()        # where "Save plot as PNG…" / "…CSV…" open
         self.grid = PlotGrid()
-        self.log_loss = QCheckBox("Logarithmic loss axis")
-        self.log_loss.setToolTip("Show the loss on a log scale: late, small improvements become visible")
-        self.log_loss.toggled.connect(self._set_log_loss)
-        options = QHBoxLayout()
-        options.setContentsMargins(6, 2, 6, 0)
-        options.addWidget(self.log_loss)
-        options.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(options)
         layout.addWidget(self.grid, 1)
         self._plots = {}
         self._titles = {}
@@ -149,6 +140,12 @@ class LivePlots(PlotExport, StepRanges, QWidget):
 
     def _build(self):
         self._add_plot("loss", "Loss", "loss", wide=True)
+        # In the loss plot's title row, left of the centred title: a row of its own above the grid
+        # made the five plots scroll in the docked Curves at 1280x720.
+        self.log_loss = QCheckBox("log scale", self._plots["loss"].getViewWidget())
+        self.log_loss.setToolTip("Show the loss on a logarithmic axis: late, small improvements become visible")
+        self.log_loss.move(6, 4)
+        self.log_loss.toggled.connect(self._set_log_loss)
         self._add_curve("loss", "batch", _pen("#c4c4c4"))   # opaque: blended lines paint slowly
         self._add_curve("loss", "batch (smoothed)", _pen("#1f77b4"))
         self._add_curve("loss", "train (epoch)", _pen("#ff7f0e"), "o", "#ff7f0e")
