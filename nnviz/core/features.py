@@ -15,6 +15,8 @@ FEATURES = {
     "sin(x1)": lambda x1, x2: np.sin(x1),
     "sin(x2)": lambda x1, x2: np.sin(x2),
 }
+DISPLAY_NAMES = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂", "sin(x1)": "sin x₁",
+                 "sin(x2)": "sin x₂"}       # as the form's check boxes and the network view write them
 DEFAULT_FEATURES = ("x1", "x2")
 POINT_WIDTH = 2     # features apply to 2-D points only
 

@@ -3,10 +3,8 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
-from nnviz.core.features import FEATURES
+from nnviz.core.features import DISPLAY_NAMES, FEATURES
 
-LABELS = {"x1": "x₁", "x2": "x₂", "x1^2": "x₁²", "x2^2": "x₂²", "x1*x2": "x₁·x₂", "sin(x1)": "sin x₁",
-          "sin(x2)": "sin x₂"}
 COLUMNS = 2                      # three would clip "sin x₁" in a 300 px wide form
 
 
@@ -22,7 +20,7 @@ class FeaturesEditor(QWidget):
         grid.setHorizontalSpacing(6)
         self.boxes = {}
         for n, name in enumerate(FEATURES):
-            box = QCheckBox(LABELS[name], toolTip=f"feed {name} to the network")
+            box = QCheckBox(DISPLAY_NAMES[name], toolTip=f"feed {name} to the network")
             box.setObjectName(f"feature {name}")
             box.toggled.connect(self.changed)
             grid.addWidget(box, n // COLUMNS, n % COLUMNS)

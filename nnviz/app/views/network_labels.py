@@ -4,8 +4,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFontMetricsF
 
-from nnviz.app.views.features_editor import LABELS as FEATURE_LABELS
 from nnviz.app.views.network_model import LABEL_GAP, fit_labels, layer_name, short_layer_name
+from nnviz.core.features import DISPLAY_NAMES
 
 
 class LayerLabels:
@@ -33,7 +33,7 @@ class LayerLabels:
             name, size, x = layer_name(layer, n_layers), snapshot.sizes[layer], centres[:, 0].mean()
             texts = [f"{name} ({size})", f"{short_layer_name(layer, n_layers)} ({size})"]
             if layer == 0 and snapshot.features:
-                features = ", ".join(FEATURE_LABELS.get(f, f) for f in snapshot.features)
+                features = ", ".join(DISPLAY_NAMES[f] for f in snapshot.features)
                 texts.insert(0, f"{name}: {features} ({size})")
             captions.append((wordings[layer] if wordings else texts, x, tops[layer]))
             if layout.hidden[layer]:
